@@ -1,0 +1,1 @@
+"""Rapport: an API-first backend for one-on-one meetings."""

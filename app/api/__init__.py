@@ -1,0 +1,1 @@
+"""Adapters that speak HTTP: REST under /v1 and GraphQL at /graphql."""

@@ -1,0 +1,115 @@
+"""The FastAPI application: routers, problem handlers and the committed contract's shape."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.api.access import Access
+from app.api.operations import router as operations_router
+from app.api.problems import Problem, install_problem_handlers
+from app.api.rest.routers import (
+    agenda,
+    commitments,
+    meetings,
+    notes,
+    pairs,
+    people,
+    policy,
+    service_keys,
+    templates,
+)
+from app.api.runtime import KeyCache, Runtime
+from app.domain.clock import Clock, system_clock
+from app.persistence.database import create_engine
+from app.settings import Settings, get_settings
+
+ROUTERS = (
+    operations_router,
+    *(
+        module.router
+        for module in (
+            people, pairs, meetings, agenda, notes, commitments, templates, policy, service_keys
+        )
+    ),
+)
+
+
+def api_routes() -> list[APIRoute]:
+    """Every operation of the app, flat (the route table that tests and the docs walk)."""
+    return [route for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)]
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    """Build the app; the engine is created on startup and disposed on shutdown."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
+        app.state.runtime = Runtime(settings, engine, clock, KeyCache(settings.key_cache_seconds))
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="Rapport",
+        version="1.0.0",
+        summary="An API-first backend for one-on-one meetings.",
+        description=(
+            "People, pairs, meetings, agenda items, notes and commitments, with cadence rules"
+            " enforced. Errors are RFC 9457 problems with a stable `code`."
+        ),
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.state.api_routes = api_routes()
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    return app
+
+
+def required_scope(route: APIRoute) -> Access | None:
+    """The Access dependency of a route, if it has one."""
+    for dependency in route.dependant.dependencies:
+        if isinstance(dependency.call, Access):
+            return dependency.call
+    return None
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        description=app.description,
+        routes=app.routes,
+    )
+    components = document.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+    components["securitySchemes"] = {
+        "serviceKey": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A service key (`rpt_…`) with the scope each operation names.",
+        }
+    }
+    for route in api_routes():
+        access = required_scope(route)
+        if access is None:
+            continue
+        for method in route.methods:
+            operation = document["paths"][route.path_format][method.lower()]
+            operation["security"] = [{"serviceKey": [access.scope.value]}]
+            operation["x-required-scope"] = access.scope.value
+    app.openapi_schema = document
+    return document

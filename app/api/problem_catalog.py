@@ -1,0 +1,114 @@
+"""Every problem `code` the API answers with: its status, title and what it means.
+
+`/problems/{code}` serves these pages, and the OpenAPI document declares per operation
+which codes it can return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemKind:
+    code: str
+    status: int
+    title: str
+    description: str
+
+    @property
+    def type_uri(self) -> str:
+        return f"/problems/{self.code.replace('_', '-')}"
+
+
+_KINDS = [
+    # Transport and access.
+    ProblemKind("malformed_request", 400, "Malformed request",
+                "The body is not valid JSON or the request cannot be read."),
+    ProblemKind("unauthorized", 401, "Missing credential",
+                "Send `Authorization: Bearer rpt_…` (a service key) or a person token."),
+    ProblemKind("invalid_credential", 401, "Invalid credential",
+                "The credential is unknown, revoked or malformed."),
+    ProblemKind("insufficient_scope", 403, "Missing scope",
+                "The credential lacks the scope this operation needs; `required_scope` names it."),
+    ProblemKind("not_found", 404, "Not found",
+                "Nothing with this id exists for the caller (other organizations' records never do)."),
+    ProblemKind("method_not_allowed", 405, "Method not allowed",
+                "The path exists but not with this method; `Allow` lists the methods."),
+    ProblemKind("not_acceptable", 406, "Not acceptable",
+                "The requested media type cannot be produced."),
+    ProblemKind("unsupported_media_type", 415, "Unsupported media type",
+                "Send JSON bodies with `Content-Type: application/json`."),
+    ProblemKind("internal_error", 500, "Internal error",
+                "An unexpected fault; the log has the details under the request id."),
+    # Input validation (422).
+    ProblemKind("validation_error", 422, "Invalid request",
+                "A field is missing, unknown, of the wrong type or out of range; `errors` lists them."),
+    ProblemKind("unknown_field", 422, "Unknown field",
+                "The body has a field this operation does not take (no mass assignment)."),
+    ProblemKind("wrong_type", 422, "Wrong type",
+                "A value has the wrong JSON type or cannot be parsed (e.g. a UUID or a date)."),
+    ProblemKind("missing_field", 422, "Missing field", "A required field is absent."),
+    ProblemKind("too_long", 422, "Too long", "A string or list exceeds its maximum length."),
+    ProblemKind("invalid_cursor", 422, "Invalid cursor",
+                "The cursor was not issued by this list; pass `next_cursor` from the previous page."),
+    ProblemKind("null_field", 422, "Field cannot be null",
+                "PATCH sets fields to values; this field cannot be cleared."),
+    ProblemKind("unknown_reference", 422, "Unknown reference",
+                "A body field names a record that does not exist in the organization."),
+    ProblemKind("unknown_timezone", 422, "Unknown timezone",
+                "`timezone` must be an IANA name such as Europe/Paris."),
+    ProblemKind("naive_timestamp", 422, "Timestamp without offset",
+                "Instants are RFC 3339 with an offset, e.g. 2026-01-05T09:00:00Z."),
+    ProblemKind("reporting_cycle", 422, "Reporting cycle",
+                "Rule 8: a manager_id must never make someone report to themselves."),
+    ProblemKind("self_pair", 422, "Self pair",
+                "Rule 7: a pair needs two different people."),
+    ProblemKind("person_inactive", 422, "Person deactivated",
+                "Rule 7: pairs and reporting lines need active people."),
+    ProblemKind("cadence_out_of_policy", 422, "Cadence outside policy",
+                "Rule 7: cadence_days lies within the policy's min and max."),
+    ProblemKind("duration_out_of_policy", 422, "Duration outside policy",
+                "Rule 1: duration_minutes lies within the policy's min and max."),
+    ProblemKind("inconsistent_policy", 422, "Inconsistent policy",
+                "min <= target/default <= max for cadence and duration."),
+    ProblemKind("meeting_in_past", 422, "Meeting in the past",
+                "Rule 1: a meeting is scheduled in the future."),
+    ProblemKind("not_a_participant", 422, "Not a participant",
+                "Rules 3, 5, 6: authors, owners and cancellers are one of the pair's two people."),
+    ProblemKind("meeting_of_other_pair", 422, "Meeting of another pair",
+                "A commitment's meeting belongs to the commitment's pair."),
+    ProblemKind("state_not_settable", 422, "State set by the system",
+                "An agenda item becomes carried_over only through the carry-over rule."),
+    ProblemKind("invalid_order", 422, "Invalid order",
+                "A new agenda order lists every item of the meeting exactly once."),
+    ProblemKind("private_note_needs_person", 422, "Private note needs a person",
+                "Private notes are written and read by their author only (person tokens)."),
+    ProblemKind("no_default_template", 422, "No default template",
+                "Name a template with template_id; the organization has no default."),
+    ProblemKind("no_scopes", 422, "No scopes",
+                "A service key needs at least one scope."),
+    # State conflicts (409).
+    ProblemKind("duplicate_email", 409, "Duplicate email",
+                "Emails are unique per organization, regardless of case."),
+    ProblemKind("duplicate_external_id", 409, "Duplicate external id",
+                "external_id is unique per organization."),
+    ProblemKind("duplicate_pair", 409, "Duplicate pair",
+                "Rule 7: at most one non-ended pair per lead, member and kind."),
+    ProblemKind("duplicate_template_name", 409, "Duplicate template name",
+                "Template names are unique per organization."),
+    ProblemKind("person_deactivated", 409, "Person deactivated",
+                "The person is deactivated; this change no longer applies."),
+    ProblemKind("pair_not_active", 409, "Pair not active",
+                "Rule 1: only active pairs schedule meetings."),
+    ProblemKind("pair_ended", 409, "Pair ended",
+                "Rule 7: an ended pair no longer changes."),
+    ProblemKind("schedule_conflict", 409, "Schedule conflict",
+                "Rule 1: one of the two people has an overlapping scheduled meeting;"
+                " `conflicting_meeting_id` names it."),
+    ProblemKind("meeting_closed", 409, "Meeting closed",
+                "Rule 5: only scheduled meetings change."),
+]
+
+CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}
+BY_SLUG: dict[str, ProblemKind] = {kind.code.replace("_", "-"): kind for kind in _KINDS}

@@ -1,0 +1,204 @@
+"""RFC 9457 problem responses: one handler per failure family, one shape for all."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from app.api.problem_catalog import CATALOG, ProblemKind
+from app.domain.errors import DomainError
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+logger = logging.getLogger("rapport.api")
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem; `code` is stable and machine-readable."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = Field(examples=["/problems/schedule-conflict"])
+    title: str
+    status: int
+    detail: str
+    code: str
+
+
+class ApiProblem(Exception):
+    """A problem raised by the HTTP layer itself (credentials, scopes)."""
+
+    def __init__(
+        self, code: str, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
+        super().__init__(detail)
+        self.kind = CATALOG[code]
+        self.detail = detail
+        self.headers = headers
+        self.extra = extra
+
+
+def problem_response(
+    kind: ProblemKind,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
+    body = {
+        "type": kind.type_uri,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": detail,
+        "code": kind.code,
+        **extra,
+    }
+    return Response(
+        orjson.dumps(body), status_code=kind.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+    )
+
+
+def _status_kind(error: DomainError) -> ProblemKind:
+    """The catalog entry of a domain failure; a code missing from it is a defect (500)."""
+    kind = CATALOG.get(error.code)
+    if kind is None:
+        logger.error("problem code %s is not in the catalog", error.code)
+        return CATALOG["internal_error"]
+    return kind
+
+
+async def _domain_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    return problem_response(_status_kind(error), error.detail, **error.extra)
+
+
+async def _api_problem(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, ApiProblem)
+    return problem_response(error.kind, error.detail, headers=error.headers, **error.extra)
+
+
+def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in location if part != "body"]
+    return ".".join(parts) or "body"
+
+
+def _error_code(error_type: str) -> str:
+    """A stable code per kind of validation failure (pydantic's error types)."""
+    if error_type == "extra_forbidden":
+        return "unknown_field"
+    if error_type == "timezone_aware":
+        return "naive_timestamp"
+    if error_type == "missing":
+        return "missing_field"
+    if error_type in ("string_too_long", "too_long"):
+        return "too_long"
+    if error_type.endswith(("_type", "_parsing")):
+        return "wrong_type"
+    return "validation_error"
+
+
+async def _validation_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    errors = list(error.errors())
+    if any(item.get("type") == "json_invalid" for item in errors):
+        return problem_response(CATALOG["malformed_request"], "The body is not valid JSON.")
+    listed = [
+        {
+            "field": _field_path(item["loc"]),
+            "message": item["msg"],
+            "code": _error_code(str(item["type"])),
+        }
+        for item in errors
+    ]
+    first = listed[0]
+    detail = f"{first['field']}: {first['message']}"
+    if len(listed) > 1:
+        detail += f" (and {len(listed) - 1} more)"
+    return problem_response(CATALOG[first["code"]], detail, errors=listed)
+
+
+_HTTP_CODES = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed",
+               406: "not_acceptable", 415: "unsupported_media_type"}
+
+
+async def _http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, StarletteHTTPException)
+    kind = CATALOG[_HTTP_CODES.get(error.status_code, "internal_error")]
+    detail = error.detail if isinstance(error.detail, str) else kind.title
+    headers = dict(error.headers or {})
+    if kind.code == "not_found":
+        detail = "No such resource exists."
+    if kind.code == "method_not_allowed":
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return problem_response(kind, detail, headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.state.api_routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= route.methods
+    return sorted(methods)
+
+
+async def _unexpected(request: Request, error: Exception) -> Response:
+    logger.exception(
+        "unexpected fault on %s %s (request %s)",
+        request.method,
+        request.url.path,
+        request.headers.get("x-request-id", "-"),
+    )
+    return problem_response(
+        CATALOG["internal_error"], "An unexpected fault occurred; it has been logged."
+    )
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(ApiProblem, _api_problem)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the given codes plus those every operation can return."""
+    every = ("unauthorized", "invalid_credential", "insufficient_scope", "validation_error",
+             "unknown_field", "wrong_type", "missing_field", "too_long", "naive_timestamp",
+             "malformed_request", "internal_error")
+    by_status: dict[int, list[ProblemKind]] = {}
+    for code in dict.fromkeys((*every, *codes)):
+        kind = CATALOG[code]
+        by_status.setdefault(kind.status, []).append(kind)
+    responses: dict[int | str, dict[str, Any]] = {}
+    for status, kinds in sorted(by_status.items()):
+        listed = ", ".join(f"`{kind.code}` ({kind.title})" for kind in kinds)
+        responses[status] = {
+            "description": f"Problem: {listed}.",
+            "content": {
+                PROBLEM_MEDIA_TYPE: {
+                    "schema": {
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Problem"},
+                            {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string", "enum": [k.code for k in kinds]},
+                                    "status": {"type": "integer", "enum": [status]},
+                                },
+                            },
+                        ]
+                    }
+                }
+            },
+        }
+    return responses

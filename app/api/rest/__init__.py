@@ -1,0 +1,1 @@
+"""REST adapters under /v1: parse, authorize, call a service, shape the response."""

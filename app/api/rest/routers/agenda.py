@@ -1,0 +1,103 @@
+"""The shared agenda of a meeting."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.api.access import ContentRead, ContentWrite
+from app.api.problems import problem_responses
+from app.api.rest.responses import Paging, many, one
+from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.content import (
+    AgendaItemCreate,
+    AgendaItemOut,
+    AgendaItemUpdate,
+    AgendaOrder,
+    ApplyTemplate,
+)
+from app.domain.paging import Page
+from app.services import agenda as service
+
+router = APIRouter(prefix="/v1", tags=["agenda"])
+
+
+@router.post(
+    "/meetings/{meeting_id}/agenda-items",
+    operation_id="agenda-items-create",
+    status_code=201,
+    response_model=AgendaItemOut,
+    responses=problem_responses("not_found", "meeting_closed", "not_a_participant"),
+)
+async def add_item(meeting_id: UUID, body: AgendaItemCreate, uc: ContentWrite) -> Response:
+    """Add a topic to a scheduled meeting; either of the two people can."""
+    item = await service.add_item(uc, meeting_id, **body.model_dump())
+    return one(AgendaItemOut, item, status=201, location=f"/v1/agenda-items/{item.id}")
+
+
+@router.get(
+    "/meetings/{meeting_id}/agenda-items",
+    operation_id="agenda-items-list",
+    response_model=PageOut[AgendaItemOut],
+    responses=problem_responses("not_found", "invalid_cursor"),
+)
+async def list_items(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+    """The meeting's agenda in order (sort key `position`, then `id`)."""
+    return many(AgendaItemOut, await service.list_items(uc, meeting_id, paging))
+
+
+@router.put(
+    "/meetings/{meeting_id}/agenda-items/order",
+    operation_id="agenda-items-reorder",
+    response_model=PageOut[AgendaItemOut],
+    responses=problem_responses("not_found", "meeting_closed", "invalid_order"),
+)
+async def reorder_items(meeting_id: UUID, body: AgendaOrder, uc: ContentWrite) -> Response:
+    """Put every item of the meeting in a new order; returns the whole agenda."""
+    items = await service.reorder_items(uc, meeting_id, body.item_ids)
+    return many(AgendaItemOut, Page(items, None))
+
+
+@router.post(
+    "/meetings/{meeting_id}/apply-template",
+    operation_id="agenda-items-apply-template",
+    status_code=201,
+    response_model=PageOut[AgendaItemOut],
+    responses=problem_responses(
+        "not_found", "meeting_closed", "not_a_participant", "unknown_reference",
+        "no_default_template",
+    ),
+)
+async def apply_template(meeting_id: UUID, body: ApplyTemplate, uc: ContentWrite) -> Response:
+    """Append one item per section of a template (default: the organization's default)."""
+    items = await service.apply_template(uc, meeting_id, **body.model_dump())
+    response = many(AgendaItemOut, Page(items, None))
+    response.status_code = 201
+    response.headers["Location"] = f"/v1/meetings/{meeting_id}/agenda-items"
+    return response
+
+
+@router.patch(
+    "/agenda-items/{item_id}",
+    operation_id="agenda-items-update",
+    response_model=AgendaItemOut,
+    responses=problem_responses("not_found", "meeting_closed", "null_field", "state_not_settable"),
+)
+async def update_item(item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite) -> Response:
+    """Edit an item of a scheduled meeting."""
+    changes = body.model_dump(exclude_unset=True)
+    return one(AgendaItemOut, await service.update_item(uc, item_id, changes))
+
+
+@router.delete(
+    "/agenda-items/{item_id}",
+    operation_id="agenda-items-delete",
+    status_code=204,
+    responses=problem_responses("not_found", "meeting_closed"),
+)
+async def delete_item(item_id: UUID, uc: ContentWrite) -> Response:
+    """Remove an item from a scheduled meeting."""
+    await service.delete_item(uc, item_id)
+    return Response(status_code=204)

@@ -1,0 +1,87 @@
+"""Commitments: the action items a pair follows up on."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.api.access import ContentRead, ContentWrite
+from app.api.problems import problem_responses
+from app.api.rest.responses import Paging, many, one
+from app.api.rest.schemas.common import Instant, PageOut
+from app.api.rest.schemas.content import CommitmentCreate, CommitmentOut, CommitmentUpdate
+from app.domain.commitments import CommitmentStatus
+from app.persistence.repositories.content import CommitmentFilter
+from app.services import commitments as service
+from app.services import lookups
+
+router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
+
+
+@router.post(
+    "",
+    operation_id="commitments-create",
+    status_code=201,
+    response_model=CommitmentOut,
+    responses=problem_responses(
+        "unknown_reference", "not_a_participant", "meeting_of_other_pair", "pair_ended",
+        "meeting_closed",
+    ),
+)
+async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Response:
+    """Record an action item owned by one of the pair's two people."""
+    commitment = await service.create_commitment(uc, **body.model_dump())
+    return one(
+        CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}"
+    )
+
+
+@router.get(
+    "",
+    operation_id="commitments-list",
+    response_model=PageOut[CommitmentOut],
+    responses=problem_responses("invalid_cursor"),
+)
+async def list_commitments(
+    uc: ContentRead,
+    paging: Paging,
+    pair_id: UUID | None = None,
+    owner_id: UUID | None = None,
+    meeting_id: UUID | None = None,
+    status: CommitmentStatus | None = None,
+    overdue: bool | None = None,
+    updated_since: Instant | None = None,
+) -> Response:
+    """Commitments, oldest first (sort key `created_at`, then `id`); `overdue=true` keeps
+    open ones due before today (UTC)."""
+    filters = CommitmentFilter(
+        pair_id, owner_id, meeting_id, status, uc.now.date() if overdue else None, updated_since
+    )
+    return many(CommitmentOut, await service.list_commitments(uc, filters, paging))
+
+
+@router.get(
+    "/{commitment_id}",
+    operation_id="commitments-get",
+    response_model=CommitmentOut,
+    responses=problem_responses("not_found"),
+)
+async def get_commitment(commitment_id: UUID, uc: ContentRead) -> Response:
+    """One commitment."""
+    return one(CommitmentOut, await lookups.commitment(uc, commitment_id))
+
+
+@router.patch(
+    "/{commitment_id}",
+    operation_id="commitments-update",
+    response_model=CommitmentOut,
+    responses=problem_responses("not_found", "null_field", "not_a_participant"),
+)
+async def update_commitment(
+    commitment_id: UUID, body: CommitmentUpdate, uc: ContentWrite
+) -> Response:
+    """Edit, complete (`status: done`), drop or reopen a commitment."""
+    changes = body.model_dump(exclude_unset=True)
+    return one(CommitmentOut, await service.update_commitment(uc, commitment_id, changes))

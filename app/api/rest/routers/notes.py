@@ -1,0 +1,78 @@
+"""Shared notes on a meeting."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.api.access import ContentRead, ContentWrite
+from app.api.problems import problem_responses
+from app.api.rest.responses import Paging, many, one
+from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.content import NoteCreate, NoteOut, NoteUpdate
+from app.services import lookups
+from app.services import notes as service
+
+router = APIRouter(prefix="/v1", tags=["notes"])
+
+
+@router.post(
+    "/meetings/{meeting_id}/notes",
+    operation_id="notes-create",
+    status_code=201,
+    response_model=NoteOut,
+    responses=problem_responses(
+        "not_found", "meeting_closed", "not_a_participant", "private_note_needs_person"
+    ),
+)
+async def add_note(meeting_id: UUID, body: NoteCreate, uc: ContentWrite) -> Response:
+    """Write a shared note on a scheduled or completed meeting."""
+    note = await service.add_note(uc, meeting_id, **body.model_dump())
+    return one(NoteOut, note, status=201, location=f"/v1/notes/{note.id}")
+
+
+@router.get(
+    "/meetings/{meeting_id}/notes",
+    operation_id="notes-list",
+    response_model=PageOut[NoteOut],
+    responses=problem_responses("not_found", "invalid_cursor"),
+)
+async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+    """The meeting's shared notes, oldest first (sort key `created_at`, then `id`)."""
+    return many(NoteOut, await service.list_notes(uc, meeting_id, paging))
+
+
+@router.get(
+    "/notes/{note_id}",
+    operation_id="notes-get",
+    response_model=NoteOut,
+    responses=problem_responses("not_found"),
+)
+async def get_note(note_id: UUID, uc: ContentRead) -> Response:
+    """One shared note."""
+    return one(NoteOut, await lookups.shared_note(uc, note_id))
+
+
+@router.patch(
+    "/notes/{note_id}",
+    operation_id="notes-update",
+    response_model=NoteOut,
+    responses=problem_responses("not_found"),
+)
+async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Response:
+    """Replace a shared note's text."""
+    return one(NoteOut, await service.update_note(uc, note_id, body.body))
+
+
+@router.delete(
+    "/notes/{note_id}",
+    operation_id="notes-delete",
+    status_code=204,
+    responses=problem_responses("not_found"),
+)
+async def delete_note(note_id: UUID, uc: ContentWrite) -> Response:
+    """Delete a shared note."""
+    await service.delete_note(uc, note_id)
+    return Response(status_code=204)

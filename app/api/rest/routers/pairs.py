@@ -1,0 +1,94 @@
+"""Pairs: who holds 1:1s with whom, how often and for how long."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from app.api.access import PairsRead, PairsWrite
+from app.api.problems import problem_responses
+from app.api.rest.responses import Paging, many, one
+from app.api.rest.schemas.common import Instant, PageOut
+from app.api.rest.schemas.pairs import PairCreate, PairEnd, PairOut, PairUpdate
+from app.domain.pairs import PairKind, PairStatus
+from app.persistence.repositories.pairs import PairFilter
+from app.services import lookups
+from app.services import pairs as service
+
+router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
+
+
+@router.post(
+    "",
+    operation_id="pairs-create",
+    status_code=201,
+    response_model=PairOut,
+    responses=problem_responses(
+        "unknown_reference", "self_pair", "person_inactive", "cadence_out_of_policy",
+        "duration_out_of_policy", "duplicate_pair",
+    ),
+)
+async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
+    """Start a pair; cadence and duration default to the organization's policy."""
+    pair = await service.create_pair(uc, **body.model_dump())
+    return one(PairOut, pair, status=201, location=f"/v1/pairs/{pair.id}")
+
+
+@router.get(
+    "",
+    operation_id="pairs-list",
+    response_model=PageOut[PairOut],
+    responses=problem_responses("invalid_cursor"),
+)
+async def list_pairs(
+    uc: PairsRead,
+    paging: Paging,
+    person_id: UUID | None = None,
+    lead_id: UUID | None = None,
+    member_id: UUID | None = None,
+    kind: PairKind | None = None,
+    status: PairStatus | None = None,
+    updated_since: Instant | None = None,
+) -> Response:
+    """Pairs of the organization, oldest first (sort key `created_at`, then `id`)."""
+    filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since)
+    return many(PairOut, await service.list_pairs(uc, filters, paging))
+
+
+@router.get(
+    "/{pair_id}",
+    operation_id="pairs-get",
+    response_model=PairOut,
+    responses=problem_responses("not_found"),
+)
+async def get_pair(pair_id: UUID, uc: PairsRead) -> Response:
+    """One pair."""
+    return one(PairOut, await lookups.pair(uc, pair_id))
+
+
+@router.patch(
+    "/{pair_id}",
+    operation_id="pairs-update",
+    response_model=PairOut,
+    responses=problem_responses(
+        "not_found", "null_field", "cadence_out_of_policy", "duration_out_of_policy", "pair_ended"
+    ),
+)
+async def update_pair(pair_id: UUID, body: PairUpdate, uc: PairsWrite) -> Response:
+    """Change the cadence or the default duration, within policy."""
+    changes = body.model_dump(exclude_unset=True)
+    return one(PairOut, await service.update_pair(uc, pair_id, changes))
+
+
+@router.post(
+    "/{pair_id}/end",
+    operation_id="pairs-end",
+    response_model=PairOut,
+    responses=problem_responses("not_found", "pair_ended"),
+)
+async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -> Response:
+    """End a pair: its future meetings are canceled by the system."""
+    reason = (body or PairEnd()).reason
+    return one(PairOut, await service.end_pair(uc, pair_id, reason))

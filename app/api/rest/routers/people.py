@@ -1,0 +1,93 @@
+"""People: the organization's directory and reporting lines."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.api.access import PeopleRead, PeopleWrite
+from app.api.problems import problem_responses
+from app.api.rest.responses import Paging, many, one
+from app.api.rest.schemas.common import Instant, Email, ExternalId, PageOut
+from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
+from app.persistence.repositories.people import PeopleFilter
+from app.services import lookups
+from app.services import people as service
+
+router = APIRouter(prefix="/v1/people", tags=["people"])
+
+WRITE_PROBLEMS = ("unknown_reference", "unknown_timezone", "person_inactive",
+                  "duplicate_email", "duplicate_external_id", "pair_ended", "duplicate_pair",
+                  "cadence_out_of_policy", "duration_out_of_policy", "self_pair")
+
+
+@router.post(
+    "",
+    operation_id="people-create",
+    status_code=201,
+    response_model=PersonOut,
+    responses=problem_responses(*WRITE_PROBLEMS),
+)
+async def create_person(body: PersonCreate, uc: PeopleWrite) -> Response:
+    """Add a person; with `auto_pairs`, a manager_id also creates their manager_report pair."""
+    person = await service.create_person(uc, **body.model_dump())
+    return one(PersonOut, person, status=201, location=f"/v1/people/{person.id}")
+
+
+@router.get(
+    "",
+    operation_id="people-list",
+    response_model=PageOut[PersonOut],
+    responses=problem_responses("invalid_cursor"),
+)
+async def list_people(
+    uc: PeopleRead,
+    paging: Paging,
+    active: bool | None = None,
+    manager_id: UUID | None = None,
+    email: Annotated[Email | None, Query()] = None,
+    external_id: Annotated[ExternalId | None, Query()] = None,
+    updated_since: Instant | None = None,
+) -> Response:
+    """People of the organization, oldest first (sort key `created_at`, then `id`)."""
+    filters = PeopleFilter(active, manager_id, email, external_id, updated_since)
+    return many(PersonOut, await service.list_people(uc, filters, paging))
+
+
+@router.get(
+    "/{person_id}",
+    operation_id="people-get",
+    response_model=PersonOut,
+    responses=problem_responses("not_found"),
+)
+async def get_person(person_id: UUID, uc: PeopleRead) -> Response:
+    """One person."""
+    return one(PersonOut, await lookups.person(uc, person_id))
+
+
+@router.patch(
+    "/{person_id}",
+    operation_id="people-update",
+    response_model=PersonOut,
+    responses=problem_responses(
+        "not_found", "null_field", "reporting_cycle", "person_deactivated", *WRITE_PROBLEMS
+    ),
+)
+async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) -> Response:
+    """Change fields; a new manager_id must not create a cycle and moves the reporting pair."""
+    changes = body.model_dump(exclude_unset=True)
+    return one(PersonOut, await service.update_person(uc, person_id, changes))
+
+
+@router.post(
+    "/{person_id}/deactivate",
+    operation_id="people-deactivate",
+    response_model=PersonOut,
+    responses=problem_responses("not_found", "person_deactivated"),
+)
+async def deactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
+    """Deactivate a person: all their pairs end and their future meetings are canceled."""
+    return one(PersonOut, await service.deactivate_person(uc, person_id))

@@ -1,0 +1,1 @@
+"""Request and response models: inputs forbid unknown fields, outputs are separate."""

@@ -1,0 +1,76 @@
+"""Shared field types and the list envelope."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+from typing import Annotated, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    StringConstraints,
+)
+
+T = TypeVar("T")
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(max_length=10_000)]
+NoteBody = Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=320, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+    ),
+]
+TimezoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+def _must_be_text(value: object) -> object:
+    """JSON instants and dates are strings; numbers are not silently read as timestamps."""
+    if not isinstance(value, str):
+        raise ValueError("must be a string in RFC 3339 / ISO 8601 format")
+    return value
+
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("is out of the supported range") from error
+
+
+Instant = Annotated[AwareDatetime, BeforeValidator(_must_be_text), AfterValidator(_to_utc)]
+Day = Annotated[date, BeforeValidator(_must_be_text)]
+Flag = Annotated[bool, Strict()]
+
+
+class Input(BaseModel):
+    """Request bodies: unknown fields are rejected (no mass assignment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Output(BaseModel):
+    """Response bodies, built from domain entities."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class Resource(Output):
+    id: UUID
+    created_at: datetime
+    updated_at: datetime
+
+
+class PageOut(BaseModel, Generic[T]):
+    """A page of a list; pass `next_cursor` back as `?cursor=` until it is null."""
+
+    data: list[T]
+    next_cursor: str | None

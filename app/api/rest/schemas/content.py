@@ -1,0 +1,96 @@
+"""Agenda item, note and commitment models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import Field
+
+from app.api.rest.schemas.common import Day, Input, LongText, NoteBody, Resource, Title
+from app.domain.agenda import AgendaItemKind, AgendaItemState
+from app.domain.commitments import CommitmentStatus
+from app.domain.notes import NoteVisibility
+
+
+class AgendaItemCreate(Input):
+    author_id: UUID = Field(description="One of the pair's two people.")
+    title: Title
+    details: LongText | None = None
+    kind: AgendaItemKind = AgendaItemKind.OTHER
+
+
+class AgendaItemUpdate(Input):
+    title: Title | None = None
+    details: LongText | None = None
+    kind: AgendaItemKind | None = None
+    state: AgendaItemState | None = Field(
+        default=None, description="open, discussed or deferred (carried_over is set by the system)."
+    )
+
+
+class AgendaOrder(Input):
+    item_ids: Annotated[list[UUID], Field(max_length=500)] = Field(
+        description="Every item of the meeting, once each, in the new order."
+    )
+
+
+class ApplyTemplate(Input):
+    author_id: UUID = Field(description="One of the pair's two people.")
+    template_id: UUID | None = Field(
+        default=None, description="Defaults to the organization's default template."
+    )
+
+
+class AgendaItemOut(Resource):
+    meeting_id: UUID
+    author_id: UUID
+    title: str
+    details: str | None
+    kind: AgendaItemKind
+    position: int
+    state: AgendaItemState
+    carried_from_id: UUID | None
+
+
+class NoteCreate(Input):
+    author_id: UUID = Field(description="One of the pair's two people.")
+    body: NoteBody
+    visibility: NoteVisibility = NoteVisibility.SHARED
+
+
+class NoteUpdate(Input):
+    body: NoteBody
+
+
+class NoteOut(Resource):
+    meeting_id: UUID
+    author_id: UUID
+    body: str
+    visibility: NoteVisibility
+
+
+class CommitmentCreate(Input):
+    pair_id: UUID
+    owner_id: UUID = Field(description="One of the pair's two people.")
+    title: Title
+    meeting_id: UUID | None = Field(default=None, description="The meeting it came from.")
+    due_on: Day | None = None
+
+
+class CommitmentUpdate(Input):
+    title: Title | None = None
+    owner_id: UUID | None = None
+    due_on: Day | None = None
+    status: CommitmentStatus | None = None
+
+
+class CommitmentOut(Resource):
+    pair_id: UUID
+    meeting_id: UUID | None
+    owner_id: UUID
+    title: str
+    due_on: date | None
+    status: CommitmentStatus
+    completed_at: datetime | None

@@ -1,0 +1,43 @@
+"""Commitments: action items of a pair, owned by one of its two people (rule 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from uuid import UUID
+
+
+class CommitmentStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+@dataclass(slots=True)
+class Commitment:
+    id: UUID
+    org_id: UUID
+    pair_id: UUID
+    meeting_id: UUID | None
+    owner_id: UUID
+    title: str
+    due_on: date | None
+    status: CommitmentStatus
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    def set_status(self, status: CommitmentStatus, at: datetime) -> None:
+        """`completed_at` records when it was done and is cleared when it is reopened."""
+        if status is CommitmentStatus.DONE and self.status is not CommitmentStatus.DONE:
+            self.completed_at = at
+        elif status is not CommitmentStatus.DONE:
+            self.completed_at = None
+        self.status = status
+
+    def is_overdue(self, today: date) -> bool:
+        """Rule 6: open with a due date before today (UTC)."""
+        return (
+            self.status is CommitmentStatus.OPEN and self.due_on is not None and self.due_on < today
+        )

@@ -1,0 +1,117 @@
+"""Shared mechanics: row to entity, keyset pages, inserts and updates by id."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.schema import Column, Table
+
+from app.domain.errors import InvalidInput
+from app.domain.paging import Cursor, Page, PageRequest
+
+E = TypeVar("E")
+
+
+def sort_value_text(value: object) -> str:
+    """Cursor text for a sort value (instants, dates and integers)."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def parse_sort_value(column: Column[Any], text: str) -> object:
+    """Turn a cursor's sort text back into a value of the column's type."""
+    try:
+        python_type = column.type.python_type
+        if python_type is datetime:
+            return datetime.fromisoformat(text)
+        if python_type is int:
+            return int(text)
+    except (ValueError, NotImplementedError) as error:
+        raise InvalidInput("cursor does not fit this list.", code="invalid_cursor") from error
+    return text
+
+
+class TableRepository(Generic[E]):
+    """A repository over one tenant table whose rows map one-to-one onto an entity."""
+
+    table: Table
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    def to_entity(self, row: Mapping[str, Any]) -> E:
+        raise TypeError("subclasses map rows to entities")
+
+    def to_row(self, entity: E) -> dict[str, Any]:
+        return {name: getattr(entity, name) for name in self.table.columns.keys()}
+
+    def select_in_org(self, org_id: UUID) -> Select[Any]:
+        return select(self.table).where(self.table.c.org_id == org_id)
+
+    async def fetch_one(self, statement: Select[Any]) -> E | None:
+        row = (await self.connection.execute(statement)).mappings().first()
+        return None if row is None else self.to_entity(row)
+
+    async def fetch_all(self, statement: Select[Any]) -> list[E]:
+        rows = (await self.connection.execute(statement)).mappings().all()
+        return [self.to_entity(row) for row in rows]
+
+    async def get(self, org_id: UUID, entity_id: UUID, *, for_update: bool = False) -> E | None:
+        statement = self.select_in_org(org_id).where(self.table.c.id == entity_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return await self.fetch_one(statement)
+
+    async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> dict[UUID, E]:
+        if not ids:
+            return {}
+        rows = await self.fetch_all(self.select_in_org(org_id).where(self.table.c.id.in_(ids)))
+        return {row.id: row for row in rows}  # type: ignore[attr-defined]
+
+    async def add(self, entity: E) -> None:
+        await self.connection.execute(insert(self.table).values(self.to_row(entity)))
+
+    async def save(self, entity: E) -> None:
+        """Write every column of an existing row (scoped by organization and id)."""
+        values = self.to_row(entity)
+        await self.connection.execute(
+            update(self.table)
+            .where(self.table.c.org_id == values["org_id"], self.table.c.id == values["id"])
+            .values(values)
+        )
+
+    async def page(
+        self,
+        statement: Select[Any],
+        request: PageRequest,
+        sort_column: Column[Any],
+        value_of: Callable[[E], object],
+    ) -> Page[E]:
+        """Keyset pagination on (sort column, id): stable under inserts between pages."""
+        id_column = self.table.c.id
+        if request.cursor is not None:
+            after = parse_sort_value(sort_column, request.cursor.sort_value)
+            statement = statement.where(
+                or_(
+                    sort_column > after,
+                    and_(sort_column == after, id_column > request.cursor.last_id),
+                )
+            )
+        statement = statement.order_by(sort_column, id_column).limit(request.limit + 1)
+        items = await self.fetch_all(statement)
+        next_cursor = None
+        if len(items) > request.limit:
+            items = items[: request.limit]
+            last = items[-1]
+            next_cursor = Cursor(sort_value_text(value_of(last)), last.id).encode()  # type: ignore[attr-defined]
+        return Page(items, next_cursor)
+
+
+def since(column: Column[Any], value: datetime | None) -> ColumnElement[bool] | None:
+    return None if value is None else column >= value

@@ -1,0 +1,164 @@
+"""Queries over a meeting's content: agenda items, notes and commitments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
+
+from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.notes import Note, NoteVisibility
+from app.domain.paging import Page, PageRequest
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import AgendaItemRow, CommitmentRow, NoteRow
+
+
+class AgendaItemRepository(TableRepository[AgendaItem]):
+    table = AgendaItemRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> AgendaItem:
+        return AgendaItem(
+            id=row["id"],
+            org_id=row["org_id"],
+            meeting_id=row["meeting_id"],
+            author_id=row["author_id"],
+            title=row["title"],
+            details=row["details"],
+            kind=AgendaItemKind(row["kind"]),
+            position=row["position"],
+            state=AgendaItemState(row["state"]),
+            carried_from_id=row["carried_from_id"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def next_position(self, org_id: UUID, meeting_id: UUID) -> int:
+        c = self.table.c
+        result = await self.connection.execute(
+            select(func.coalesce(func.max(c.position), -1) + 1).where(
+                c.org_id == org_id, c.meeting_id == meeting_id
+            )
+        )
+        return int(result.scalar_one())
+
+    async def all_of_meeting(self, org_id: UUID, meeting_id: UUID) -> list[AgendaItem]:
+        c = self.table.c
+        return await self.fetch_all(
+            self.select_in_org(org_id)
+            .where(c.meeting_id == meeting_id)
+            .order_by(c.position, c.id)
+        )
+
+    async def list_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest
+    ) -> Page[AgendaItem]:
+        statement = self.select_in_org(org_id).where(self.table.c.meeting_id == meeting_id)
+        return await self.page(statement, request, self.table.c.position, lambda i: i.position)
+
+    async def delete(self, org_id: UUID, item_id: UUID) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            self.table.delete().where(c.org_id == org_id, c.id == item_id)
+        )
+
+
+class NoteRepository(TableRepository[Note]):
+    table = NoteRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Note:
+        return Note(
+            id=row["id"],
+            org_id=row["org_id"],
+            meeting_id=row["meeting_id"],
+            author_id=row["author_id"],
+            body=row["body"],
+            visibility=NoteVisibility(row["visibility"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def list_shared_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest
+    ) -> Page[Note]:
+        c = self.table.c
+        statement = self.select_in_org(org_id).where(
+            c.meeting_id == meeting_id, c.visibility == NoteVisibility.SHARED.value
+        )
+        return await self.page(statement, request, c.created_at, lambda n: n.created_at)
+
+    async def delete(self, org_id: UUID, note_id: UUID) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            self.table.delete().where(c.org_id == org_id, c.id == note_id)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentFilter:
+    pair_id: UUID | None = None
+    owner_id: UUID | None = None
+    meeting_id: UUID | None = None
+    status: CommitmentStatus | None = None
+    overdue_on: date | None = None
+    updated_since: datetime | None = None
+
+
+class CommitmentRepository(TableRepository[Commitment]):
+    table = CommitmentRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Commitment:
+        return Commitment(
+            id=row["id"],
+            org_id=row["org_id"],
+            pair_id=row["pair_id"],
+            meeting_id=row["meeting_id"],
+            owner_id=row["owner_id"],
+            title=row["title"],
+            due_on=row["due_on"],
+            status=CommitmentStatus(row["status"]),
+            completed_at=row["completed_at"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def list(
+        self, org_id: UUID, filters: CommitmentFilter, request: PageRequest
+    ) -> Page[Commitment]:
+        c = self.table.c
+        statement = self.select_in_org(org_id)
+        if filters.pair_id is not None:
+            statement = statement.where(c.pair_id == filters.pair_id)
+        if filters.owner_id is not None:
+            statement = statement.where(c.owner_id == filters.owner_id)
+        if filters.meeting_id is not None:
+            statement = statement.where(c.meeting_id == filters.meeting_id)
+        if filters.status is not None:
+            statement = statement.where(c.status == filters.status.value)
+        if filters.overdue_on is not None:
+            # Rule 6: open with a due date before today.
+            statement = statement.where(
+                c.status == CommitmentStatus.OPEN.value, c.due_on < filters.overdue_on
+            )
+        if filters.updated_since is not None:
+            statement = statement.where(c.updated_at >= filters.updated_since)
+        return await self.page(statement, request, c.created_at, lambda x: x.created_at)
+
+    async def move_open_of_owner(
+        self, org_id: UUID, from_pair_id: UUID, owner_id: UUID, to_pair_id: UUID, at: datetime
+    ) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            update(self.table)
+            .where(
+                c.org_id == org_id,
+                c.pair_id == from_pair_id,
+                c.owner_id == owner_id,
+                c.status == CommitmentStatus.OPEN.value,
+            )
+            .values(pair_id=to_pair_id, updated_at=at)
+        )

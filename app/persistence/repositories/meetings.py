@@ -1,0 +1,140 @@
+"""Queries over meetings and their history."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select
+
+from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus
+from app.domain.paging import Page, PageRequest
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import MeetingEventRow, MeetingRow, PairRow
+
+PAIRS = PairRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingFilter:
+    pair_id: UUID | None = None
+    person_id: UUID | None = None
+    status: MeetingStatus | None = None
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    updated_since: datetime | None = None
+
+
+class MeetingRepository(TableRepository[Meeting]):
+    table = MeetingRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Meeting:
+        return Meeting(
+            id=row["id"],
+            org_id=row["org_id"],
+            pair_id=row["pair_id"],
+            starts_at=row["starts_at"],
+            duration_minutes=row["duration_minutes"],
+            status=MeetingStatus(row["status"]),
+            reschedule_count=row["reschedule_count"],
+            original_starts_at=row["original_starts_at"],
+            canceled_at=row["canceled_at"],
+            canceled_by_id=row["canceled_by_id"],
+            cancel_reason=row["cancel_reason"],
+            completed_at=row["completed_at"],
+            actual_minutes=row["actual_minutes"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def scheduled_near(
+        self,
+        org_id: UUID,
+        person_ids: list[UUID],
+        starts_at: datetime,
+        duration_minutes: int,
+        longest_minutes: int,
+    ) -> list[Meeting]:
+        """Scheduled meetings of any pair of these people that could overlap the interval.
+
+        A meeting starting more than `longest_minutes` before the interval cannot reach it.
+        """
+        c = self.table.c
+        pairs_of_people = select(PAIRS.c.id).where(
+            PAIRS.c.org_id == org_id,
+            or_(PAIRS.c.lead_id.in_(person_ids), PAIRS.c.member_id.in_(person_ids)),
+        )
+        return await self.fetch_all(
+            self.select_in_org(org_id).where(
+                c.pair_id.in_(pairs_of_people),
+                c.status == MeetingStatus.SCHEDULED.value,
+                c.starts_at < starts_at + timedelta(minutes=duration_minutes),
+                c.starts_at > starts_at - timedelta(minutes=longest_minutes),
+            )
+        )
+
+    async def future_scheduled_of_pair(self, org_id: UUID, pair_id: UUID, now: datetime) -> list[Meeting]:
+        c = self.table.c
+        return await self.fetch_all(
+            self.select_in_org(org_id)
+            .where(
+                c.pair_id == pair_id,
+                c.status == MeetingStatus.SCHEDULED.value,
+                c.starts_at > now,
+            )
+            .order_by(c.starts_at, c.id)
+        )
+
+    async def list(
+        self, org_id: UUID, filters: MeetingFilter, request: PageRequest
+    ) -> Page[Meeting]:
+        c = self.table.c
+        statement = self.select_in_org(org_id)
+        if filters.pair_id is not None:
+            statement = statement.where(c.pair_id == filters.pair_id)
+        if filters.person_id is not None:
+            statement = statement.where(
+                c.pair_id.in_(
+                    select(PAIRS.c.id).where(
+                        PAIRS.c.org_id == org_id,
+                        or_(
+                            PAIRS.c.lead_id == filters.person_id,
+                            PAIRS.c.member_id == filters.person_id,
+                        ),
+                    )
+                )
+            )
+        if filters.status is not None:
+            statement = statement.where(c.status == filters.status.value)
+        if filters.starts_after is not None:
+            statement = statement.where(c.starts_at >= filters.starts_after)
+        if filters.starts_before is not None:
+            statement = statement.where(c.starts_at < filters.starts_before)
+        if filters.updated_since is not None:
+            statement = statement.where(c.updated_at >= filters.updated_since)
+        return await self.page(statement, request, c.starts_at, lambda m: m.starts_at)
+
+
+class MeetingEventRepository(TableRepository[MeetingEvent]):
+    table = MeetingEventRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> MeetingEvent:
+        return MeetingEvent(
+            id=row["id"],
+            org_id=row["org_id"],
+            meeting_id=row["meeting_id"],
+            kind=MeetingEventKind(row["kind"]),
+            at=row["at"],
+            actor_person_id=row["actor_person_id"],
+            actor_key_id=row["actor_key_id"],
+            data=row["data"],
+        )
+
+    async def list_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest
+    ) -> Page[MeetingEvent]:
+        statement = self.select_in_org(org_id).where(self.table.c.meeting_id == meeting_id)
+        return await self.page(statement, request, self.table.c.at, lambda e: e.at)

@@ -1,0 +1,102 @@
+"""Queries over pairs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import or_, select
+
+from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
+from app.domain.paging import Page, PageRequest
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import PairRow
+
+
+@dataclass(frozen=True, slots=True)
+class PairFilter:
+    person_id: UUID | None = None
+    lead_id: UUID | None = None
+    member_id: UUID | None = None
+    kind: PairKind | None = None
+    status: PairStatus | None = None
+    updated_since: datetime | None = None
+
+
+class PairRepository(TableRepository[Pair]):
+    table = PairRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Pair:
+        return Pair(
+            id=row["id"],
+            org_id=row["org_id"],
+            lead_id=row["lead_id"],
+            member_id=row["member_id"],
+            kind=PairKind(row["kind"]),
+            cadence_days=row["cadence_days"],
+            duration_minutes=row["duration_minutes"],
+            status=PairStatus(row["status"]),
+            source=PairSource(row["source"]),
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            ended_reason=row["ended_reason"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def find_live(
+        self, org_id: UUID, lead_id: UUID, member_id: UUID, kind: PairKind
+    ) -> Pair | None:
+        """The non-ended pair of these two people in this kind, if any (rule 7)."""
+        c = self.table.c
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(
+                c.lead_id == lead_id,
+                c.member_id == member_id,
+                c.kind == kind.value,
+                c.status != PairStatus.ENDED.value,
+            )
+        )
+
+    async def ids_of_people(self, org_id: UUID, person_ids: list[UUID]) -> list[UUID]:
+        """Every pair (any status) that one of these people belongs to."""
+        c = self.table.c
+        rows = await self.connection.execute(
+            select(c.id).where(
+                c.org_id == org_id, or_(c.lead_id.in_(person_ids), c.member_id.in_(person_ids))
+            )
+        )
+        return [row.id for row in rows]
+
+    async def live_of_person(self, org_id: UUID, person_id: UUID) -> list[Pair]:
+        c = self.table.c
+        return await self.fetch_all(
+            self.select_in_org(org_id)
+            .where(
+                or_(c.lead_id == person_id, c.member_id == person_id),
+                c.status != PairStatus.ENDED.value,
+            )
+            .order_by(c.created_at, c.id)
+        )
+
+    async def list(self, org_id: UUID, filters: PairFilter, request: PageRequest) -> Page[Pair]:
+        c = self.table.c
+        statement = self.select_in_org(org_id)
+        if filters.person_id is not None:
+            statement = statement.where(
+                or_(c.lead_id == filters.person_id, c.member_id == filters.person_id)
+            )
+        if filters.lead_id is not None:
+            statement = statement.where(c.lead_id == filters.lead_id)
+        if filters.member_id is not None:
+            statement = statement.where(c.member_id == filters.member_id)
+        if filters.kind is not None:
+            statement = statement.where(c.kind == filters.kind.value)
+        if filters.status is not None:
+            statement = statement.where(c.status == filters.status.value)
+        if filters.updated_since is not None:
+            statement = statement.where(c.updated_at >= filters.updated_since)
+        return await self.page(statement, request, c.created_at, lambda p: p.created_at)

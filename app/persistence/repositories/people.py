@@ -1,0 +1,112 @@
+"""Queries over organizations and people."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.paging import Page, PageRequest
+from app.domain.people import Organization, Person, Role, email_key
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import OrganizationRow, PersonRow
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleFilter:
+    active: bool | None = None
+    manager_id: UUID | None = None
+    email: str | None = None
+    external_id: str | None = None
+    updated_since: datetime | None = None
+
+
+class OrganizationRepository:
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def add(self, organization: Organization) -> None:
+        table = OrganizationRow.__table__  # type: ignore[attr-defined]
+        await self.connection.execute(
+            insert(table).values(
+                id=organization.id,
+                name=organization.name,
+                created_at=organization.created_at,
+                updated_at=organization.updated_at,
+            )
+        )
+
+    async def exists(self, org_id: UUID) -> bool:
+        table = OrganizationRow.__table__  # type: ignore[attr-defined]
+        found = await self.connection.execute(select(table.c.id).where(table.c.id == org_id))
+        return found.first() is not None
+
+
+class PeopleRepository(TableRepository[Person]):
+    table = PersonRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Person:
+        return Person(
+            id=row["id"],
+            org_id=row["org_id"],
+            email=row["email"],
+            name=row["name"],
+            timezone=row["timezone"],
+            manager_id=row["manager_id"],
+            external_id=row["external_id"],
+            role=Role(row["role"]),
+            active=row["active"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    def to_row(self, entity: Person) -> dict[str, Any]:
+        row = {name: getattr(entity, name) for name in self.table.columns.keys() if name != "email_key"}
+        row["email_key"] = email_key(entity.email)
+        return row
+
+    async def find_by_email(self, org_id: UUID, email: str) -> Person | None:
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(self.table.c.email_key == email_key(email))
+        )
+
+    async def find_by_external_id(self, org_id: UUID, external_id: str) -> Person | None:
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(self.table.c.external_id == external_id)
+        )
+
+    async def managers_above(self, org_id: UUID, person_id: UUID) -> dict[UUID, UUID | None]:
+        """The manager of each person on the chain above `person_id` (recursive CTE)."""
+        people = self.table
+        chain = (
+            select(people.c.id, people.c.manager_id)
+            .where(people.c.org_id == org_id, people.c.id == person_id)
+            .cte("chain", recursive=True)
+        )
+        chain = chain.union(
+            select(people.c.id, people.c.manager_id).where(
+                people.c.org_id == org_id, people.c.id == chain.c.manager_id
+            )
+        )
+        rows = (await self.connection.execute(select(chain.c.id, chain.c.manager_id))).all()
+        return {row.id: row.manager_id for row in rows}
+
+    async def list(self, org_id: UUID, filters: PeopleFilter, request: PageRequest) -> Page[Person]:
+        c = self.table.c
+        statement = self.select_in_org(org_id)
+        if filters.active is not None:
+            statement = statement.where(c.active == filters.active)
+        if filters.manager_id is not None:
+            statement = statement.where(c.manager_id == filters.manager_id)
+        if filters.email is not None:
+            statement = statement.where(c.email_key == email_key(filters.email))
+        if filters.external_id is not None:
+            statement = statement.where(c.external_id == filters.external_id)
+        if filters.updated_since is not None:
+            statement = statement.where(c.updated_at >= filters.updated_since)
+        return await self.page(statement, request, c.created_at, lambda p: p.created_at)

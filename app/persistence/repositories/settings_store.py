@@ -1,0 +1,136 @@
+"""Queries over an organization's settings: policy, templates and service keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from app.domain.access import Scope, ServiceKey
+from app.domain.agenda import AgendaItemKind
+from app.domain.paging import Page, PageRequest
+from app.domain.policy import Policy
+from app.domain.templates import Template, TemplateSection
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import PolicyRow, ServiceKeyRow, TemplateRow
+
+
+class PolicyRepository:
+    table = PolicyRow.__table__  # type: ignore[attr-defined]
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.connection = connection
+
+    async def get(self, org_id: UUID) -> Policy:
+        row = (
+            (await self.connection.execute(select(self.table).where(self.table.c.org_id == org_id)))
+            .mappings()
+            .one()
+        )
+        fields = {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
+        return Policy(**fields)
+
+    async def add(self, policy: Policy, at: Any) -> None:
+        await self.connection.execute(
+            insert(self.table).values(**asdict(policy), created_at=at, updated_at=at)
+        )
+
+    async def save(self, policy: Policy, at: Any) -> None:
+        await self.connection.execute(
+            update(self.table)
+            .where(self.table.c.org_id == policy.org_id)
+            .values(**asdict(policy), updated_at=at)
+        )
+
+
+class TemplateRepository(TableRepository[Template]):
+    table = TemplateRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Template:
+        return Template(
+            id=row["id"],
+            org_id=row["org_id"],
+            name=row["name"],
+            description=row["description"],
+            sections=[
+                TemplateSection(
+                    AgendaItemKind(section["kind"]), section["title"], tuple(section["prompts"])
+                )
+                for section in row["sections"]
+            ],
+            is_default=row["is_default"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    def to_row(self, entity: Template) -> dict[str, Any]:
+        row = super().to_row(entity)
+        row["sections"] = [
+            {"kind": s.kind.value, "title": s.title, "prompts": list(s.prompts)}
+            for s in entity.sections
+        ]
+        return row
+
+    async def find_by_name(self, org_id: UUID, name: str) -> Template | None:
+        return await self.fetch_one(self.select_in_org(org_id).where(self.table.c.name == name))
+
+    async def default(self, org_id: UUID) -> Template | None:
+        c = self.table.c
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(c.is_default.is_(True)).order_by(c.created_at)
+        )
+
+    async def clear_default(self, org_id: UUID) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            update(self.table)
+            .where(c.org_id == org_id, c.is_default.is_(True))
+            .values(is_default=False)
+        )
+
+    async def delete(self, org_id: UUID, template_id: UUID) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            self.table.delete().where(c.org_id == org_id, c.id == template_id)
+        )
+
+    async def list(self, org_id: UUID, request: PageRequest) -> Page[Template]:
+        c = self.table.c
+        return await self.page(self.select_in_org(org_id), request, c.created_at, lambda t: t.created_at)
+
+
+class ServiceKeyRepository(TableRepository[ServiceKey]):
+    table = ServiceKeyRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> ServiceKey:
+        return ServiceKey(
+            id=row["id"],
+            org_id=row["org_id"],
+            name=row["name"],
+            prefix=row["prefix"],
+            digest=row["digest"],
+            scopes=frozenset(Scope(s) for s in row["scopes"]),
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            revoked_at=row["revoked_at"],
+        )
+
+    def to_row(self, entity: ServiceKey) -> dict[str, Any]:
+        row = super().to_row(entity)
+        row["scopes"] = sorted(s.value for s in entity.scopes)
+        return row
+
+    async def find_active_by_digest(self, digest: str) -> ServiceKey | None:
+        """The one lookup that is not scoped: it is how a caller's organization is found."""
+        c = self.table.c
+        return await self.fetch_one(
+            select(self.table).where(c.digest == digest, c.revoked_at.is_(None))
+        )
+
+    async def list(self, org_id: UUID, request: PageRequest) -> Page[ServiceKey]:
+        c = self.table.c
+        return await self.page(self.select_in_org(org_id), request, c.created_at, lambda k: k.created_at)

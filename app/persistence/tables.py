@@ -1,0 +1,237 @@
+"""SQLModel tables. Every tenant table leads its indexes with `org_id`."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from app.persistence.types import UTCDateTime
+
+metadata = SQLModel.metadata
+
+
+def _instant(*, nullable: bool = False) -> Any:
+    return Field(sa_type=UTCDateTime(), nullable=nullable)
+
+
+def _org_fk() -> Any:
+    return Field(
+        sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")], nullable=False
+    )
+
+
+def _fk(target: str, *, nullable: bool = False) -> Any:
+    return Field(sa_column_args=[ForeignKey(target)], nullable=nullable)
+
+
+def _text(length: int, *, nullable: bool = False) -> Any:
+    return Field(sa_type=String(length), nullable=nullable)
+
+
+class OrganizationRow(SQLModel, table=True):
+    __tablename__ = "organizations"
+    id: UUID = Field(primary_key=True)
+    name: str = _text(200)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "people"
+    __table_args__ = (
+        UniqueConstraint("org_id", "email_key", name="uq_people_org_email"),
+        UniqueConstraint("org_id", "external_id", name="uq_people_org_external_id"),
+        Index("ix_people_org_created", "org_id", "created_at", "id"),
+        Index("ix_people_org_manager", "org_id", "manager_id"),
+        Index("ix_people_org_updated", "org_id", "updated_at"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    email: str = _text(320)
+    email_key: str = _text(320)
+    name: str = _text(200)
+    timezone: str = _text(64)
+    manager_id: UUID | None = _fk("people.id", nullable=True)
+    external_id: str | None = _text(200, nullable=True)
+    role: str = _text(16)
+    active: bool = Field(nullable=False)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class PairRow(SQLModel, table=True):
+    __tablename__ = "pairs"
+    __table_args__ = (
+        # Rule 7: at most one non-ended pair per (lead, member, kind).
+        Index(
+            "uq_pairs_org_lead_member_kind_live",
+            "org_id",
+            "lead_id",
+            "member_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("status != 'ended'"),
+            postgresql_where=text("status != 'ended'"),
+        ),
+        Index("ix_pairs_org_created", "org_id", "created_at", "id"),
+        Index("ix_pairs_org_lead", "org_id", "lead_id"),
+        Index("ix_pairs_org_member", "org_id", "member_id"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    lead_id: UUID = _fk("people.id")
+    member_id: UUID = _fk("people.id")
+    kind: str = _text(32)
+    cadence_days: int = Field(nullable=False)
+    duration_minutes: int = Field(nullable=False)
+    status: str = _text(16)
+    source: str = _text(32)
+    started_at: datetime = _instant()
+    ended_at: datetime | None = _instant(nullable=True)
+    ended_reason: str | None = _text(64, nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class MeetingRow(SQLModel, table=True):
+    __tablename__ = "meetings"
+    __table_args__ = (
+        Index("ix_meetings_org_pair_starts", "org_id", "pair_id", "starts_at", "id"),
+        Index("ix_meetings_org_starts", "org_id", "starts_at", "id"),
+        Index("ix_meetings_org_status_starts", "org_id", "status", "starts_at"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    pair_id: UUID = _fk("pairs.id")
+    starts_at: datetime = _instant()
+    duration_minutes: int = Field(nullable=False)
+    status: str = _text(16)
+    reschedule_count: int = Field(nullable=False)
+    original_starts_at: datetime = _instant()
+    canceled_at: datetime | None = _instant(nullable=True)
+    canceled_by_id: UUID | None = _fk("people.id", nullable=True)
+    cancel_reason: str | None = _text(32, nullable=True)
+    completed_at: datetime | None = _instant(nullable=True)
+    actual_minutes: int | None = Field(default=None, nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class MeetingEventRow(SQLModel, table=True):
+    __tablename__ = "meeting_events"
+    __table_args__ = (Index("ix_meeting_events_org_meeting_at", "org_id", "meeting_id", "at"),)
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    meeting_id: UUID = _fk("meetings.id")
+    kind: str = _text(32)
+    at: datetime = _instant()
+    actor_person_id: UUID | None = _fk("people.id", nullable=True)
+    actor_key_id: UUID | None = _fk("service_keys.id", nullable=True)
+    data: dict[str, Any] = Field(sa_type=JSON, nullable=False)
+
+
+class AgendaItemRow(SQLModel, table=True):
+    __tablename__ = "agenda_items"
+    __table_args__ = (
+        Index("ix_agenda_items_org_meeting_position", "org_id", "meeting_id", "position", "id"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    meeting_id: UUID = _fk("meetings.id")
+    author_id: UUID = _fk("people.id")
+    title: str = _text(200)
+    details: str | None = Field(sa_type=Text, nullable=True)
+    kind: str = _text(32)
+    position: int = Field(nullable=False)
+    state: str = _text(16)
+    carried_from_id: UUID | None = _fk("agenda_items.id", nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class NoteRow(SQLModel, table=True):
+    __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_org_meeting_created", "org_id", "meeting_id", "created_at"),)
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    meeting_id: UUID = _fk("meetings.id")
+    author_id: UUID = _fk("people.id")
+    body: str = Field(sa_type=Text, nullable=False)
+    visibility: str = _text(16)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class CommitmentRow(SQLModel, table=True):
+    __tablename__ = "commitments"
+    __table_args__ = (
+        Index("ix_commitments_org_created", "org_id", "created_at", "id"),
+        Index("ix_commitments_org_pair_status", "org_id", "pair_id", "status"),
+        Index("ix_commitments_org_owner_status", "org_id", "owner_id", "status"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    pair_id: UUID = _fk("pairs.id")
+    meeting_id: UUID | None = _fk("meetings.id", nullable=True)
+    owner_id: UUID = _fk("people.id")
+    title: str = _text(200)
+    due_on: date | None = Field(default=None, nullable=True)
+    status: str = _text(16)
+    completed_at: datetime | None = _instant(nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class TemplateRow(SQLModel, table=True):
+    __tablename__ = "templates"
+    __table_args__ = (
+        UniqueConstraint("org_id", "name", name="uq_templates_org_name"),
+        Index("ix_templates_org_created", "org_id", "created_at", "id"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    name: str = _text(200)
+    description: str | None = _text(2000, nullable=True)
+    sections: list[dict[str, Any]] = Field(sa_type=JSON, nullable=False)
+    is_default: bool = Field(nullable=False)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class PolicyRow(SQLModel, table=True):
+    __tablename__ = "policies"
+    org_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
+    )
+    target_cadence_days: int = Field(nullable=False)
+    max_cadence_days: int = Field(nullable=False)
+    min_cadence_days: int = Field(nullable=False)
+    default_duration_minutes: int = Field(nullable=False)
+    min_duration_minutes: int = Field(nullable=False)
+    max_duration_minutes: int = Field(nullable=False)
+    grace_days: int = Field(nullable=False)
+    late_cancel_hours: int = Field(nullable=False)
+    auto_pairs: bool = Field(nullable=False)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class ServiceKeyRow(SQLModel, table=True):
+    __tablename__ = "service_keys"
+    __table_args__ = (
+        UniqueConstraint("digest", name="uq_service_keys_digest"),
+        Index("ix_service_keys_org_created", "org_id", "created_at", "id"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    name: str = _text(200)
+    prefix: str = _text(16)
+    digest: str = _text(64)
+    scopes: list[str] = Field(sa_type=JSON, nullable=False)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+    revoked_at: datetime | None = _instant(nullable=True)

@@ -1,0 +1,145 @@
+"""The shared agenda of a meeting (rule 5): add, edit, reorder, remove, apply a template."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.domain.agenda import (
+    AgendaItem,
+    AgendaItemKind,
+    AgendaItemState,
+    check_complete_order,
+    check_settable_state,
+)
+from app.domain.errors import InvalidInput
+from app.domain.meetings import Meeting
+from app.domain.paging import Page, PageRequest
+from app.domain.templates import section_details
+from app.services import lookups
+from app.services.context import UseCase, new_id
+
+
+async def _open_meeting_and_author(
+    uc: UseCase, meeting_id: UUID, author_id: UUID
+) -> Meeting:
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting.check_open()
+    pair = await lookups.pair(uc, meeting.pair_id)
+    pair.check_participant(author_id, "author_id")
+    return meeting
+
+
+async def add_item(
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    author_id: UUID,
+    title: str,
+    details: str | None = None,
+    kind: AgendaItemKind = AgendaItemKind.OTHER,
+) -> AgendaItem:
+    """Either person adds topics in advance, so the conversation feels balanced."""
+    meeting = await _open_meeting_and_author(uc, meeting_id, author_id)
+    item = AgendaItem(
+        id=new_id(),
+        org_id=uc.org_id,
+        meeting_id=meeting.id,
+        author_id=author_id,
+        title=title,
+        details=details,
+        kind=kind,
+        position=await uc.uow.agenda_items.next_position(uc.org_id, meeting.id),
+        state=AgendaItemState.OPEN,
+        carried_from_id=None,
+        created_at=uc.now,
+        updated_at=uc.now,
+    )
+    await uc.uow.agenda_items.add(item)
+    return item
+
+
+async def list_items(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[AgendaItem]:
+    await lookups.meeting(uc, meeting_id)
+    return await uc.uow.agenda_items.list_for_meeting(uc.org_id, meeting_id, request)
+
+
+async def _item_on_open_meeting(uc: UseCase, item_id: UUID) -> AgendaItem:
+    item = await lookups.agenda_item(uc, item_id)
+    meeting = await lookups.meeting(uc, item.meeting_id, for_update=True)
+    meeting.check_open()
+    return item
+
+
+async def update_item(uc: UseCase, item_id: UUID, changes: dict[str, Any]) -> AgendaItem:
+    item = await _item_on_open_meeting(uc, item_id)
+    for name in ("title", "kind", "state"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
+    if "state" in changes:
+        check_settable_state(changes["state"])
+    for name, value in changes.items():
+        setattr(item, name, value)
+    item.updated_at = uc.now
+    await uc.uow.agenda_items.save(item)
+    return item
+
+
+async def delete_item(uc: UseCase, item_id: UUID) -> None:
+    item = await _item_on_open_meeting(uc, item_id)
+    await uc.uow.agenda_items.delete(uc.org_id, item.id)
+
+
+async def reorder_items(uc: UseCase, meeting_id: UUID, item_ids: list[UUID]) -> list[AgendaItem]:
+    """Set the order of every item of a scheduled meeting at once."""
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting.check_open()
+    items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
+    check_complete_order([item.id for item in items], item_ids)
+    by_id = {item.id: item for item in items}
+    ordered = [by_id[item_id] for item_id in item_ids]
+    for position, item in enumerate(ordered):
+        if item.position != position:
+            item.position = position
+            item.updated_at = uc.now
+            await uc.uow.agenda_items.save(item)
+    return ordered
+
+
+async def apply_template(
+    uc: UseCase, meeting_id: UUID, *, author_id: UUID, template_id: UUID | None
+) -> list[AgendaItem]:
+    """Append one item per template section (its prompts as details); the default template
+    when none is named."""
+    meeting = await _open_meeting_and_author(uc, meeting_id, author_id)
+    if template_id is None:
+        template = await uc.uow.templates.default(uc.org_id)
+        if template is None:
+            raise InvalidInput(
+                "This organization has no default template; name one with template_id.",
+                code="no_default_template",
+            )
+    else:
+        template = await uc.uow.templates.get(uc.org_id, template_id)
+        if template is None:
+            raise lookups.unknown_reference("template_id", "template", template_id)
+    position = await uc.uow.agenda_items.next_position(uc.org_id, meeting.id)
+    created = []
+    for offset, section in enumerate(template.sections):
+        item = AgendaItem(
+            id=new_id(),
+            org_id=uc.org_id,
+            meeting_id=meeting.id,
+            author_id=author_id,
+            title=section.title,
+            details=section_details(section),
+            kind=section.kind,
+            position=position + offset,
+            state=AgendaItemState.OPEN,
+            carried_from_id=None,
+            created_at=uc.now,
+            updated_at=uc.now,
+        )
+        await uc.uow.agenda_items.add(item)
+        created.append(item)
+    return created

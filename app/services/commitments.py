@@ -1,0 +1,84 @@
+"""Commitments of a pair (rule 6): owned by one of its two people."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.errors import InvalidInput, StateConflict
+from app.domain.pairs import PairStatus
+from app.domain.paging import Page, PageRequest
+from app.persistence.repositories.content import CommitmentFilter
+from app.services import lookups
+from app.services.context import UseCase, new_id
+
+
+async def create_commitment(
+    uc: UseCase,
+    *,
+    pair_id: UUID,
+    owner_id: UUID,
+    title: str,
+    meeting_id: UUID | None = None,
+    due_on: date | None = None,
+) -> Commitment:
+    pair = await uc.uow.pairs.get(uc.org_id, pair_id)
+    if pair is None:
+        raise lookups.unknown_reference("pair_id", "pair", pair_id)
+    if pair.status is PairStatus.ENDED:
+        raise StateConflict("This pair has ended; it takes no new commitments.", code="pair_ended")
+    pair.check_participant(owner_id, "owner_id")
+    if meeting_id is not None:
+        meeting = await uc.uow.meetings.get(uc.org_id, meeting_id)
+        if meeting is None:
+            raise lookups.unknown_reference("meeting_id", "meeting", meeting_id)
+        if meeting.pair_id != pair.id:
+            raise InvalidInput(
+                "meeting_id names a meeting of another pair.",
+                code="meeting_of_other_pair",
+                field="meeting_id",
+            )
+        meeting.check_accepts_records()
+    commitment = Commitment(
+        id=new_id(),
+        org_id=uc.org_id,
+        pair_id=pair.id,
+        meeting_id=meeting_id,
+        owner_id=owner_id,
+        title=title,
+        due_on=due_on,
+        status=CommitmentStatus.OPEN,
+        completed_at=None,
+        created_at=uc.now,
+        updated_at=uc.now,
+    )
+    await uc.uow.commitments.add(commitment)
+    return commitment
+
+
+async def update_commitment(uc: UseCase, commitment_id: UUID, changes: dict[str, Any]) -> Commitment:
+    commitment = await lookups.commitment(uc, commitment_id)
+    for name in ("title", "status", "owner_id"):
+        if name in changes and changes[name] is None:
+            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
+    if "owner_id" in changes:
+        pair = await lookups.pair(uc, commitment.pair_id)
+        pair.check_participant(changes["owner_id"], "owner_id")
+        commitment.owner_id = changes["owner_id"]
+    if "status" in changes:
+        commitment.set_status(changes["status"], uc.now)
+    if "title" in changes:
+        commitment.title = changes["title"]
+    if "due_on" in changes:
+        commitment.due_on = changes["due_on"]
+    commitment.updated_at = uc.now
+    await uc.uow.commitments.save(commitment)
+    return commitment
+
+
+async def list_commitments(
+    uc: UseCase, filters: CommitmentFilter, request: PageRequest
+) -> Page[Commitment]:
+    return await uc.uow.commitments.list(uc.org_id, filters, request)

@@ -1,0 +1,35 @@
+"""Who acts and when: passed to every use case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID, uuid4
+
+from app.persistence.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The caller: an organization and the credential acting in it."""
+
+    org_id: UUID
+    key_id: UUID | None = None
+    person_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UseCase:
+    """What every use case needs: the transaction, the caller and the current instant."""
+
+    uow: UnitOfWork
+    actor: Actor
+    now: datetime
+
+    @property
+    def org_id(self) -> UUID:
+        return self.actor.org_id
+
+
+def new_id() -> UUID:
+    return uuid4()

@@ -1,0 +1,108 @@
+"""Pairs: create, edit, end (rule 7)."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from app.domain.errors import InvalidInput, StateConflict
+from app.domain.meetings import MeetingEventKind, MeetingStatus
+from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
+from app.domain.paging import Page, PageRequest
+from app.persistence.repositories.pairs import PairFilter
+from app.services import lookups
+from app.services.context import UseCase, new_id
+from app.services.meetings import record
+
+SYSTEM_CANCEL_PAIR_ENDED = "pair_ended"
+
+
+async def create_pair(
+    uc: UseCase,
+    *,
+    lead_id: UUID,
+    member_id: UUID,
+    kind: PairKind,
+    cadence_days: int | None = None,
+    duration_minutes: int | None = None,
+    source: PairSource = PairSource.MANUAL,
+) -> Pair:
+    """Rule 7: two distinct active people, cadence within policy, one live pair per kind."""
+    policy = await uc.uow.policies.get(uc.org_id)
+    lead = await lookups.referenced_person(uc, lead_id, "lead_id")
+    member = await lookups.referenced_person(uc, member_id, "member_id")
+    cadence = policy.target_cadence_days if cadence_days is None else cadence_days
+    duration = policy.default_duration_minutes if duration_minutes is None else duration_minutes
+    check_new_pair(lead, member, cadence, policy)
+    policy.check_duration(duration)
+    if await uc.uow.pairs.find_live(uc.org_id, lead_id, member_id, kind) is not None:
+        raise StateConflict(
+            f"These two people already have a {kind.value} pair that has not ended.",
+            code="duplicate_pair",
+        )
+    pair = Pair(
+        id=new_id(),
+        org_id=uc.org_id,
+        lead_id=lead_id,
+        member_id=member_id,
+        kind=kind,
+        cadence_days=cadence,
+        duration_minutes=duration,
+        status=PairStatus.ACTIVE,
+        source=source,
+        started_at=uc.now,
+        ended_at=None,
+        ended_reason=None,
+        created_at=uc.now,
+        updated_at=uc.now,
+    )
+    await uc.uow.pairs.add(pair)
+    return pair
+
+
+async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pair:
+    """Edit cadence and default duration within policy; ended pairs do not change."""
+    pair = await lookups.pair(uc, pair_id, for_update=True)
+    if pair.status is PairStatus.ENDED:
+        raise StateConflict("This pair has ended; it no longer changes.", code="pair_ended")
+    if any(value is None for value in changes.values()):
+        raise InvalidInput("cadence_days and duration_minutes cannot be null.", code="null_field")
+    policy = await uc.uow.policies.get(uc.org_id)
+    if (cadence := changes.get("cadence_days")) is not None:
+        policy.check_cadence(cadence)
+        pair.cadence_days = cadence
+    if (duration := changes.get("duration_minutes")) is not None:
+        policy.check_duration(duration)
+        pair.duration_minutes = duration
+    pair.updated_at = uc.now
+    await uc.uow.pairs.save(pair)
+    return pair
+
+
+async def end_pair(uc: UseCase, pair_id: UUID, reason: str) -> Pair:
+    """Rule 7: ending a pair cancels its future meetings (a system cancellation)."""
+    pair = await lookups.pair(uc, pair_id, for_update=True)
+    await end_loaded_pair(uc, pair, reason)
+    return pair
+
+
+async def end_loaded_pair(uc: UseCase, pair: Pair, reason: str) -> None:
+    pair.end(uc.now, reason)
+    await uc.uow.pairs.save(pair)
+    for meeting in await uc.uow.meetings.future_scheduled_of_pair(uc.org_id, pair.id, uc.now):
+        meeting.status = MeetingStatus.CANCELED
+        meeting.canceled_at = uc.now
+        meeting.canceled_by_id = None
+        meeting.cancel_reason = SYSTEM_CANCEL_PAIR_ENDED
+        meeting.updated_at = uc.now
+        await uc.uow.meetings.save(meeting)
+        await record(
+            uc,
+            meeting.id,
+            MeetingEventKind.CANCELED,
+            {"reason": SYSTEM_CANCEL_PAIR_ENDED, "by_system": True},
+        )
+
+
+async def list_pairs(uc: UseCase, filters: PairFilter, request: PageRequest) -> Page[Pair]:
+    return await uc.uow.pairs.list(uc.org_id, filters, request)
