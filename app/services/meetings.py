@@ -22,7 +22,9 @@ async def schedule_meeting(
     uc: UseCase, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """Rule 1: an active pair, a future start, a duration within policy, no overlap."""
-    pair = await lookups.pair(uc, pair_id)
+    pair = await uc.uow.pairs.get(uc.org_id, pair_id)
+    if pair is None:
+        raise lookups.unknown_reference("pair_id", "pair", pair_id)
     policy = await uc.uow.policies.get(uc.org_id)
     duration = pair.duration_minutes if duration_minutes is None else duration_minutes
     people = [pair.lead_id, pair.member_id]

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
     status_code=201,
     response_model=MeetingOut,
     responses=problem_responses(
-        "not_found", "pair_not_active", "meeting_in_past", "naive_timestamp",
+        "pair_not_active", "meeting_in_past", "naive_timestamp",
         "duration_out_of_policy", "schedule_conflict", "unknown_reference",
     ),
 )

@@ -1,0 +1,89 @@
+"""The suite runs every API and integration test on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.api.app import create_app
+from app.persistence.database import create_engine
+from app.persistence.migrate import upgrade_to_head
+from app.settings import Settings
+from tests.support.live import StatementCounter, TestClock, runtime, serve_in_thread
+from tests.support.postgres import postgres_server, scratch_database
+from tests.support.tenants import Tenant, World, build_world, new_tenant
+
+
+@dataclass
+class Live:
+    """A served app on one database, with handles the tests need."""
+
+    dialect: str
+    database_url: str
+    base_url: str
+    app: FastAPI
+    clock: TestClock
+    statements: StatementCounter
+    portal: BlockingPortal
+    engine: AsyncEngine
+
+    def tenant(self) -> Tenant:
+        return new_tenant(self.base_url, self.portal, self.engine)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("sqlite") / "rapport.db"
+        url = f"sqlite:///{path}"
+        upgrade_to_head(url)
+        yield url
+        return
+    admin_url = request.getfixturevalue("postgres_admin_url")
+    with scratch_database(admin_url) as url:
+        upgrade_to_head(url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def live(database_url: str) -> Iterator[Live]:
+    clock = TestClock()
+    app = create_app(Settings(database_url=database_url, log_level="WARNING"), clock=clock)
+    counter = StatementCounter()
+    with serve_in_thread(app) as base_url, start_blocking_portal() as portal:
+        counter.attach(runtime(app).engine)
+        engine = portal.call(_engine, database_url)
+        try:
+            dialect = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+            yield Live(dialect, database_url, base_url, app, clock, counter, portal, engine)
+        finally:
+            portal.call(engine.dispose)
+
+
+async def _engine(url: str) -> AsyncEngine:
+    return create_engine(url, pool_size=2)
+
+
+@pytest.fixture
+def tenant(live: Live) -> Tenant:
+    live.clock.pinned = None
+    return live.tenant()
+
+
+@pytest.fixture
+def world(tenant: Tenant) -> World:
+    return build_world(tenant)

@@ -1,0 +1,168 @@
+"""Organizations, keys and a small world of records to test against."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import httpx
+from anyio.from_thread import BlockingPortal
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.domain.access import Scope
+from app.domain.clock import system_clock
+from app.persistence.unit_of_work import unit_of_work
+from app.services.context import Actor, UseCase
+from app.services.organizations import create_organization
+from app.services.settings_admin import create_service_key
+
+_serial = itertools.count(1)
+
+
+async def _create_org(engine: AsyncEngine, name: str) -> UUID:
+    async with unit_of_work(engine, write=True) as uow:
+        return await create_organization(uow, name, system_clock())
+
+
+async def _create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope]) -> str:
+    async with unit_of_work(engine, write=True) as uow:
+        use_case = UseCase(uow, Actor(org_id=org_id), system_clock())
+        _, secret = await create_service_key(use_case, name="test", scopes=scopes)
+        return secret
+
+
+@dataclass
+class Tenant:
+    """An organization seen through the HTTP API with an admin key."""
+
+    org_id: UUID
+    admin_key: str
+    http: httpx.Client
+    portal: BlockingPortal
+    engine: AsyncEngine
+
+    def key(self, *scopes: Scope) -> str:
+        return self.portal.call(_create_key, self.engine, self.org_id, frozenset(scopes))
+
+    def call(
+        self, method: str, path: str, *, key: str | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        headers = dict(kwargs.pop("headers", {}))
+        headers.setdefault("Authorization", f"Bearer {key or self.admin_key}")
+        return self.http.request(method, path, headers=headers, **kwargs)
+
+    def create(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        """POST and insist on 201; returns the created resource."""
+        response = self.call("POST", path, json=body)
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    def person(self, **fields: Any) -> dict[str, Any]:
+        serial = next(_serial)
+        body = {"email": f"person{serial}@example.com", "name": f"Person {serial}", **fields}
+        return self.create("/v1/people", body)
+
+    def pair(self, **fields: Any) -> dict[str, Any]:
+        lead = fields.pop("lead_id", None) or self.person()["id"]
+        member = fields.pop("member_id", None) or self.person()["id"]
+        return self.create(
+            "/v1/pairs", {"lead_id": lead, "member_id": member, "kind": "mentorship", **fields}
+        )
+
+    def meeting(self, pair_id: str, starts_in: timedelta, **fields: Any) -> dict[str, Any]:
+        starts_at = (datetime.now(UTC) + starts_in).isoformat()
+        return self.create("/v1/meetings", {"pair_id": pair_id, "starts_at": starts_at, **fields})
+
+
+def new_tenant(base_url: str, portal: BlockingPortal, engine: AsyncEngine) -> Tenant:
+    org_id = portal.call(_create_org, engine, f"Org {next(_serial)}")
+    admin_key = portal.call(_create_key, engine, org_id, frozenset({Scope.ADMIN}))
+    return Tenant(org_id, admin_key, httpx.Client(base_url=base_url, timeout=30), portal, engine)
+
+
+@dataclass
+class World:
+    """One of everything, for route-table driven tests."""
+
+    tenant: Tenant
+    lead: dict[str, Any]
+    member: dict[str, Any]
+    pair: dict[str, Any]
+    meeting: dict[str, Any]
+    agenda_item: dict[str, Any]
+    note: dict[str, Any]
+    commitment: dict[str, Any]
+    template: dict[str, Any]
+    service_key: dict[str, Any]
+
+    def ids(self) -> dict[str, str]:
+        """Path parameter values, by parameter name."""
+        return {
+            "person_id": self.member["id"],
+            "pair_id": self.pair["id"],
+            "meeting_id": self.meeting["id"],
+            "item_id": self.agenda_item["id"],
+            "note_id": self.note["id"],
+            "commitment_id": self.commitment["id"],
+            "template_id": self.template["id"],
+            "key_id": self.service_key["id"],
+        }
+
+
+def build_world(tenant: Tenant) -> World:
+    lead = tenant.person(name="Lead")
+    member = tenant.person(name="Member", manager_id=lead["id"])
+    pairs = tenant.call("GET", "/v1/pairs", params={"member_id": member["id"]}).json()["data"]
+    pair = pairs[0]
+    meeting = tenant.meeting(pair["id"], timedelta(days=3))
+    agenda_item = tenant.create(
+        f"/v1/meetings/{meeting['id']}/agenda-items",
+        {"author_id": member["id"], "title": "Career growth", "kind": "development"},
+    )
+    note = tenant.create(
+        f"/v1/meetings/{meeting['id']}/notes",
+        {"author_id": lead["id"], "body": "Talked about the roadmap."},
+    )
+    commitment = tenant.create(
+        "/v1/commitments",
+        {"pair_id": pair["id"], "owner_id": member["id"], "title": "Draft the proposal"},
+    )
+    template = tenant.create(
+        "/v1/templates",
+        {"name": f"Weekly {next(_serial)}", "sections": [{"kind": "win", "title": "Wins"}]},
+    )
+    service_key = tenant.create("/v1/service-keys", {"name": "spare", "scopes": ["people:read"]})
+    return World(
+        tenant, lead, member, pair, meeting, agenda_item, note, commitment, template, service_key
+    )
+
+
+SNAPSHOT_PATHS = (
+    "/v1/people",
+    "/v1/pairs",
+    "/v1/meetings",
+    "/v1/commitments",
+    "/v1/templates",
+    "/v1/service-keys",
+    "/v1/policy",
+)
+
+
+def snapshot(world: World) -> dict[str, Any]:
+    """Everything of the world's organization that a request could have changed."""
+    meeting = world.meeting["id"]
+    paths = (
+        *SNAPSHOT_PATHS,
+        f"/v1/meetings/{meeting}/agenda-items",
+        f"/v1/meetings/{meeting}/notes",
+        f"/v1/meetings/{meeting}/history",
+    )
+    return {
+        path: world.tenant.call("GET", path, params={"limit": 200}).json()
+        for path in paths
+        if path != "/v1/policy"
+    } | {"/v1/policy": world.tenant.call("GET", "/v1/policy").json()}
