@@ -17,8 +17,9 @@ Environment (all optional):
 
     RAPPORT_BENCH_DATABASE_URL   PostgreSQL server to use; the scratch database is created
                                  beside the one it names (postgresql://postgres@127.0.0.1:5432/postgres)
-    RAPPORT_BENCH_SECONDS        measured seconds per endpoint and server (10)
-    RAPPORT_BENCH_WARMUP_SECONDS unmeasured load before each measurement (2)
+    RAPPORT_BENCH_SECONDS        measured seconds per endpoint, server and round (8)
+    RAPPORT_BENCH_ROUNDS         rounds, alternating the servers; medians are reported (3)
+    RAPPORT_BENCH_WARMUP_SECONDS unmeasured load before each first measurement (2)
     RAPPORT_BENCH_CONNECTIONS    wrk connections (32)
     RAPPORT_BENCH_THREADS        wrk threads (2)
     RAPPORT_BENCH_WORKERS        uvicorn workers of each server (2)
@@ -39,6 +40,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,6 +76,7 @@ class BenchError(RuntimeError):
 class Config:
     server_url: str
     seconds: int
+    rounds: int
     warmup_seconds: int
     connections: int
     threads: int
@@ -89,7 +92,8 @@ class Config:
         env = os.environ
         return cls(
             server_url=env.get("RAPPORT_BENCH_DATABASE_URL", DEFAULT_SERVER_URL),
-            seconds=int(env.get("RAPPORT_BENCH_SECONDS", "10")),
+            seconds=int(env.get("RAPPORT_BENCH_SECONDS", "8")),
+            rounds=max(1, int(env.get("RAPPORT_BENCH_ROUNDS", "3"))),
             warmup_seconds=int(env.get("RAPPORT_BENCH_WARMUP_SECONDS", "2")),
             connections=int(env.get("RAPPORT_BENCH_CONNECTIONS", "32")),
             threads=int(env.get("RAPPORT_BENCH_THREADS", "2")),
@@ -473,9 +477,11 @@ def wrk(binary: str, config: Config, url: str, key: str, seconds: int) -> Load:
     return parse_wrk(result.stdout)
 
 
-def load(binary: str, config: Config, server: Server, path: str, key: str) -> Load:
+def load(
+    binary: str, config: Config, server: Server, path: str, key: str, *, warm_up: bool
+) -> Load:
     url = server.url + path
-    if config.warmup_seconds > 0:
+    if warm_up and config.warmup_seconds > 0:
         wrk(binary, config, url, key, config.warmup_seconds)
     measured = wrk(binary, config, url, key, config.seconds)
     if measured.errors:
@@ -484,6 +490,17 @@ def load(binary: str, config: Config, server: Server, path: str, key: str) -> Lo
             f"{server.log_tail()}"
         )
     return measured
+
+
+def median(loads: Sequence[Load]) -> Load:
+    """The median of each figure over the rounds; counts are summed."""
+    return Load(
+        requests_per_second=statistics.median(load.requests_per_second for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p99_ms=statistics.median(load.p99_ms for load in loads),
+        requests=sum(load.requests for load in loads),
+        errors=sum(load.errors for load in loads),
+    )
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -568,23 +585,29 @@ def run(config: Config) -> list[Row]:
         same_answers(rapport, baseline, paths, key)
 
         log(
-            f"wrk -t{config.threads} -c{config.connections}, {config.warmup_seconds}s warm-up"
-            f" + {config.seconds}s per run, {config.workers} workers per server,"
+            f"wrk -t{config.threads} -c{config.connections}, {config.warmup_seconds}s warm-up,"
+            f" {config.rounds} x {config.seconds}s per endpoint and server,"
+            f" {config.workers} workers per server,"
             f" {os.cpu_count()} CPUs shared by wrk, both servers and PostgreSQL"
         )
-        rows = []
-        for endpoint, path in paths.items():
-            measured = {
-                server.name: load(wrk_binary, config, server, path, key)
-                for server in (rapport, baseline)
-            }
-            row = Row(endpoint, measured["rapport"], measured["baseline"])
-            log(
-                f"{endpoint}: rapport {row.rapport.requests_per_second:,.0f} req/s,"
-                f" baseline {row.baseline.requests_per_second:,.0f} req/s"
-            )
-            rows.append(row)
-        return rows
+        # Rounds alternate the servers, so drift on a shared machine hits both alike.
+        runs: dict[tuple[str, str], list[Load]] = {}
+        for round_number in range(1, config.rounds + 1):
+            for endpoint, path in paths.items():
+                for server in (rapport, baseline):
+                    measured = load(
+                        wrk_binary, config, server, path, key, warm_up=round_number == 1
+                    )
+                    runs.setdefault((endpoint, server.name), []).append(measured)
+                    log(
+                        f"round {round_number}/{config.rounds} {endpoint} {server.name}:"
+                        f" {measured.requests_per_second:,.0f} req/s,"
+                        f" p99 {measured.p99_ms:.1f} ms"
+                    )
+        return [
+            Row(endpoint, median(runs[endpoint, "rapport"]), median(runs[endpoint, "baseline"]))
+            for endpoint in paths
+        ]
 
 
 def _terminate(signum: int, _frame: object) -> NoReturn:

@@ -6,13 +6,13 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import httpx
 from anyio.from_thread import BlockingPortal
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.domain.access import Scope
+from app.domain.access import Scope, ServiceKey, key_digest
 from app.domain.clock import system_clock
 from app.persistence.unit_of_work import unit_of_work
 from app.services.context import Actor, UseCase
@@ -34,6 +34,25 @@ async def _create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope
         return secret
 
 
+async def _store_key(
+    engine: AsyncEngine, org_id: UUID, secret: str, scopes: frozenset[Scope]
+) -> None:
+    now = system_clock()
+    key = ServiceKey(
+        id=uuid4(),
+        org_id=org_id,
+        name="chosen",
+        prefix=secret[:8],
+        digest=key_digest(secret),
+        scopes=scopes,
+        created_at=now,
+        updated_at=now,
+        revoked_at=None,
+    )
+    async with unit_of_work(engine, write=True) as uow:
+        await uow.service_keys.add(key)
+
+
 @dataclass
 class Tenant:
     """An organization seen through the HTTP API with an admin key."""
@@ -46,6 +65,10 @@ class Tenant:
 
     def key(self, *scopes: Scope) -> str:
         return self.portal.call(_create_key, self.engine, self.org_id, frozenset(scopes))
+
+    def store_key(self, secret: str, scopes: frozenset[Scope]) -> None:
+        """Store a key whose secret the test chose (real keys are always random)."""
+        self.portal.call(_store_key, self.engine, self.org_id, secret, scopes)
 
     def call(
         self, method: str, path: str, *, key: str | None = None, **kwargs: Any
@@ -142,12 +165,12 @@ def build_world(tenant: Tenant) -> World:
 
 
 SNAPSHOT_PATHS = (
-    "/v1/people",
-    "/v1/pairs",
-    "/v1/meetings",
-    "/v1/commitments",
-    "/v1/templates",
-    "/v1/service-keys",
+    "/v1/people?limit=200",
+    "/v1/pairs?limit=200",
+    "/v1/meetings?limit=200",
+    "/v1/commitments?limit=200",
+    "/v1/templates?limit=200",
+    "/v1/service-keys?limit=200",
     "/v1/policy",
 )
 
@@ -161,8 +184,4 @@ def snapshot(world: World) -> dict[str, Any]:
         f"/v1/meetings/{meeting}/notes",
         f"/v1/meetings/{meeting}/history",
     )
-    return {
-        path: world.tenant.call("GET", path, params={"limit": 200}).json()
-        for path in paths
-        if path != "/v1/policy"
-    } | {"/v1/policy": world.tenant.call("GET", "/v1/policy").json()}
+    return {path: world.tenant.call("GET", path).json() for path in paths}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from uuid import UUID
 from typing import Annotated, Generic, TypeVar
@@ -32,10 +33,22 @@ TimezoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 
-def _must_be_text(value: object) -> object:
-    """JSON instants and dates are strings; numbers are not silently read as timestamps."""
-    if not isinstance(value, str):
-        raise ValueError("must be a string in RFC 3339 / ISO 8601 format")
+_INSTANT_SHAPE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?"
+)
+_DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _instant_text(value: object) -> object:
+    """Instants are RFC 3339 strings; numbers are never read as Unix timestamps."""
+    if not isinstance(value, str) or not _INSTANT_SHAPE.fullmatch(value):
+        raise ValueError("must be an RFC 3339 instant such as 2026-01-05T09:00:00Z")
+    return value
+
+
+def _day_text(value: object) -> object:
+    if not isinstance(value, str) or not _DAY_SHAPE.fullmatch(value):
+        raise ValueError("must be a date such as 2026-01-05")
     return value
 
 
@@ -46,8 +59,8 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("is out of the supported range") from error
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_must_be_text), AfterValidator(_to_utc)]
-Day = Annotated[date, BeforeValidator(_must_be_text)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidator(_to_utc)]
+Day = Annotated[date, BeforeValidator(_day_text)]
 Flag = Annotated[bool, Strict()]
 
 
