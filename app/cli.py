@@ -24,7 +24,9 @@ from app.settings import get_settings
 
 T = TypeVar("T")
 
-cli = typer.Typer(help="Rapport: an API-first backend for one-on-one meetings.", no_args_is_help=True)
+cli = typer.Typer(
+    help="Rapport: an API-first backend for one-on-one meetings.", no_args_is_help=True
+)
 orgs = typer.Typer(help="Organizations (tenants).", no_args_is_help=True)
 keys = typer.Typer(help="Service keys.", no_args_is_help=True)
 cli.add_typer(orgs, name="orgs")
@@ -104,6 +106,50 @@ def demo(
 
     org_id = _in_transaction(lambda uow: load_demo(uow, org_name, system_clock()))
     typer.echo(str(org_id))
+
+
+DEV_KEY_NAME = "local quick start"
+
+
+@cli.command()
+def dev(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    org_name: Annotated[str, typer.Option("--org-name", help="Demo organization.")] = (
+        "Rapport Demo"
+    ),
+) -> None:
+    """Local quick start: migrate, load the demo organization once, mint a fresh admin key
+    (revoking the previous quick-start key) and serve."""
+    from app.services.demo import load_demo
+
+    upgrade_to_head(get_settings().database_url)
+
+    async def prepare(uow: UnitOfWork) -> tuple[UUID, str, bool]:
+        now = system_clock()
+        org_id = await uow.organizations.find_id_by_name(org_name)
+        created = org_id is None
+        if org_id is None:
+            org_id = await load_demo(uow, org_name, now)
+        await uow.service_keys.revoke_named(org_id, DEV_KEY_NAME, now)
+        use_case = UseCase(uow, Actor(org_id=org_id), now)
+        _, secret = await create_service_key(
+            use_case, name=DEV_KEY_NAME, scopes=frozenset({Scope.ADMIN})
+        )
+        return org_id, secret, created
+
+    org_id, secret, created = _in_transaction(prepare)
+    base = f"http://{host}:{port}"
+    loaded = "loaded just now" if created else "already loaded"
+    typer.echo(
+        f"\nRapport is starting on the embedded database ({get_settings().database_url}).\n"
+        f"  API:      {base}/v1\n"
+        f"  Docs:     {base}/docs\n"
+        f"  Demo org: {org_id} ({loaded})\n"
+        f"  Admin key (new each start): {secret}\n"
+        f"  Try:      curl -H 'Authorization: Bearer {secret}' {base}/v1/pairs\n"
+    )
+    serve(host=host, port=port, workers=1)
 
 
 def main() -> None:

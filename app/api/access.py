@@ -54,7 +54,9 @@ class Access:
                     raise ApiProblem(
                         "invalid_credential",
                         "This service key is unknown or has been revoked.",
-                        headers={"WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'},
+                        headers={
+                            "WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'
+                        },
                     )
                 runtime.keys.put(key)
             if not key.grants(self.scope):

@@ -34,7 +34,15 @@ ROUTERS = (
     *(
         module.router
         for module in (
-            people, pairs, meetings, agenda, notes, commitments, templates, policy, service_keys
+            people,
+            pairs,
+            meetings,
+            agenda,
+            notes,
+            commitments,
+            templates,
+            policy,
+            service_keys,
         )
     ),
 )
@@ -107,7 +115,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         access = required_scope(route)
         if access is None:
             continue
-        for method in route.methods:
+        for method in route.methods or ():
             operation = document["paths"][route.path_format][method.lower()]
             operation["security"] = [{"serviceKey": [access.scope.value]}]
             operation["x-required-scope"] = access.scope.value

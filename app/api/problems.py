@@ -124,8 +124,13 @@ async def _validation_error(_request: Request, error: Exception) -> Response:
     return problem_response(CATALOG[first["code"]], detail, errors=listed)
 
 
-_HTTP_CODES = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed",
-               406: "not_acceptable", 415: "unsupported_media_type"}
+_HTTP_CODES = {
+    400: "malformed_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+}
 
 
 async def _http_error(request: Request, error: Exception) -> Response:
@@ -172,9 +177,19 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` for the given codes plus those every operation can return."""
-    every = ("unauthorized", "invalid_credential", "insufficient_scope", "validation_error",
-             "unknown_field", "wrong_type", "missing_field", "too_long", "naive_timestamp",
-             "malformed_request", "internal_error")
+    every = (
+        "unauthorized",
+        "invalid_credential",
+        "insufficient_scope",
+        "validation_error",
+        "unknown_field",
+        "wrong_type",
+        "missing_field",
+        "too_long",
+        "naive_timestamp",
+        "malformed_request",
+        "internal_error",
+    )
     by_status: dict[int, list[ProblemKind]] = {}
     for code in dict.fromkeys((*every, *codes)):
         kind = CATALOG[code]

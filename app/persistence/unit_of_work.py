@@ -61,6 +61,6 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
     """Open a transaction; it commits when the block ends normally, else rolls back."""
     async with engine.connect() as connection:
         if write:
-            connection = await connection.execution_options(**{WRITE_OPTION: True})
+            await connection.execution_options(**{WRITE_OPTION: True})
         async with connection.begin():
             yield UnitOfWork(connection)

@@ -20,9 +20,7 @@ from app.services import lookups
 from app.services.context import UseCase, new_id
 
 
-async def _open_meeting_and_author(
-    uc: UseCase, meeting_id: UUID, author_id: UUID
-) -> Meeting:
+async def _open_meeting_and_author(uc: UseCase, meeting_id: UUID, author_id: UUID) -> Meeting:
     meeting = await lookups.meeting(uc, meeting_id, for_update=True)
     meeting.check_open()
     pair = await lookups.pair(uc, meeting.pair_id)

@@ -8,8 +8,8 @@ from uuid import UUID
 
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.errors import InvalidInput, StateConflict
-from app.domain.pairs import PairStatus
 from app.domain.paging import Page, PageRequest
+from app.domain.pairs import PairStatus
 from app.persistence.repositories.content import CommitmentFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
@@ -58,7 +58,9 @@ async def create_commitment(
     return commitment
 
 
-async def update_commitment(uc: UseCase, commitment_id: UUID, changes: dict[str, Any]) -> Commitment:
+async def update_commitment(
+    uc: UseCase, commitment_id: UUID, changes: dict[str, Any]
+) -> Commitment:
     commitment = await lookups.commitment(uc, commitment_id)
     for name in ("title", "status", "owner_id"):
         if name in changes and changes[name] is None:

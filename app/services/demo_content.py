@@ -1,12 +1,71 @@
-"""Text tables for the demo organization: names, departments and 1:1 talking points.
+"""Tables for the demo organization: how its pairs behave, its people, and the 1:1 texts.
 
-Kept apart from `demo.py` so the generator reads as logic and this file reads as copy.
-Titles may name a `{project}`, filled from the pair's department.
+Kept apart from `demo.py` so the generator reads as logic and this file reads as data.
+Texts may name a `{project}`, filled from the pair's department.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.domain.agenda import AgendaItemKind
+
+HISTORY_DAYS = 190  # about six months of meetings before the import
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """How a pair tends to behave; each problem profile trips a metric or signal on purpose."""
+
+    name: str
+    skip: float = 0.03  # odds that a slot silently did not happen (a gap)
+    cancel: float = 0.08
+    late: float = 0.25  # share of cancellations made within late_cancel_hours of the start
+    lead_cancels: float = 0.5
+    reschedule: float = 0.12
+    shorten: float = 0.06
+    unrecorded: float = 0.02  # left `scheduled` after it ended
+    member_share: float = 0.6  # odds that the member wrote an agenda item
+    status_share: float = 0.08
+    done: float = 0.8  # odds that a commitment past its due date was done
+    dropped: float = 0.08
+    stopped_days_ago: int | None = None  # neglected: one cancellation after this, then nothing
+    next_meeting: str = "booked"  # booked | late (at_risk) | canceled (unbooked) | none
+    started_days_ago: int = HISTORY_DAYS
+
+
+# One manager_report pair each; the name says which signal or cadence state it shows.
+PROBLEMS: tuple[Profile, ...] = (
+    Profile("frequent_cancellations", cancel=0.45, late=0.45, lead_cancels=0.85),
+    Profile("late_cancellations", cancel=0.35, late=0.8, lead_cancels=0.3),
+    Profile("one_sided_agenda", member_share=0.04),
+    Profile("status_heavy", status_share=0.75, member_share=0.75),
+    Profile("low_follow_through", done=0.3, dropped=0.1),
+    Profile("overdue", skip=0.2, cancel=0.2, stopped_days_ago=45, next_meeting="none"),
+    Profile("overdue", skip=0.3, stopped_days_ago=80, next_meeting="none", done=0.5),
+    Profile("unbooked", next_meeting="canceled"),
+    Profile("at_risk", next_meeting="late"),
+    Profile("shortened_meetings", shorten=0.7),
+    Profile("irregular", skip=0.55, cancel=0.12),
+    Profile("unrecorded", unrecorded=0.35),
+    Profile("too_new", started_days_ago=11),
+)
+
+CANCEL_REASONS = ("conflict", "illness", "out_of_office", "no_topics", "emergency", "other")
+CANCEL_WEIGHTS = (35, 12, 20, 13, 7, 13)
+
+# How often each kind comes up; status updates are drawn first, at the pair's status_share.
+KIND_WEIGHTS: dict[AgendaItemKind, int] = {
+    AgendaItemKind.CHECK_IN: 12,
+    AgendaItemKind.WIN: 12,
+    AgendaItemKind.CHALLENGE: 14,
+    AgendaItemKind.PRIORITY: 12,
+    AgendaItemKind.GOAL: 10,
+    AgendaItemKind.DEVELOPMENT: 12,
+    AgendaItemKind.FEEDBACK: 12,
+    AgendaItemKind.METRICS: 8,
+    AgendaItemKind.OTHER: 4,
+}
 
 FIRST_NAMES: tuple[str, ...] = (
     "Amara", "Ben", "Chloe", "Daniel", "Elena", "Farid", "Grace", "Hiroshi", "Isabel", "Jonas",

@@ -77,6 +77,8 @@ async def list_meetings(uc: UseCase, filters: MeetingFilter, request: PageReques
     return await uc.uow.meetings.list(uc.org_id, filters, request)
 
 
-async def meeting_history(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[MeetingEvent]:
+async def meeting_history(
+    uc: UseCase, meeting_id: UUID, request: PageRequest
+) -> Page[MeetingEvent]:
     await lookups.meeting(uc, meeting_id)
     return await uc.uow.meeting_events.list_for_meeting(uc.org_id, meeting_id, request)

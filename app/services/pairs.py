@@ -7,8 +7,8 @@ from uuid import UUID
 
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.meetings import MeetingEventKind, MeetingStatus
-from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
 from app.domain.paging import Page, PageRequest
+from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
 from app.persistence.repositories.pairs import PairFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id

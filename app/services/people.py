@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from app.domain.errors import InvalidInput, StateConflict
-from app.domain.pairs import PairKind, PairSource
 from app.domain.paging import Page, PageRequest
+from app.domain.pairs import PairKind, PairSource
 from app.domain.people import Person, Role, check_no_reporting_cycle, check_timezone
 from app.persistence.repositories.people import PeopleFilter
 from app.services import lookups
@@ -19,7 +19,9 @@ ENDED_PERSON_DEACTIVATED = "person_deactivated"
 NON_NULLABLE = ("email", "name", "timezone", "role")
 
 
-async def _check_unique(uc: UseCase, email: str | None, external_id: str | None, me: UUID | None) -> None:
+async def _check_unique(
+    uc: UseCase, email: str | None, external_id: str | None, me: UUID | None
+) -> None:
     if email is not None:
         holder = await uc.uow.people.find_by_email(uc.org_id, email)
         if holder is not None and holder.id != me:

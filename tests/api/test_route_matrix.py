@@ -47,32 +47,58 @@ BAD_LIMIT = Call(params=lambda _w: {"limit": 0}, status=422, code="validation_er
 CASES: dict[str, Case] = {
     "people-create": Case(
         Call(json=lambda _w: {"email": "new.person@example.com", "name": "New"}, status=201),
-        Call(json=lambda _w: {"email": "x@example.com", "name": "X", "org_id": "1"}, status=422,
-             code="unknown_field"),
+        Call(
+            json=lambda _w: {"email": "x@example.com", "name": "X", "org_id": "1"},
+            status=422,
+            code="unknown_field",
+        ),
         foreign=lambda _a, b: Call(
             json=lambda _w: {"email": "n@example.com", "name": "N", "manager_id": b.lead["id"]},
-            status=422, code="unknown_reference"),
+            status=422,
+            code="unknown_reference",
+        ),
     ),
-    "people-list": Case(Call(), BAD_LIMIT, foreign=lambda _a, b: Call(
-        params=lambda _w: {"manager_id": b.lead["id"]}, status=200)),
+    "people-list": Case(
+        Call(),
+        BAD_LIMIT,
+        foreign=lambda _a, b: Call(params=lambda _w: {"manager_id": b.lead["id"]}, status=200),
+    ),
     "people-get": Case(Call(), BAD_ID),
     "people-update": Case(
         Call(json=lambda _w: {"name": "Renamed"}),
-        Call(json=lambda w: {"manager_id": w.member["id"]}, path=lambda w: {
-            "person_id": w.lead["id"]}, status=422, code="reporting_cycle"),
+        Call(
+            json=lambda w: {"manager_id": w.member["id"]},
+            path=lambda w: {"person_id": w.lead["id"]},
+            status=422,
+            code="reporting_cycle",
+        ),
     ),
     "people-deactivate": Case(Call(), BAD_ID),
     "pairs-create": Case(
-        Call(json=lambda w: {"lead_id": w.lead["id"], "member_id": w.member["id"],
-                             "kind": "mentorship"}, status=201),
-        Call(json=lambda w: {"lead_id": w.lead["id"], "member_id": w.lead["id"]}, status=422,
-             code="self_pair"),
+        Call(
+            json=lambda w: {
+                "lead_id": w.lead["id"],
+                "member_id": w.member["id"],
+                "kind": "mentorship",
+            },
+            status=201,
+        ),
+        Call(
+            json=lambda w: {"lead_id": w.lead["id"], "member_id": w.lead["id"]},
+            status=422,
+            code="self_pair",
+        ),
         foreign=lambda _a, b: Call(
             json=lambda w: {"lead_id": b.lead["id"], "member_id": w.member["id"]},
-            status=422, code="unknown_reference"),
+            status=422,
+            code="unknown_reference",
+        ),
     ),
-    "pairs-list": Case(Call(), BAD_LIMIT, foreign=lambda _a, b: Call(
-        params=lambda _w: {"person_id": b.lead["id"]}, status=200)),
+    "pairs-list": Case(
+        Call(),
+        BAD_LIMIT,
+        foreign=lambda _a, b: Call(params=lambda _w: {"person_id": b.lead["id"]}, status=200),
+    ),
     "pairs-get": Case(Call(), BAD_ID),
     "pairs-update": Case(
         Call(json=lambda _w: {"cadence_days": 7}),
@@ -81,33 +107,50 @@ CASES: dict[str, Case] = {
     "pairs-end": Case(Call(json=lambda _w: {"reason": "reorg"}), BAD_ID),
     "meetings-create": Case(
         Call(json=lambda w: {"pair_id": w.pair["id"], "starts_at": _future(20)}, status=201),
-        Call(json=lambda w: {"pair_id": w.pair["id"], "starts_at": "2030-01-01T10:00:00"},
-             status=422, code="naive_timestamp"),
+        Call(
+            json=lambda w: {"pair_id": w.pair["id"], "starts_at": "2030-01-01T10:00:00"},
+            status=422,
+            code="naive_timestamp",
+        ),
         foreign=lambda _a, b: Call(
             json=lambda _w: {"pair_id": b.pair["id"], "starts_at": _future(20)},
-            status=422, code="unknown_reference"),
+            status=422,
+            code="unknown_reference",
+        ),
     ),
-    "meetings-list": Case(Call(params=lambda w: {"pair_id": w.pair["id"]}), BAD_LIMIT,
-                          foreign=lambda _a, b: Call(
-                              params=lambda _w: {"pair_id": b.pair["id"]}, status=200)),
+    "meetings-list": Case(
+        Call(params=lambda w: {"pair_id": w.pair["id"]}),
+        BAD_LIMIT,
+        foreign=lambda _a, b: Call(params=lambda _w: {"pair_id": b.pair["id"]}, status=200),
+    ),
     "meetings-get": Case(Call(), BAD_ID),
     "meetings-history": Case(Call(), BAD_ID),
     "agenda-items-create": Case(
-        Call(json=lambda w: {"author_id": w.lead["id"], "title": "Wins", "kind": "win"},
-             status=201),
-        Call(json=lambda w: {"author_id": w.lead["id"], "title": "x" * 201}, status=422,
-             code="too_long"),
+        Call(
+            json=lambda w: {"author_id": w.lead["id"], "title": "Wins", "kind": "win"}, status=201
+        ),
+        Call(
+            json=lambda w: {"author_id": w.lead["id"], "title": "x" * 201},
+            status=422,
+            code="too_long",
+        ),
     ),
     "agenda-items-list": Case(Call(), BAD_ID),
     "agenda-items-reorder": Case(
         Call(json=lambda w: {"item_ids": [w.agenda_item["id"]]}),
-        Call(json=lambda w: {"item_ids": [w.agenda_item["id"], w.agenda_item["id"]]},
-             status=422, code="invalid_order"),
+        Call(
+            json=lambda w: {"item_ids": [w.agenda_item["id"], w.agenda_item["id"]]},
+            status=422,
+            code="invalid_order",
+        ),
     ),
     "agenda-items-apply-template": Case(
         Call(json=lambda w: {"author_id": w.member["id"]}, status=201),
-        Call(json=lambda w: {"author_id": w.member["id"], "template_id": "nope"}, status=422,
-             code="wrong_type"),
+        Call(
+            json=lambda w: {"author_id": w.member["id"], "template_id": "nope"},
+            status=422,
+            code="wrong_type",
+        ),
     ),
     "agenda-items-update": Case(
         Call(json=lambda _w: {"state": "discussed"}),
@@ -116,8 +159,11 @@ CASES: dict[str, Case] = {
     "agenda-items-delete": Case(Call(status=204), BAD_ID),
     "notes-create": Case(
         Call(json=lambda w: {"author_id": w.member["id"], "body": "Shared thought"}, status=201),
-        Call(json=lambda w: {"author_id": w.member["id"], "body": "Mine", "visibility":
-                             "private"}, status=422, code="private_note_needs_person"),
+        Call(
+            json=lambda w: {"author_id": w.member["id"], "body": "Mine", "visibility": "private"},
+            status=422,
+            code="private_note_needs_person",
+        ),
     ),
     "notes-list": Case(Call(), BAD_ID),
     "notes-get": Case(Call(), BAD_ID),
@@ -127,27 +173,47 @@ CASES: dict[str, Case] = {
     ),
     "notes-delete": Case(Call(status=204), BAD_ID),
     "commitments-create": Case(
-        Call(json=lambda w: {"pair_id": w.pair["id"], "owner_id": w.lead["id"],
-                             "title": "Book the offsite", "due_on": "2030-01-31"}, status=201),
-        Call(json=lambda w: {"pair_id": w.pair["id"], "owner_id": w.pair["id"],
-                             "title": "x"}, status=422, code="not_a_participant"),
+        Call(
+            json=lambda w: {
+                "pair_id": w.pair["id"],
+                "owner_id": w.lead["id"],
+                "title": "Book the offsite",
+                "due_on": "2030-01-31",
+            },
+            status=201,
+        ),
+        Call(
+            json=lambda w: {"pair_id": w.pair["id"], "owner_id": w.pair["id"], "title": "x"},
+            status=422,
+            code="not_a_participant",
+        ),
         foreign=lambda _a, b: Call(
             json=lambda w: {"pair_id": b.pair["id"], "owner_id": w.lead["id"], "title": "x"},
-            status=422, code="unknown_reference"),
+            status=422,
+            code="unknown_reference",
+        ),
     ),
-    "commitments-list": Case(Call(params=lambda _w: {"overdue": "true"}), BAD_LIMIT,
-                             foreign=lambda _a, b: Call(
-                                 params=lambda _w: {"pair_id": b.pair["id"]}, status=200)),
+    "commitments-list": Case(
+        Call(params=lambda _w: {"overdue": "true"}),
+        BAD_LIMIT,
+        foreign=lambda _a, b: Call(params=lambda _w: {"pair_id": b.pair["id"]}, status=200),
+    ),
     "commitments-get": Case(Call(), BAD_ID),
     "commitments-update": Case(
         Call(json=lambda _w: {"status": "done"}),
         Call(json=lambda _w: {"status": None}, status=422, code="null_field"),
     ),
     "templates-create": Case(
-        Call(json=lambda _w: {"name": "Quarterly", "sections": [
-            {"kind": "goal", "title": "Goals", "prompts": ["On track?"]}]}, status=201),
-        Call(json=lambda _w: {"name": "Empty", "sections": []}, status=422,
-             code="validation_error"),
+        Call(
+            json=lambda _w: {
+                "name": "Quarterly",
+                "sections": [{"kind": "goal", "title": "Goals", "prompts": ["On track?"]}],
+            },
+            status=201,
+        ),
+        Call(
+            json=lambda _w: {"name": "Empty", "sections": []}, status=422, code="validation_error"
+        ),
     ),
     "templates-list": Case(Call(), BAD_LIMIT),
     "templates-get": Case(Call(), BAD_ID),
@@ -159,23 +225,29 @@ CASES: dict[str, Case] = {
     "policy-get": Case(Call(), None),
     "policy-update": Case(
         Call(json=lambda _w: {"target_cadence_days": 10}),
-        Call(json=lambda _w: {"min_cadence_days": 20, "target_cadence_days": 14}, status=422,
-             code="inconsistent_policy"),
+        Call(
+            json=lambda _w: {"min_cadence_days": 20, "target_cadence_days": 14},
+            status=422,
+            code="inconsistent_policy",
+        ),
     ),
     "service-keys-create": Case(
         Call(json=lambda _w: {"name": "etl", "scopes": ["metrics:read"]}, status=201),
-        Call(json=lambda _w: {"name": "etl", "scopes": ["everything"]}, status=422,
-             code="validation_error"),
+        Call(
+            json=lambda _w: {"name": "etl", "scopes": ["everything"]},
+            status=422,
+            code="validation_error",
+        ),
     ),
     "service-keys-list": Case(Call(), BAD_LIMIT),
     "service-keys-revoke": Case(Call(status=204), BAD_ID),
 }
 
 OPERATIONS = [
-    (route.operation_id, method, route.path_format, access.scope)
+    (str(route.operation_id), method, route.path_format, access.scope)
     for route in api_routes()
     if (access := required_scope(route)) is not None
-    for method in route.methods
+    for method in route.methods or ()
 ]
 
 

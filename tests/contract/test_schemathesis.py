@@ -44,6 +44,8 @@ def contract_tenant(live: Live) -> Tenant:
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
 def test_api_honours_its_contract(
-    case: schemathesis.Case, live: Live, contract_tenant: Tenant
+    case: schemathesis.Case,  # type: ignore[type-arg]
+    live: Live,
+    contract_tenant: Tenant,
 ) -> None:
     case.call_and_validate(base_url=live.base_url)

@@ -30,7 +30,7 @@ def _plain(url: str) -> str:
 async def _answers(url: str) -> bool:
     try:
         connection = await asyncpg.connect(_plain(url), timeout=3)
-    except (OSError, asyncpg.PostgresError, asyncio.TimeoutError):
+    except (TimeoutError, OSError, asyncpg.PostgresError):
         return False
     await connection.close()
     return True
@@ -66,8 +66,18 @@ def _throwaway_cluster() -> Iterator[str]:
     )
     options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
     subprocess.run(
-        [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-w", "start",
-         "-l", str(workdir / "log")],
+        [
+            *run_as,
+            str(bin_dir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "start",
+            "-l",
+            str(workdir / "log"),
+        ],
         check=True,
         capture_output=True,
     )

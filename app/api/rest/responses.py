@@ -13,7 +13,9 @@ from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, PageReques
 M = TypeVar("M", bound=Output)
 
 
-def one(model: type[M], entity: object, *, status: int = 200, location: str | None = None) -> Response:
+def one(
+    model: type[M], entity: object, *, status: int = 200, location: str | None = None
+) -> Response:
     """The resource as JSON; creations carry `Location`."""
     headers = {"Location": location} if location else None
     return Response(

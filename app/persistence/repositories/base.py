@@ -49,7 +49,7 @@ class TableRepository(Generic[E]):
         raise TypeError("subclasses map rows to entities")
 
     def to_row(self, entity: E) -> dict[str, Any]:
-        return {name: getattr(entity, name) for name in self.table.columns.keys()}
+        return {column.name: getattr(entity, column.name) for column in self.table.columns}
 
     def select_in_org(self, org_id: UUID) -> Select[Any]:
         return select(self.table).where(self.table.c.org_id == org_id)

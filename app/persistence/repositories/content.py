@@ -49,9 +49,7 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
     async def all_of_meeting(self, org_id: UUID, meeting_id: UUID) -> list[AgendaItem]:
         c = self.table.c
         return await self.fetch_all(
-            self.select_in_org(org_id)
-            .where(c.meeting_id == meeting_id)
-            .order_by(c.position, c.id)
+            self.select_in_org(org_id).where(c.meeting_id == meeting_id).order_by(c.position, c.id)
         )
 
     async def list_for_meeting(

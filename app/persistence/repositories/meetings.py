@@ -76,7 +76,9 @@ class MeetingRepository(TableRepository[Meeting]):
             )
         )
 
-    async def future_scheduled_of_pair(self, org_id: UUID, pair_id: UUID, now: datetime) -> list[Meeting]:
+    async def future_scheduled_of_pair(
+        self, org_id: UUID, pair_id: UUID, now: datetime
+    ) -> list[Meeting]:
         c = self.table.c
         return await self.fetch_all(
             self.select_in_org(org_id)

@@ -10,8 +10,8 @@ from uuid import UUID
 
 from sqlalchemy import or_, select
 
-from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.paging import Page, PageRequest
+from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import PairRow
 

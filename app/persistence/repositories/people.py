@@ -41,6 +41,15 @@ class OrganizationRepository:
             )
         )
 
+    async def find_id_by_name(self, name: str) -> UUID | None:
+        """The oldest organization with this name (used by the local quick start)."""
+        table = OrganizationRow.__table__  # type: ignore[attr-defined]
+        found = await self.connection.execute(
+            select(table.c.id).where(table.c.name == name).order_by(table.c.created_at).limit(1)
+        )
+        row = found.first()
+        return None if row is None else row.id
+
     async def exists(self, org_id: UUID) -> bool:
         table = OrganizationRow.__table__  # type: ignore[attr-defined]
         found = await self.connection.execute(select(table.c.id).where(table.c.id == org_id))
@@ -66,7 +75,11 @@ class PeopleRepository(TableRepository[Person]):
         )
 
     def to_row(self, entity: Person) -> dict[str, Any]:
-        row = {name: getattr(entity, name) for name in self.table.columns.keys() if name != "email_key"}
+        row = {
+            column.name: getattr(entity, column.name)
+            for column in self.table.columns
+            if column.name != "email_key"
+        }
         row["email_key"] = email_key(entity.email)
         return row
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -34,12 +35,12 @@ class PolicyRepository:
         fields = {k: v for k, v in row.items() if k not in ("created_at", "updated_at")}
         return Policy(**fields)
 
-    async def add(self, policy: Policy, at: Any) -> None:
+    async def add(self, policy: Policy, at: datetime) -> None:
         await self.connection.execute(
             insert(self.table).values(**asdict(policy), created_at=at, updated_at=at)
         )
 
-    async def save(self, policy: Policy, at: Any) -> None:
+    async def save(self, policy: Policy, at: datetime) -> None:
         await self.connection.execute(
             update(self.table)
             .where(self.table.c.org_id == policy.org_id)
@@ -100,7 +101,9 @@ class TemplateRepository(TableRepository[Template]):
 
     async def list(self, org_id: UUID, request: PageRequest) -> Page[Template]:
         c = self.table.c
-        return await self.page(self.select_in_org(org_id), request, c.created_at, lambda t: t.created_at)
+        return await self.page(
+            self.select_in_org(org_id), request, c.created_at, lambda t: t.created_at
+        )
 
 
 class ServiceKeyRepository(TableRepository[ServiceKey]):
@@ -131,6 +134,16 @@ class ServiceKeyRepository(TableRepository[ServiceKey]):
             select(self.table).where(c.digest == digest, c.revoked_at.is_(None))
         )
 
+    async def revoke_named(self, org_id: UUID, name: str, at: datetime) -> None:
+        c = self.table.c
+        await self.connection.execute(
+            update(self.table)
+            .where(c.org_id == org_id, c.name == name, c.revoked_at.is_(None))
+            .values(revoked_at=at, updated_at=at)
+        )
+
     async def list(self, org_id: UUID, request: PageRequest) -> Page[ServiceKey]:
         c = self.table.c
-        return await self.page(self.select_in_org(org_id), request, c.created_at, lambda k: k.created_at)
+        return await self.page(
+            self.select_in_org(org_id), request, c.created_at, lambda k: k.created_at
+        )

@@ -66,7 +66,10 @@ async def reorder_items(meeting_id: UUID, body: AgendaOrder, uc: ContentWrite) -
     status_code=201,
     response_model=PageOut[AgendaItemOut],
     responses=problem_responses(
-        "not_found", "meeting_closed", "not_a_participant", "unknown_reference",
+        "not_found",
+        "meeting_closed",
+        "not_a_participant",
+        "unknown_reference",
         "no_default_template",
     ),
 )

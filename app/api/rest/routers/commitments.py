@@ -26,16 +26,17 @@ router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
     status_code=201,
     response_model=CommitmentOut,
     responses=problem_responses(
-        "unknown_reference", "not_a_participant", "meeting_of_other_pair", "pair_ended",
+        "unknown_reference",
+        "not_a_participant",
+        "meeting_of_other_pair",
+        "pair_ended",
         "meeting_closed",
     ),
 )
 async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Response:
     """Record an action item owned by one of the pair's two people."""
     commitment = await service.create_commitment(uc, **body.model_dump())
-    return one(
-        CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}"
-    )
+    return one(CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}")
 
 
 @router.get(

@@ -26,8 +26,12 @@ router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
     status_code=201,
     response_model=MeetingOut,
     responses=problem_responses(
-        "pair_not_active", "meeting_in_past", "naive_timestamp",
-        "duration_out_of_policy", "schedule_conflict", "unknown_reference",
+        "pair_not_active",
+        "meeting_in_past",
+        "naive_timestamp",
+        "duration_out_of_policy",
+        "schedule_conflict",
+        "unknown_reference",
     ),
 )
 async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:

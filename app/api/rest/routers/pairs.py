@@ -26,8 +26,12 @@ router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
     status_code=201,
     response_model=PairOut,
     responses=problem_responses(
-        "unknown_reference", "self_pair", "person_inactive", "cadence_out_of_policy",
-        "duration_out_of_policy", "duplicate_pair",
+        "unknown_reference",
+        "self_pair",
+        "person_inactive",
+        "cadence_out_of_policy",
+        "duration_out_of_policy",
+        "duplicate_pair",
     ),
 )
 async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:

@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.api.access import PeopleRead, PeopleWrite
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import Instant, Email, ExternalId, PageOut
+from app.api.rest.schemas.common import Email, ExternalId, Instant, PageOut
 from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
 from app.persistence.repositories.people import PeopleFilter
 from app.services import lookups
@@ -19,9 +19,18 @@ from app.services import people as service
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
-WRITE_PROBLEMS = ("unknown_reference", "unknown_timezone", "person_inactive",
-                  "duplicate_email", "duplicate_external_id", "pair_ended", "duplicate_pair",
-                  "cadence_out_of_policy", "duration_out_of_policy", "self_pair")
+WRITE_PROBLEMS = (
+    "unknown_reference",
+    "unknown_timezone",
+    "person_inactive",
+    "duplicate_email",
+    "duplicate_external_id",
+    "pair_ended",
+    "duplicate_pair",
+    "cadence_out_of_policy",
+    "duration_out_of_policy",
+    "self_pair",
+)
 
 
 @router.post(

@@ -27,7 +27,9 @@ router = APIRouter(prefix="/v1/service-keys", tags=["access"])
 )
 async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
     """Create a key; the secret is in this response only (stored as a SHA-256 digest)."""
-    key, secret = await service.create_service_key(uc, name=body.name, scopes=frozenset(body.scopes))
+    key, secret = await service.create_service_key(
+        uc, name=body.name, scopes=frozenset(body.scopes)
+    )
     created = ServiceKeyCreated(
         id=key.id,
         created_at=key.created_at,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from uuid import UUID
 from typing import Annotated, Generic, TypeVar
+from uuid import UUID
 
 from pydantic import (
     AfterValidator,

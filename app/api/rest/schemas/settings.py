@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Annotated
-from uuid import UUID
 
 from pydantic import Field, Strict, StringConstraints
 
@@ -91,5 +90,3 @@ class ServiceKeyOut(Resource):
 
 class ServiceKeyCreated(ServiceKeyOut):
     key: str = Field(description="The secret, shown only in this response.")
-
-

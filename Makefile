@@ -1,0 +1,43 @@
+# One task runner for people, the README and CI.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint format openapi bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Serve the API on the embedded SQLite database with demo data (http://127.0.0.1:8000).
+run: install
+	$(BIN)/rapport dev
+
+## Run the whole suite on SQLite and PostgreSQL.
+test: install
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check app tests benchmarks
+	$(BIN)/ruff format --check app tests benchmarks
+	$(BIN)/mypy app tests benchmarks
+
+format: install
+	$(BIN)/ruff check --fix app tests benchmarks
+	$(BIN)/ruff format app tests benchmarks
+
+## Regenerate the committed OpenAPI document from the app.
+openapi: install
+	$(BIN)/python -m app.api.contract
+
+## Throughput of the REST API against a raw asyncpg floor, on PostgreSQL.
+bench: install
+	$(BIN)/python benchmarks/rest_api.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
