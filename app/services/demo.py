@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
+
+from sqlalchemy import insert
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -23,84 +25,40 @@ from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, Meeting
 from app.domain.notes import Note, NoteVisibility
 from app.domain.pairs import Pair, PairKind
 from app.domain.people import Person, Role
+from app.persistence.repositories.base import TableRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import Actor, UseCase, new_id
 from app.services.demo_content import (
     AGENDA_TITLES,
+    CANCEL_REASONS,
+    CANCEL_WEIGHTS,
     CEO_TIMEZONE,
     COMMITMENT_TITLES,
     DEPARTMENTS,
     FIRST_NAMES,
+    HISTORY_DAYS,
     ITEM_DETAILS,
+    KIND_WEIGHTS,
     LAST_NAMES,
     NOTE_BODIES,
     OPERATIONS,
+    PROBLEMS,
+    Profile,
 )
 from app.services.organizations import create_organization
 from app.services.pairs import create_pair
 from app.services.people import create_person
 
+E = TypeVar("E")
+
 SEED = 20240917
 HEADCOUNT = 60
-HISTORY_DAYS = 190
 EMAIL_DOMAIN = "demo.rapport.example"
 MANAGERS_PER_DIRECTOR = 3
 FIRST_MANAGER = 1 + len(DEPARTMENTS)  # seat 0 is the CEO, then one director per department
 FIRST_IC = FIRST_MANAGER + MANAGERS_PER_DIRECTOR * len(DEPARTMENTS)
-DAY_OPENS = 9 * 60  # working hours in minutes after midnight UTC; meetings end by DAY_CLOSES
-DAY_CLOSES = 17 * 60 + 30
-SETTLE = timedelta(hours=2)  # a past meeting ended at least this long ago
-CANCEL_REASONS = ("conflict", "illness", "out_of_office", "no_topics", "emergency", "other")
-CANCEL_WEIGHTS = (35, 12, 20, 13, 7, 13)
-KIND_WEIGHTS: dict[AgendaItemKind, int] = {
-    AgendaItemKind.CHECK_IN: 12,
-    AgendaItemKind.WIN: 12,
-    AgendaItemKind.CHALLENGE: 14,
-    AgendaItemKind.PRIORITY: 12,
-    AgendaItemKind.GOAL: 10,
-    AgendaItemKind.DEVELOPMENT: 12,
-    AgendaItemKind.FEEDBACK: 12,
-    AgendaItemKind.METRICS: 8,
-    AgendaItemKind.OTHER: 4,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """How a pair tends to behave; each problem profile trips a metric or signal on purpose."""
-
-    name: str
-    skip: float = 0.03  # odds that a slot silently did not happen (a gap)
-    cancel: float = 0.08
-    late: float = 0.25  # share of cancellations made within late_cancel_hours of the start
-    lead_cancels: float = 0.5
-    reschedule: float = 0.12
-    shorten: float = 0.06
-    unrecorded: float = 0.02
-    member_share: float = 0.6
-    status_share: float = 0.08
-    done: float = 0.8
-    dropped: float = 0.08
-    stopped_days_ago: int | None = None  # neglected: one cancellation after this, then nothing
-    next_meeting: str = "booked"  # booked | late (at_risk) | canceled (unbooked) | none
-    started_days_ago: int = HISTORY_DAYS
-
-
-PROBLEMS: tuple[Profile, ...] = (
-    Profile("frequent_cancellations", cancel=0.45, late=0.45, lead_cancels=0.85),
-    Profile("late_cancellations", cancel=0.35, late=0.8, lead_cancels=0.3),
-    Profile("one_sided_agenda", member_share=0.04),
-    Profile("status_heavy", status_share=0.75, member_share=0.75),
-    Profile("low_follow_through", done=0.3, dropped=0.1),
-    Profile("neglected", skip=0.2, cancel=0.2, stopped_days_ago=45, next_meeting="none"),
-    Profile("neglected", skip=0.3, stopped_days_ago=80, next_meeting="none", done=0.5),
-    Profile("unbooked", next_meeting="canceled"),
-    Profile("at_risk", next_meeting="late"),
-    Profile("shortened_meetings", shorten=0.7),
-    Profile("irregular", skip=0.55, cancel=0.12),
-    Profile("unrecorded", unrecorded=0.35),
-    Profile("new_hire", started_days_ago=11),
-)
+DAY_OPENS, DAY_CLOSES = 9 * 60, 17 * 60 + 30  # working hours, minutes after midnight UTC
+SETTLE = timedelta(hours=2)  # a past meeting ended at least this long before the import
 
 
 class Seat(NamedTuple):
@@ -169,24 +127,15 @@ async def load_demo(uow: UnitOfWork, org_name: str, now: datetime) -> UUID:
     plans += await _manual_plans(uc, rng, people, seats)
     calendar = Calendar()
     for plan in plans:
-        batch = Batch()
-        _history(rng, plan, calendar, batch, now)
-        batch.meetings.sort(key=lambda meeting: meeting.starts_at)
-        _agenda(rng, plan, batch, now)
-        _notes_and_commitments(rng, plan, batch, now)
-        await _write(uow, batch)
+        await _write(uow, PairHistory(rng, now, calendar, plan).build())
     return org_id
 
 
 def _org_chart(rng: random.Random) -> list[Seat]:
     """One CEO, a director per department, three managers each, then their ICs (3-4 each)."""
-    seats = [Seat(None, 0)]
-    seats += [Seat(0, department) for department in range(len(DEPARTMENTS))]
-    seats += [
-        Seat(1 + department, department)
-        for department in range(len(DEPARTMENTS))
-        for _ in range(MANAGERS_PER_DIRECTOR)
-    ]
+    departments = range(len(DEPARTMENTS))
+    seats = [Seat(None, 0), *(Seat(0, d) for d in departments)]
+    seats += [Seat(1 + d, d) for d in departments for _ in range(MANAGERS_PER_DIRECTOR)]
     managers = list(range(FIRST_MANAGER, FIRST_IC))
     bigger = rng.sample(managers, HEADCOUNT - FIRST_IC - 3 * len(managers))
     for manager in managers:
@@ -194,34 +143,28 @@ def _org_chart(rng: random.Random) -> list[Seat]:
     return seats
 
 
-def _email(first: str, last: str) -> str:
-    """firstname.lastname at the demo domain, letters only (O'Connor becomes oconnor)."""
-    return (
-        f"{re.sub('[^a-z]', '', first.lower())}.{re.sub('[^a-z]', '', last.lower())}@{EMAIL_DOMAIN}"
-    )
-
-
 async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> list[Person]:
     """Create people top down, so each manager exists first and auto_pairs pairs them up."""
-    firsts = rng.sample(FIRST_NAMES, len(seats))
-    lasts = rng.sample(LAST_NAMES, len(seats))
+    names = zip(
+        rng.sample(FIRST_NAMES, len(seats)), rng.sample(LAST_NAMES, len(seats)), strict=True
+    )
     analyst = next(i for i in range(FIRST_IC, len(seats)) if seats[i].department == OPERATIONS)
     admins = {1 + OPERATIONS, analyst}  # the head of operations and one people-ops analyst
     people: list[Person] = []
-    for index, (seat, first, last) in enumerate(zip(seats, firsts, lasts, strict=True)):
+    for index, (seat, (first, last)) in enumerate(zip(seats, names, strict=True)):
         zones = DEPARTMENTS[seat.department][1]
         zone = zones[0] if rng.random() < 0.75 else rng.choice(zones)
-        people.append(
-            await create_person(
-                uc,
-                email=_email(first, last),
-                name=f"{first} {last}",
-                timezone=CEO_TIMEZONE if seat.manager is None else zone,
-                manager_id=None if seat.manager is None else people[seat.manager].id,
-                external_id=f"EMP-{1001 + index}",
-                role=Role.ADMIN if index in admins else Role.MEMBER,
-            )
+        local = ".".join(re.sub("[^a-z]", "", part.lower()) for part in (first, last))
+        person = await create_person(
+            uc,
+            email=f"{local}@{EMAIL_DOMAIN}",
+            name=f"{first} {last}",
+            timezone=CEO_TIMEZONE if seat.manager is None else zone,
+            manager_id=None if seat.manager is None else people[seat.manager].id,
+            external_id=f"EMP-{1001 + index}",
+            role=Role.ADMIN if index in admins else Role.MEMBER,
         )
+        people.append(person)
     return people
 
 
@@ -247,27 +190,23 @@ def _behaviours(rng: random.Random, seats: list[Seat]) -> dict[int, tuple[Profil
     behaviours: dict[int, tuple[Profile, int]] = {}
     for index in range(1, len(seats)):
         profile = problems[index] if index in problems else _healthy(rng)
-        weekly = seats[index].manager == weekly_lead and profile.name != "new_hire"
+        weekly = seats[index].manager == weekly_lead and profile.name != "too_new"
         behaviours[index] = (profile, slow.get(index, 7 if weekly else 14))
     return behaviours
 
 
-def _plan(rng: random.Random, pair: Pair, profile: Profile, department: int) -> PairPlan:
-    """Give the pair its usual weekday and UTC start, fitted inside working hours."""
-    latest = DAY_CLOSES - pair.duration_minutes
-    minute = rng.choice(range(DAY_OPENS, latest + 1, 30))
-    return PairPlan(pair, profile, rng.randrange(5), minute, DEPARTMENTS[department][2])
-
-
-async def _backdate(
-    uc: UseCase, pair: Pair, days_ago: int, cadence_days: int, duration_minutes: int
-) -> None:
+async def _backdate(uc: UseCase, pair: Pair, days_ago: int, cadence: int, minutes: int) -> None:
     """Move the pair's start back so cadence metrics have history (an import, not a rule)."""
     start = uc.now.replace(second=0, microsecond=0) - timedelta(days=days_ago)
     pair.started_at = pair.created_at = pair.updated_at = start
-    pair.cadence_days = cadence_days
-    pair.duration_minutes = duration_minutes
+    pair.cadence_days, pair.duration_minutes = cadence, minutes
     await uc.uow.pairs.save(pair)
+
+
+def _plan(rng: random.Random, pair: Pair, profile: Profile, department: int) -> PairPlan:
+    """Give the pair its usual weekday and UTC start, fitted inside working hours."""
+    minute = rng.choice(range(DAY_OPENS, DAY_CLOSES - pair.duration_minutes + 1, 30))
+    return PairPlan(pair, profile, rng.randrange(5), minute, DEPARTMENTS[department][2])
 
 
 async def _reporting_plans(
@@ -279,14 +218,13 @@ async def _reporting_plans(
     for index, person in enumerate(people):
         if person.manager_id is None:
             continue
-        pair = await uc.uow.pairs.find_live(
-            uc.org_id, person.manager_id, person.id, PairKind.MANAGER_REPORT
-        )
+        kind = PairKind.MANAGER_REPORT
+        pair = await uc.uow.pairs.find_live(uc.org_id, person.manager_id, person.id, kind)
         if pair is None:
             raise RuntimeError("auto_pairs should have paired every person with their manager")
         profile, cadence = behaviours[index]
-        duration = 45 if index < FIRST_MANAGER else rng.choice((30, 30, 30, 30, 45))
-        await _backdate(uc, pair, profile.started_days_ago, cadence, duration)
+        minutes = 45 if index < FIRST_MANAGER else rng.choice((30, 30, 30, 30, 45))
+        await _backdate(uc, pair, profile.started_days_ago, cadence, minutes)
         plans.append(_plan(rng, pair, profile, seats[index].department))
     return plans
 
@@ -296,26 +234,17 @@ async def _manual_plans(
 ) -> list[PairPlan]:
     """Skip-level, mentorship and peer pairs, created as an admin would, then backdated."""
     first, second = rng.sample(range(len(DEPARTMENTS)), 2)
-
-    def ic_in(department: int) -> int:
-        return rng.choice(
-            [i for i in range(FIRST_IC, len(seats)) if seats[i].department == department]
-        )
-
-    def manager_in(department: int) -> int:
-        return (
-            FIRST_MANAGER
-            + MANAGERS_PER_DIRECTOR * department
-            + rng.randrange(MANAGERS_PER_DIRECTOR)
-        )
-
-    peer = FIRST_MANAGER + MANAGERS_PER_DIRECTOR * second
+    ics = {
+        d: [i for i in range(FIRST_IC, len(seats)) if seats[i].department == d]
+        for d in range(len(DEPARTMENTS))
+    }
+    managers = {d: FIRST_MANAGER + MANAGERS_PER_DIRECTOR * d for d in (first, second)}
     specs = (  # lead seat, member seat, kind, cadence, minutes, started days ago
-        (0, manager_in(first), PairKind.SKIP_LEVEL, 28, 45, 150),
-        (1 + first, ic_in(first), PairKind.SKIP_LEVEL, 21, 45, HISTORY_DAYS),
-        (1 + second, ic_in(second), PairKind.SKIP_LEVEL, 28, 45, HISTORY_DAYS),
-        (manager_in(first), ic_in(second), PairKind.MENTORSHIP, 21, 60, 120),
-        (peer, peer + 1, PairKind.PEER, 14, 30, HISTORY_DAYS),
+        (0, managers[first] + 1, PairKind.SKIP_LEVEL, 28, 45, 150),
+        (1 + first, rng.choice(ics[first]), PairKind.SKIP_LEVEL, 21, 45, HISTORY_DAYS),
+        (1 + second, rng.choice(ics[second]), PairKind.SKIP_LEVEL, 28, 45, HISTORY_DAYS),
+        (managers[first], rng.choice(ics[second]), PairKind.MENTORSHIP, 21, 60, 120),
+        (managers[second], managers[second] + 1, PairKind.PEER, 14, 30, HISTORY_DAYS),
     )
     plans: list[PairPlan] = []
     for lead, member, kind, cadence, minutes, days_ago in specs:
@@ -343,267 +272,291 @@ def _working_time(at: datetime, minutes: int) -> datetime:
     return datetime.combine(day, time(), UTC) + timedelta(minutes=minute)
 
 
-def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    """A whole-minute offset into [start, end]; `start` itself when the range is empty."""
-    if end <= start:
-        return start
-    return start + timedelta(minutes=rng.randint(0, int((end - start).total_seconds() // 60)))
+class PairHistory:
+    """One pair's meetings and their content, drawn from the shared seed and calendar."""
 
+    def __init__(self, rng: random.Random, now: datetime, calendar: Calendar, plan: PairPlan):
+        self.rng, self.now, self.calendar, self.plan = rng, now, calendar, plan
+        self.pair, self.profile = plan.pair, plan.profile
+        self.people = (plan.pair.lead_id, plan.pair.member_id)
+        self.batch = Batch()
 
-def _slots(plan: PairPlan, now: datetime) -> tuple[list[datetime], datetime]:
-    """The pair's usual slot every cadence_days: those already over, and the next one ahead."""
-    day = plan.pair.started_at.date() + timedelta(days=4)
-    day += timedelta(days=(plan.weekday - day.weekday()) % 7)
-    start = datetime.combine(day, time(), UTC) + timedelta(minutes=plan.minute)
-    step, length = (
-        timedelta(days=plan.pair.cadence_days),
-        timedelta(minutes=plan.pair.duration_minutes),
-    )
-    past: list[datetime] = []
-    while start + length + SETTLE <= now:
-        past.append(start)
-        start += step
-    while start <= now + SETTLE:
-        start += step
-    return past, start
-
-
-def _outcome(rng: random.Random, profile: Profile) -> MeetingStatus | None:
-    """What became of a past slot: skipped (None), canceled, never recorded, or held."""
-    roll = rng.random()
-    if roll < profile.skip:
-        return None
-    if roll < profile.skip + profile.cancel:
-        return MeetingStatus.CANCELED
-    if roll < profile.skip + profile.cancel + profile.unrecorded:
-        return MeetingStatus.SCHEDULED
-    return MeetingStatus.COMPLETED
-
-
-def _history(
-    rng: random.Random, plan: PairPlan, calendar: Calendar, batch: Batch, now: datetime
-) -> None:
-    """Past meetings as the profile has them, then the next one (or, on purpose, none)."""
-    profile = plan.profile
-    past, ahead = _slots(plan, now)
-    stop = now - timedelta(days=profile.stopped_days_ago or 0)
-    hold_last = profile.next_meeting in ("late", "canceled")  # so the pair is not overdue
-    called_off = False
-    for index, start in enumerate(past):
-        status = _outcome(rng, profile)
-        if hold_last and index == len(past) - 1:
-            status = MeetingStatus.COMPLETED
-        if profile.stopped_days_ago is not None and start >= stop:
-            status = None if called_off else MeetingStatus.CANCELED
-            called_off = True
-        if status is not None:
-            _draft(rng, plan, start, status, calendar, batch, now)
-    if profile.next_meeting == "none":
-        return
-    if profile.next_meeting == "late":
-        ahead += timedelta(days=plan.pair.cadence_days)
-    status = MeetingStatus.CANCELED if profile.next_meeting == "canceled" else None
-    _draft(rng, plan, ahead, status or MeetingStatus.SCHEDULED, calendar, batch, now, future=True)
-
-
-def _moved(rng: random.Random, start: datetime, *, forward: bool) -> datetime:
-    """A reschedule: a day or a few later (or one earlier), sometimes at another hour."""
-    days = rng.choice((1, 1, 2, 3, -1))
-    moved = start + timedelta(days=abs(days) if forward else days)
-    if rng.random() < 0.4:
-        moved = moved.replace(hour=rng.randint(9, 15), minute=rng.choice((0, 30)))
-    return moved
-
-
-def _draft(
-    rng: random.Random,
-    plan: PairPlan,
-    planned: datetime,
-    status: MeetingStatus,
-    calendar: Calendar,
-    batch: Batch,
-    now: datetime,
-    *,
-    future: bool = False,
-) -> None:
-    """One meeting and its history: booked, maybe moved, then held, canceled or left open."""
-    pair = plan.pair
-    people, minutes = (pair.lead_id, pair.member_id), pair.duration_minutes
-    odds = plan.profile.reschedule / (2 if future else 1)
-    stops = [planned]
-    for _ in range(rng.choice((1, 1, 1, 2)) if rng.random() < odds else 0):
-        stops.append(_moved(rng, stops[-1], forward=future))
-    stops[-1] = calendar.first_free(people, stops[-1], minutes)
-    if not future and stops[-1] + timedelta(minutes=minutes) + SETTLE > now:
-        return  # moved into the present: leave it out of the history
-    calendar.book(people, stops[-1], minutes)
-    ahead = timedelta(days=rng.randint(3, max(3, pair.cadence_days)), minutes=rng.randint(0, 600))
-    booked = max(pair.started_at, min(min(stops) - ahead, now - timedelta(hours=1)))
-    meeting = Meeting(
-        id=new_id(),
-        org_id=pair.org_id,
-        pair_id=pair.id,
-        starts_at=stops[-1],
-        duration_minutes=minutes,
-        status=MeetingStatus.SCHEDULED,
-        reschedule_count=len(stops) - 1,
-        original_starts_at=stops[0],
-        canceled_at=None,
-        canceled_by_id=None,
-        cancel_reason=None,
-        completed_at=None,
-        actual_minutes=None,
-        created_at=booked,
-        updated_at=booked,
-    )
-    batch.meetings.append(meeting)
-    _log(batch, meeting, MeetingEventKind.SCHEDULED, booked, pair.lead_id, starts_at=stops[0])
-    for before, after in pairwise(stops):
-        at = _between(rng, meeting.updated_at, min(before, after, now) - timedelta(days=1))
-        _log(
-            batch,
-            meeting,
-            MeetingEventKind.RESCHEDULED,
-            at,
-            rng.choice(people),
-            **{"from": before, "to": after},
-        )
-        meeting.updated_at = at
-    if status is MeetingStatus.CANCELED:
-        _cancel(rng, plan.profile, meeting, batch, people, now)
-    elif status is MeetingStatus.COMPLETED:
-        _complete(rng, plan.profile, meeting, batch, people, now)
-
-
-def _log(
-    batch: Batch,
-    meeting: Meeting,
-    kind: MeetingEventKind,
-    at: datetime,
-    actor: UUID | None,
-    **data: Any,
-) -> None:
-    """Append a line to the meeting's history (instants as RFC 3339 text, like the services)."""
-    payload = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
-    batch.events.append(
-        MeetingEvent(new_id(), meeting.org_id, meeting.id, kind, at, actor, None, payload)
-    )
-
-
-def _cancel(
-    rng: random.Random,
-    profile: Profile,
-    meeting: Meeting,
-    batch: Batch,
-    people: tuple[UUID, UUID],
-    now: datetime,
-) -> None:
-    """Called off by one of the two, a few days ahead or, for late ones, within 24 hours."""
-    if rng.random() < profile.late:
-        ahead = timedelta(minutes=rng.randint(30, 20 * 60))
-    else:
-        ahead = timedelta(minutes=rng.randint(26 * 60, 6 * 24 * 60))
-    latest = now - timedelta(minutes=rng.randint(30, 48 * 60))
-    at = max(meeting.updated_at + timedelta(minutes=5), min(meeting.starts_at - ahead, latest))
-    by = people[0] if rng.random() < profile.lead_cancels else people[1]
-    reason = rng.choices(CANCEL_REASONS, CANCEL_WEIGHTS)[0]
-    meeting.status = MeetingStatus.CANCELED
-    meeting.canceled_at = meeting.updated_at = at
-    meeting.canceled_by_id = by
-    meeting.cancel_reason = reason
-    _log(batch, meeting, MeetingEventKind.CANCELED, at, by, reason=reason, by_system=False)
-
-
-def _complete(
-    rng: random.Random,
-    profile: Profile,
-    meeting: Meeting,
-    batch: Batch,
-    people: tuple[UUID, UUID],
-    now: datetime,
-) -> None:
-    """Held, and marked so shortly after its end; usually full length, sometimes cut short."""
-    minutes, roll = meeting.duration_minutes, rng.random()
-    actual: int | None = minutes
-    if roll < profile.shorten:
-        actual = round(minutes * rng.uniform(0.5, 0.7))
-    elif roll < profile.shorten + 0.05:
-        actual = None  # nobody recorded how long it took
-    elif roll < profile.shorten + 0.17:
-        actual = min(120, minutes + rng.choice((5, 10, 15)))
-    lag = timedelta(minutes=rng.randint(0, 15))
-    if rng.random() < 0.15:
-        lag = timedelta(hours=rng.randint(1, 20))
-    at = min(now, meeting.starts_at + timedelta(minutes=actual or minutes) + lag)
-    meeting.status = MeetingStatus.COMPLETED
-    meeting.completed_at = meeting.updated_at = at
-    meeting.actual_minutes = actual
-    _log(batch, meeting, MeetingEventKind.COMPLETED, at, rng.choice(people), actual_minutes=actual)
-
-
-def _agenda(rng: random.Random, plan: PairPlan, batch: Batch, now: datetime) -> None:
-    """Items on held and upcoming meetings; deferred ones carry to the next meeting (rule 4)."""
-    live = [m for m in batch.meetings if m.status is not MeetingStatus.CANCELED]
-    carried: list[AgendaItem] = []
-    for index, meeting in enumerate(live):
-        fresh = _fresh_items(rng, plan, meeting, now) if rng.random() < 0.85 else []
-        items = carried + fresh
-        for position, item in enumerate(items):
-            item.position = position
+    def build(self) -> Batch:
+        """Meetings first (sorted by start), then what was said and promised in them."""
+        self.meetings()
+        self.batch.meetings.sort(key=lambda meeting: meeting.starts_at)
+        self.agenda()
+        for meeting in self.batch.meetings:
             if meeting.completed_at is not None:
-                odds = 0.05 if item.carried_from_id else 0.12
-                item.state = (
-                    AgendaItemState.DEFERRED if rng.random() < odds else (AgendaItemState.DISCUSSED)
-                )
-                item.updated_at = meeting.completed_at
-        batch.items += items
-        deferred = [item for item in items if item.state is AgendaItemState.DEFERRED]
-        following = live[index + 1] if index + 1 < len(live) else None
-        carried = []
-        if deferred and following is not None and meeting.completed_at is not None:
-            at = max(meeting.completed_at, following.created_at)
-            carried = [_carry(item, following, at) for item in deferred]
-            _log(
-                batch,
-                meeting,
-                MeetingEventKind.ITEMS_CARRIED_OVER,
-                at,
-                None,
-                count=len(carried),
-                to_meeting_id=str(following.id),
-            )
+                self.notes_and_commitments(meeting, meeting.completed_at)
+        return self.batch
 
-
-def _fresh_items(
-    rng: random.Random, plan: PairPlan, meeting: Meeting, now: datetime
-) -> list[AgendaItem]:
-    """Two to five talking points (one to three ahead), added in the days before the meeting."""
-    pair, profile = plan.pair, plan.profile
-    count = rng.randint(2, 5) if meeting.status is MeetingStatus.COMPLETED else rng.randint(1, 3)
-    latest = min(meeting.starts_at - timedelta(minutes=10), now)
-    items: list[AgendaItem] = []
-    for _ in range(count):
-        kind = AgendaItemKind.STATUS_UPDATE
-        if rng.random() >= profile.status_share:
-            kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
-        at = _between(rng, meeting.created_at, latest)
-        items.append(
-            AgendaItem(
-                id=new_id(),
-                org_id=pair.org_id,
-                meeting_id=meeting.id,
-                author_id=pair.member_id if rng.random() < profile.member_share else pair.lead_id,
-                title=_fill(rng, rng.choice(AGENDA_TITLES[kind]), plan),
-                details=rng.choice(ITEM_DETAILS) if rng.random() < 0.2 else None,
-                kind=kind,
-                position=0,
-                state=AgendaItemState.OPEN,
-                carried_from_id=None,
-                created_at=at,
-                updated_at=at,
-            )
+    def between(self, start: datetime, end: datetime) -> datetime:
+        """A whole-minute offset into [start, end]; `start` itself when the range is empty."""
+        if end <= start:
+            return start
+        return start + timedelta(
+            minutes=self.rng.randint(0, int((end - start).total_seconds() // 60))
         )
-    return items
+
+    def slots(self) -> tuple[list[datetime], datetime]:
+        """The pair's usual slot every cadence_days: those already over, and the next one."""
+        day = self.pair.started_at.date() + timedelta(days=4)
+        day += timedelta(days=(self.plan.weekday - day.weekday()) % 7)
+        start = datetime.combine(day, time(), UTC) + timedelta(minutes=self.plan.minute)
+        step = timedelta(days=self.pair.cadence_days)
+        length = timedelta(minutes=self.pair.duration_minutes)
+        past: list[datetime] = []
+        while start + length + SETTLE <= self.now:
+            past.append(start)
+            start += step
+        while start <= self.now + SETTLE:
+            start += step
+        return past, start
+
+    def outcome(self) -> MeetingStatus | None:
+        """What became of a past slot: skipped (None), canceled, never recorded, or held."""
+        roll, p = self.rng.random(), self.profile
+        if roll < p.skip:
+            return None
+        if roll < p.skip + p.cancel:
+            return MeetingStatus.CANCELED
+        if roll < p.skip + p.cancel + p.unrecorded:
+            return MeetingStatus.SCHEDULED
+        return MeetingStatus.COMPLETED
+
+    def meetings(self) -> None:
+        """Past meetings as the profile has them, then the next one (or, on purpose, none)."""
+        p = self.profile
+        past, ahead = self.slots()
+        stop = self.now - timedelta(days=p.stopped_days_ago or 0)
+        hold_last = p.next_meeting in ("late", "canceled")  # recent enough not to be overdue
+        called_off = False
+        for index, start in enumerate(past):
+            status = self.outcome()
+            if hold_last and index == len(past) - 1:
+                status = MeetingStatus.COMPLETED
+            if p.stopped_days_ago is not None and start >= stop:
+                status, called_off = (None if called_off else MeetingStatus.CANCELED), True
+            if status is not None:
+                self.meeting(start, status)
+        if p.next_meeting == "late":
+            ahead += timedelta(days=self.pair.cadence_days)
+        if p.next_meeting != "none":
+            canceled = p.next_meeting == "canceled"
+            status = MeetingStatus.CANCELED if canceled else MeetingStatus.SCHEDULED
+            self.meeting(ahead, status, future=True)
+
+    def moved(self, start: datetime, *, forward: bool) -> datetime:
+        """A reschedule: a day or a few later (or one earlier), sometimes at another hour."""
+        days = self.rng.choice((1, 1, 2, 3, -1))
+        moved = start + timedelta(days=abs(days) if forward else days)
+        if self.rng.random() < 0.4:
+            moved = moved.replace(hour=self.rng.randint(9, 15), minute=self.rng.choice((0, 30)))
+        return moved
+
+    def meeting(self, planned: datetime, status: MeetingStatus, *, future: bool = False) -> None:
+        """One meeting and its history: booked, maybe moved, then held, canceled or left open."""
+        rng, minutes = self.rng, self.pair.duration_minutes
+        stops = [planned]
+        if rng.random() < self.profile.reschedule / (2 if future else 1):
+            for _ in range(rng.choice((1, 1, 1, 2))):
+                stops.append(self.moved(stops[-1], forward=future))
+        stops[-1] = self.calendar.first_free(self.people, stops[-1], minutes)
+        if not future and stops[-1] + timedelta(minutes=minutes) + SETTLE > self.now:
+            return  # moved into the present: leave it out of the history
+        self.calendar.book(self.people, stops[-1], minutes)
+        ahead = timedelta(
+            days=rng.randint(3, max(3, self.pair.cadence_days)), hours=rng.randint(0, 9)
+        )
+        booked = max(self.pair.started_at, min(min(stops) - ahead, self.now - timedelta(hours=1)))
+        meeting = Meeting(
+            id=new_id(),
+            org_id=self.pair.org_id,
+            pair_id=self.pair.id,
+            starts_at=stops[-1],
+            duration_minutes=minutes,
+            status=MeetingStatus.SCHEDULED,
+            reschedule_count=len(stops) - 1,
+            original_starts_at=stops[0],
+            canceled_at=None,
+            canceled_by_id=None,
+            cancel_reason=None,
+            completed_at=None,
+            actual_minutes=None,
+            created_at=booked,
+            updated_at=booked,
+        )
+        self.batch.meetings.append(meeting)
+        self.log(meeting, MeetingEventKind.SCHEDULED, booked, self.people[0], starts_at=stops[0])
+        for before, after in pairwise(stops):
+            at = self.between(meeting.updated_at, min(before, after, self.now) - timedelta(days=1))
+            by = rng.choice(self.people)
+            self.log(
+                meeting,
+                MeetingEventKind.RESCHEDULED,
+                at,
+                by,
+                starts_at=after,
+                previous_starts_at=before,
+            )
+            meeting.updated_at = at
+        if status is MeetingStatus.CANCELED:
+            self.cancel(meeting)
+        elif status is MeetingStatus.COMPLETED:
+            self.complete(meeting)
+
+    def log(
+        self,
+        meeting: Meeting,
+        kind: MeetingEventKind,
+        at: datetime,
+        actor: UUID | None,
+        **data: Any,
+    ) -> None:
+        """Append a line to the meeting's history (instants as RFC 3339 text)."""
+        data = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
+        event = MeetingEvent(new_id(), meeting.org_id, meeting.id, kind, at, actor, None, data)
+        self.batch.events.append(event)
+
+    def cancel(self, meeting: Meeting) -> None:
+        """Called off by one of the two, days ahead or, for late ones, within 24 hours."""
+        rng = self.rng
+        if rng.random() < self.profile.late:
+            ahead = timedelta(minutes=rng.randint(30, 20 * 60))
+        else:
+            ahead = timedelta(minutes=rng.randint(26 * 60, 6 * 24 * 60))
+        latest = self.now - timedelta(minutes=rng.randint(30, 48 * 60))
+        at = max(meeting.updated_at + timedelta(minutes=5), min(meeting.starts_at - ahead, latest))
+        by = self.people[0] if rng.random() < self.profile.lead_cancels else self.people[1]
+        reason = rng.choices(CANCEL_REASONS, CANCEL_WEIGHTS)[0]
+        meeting.status = MeetingStatus.CANCELED
+        meeting.canceled_at = meeting.updated_at = at
+        meeting.canceled_by_id, meeting.cancel_reason = by, reason
+        self.log(meeting, MeetingEventKind.CANCELED, at, by, reason=reason, by_system=False)
+
+    def complete(self, meeting: Meeting) -> None:
+        """Held and marked so soon after; usually full length, now and then cut short."""
+        rng, minutes, roll = self.rng, meeting.duration_minutes, self.rng.random()
+        actual: int | None = minutes
+        if roll < self.profile.shorten:
+            actual = round(minutes * rng.uniform(0.5, 0.7))
+        elif roll < self.profile.shorten + 0.05:
+            actual = None  # nobody recorded how long it took
+        elif roll < self.profile.shorten + 0.17:
+            actual = min(120, minutes + rng.choice((5, 10, 15)))
+        lag = timedelta(hours=rng.randint(1, 20) if rng.random() < 0.15 else 0)
+        lag += timedelta(minutes=rng.randint(0, 15))
+        at = min(self.now, meeting.starts_at + timedelta(minutes=actual or minutes) + lag)
+        meeting.status = MeetingStatus.COMPLETED
+        meeting.completed_at = meeting.updated_at = at
+        meeting.actual_minutes = actual
+        by = rng.choice(self.people)
+        self.log(meeting, MeetingEventKind.COMPLETED, at, by, actual_minutes=actual)
+
+    def agenda(self) -> None:
+        """Items on held and upcoming meetings; deferred ones carry to the next one (rule 4)."""
+        live = [m for m in self.batch.meetings if m.status is not MeetingStatus.CANCELED]
+        carried: list[AgendaItem] = []
+        for index, meeting in enumerate(live):
+            items = carried + (self.fresh_items(meeting) if self.rng.random() < 0.85 else [])
+            for position, item in enumerate(items):
+                item.position = position
+                if meeting.completed_at is not None:
+                    deferred = self.rng.random() < (0.05 if item.carried_from_id else 0.12)
+                    item.state = AgendaItemState.DEFERRED if deferred else AgendaItemState.DISCUSSED
+                    item.updated_at = meeting.completed_at
+            self.batch.items += items
+            carried = []
+            deferred_items = [item for item in items if item.state is AgendaItemState.DEFERRED]
+            if deferred_items and index + 1 < len(live) and meeting.completed_at is not None:
+                following = live[index + 1]
+                at = max(meeting.completed_at, following.created_at)
+                carried = [_carry(item, following, at) for item in deferred_items]
+                kind, target = MeetingEventKind.ITEMS_CARRIED_OVER, str(following.id)
+                self.log(meeting, kind, at, None, count=len(carried), to_meeting_id=target)
+
+    def fresh_items(self, meeting: Meeting) -> list[AgendaItem]:
+        """Two to five talking points (one to three ahead), added in the days before."""
+        rng, p = self.rng, self.profile
+        count = (
+            rng.randint(2, 5) if meeting.status is MeetingStatus.COMPLETED else rng.randint(1, 3)
+        )
+        latest = min(meeting.starts_at - timedelta(minutes=10), self.now)
+        items: list[AgendaItem] = []
+        for _ in range(count):
+            kind = AgendaItemKind.STATUS_UPDATE
+            if rng.random() >= p.status_share:
+                kind = rng.choices(list(KIND_WEIGHTS), list(KIND_WEIGHTS.values()))[0]
+            at = self.between(meeting.created_at, latest)
+            items.append(
+                AgendaItem(
+                    id=new_id(),
+                    org_id=self.pair.org_id,
+                    meeting_id=meeting.id,
+                    author_id=self.people[1] if rng.random() < p.member_share else self.people[0],
+                    title=self.fill(AGENDA_TITLES[kind]),
+                    details=rng.choice(ITEM_DETAILS) if rng.random() < 0.2 else None,
+                    kind=kind,
+                    position=0,
+                    state=AgendaItemState.OPEN,
+                    carried_from_id=None,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        return items
+
+    def fill(self, texts: tuple[str, ...]) -> str:
+        """One of the texts, naming one of the pair's department projects where it has a slot."""
+        return self.rng.choice(texts).format(project=self.rng.choice(self.plan.projects))
+
+    def notes_and_commitments(self, meeting: Meeting, held_at: datetime) -> None:
+        """A shared note on about half of the held meetings; action items from most of them."""
+        rng, org_id = self.rng, self.pair.org_id
+        if rng.random() < 0.5:
+            at = min(self.now, held_at + timedelta(minutes=rng.randint(2, 180)))
+            body, author = self.fill(NOTE_BODIES), rng.choice(self.people)
+            note = Note(new_id(), org_id, meeting.id, author, body, NoteVisibility.SHARED, at, at)
+            self.batch.notes.append(note)
+        for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
+            created = min(self.now, held_at + timedelta(minutes=rng.randint(1, 30)))
+            due = meeting.starts_at.date() + timedelta(days=rng.choice((7, 7, 10, 14, 14)))
+            status, done_at, updated = self.follow_through(created, due)
+            commitment = Commitment(
+                id=new_id(),
+                org_id=org_id,
+                pair_id=self.pair.id,
+                meeting_id=meeting.id,
+                owner_id=self.people[1] if rng.random() < 0.6 else self.people[0],
+                title=self.fill(COMMITMENT_TITLES),
+                due_on=due,
+                status=status,
+                completed_at=done_at,
+                created_at=created,
+                updated_at=updated,
+            )
+            self.batch.commitments.append(commitment)
+
+    def follow_through(
+        self, created: datetime, due: date
+    ) -> tuple[CommitmentStatus, datetime | None, datetime]:
+        """Done (mostly on time), dropped, or still open; only a past due date is overdue."""
+        deadline, roll = datetime.combine(due, time(17), UTC), self.rng.random()
+        if due >= self.now.date():
+            if roll < 0.25:
+                at = self.between(created, self.now)
+                return CommitmentStatus.DONE, at, at
+            return CommitmentStatus.OPEN, None, created
+        if roll < self.profile.done:
+            at = self.between(created, min(deadline, self.now))
+            if self.rng.random() < 0.25:
+                at = min(self.now, deadline + timedelta(days=self.rng.randint(1, 6)))
+            return CommitmentStatus.DONE, at, at
+        if roll < self.profile.done + self.profile.dropped:
+            at = self.between(created, min(self.now, deadline + timedelta(days=5)))
+            return CommitmentStatus.DROPPED, None, at
+        return CommitmentStatus.OPEN, None, created
 
 
 def _carry(item: AgendaItem, to: Meeting, at: datetime) -> AgendaItem:
@@ -620,82 +573,18 @@ def _carry(item: AgendaItem, to: Meeting, at: datetime) -> AgendaItem:
     )
 
 
-def _fill(rng: random.Random, template: str, plan: PairPlan) -> str:
-    """Name one of the pair's department projects where the text has a slot for it."""
-    return template.format(project=rng.choice(plan.projects))
-
-
-def _notes_and_commitments(rng: random.Random, plan: PairPlan, batch: Batch, now: datetime) -> None:
-    """A shared note on about half of the held meetings; action items from most of them."""
-    pair = plan.pair
-    for meeting in batch.meetings:
-        if meeting.completed_at is None:
-            continue
-        if rng.random() < 0.5:
-            at = min(now, meeting.completed_at + timedelta(minutes=rng.randint(2, 180)))
-            body = _fill(rng, rng.choice(NOTE_BODIES), plan)
-            author = rng.choice((pair.lead_id, pair.member_id))
-            batch.notes.append(
-                Note(new_id(), pair.org_id, meeting.id, author, body, NoteVisibility.SHARED, at, at)
-            )
-        for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
-            batch.commitments.append(_commitment(rng, plan, meeting, meeting.completed_at, now))
-
-
-def _commitment(
-    rng: random.Random, plan: PairPlan, meeting: Meeting, held_at: datetime, now: datetime
-) -> Commitment:
-    """An action item due a week or two after the meeting, owned by either person."""
-    pair = plan.pair
-    created = min(now, held_at + timedelta(minutes=rng.randint(1, 30)))
-    due = meeting.starts_at.date() + timedelta(days=rng.choice((7, 7, 10, 14, 14)))
-    status, done_at, updated = _follow_through(rng, plan.profile, created, due, now)
-    return Commitment(
-        id=new_id(),
-        org_id=pair.org_id,
-        pair_id=pair.id,
-        meeting_id=meeting.id,
-        owner_id=pair.member_id if rng.random() < 0.6 else pair.lead_id,
-        title=_fill(rng, rng.choice(COMMITMENT_TITLES), plan),
-        due_on=due,
-        status=status,
-        completed_at=done_at,
-        created_at=created,
-        updated_at=updated,
-    )
-
-
-def _follow_through(
-    rng: random.Random, profile: Profile, created: datetime, due: date, now: datetime
-) -> tuple[CommitmentStatus, datetime | None, datetime]:
-    """Done (mostly on time), dropped, or still open; only a past due date can be overdue."""
-    deadline = datetime.combine(due, time(17), UTC)
-    roll = rng.random()
-    if due >= now.date():
-        if roll < 0.25:
-            at = _between(rng, created, now)
-            return CommitmentStatus.DONE, at, at
-        return CommitmentStatus.OPEN, None, created
-    if roll < profile.done:
-        at = _between(rng, created, min(deadline, now))
-        if rng.random() < 0.25:
-            at = min(now, deadline + timedelta(days=rng.randint(1, 6)))
-        return CommitmentStatus.DONE, at, at
-    if roll < profile.done + profile.dropped:
-        at = _between(rng, created, min(now, deadline + timedelta(days=5)))
-        return CommitmentStatus.DROPPED, None, at
-    return CommitmentStatus.OPEN, None, created
-
-
 async def _write(uow: UnitOfWork, batch: Batch) -> None:
     """Insert parents before children: meetings, their history, then their content."""
-    for meeting in batch.meetings:
-        await uow.meetings.add(meeting)
-    for event in batch.events:
-        await uow.meeting_events.add(event)
-    for item in batch.items:  # an item precedes any copy carried from it
-        await uow.agenda_items.add(item)
-    for note in batch.notes:
-        await uow.notes.add(note)
-    for commitment in batch.commitments:
-        await uow.commitments.add(commitment)
+    await _add_all(uow.meetings, batch.meetings)
+    await _add_all(uow.meeting_events, batch.events)
+    await _add_all(uow.agenda_items, batch.items)  # an item precedes any copy carried from it
+    await _add_all(uow.notes, batch.notes)
+    await _add_all(uow.commitments, batch.commitments)
+
+
+async def _add_all(repository: TableRepository[E], entities: list[E]) -> None:
+    """`repository.add` for many rows in one executemany: row by row, the import takes
+    several times longer (thousands of round trips)."""
+    if entities:
+        rows = [repository.to_row(entity) for entity in entities]
+        await repository.connection.execute(insert(repository.table), rows)

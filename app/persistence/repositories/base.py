@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, insert, or_, select, update
+from sqlalchemy import Integer, Select, and_, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.schema import Column, Table
 
 from app.domain.errors import InvalidInput
 from app.domain.paging import Cursor, Page, PageRequest
+from app.persistence.types import UTCDateTime
 
 E = TypeVar("E")
 
@@ -27,13 +28,18 @@ def sort_value_text(value: object) -> str:
 def parse_sort_value(column: Column[Any], text: str) -> object:
     """Turn a cursor's sort text back into a value of the column's type."""
     try:
-        python_type = column.type.python_type
-        if python_type is datetime:
-            return datetime.fromisoformat(text)
-        if python_type is int:
+        if isinstance(column.type, UTCDateTime):
+            instant = datetime.fromisoformat(text)
+            if instant.tzinfo is None:
+                raise ValueError("naive instant in cursor")
+            return instant
+        if isinstance(column.type, Integer):
             return int(text)
-    except (ValueError, NotImplementedError) as error:
-        raise InvalidInput("cursor does not fit this list.", code="invalid_cursor") from error
+    except ValueError as error:
+        raise InvalidInput(
+            "cursor does not fit this list; pass next_cursor from the previous page.",
+            code="invalid_cursor",
+        ) from error
     return text
 
 
@@ -111,7 +117,3 @@ class TableRepository(Generic[E]):
             last = items[-1]
             next_cursor = Cursor(sort_value_text(value_of(last)), last.id).encode()  # type: ignore[attr-defined]
         return Page(items, next_cursor)
-
-
-def since(column: Column[Any], value: datetime | None) -> ColumnElement[bool] | None:
-    return None if value is None else column >= value

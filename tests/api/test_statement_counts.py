@@ -1,0 +1,62 @@
+"""Lists cost a constant number of SQL statements, whatever the page size (no N+1)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.conftest import Live
+from tests.support.tenants import Tenant
+
+LISTS = [
+    "/v1/people",
+    "/v1/pairs",
+    "/v1/meetings",
+    "/v1/commitments",
+    "/v1/templates",
+    "/v1/service-keys",
+    "/v1/meetings/{meeting}/agenda-items",
+    "/v1/meetings/{meeting}/notes",
+]
+
+
+def _populate(tenant: Tenant, count: int) -> str:
+    lead = tenant.person()
+    member = tenant.person(manager_id=lead["id"])
+    pair = tenant.call("GET", "/v1/pairs", params={"member_id": member["id"]}).json()["data"][0]
+    meetings = [tenant.meeting(pair["id"], timedelta(days=2 + i)) for i in range(count)]
+    first = meetings[0]["id"]
+    for i in range(count):
+        tenant.pair()
+        tenant.create(
+            f"/v1/meetings/{first}/agenda-items", {"author_id": lead["id"], "title": f"t{i}"}
+        )
+        tenant.create(f"/v1/meetings/{first}/notes", {"author_id": lead["id"], "body": f"n{i}"})
+        tenant.create(
+            "/v1/commitments", {"pair_id": pair["id"], "owner_id": lead["id"], "title": f"c{i}"}
+        )
+        tenant.create(
+            "/v1/templates", {"name": f"t{i}", "sections": [{"kind": "win", "title": "W"}]}
+        )
+        tenant.create("/v1/service-keys", {"name": f"k{i}", "scopes": ["people:read"]})
+    return str(first)
+
+
+def _statements(live: Live, tenant: Tenant, path: str) -> tuple[int, int]:
+    with live.statements.measure() as counter:
+        response = tenant.call("GET", path, params={"limit": 200})
+    assert response.status_code == 200, response.text
+    return counter.count, len(response.json()["data"])
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_list_statements_do_not_grow_with_the_page(live: Live, path: str) -> None:
+    small, large = live.tenant(), live.tenant()
+    small_path = path.format(meeting=_populate(small, 1))
+    large_path = path.format(meeting=_populate(large, 12))
+    small_count, small_rows = _statements(live, small, small_path)
+    large_count, large_rows = _statements(live, large, large_path)
+    assert large_rows > small_rows
+    assert large_count == small_count
+    assert large_count <= 4  # key lookup, (parent check,) the page; BEGIN/COMMIT are not counted
