@@ -85,5 +85,5 @@ def tenant(live: Live) -> Tenant:
 
 
 @pytest.fixture
-def world(tenant: Tenant) -> World:
-    return build_world(tenant)
+def world(live: Live, tenant: Tenant) -> World:
+    return build_world(tenant, live.clock)

@@ -198,6 +198,18 @@ _KINDS = [
         "No default template",
         "Name a template with template_id; the organization has no default.",
     ),
+    ProblemKind(
+        "nothing_to_change",
+        422,
+        "Nothing to change",
+        "Rescheduling needs starts_at, duration_minutes or both.",
+    ),
+    ProblemKind(
+        "not_on_agenda",
+        422,
+        "Not on the agenda",
+        "discussed_item_ids names items of another meeting.",
+    ),
     ProblemKind("no_scopes", 422, "No scopes", "A service key needs at least one scope."),
     # State conflicts (409).
     ProblemKind(
@@ -242,6 +254,21 @@ _KINDS = [
         " `conflicting_meeting_id` names it.",
     ),
     ProblemKind("meeting_closed", 409, "Meeting closed", "Rule 5: only scheduled meetings change."),
+    ProblemKind(
+        "meeting_not_started",
+        409,
+        "Meeting not started",
+        "Rule 4: a meeting can be completed from 15 minutes before its start.",
+    ),
+    ProblemKind(
+        "meeting_not_completed", 409, "Meeting not completed", "Only completed meetings are rated."
+    ),
+    ProblemKind(
+        "already_rated",
+        409,
+        "Already rated",
+        "One rating per participant; send replace: true to change it.",
+    ),
 ]
 
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}

@@ -41,3 +41,17 @@ class Commitment:
         return (
             self.status is CommitmentStatus.OPEN and self.due_on is not None and self.due_on < today
         )
+
+
+def follow_up_for(
+    meeting_id: UUID, starts_at: datetime, open_commitments: list[Commitment]
+) -> list[Commitment]:
+    """Rule 6: a meeting shows the pair's open commitments made before it started (those
+    made during the meeting are its outcome, shown from the next meeting on)."""
+    return [
+        commitment
+        for commitment in open_commitments
+        if commitment.status is CommitmentStatus.OPEN
+        and commitment.meeting_id != meeting_id
+        and commitment.created_at < starts_at
+    ]

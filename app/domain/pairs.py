@@ -59,6 +59,11 @@ class Pair:
                 field=field,
             )
 
+    def set_active(self, active: bool, at: datetime) -> None:
+        """Pause or resume; pausing twice or resuming an active pair changes nothing."""
+        self.status = PairStatus.ACTIVE if active else PairStatus.PAUSED
+        self.updated_at = at
+
     def end(self, at: datetime, reason: str) -> None:
         """Rule 7: an ended pair holds no more meetings; ending twice is a conflict."""
         if self.status is PairStatus.ENDED:

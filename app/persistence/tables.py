@@ -235,3 +235,18 @@ class ServiceKeyRow(SQLModel, table=True):
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
     revoked_at: datetime | None = _instant(nullable=True)
+
+
+class RatingRow(SQLModel, table=True):
+    __tablename__ = "ratings"
+    __table_args__ = (
+        UniqueConstraint("org_id", "meeting_id", "person_id", name="uq_ratings_org_meeting_person"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    meeting_id: UUID = _fk("meetings.id")
+    person_id: UUID = _fk("people.id")
+    score: int = Field(nullable=False)
+    comment: str | None = _text(2000, nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()

@@ -18,6 +18,7 @@ from app.persistence.repositories.content import (
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.pairs import PairRepository
 from app.persistence.repositories.people import OrganizationRepository, PeopleRepository
+from app.persistence.repositories.ratings import RatingRepository
 from app.persistence.repositories.settings_store import (
     PolicyRepository,
     ServiceKeyRepository,
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.templates = TemplateRepository(connection)
         self.policies = PolicyRepository(connection)
         self.service_keys = ServiceKeyRepository(connection)
+        self.ratings = RatingRepository(connection)
 
     async def lock_people(self, org_id: UUID, person_ids: list[UUID]) -> None:
         """Serialize writers that check rules across these people's meetings (PostgreSQL

@@ -83,4 +83,4 @@ async def update_commitment(
 async def list_commitments(
     uc: UseCase, filters: CommitmentFilter, request: PageRequest
 ) -> Page[Commitment]:
-    return await uc.uow.commitments.list(uc.org_id, filters, request)
+    return await uc.uow.commitments.list_page(uc.org_id, filters, request)

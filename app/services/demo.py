@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from sqlalchemy import insert
@@ -25,6 +25,7 @@ from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, Meeting
 from app.domain.notes import Note, NoteVisibility
 from app.domain.pairs import Pair, PairKind
 from app.domain.people import Person, Role
+from app.domain.ratings import Rating
 from app.persistence.repositories.base import TableRepository
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import Actor, UseCase, new_id
@@ -35,15 +36,24 @@ from app.services.demo_content import (
     CEO_TIMEZONE,
     COMMITMENT_TITLES,
     DEPARTMENTS,
+    FIRST_IC,
+    FIRST_MANAGER,
     FIRST_NAMES,
+    HEALTHY_SCORES,
     HISTORY_DAYS,
     ITEM_DETAILS,
     KIND_WEIGHTS,
     LAST_NAMES,
+    MANAGERS_PER_DIRECTOR,
     NOTE_BODIES,
     OPERATIONS,
-    PROBLEMS,
+    RATING_COMMENTS,
+    STRAINED_SCORES,
     Profile,
+    Seat,
+    healthy,
+    org_chart,
+    pair_behaviours,
 )
 from app.services.organizations import create_organization
 from app.services.pairs import create_pair
@@ -52,20 +62,10 @@ from app.services.people import create_person
 E = TypeVar("E")
 
 SEED = 20240917
-HEADCOUNT = 60
 EMAIL_DOMAIN = "demo.rapport.example"
-MANAGERS_PER_DIRECTOR = 3
-FIRST_MANAGER = 1 + len(DEPARTMENTS)  # seat 0 is the CEO, then one director per department
-FIRST_IC = FIRST_MANAGER + MANAGERS_PER_DIRECTOR * len(DEPARTMENTS)
 DAY_OPENS, DAY_CLOSES = 9 * 60, 17 * 60 + 30  # working hours, minutes after midnight UTC
 SETTLE = timedelta(hours=2)  # a past meeting ended at least this long before the import
-
-
-class Seat(NamedTuple):
-    """A position in the reporting tree: the seat it reports to and its department."""
-
-    manager: int | None
-    department: int
+LATE_CANCEL = timedelta(hours=24)  # the default policy's late_cancel_hours, which the demo keeps
 
 
 @dataclass(slots=True)
@@ -88,6 +88,7 @@ class Batch:
     items: list[AgendaItem] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     commitments: list[Commitment] = field(default_factory=list)
+    ratings: list[Rating] = field(default_factory=list)
 
 
 class Calendar:
@@ -121,7 +122,7 @@ async def load_demo(uow: UnitOfWork, org_name: str, now: datetime) -> UUID:
     rng = random.Random(SEED)
     org_id = await create_organization(uow, org_name, now)
     uc = UseCase(uow, Actor(org_id=org_id), now)
-    seats = _org_chart(rng)
+    seats = org_chart(rng)
     people = await _hire_everyone(uc, rng, seats)
     plans = await _reporting_plans(uc, rng, people, seats)
     plans += await _manual_plans(uc, rng, people, seats)
@@ -129,18 +130,6 @@ async def load_demo(uow: UnitOfWork, org_name: str, now: datetime) -> UUID:
     for plan in plans:
         await _write(uow, PairHistory(rng, now, calendar, plan).build())
     return org_id
-
-
-def _org_chart(rng: random.Random) -> list[Seat]:
-    """One CEO, a director per department, three managers each, then their ICs (3-4 each)."""
-    departments = range(len(DEPARTMENTS))
-    seats = [Seat(None, 0), *(Seat(0, d) for d in departments)]
-    seats += [Seat(1 + d, d) for d in departments for _ in range(MANAGERS_PER_DIRECTOR)]
-    managers = list(range(FIRST_MANAGER, FIRST_IC))
-    bigger = rng.sample(managers, HEADCOUNT - FIRST_IC - 3 * len(managers))
-    for manager in managers:
-        seats += [Seat(manager, seats[manager].department)] * (3 + bigger.count(manager))
-    return seats
 
 
 async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> list[Person]:
@@ -168,33 +157,6 @@ async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> 
     return people
 
 
-def _healthy(rng: random.Random) -> Profile:
-    """Healthy pairs still differ a little, so rollups show a spread rather than one value."""
-    return Profile(
-        "healthy",
-        cancel=rng.uniform(0.03, 0.14),
-        reschedule=rng.uniform(0.05, 0.2),
-        member_share=rng.uniform(0.45, 0.7),
-        status_share=rng.choice((0.05, 0.1, 0.2, 0.3)),
-        done=rng.uniform(0.7, 0.92),
-    )
-
-
-def _behaviours(rng: random.Random, seats: list[Seat]) -> dict[int, tuple[Profile, int]]:
-    """Profile and cadence per reporting seat: problem pairs, one weekly team, a few slow."""
-    members = range(FIRST_MANAGER, len(seats))
-    problems = dict(zip(rng.sample(members, len(PROBLEMS)), PROBLEMS, strict=True))
-    weekly_lead = rng.randrange(FIRST_MANAGER, FIRST_IC)
-    steady = [i for i in members if i not in problems and seats[i].manager != weekly_lead]
-    slow = dict(zip(rng.sample(steady, 3), (21, 21, 28), strict=True))
-    behaviours: dict[int, tuple[Profile, int]] = {}
-    for index in range(1, len(seats)):
-        profile = problems[index] if index in problems else _healthy(rng)
-        weekly = seats[index].manager == weekly_lead and profile.name != "too_new"
-        behaviours[index] = (profile, slow.get(index, 7 if weekly else 14))
-    return behaviours
-
-
 async def _backdate(uc: UseCase, pair: Pair, days_ago: int, cadence: int, minutes: int) -> None:
     """Move the pair's start back so cadence metrics have history (an import, not a rule)."""
     start = uc.now.replace(second=0, microsecond=0) - timedelta(days=days_ago)
@@ -213,7 +175,7 @@ async def _reporting_plans(
     uc: UseCase, rng: random.Random, people: list[Person], seats: list[Seat]
 ) -> list[PairPlan]:
     """The manager_report pairs auto_pairs created, each given a behaviour and backdated."""
-    behaviours = _behaviours(rng, seats)
+    behaviours = pair_behaviours(rng, seats)
     plans: list[PairPlan] = []
     for index, person in enumerate(people):
         if person.manager_id is None:
@@ -257,7 +219,7 @@ async def _manual_plans(
             duration_minutes=minutes,
         )
         await _backdate(uc, pair, days_ago, cadence, minutes)
-        plans.append(_plan(rng, pair, _healthy(rng), seats[member].department))
+        plans.append(_plan(rng, pair, healthy(rng), seats[member].department))
     return plans
 
 
@@ -272,6 +234,20 @@ def _working_time(at: datetime, minutes: int) -> datetime:
     return datetime.combine(day, time(), UTC) + timedelta(minutes=minute)
 
 
+class Quota:
+    """Hits at a steady share from a random phase, so any stretch of slots shows the rate."""
+
+    def __init__(self, rng: random.Random, share: float) -> None:
+        self.share, self.level = share, rng.random()
+
+    def hit(self) -> bool:
+        self.level += self.share
+        if self.level < 1:
+            return False
+        self.level -= 1
+        return True
+
+
 class PairHistory:
     """One pair's meetings and their content, drawn from the shared seed and calendar."""
 
@@ -280,6 +256,13 @@ class PairHistory:
         self.pair, self.profile = plan.pair, plan.profile
         self.people = (plan.pair.lead_id, plan.pair.member_id)
         self.batch = Batch()
+        self.completions: dict[UUID, dict[str, Any]] = {}  # history data of each completion
+        p = plan.profile  # each rate is a Quota, so every window of the history shows it
+        self.skips, self.cancels = Quota(rng, p.skip), Quota(rng, p.cancel)
+        self.unrecorded, self.lates = Quota(rng, p.unrecorded), Quota(rng, p.late)
+        self.shortened, self.kept = Quota(rng, p.shorten), Quota(rng, p.done)
+        self.promises, self.by_member = Quota(rng, p.promises), Quota(rng, p.member_share)
+        self.scores = HEALTHY_SCORES if p.name == "healthy" else STRAINED_SCORES
 
     def build(self) -> Batch:
         """Meetings first (sorted by start), then what was said and promised in them."""
@@ -288,7 +271,7 @@ class PairHistory:
         self.agenda()
         for meeting in self.batch.meetings:
             if meeting.completed_at is not None:
-                self.notes_and_commitments(meeting, meeting.completed_at)
+                self.follow_up(meeting, meeting.completed_at)
         return self.batch
 
     def between(self, start: datetime, end: datetime) -> datetime:
@@ -316,21 +299,19 @@ class PairHistory:
 
     def outcome(self) -> MeetingStatus | None:
         """What became of a past slot: skipped (None), canceled, never recorded, or held."""
-        roll, p = self.rng.random(), self.profile
-        if roll < p.skip:
-            return None
-        if roll < p.skip + p.cancel:
+        skip, cancel, unrecorded = self.skips.hit(), self.cancels.hit(), self.unrecorded.hit()
+        if cancel:
             return MeetingStatus.CANCELED
-        if roll < p.skip + p.cancel + p.unrecorded:
-            return MeetingStatus.SCHEDULED
-        return MeetingStatus.COMPLETED
+        if skip:
+            return None
+        return MeetingStatus.SCHEDULED if unrecorded else MeetingStatus.COMPLETED
 
     def meetings(self) -> None:
         """Past meetings as the profile has them, then the next one (or, on purpose, none)."""
         p = self.profile
         past, ahead = self.slots()
         stop = self.now - timedelta(days=p.stopped_days_ago or 0)
-        hold_last = p.next_meeting in ("late", "canceled")  # recent enough not to be overdue
+        hold_last = p.next_meeting != "none"  # only the neglected pairs end up overdue
         called_off = False
         for index, start in enumerate(past):
             status = self.outcome()
@@ -349,7 +330,7 @@ class PairHistory:
 
     def moved(self, start: datetime, *, forward: bool) -> datetime:
         """A reschedule: a day or a few later (or one earlier), sometimes at another hour."""
-        days = self.rng.choice((1, 1, 2, 3, -1))
+        days = self.rng.choice((1, 1, 2, -1, -2))
         moved = start + timedelta(days=abs(days) if forward else days)
         if self.rng.random() < 0.4:
             moved = moved.replace(hour=self.rng.randint(9, 15), minute=self.rng.choice((0, 30)))
@@ -363,6 +344,8 @@ class PairHistory:
             for _ in range(rng.choice((1, 1, 1, 2))):
                 stops.append(self.moved(stops[-1], forward=future))
         stops[-1] = self.calendar.first_free(self.people, stops[-1], minutes)
+        while len(stops) > 1 and stops[-1] == stops[-2]:
+            stops.pop()  # the move came back to where it was: no move at all
         if not future and stops[-1] + timedelta(minutes=minutes) + SETTLE > self.now:
             return  # moved into the present: leave it out of the history
         self.calendar.book(self.people, stops[-1], minutes)
@@ -388,18 +371,12 @@ class PairHistory:
             updated_at=booked,
         )
         self.batch.meetings.append(meeting)
-        self.log(meeting, MeetingEventKind.SCHEDULED, booked, self.people[0], starts_at=stops[0])
+        self.log(meeting, MeetingEventKind.SCHEDULED, booked, {"starts_at": stops[0].isoformat()})
         for before, after in pairwise(stops):
             at = self.between(meeting.updated_at, min(before, after, self.now) - timedelta(days=1))
-            by = rng.choice(self.people)
-            self.log(
-                meeting,
-                MeetingEventKind.RESCHEDULED,
-                at,
-                by,
-                starts_at=after,
-                previous_starts_at=before,
-            )
+            move: dict[str, Any] = {"from": before.isoformat(), "to": after.isoformat()}
+            move |= {"from_duration_minutes": minutes, "to_duration_minutes": minutes}
+            self.log(meeting, MeetingEventKind.RESCHEDULED, at, move)
             meeting.updated_at = at
         if status is MeetingStatus.CANCELED:
             self.cancel(meeting)
@@ -407,23 +384,17 @@ class PairHistory:
             self.complete(meeting)
 
     def log(
-        self,
-        meeting: Meeting,
-        kind: MeetingEventKind,
-        at: datetime,
-        actor: UUID | None,
-        **data: Any,
+        self, meeting: Meeting, kind: MeetingEventKind, at: datetime, data: dict[str, Any]
     ) -> None:
-        """Append a line to the meeting's history (instants as RFC 3339 text)."""
-        data = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in data.items()}
-        event = MeetingEvent(new_id(), meeting.org_id, meeting.id, kind, at, actor, None, data)
+        """Append a line to the meeting's history, in the shape the lifecycle services write."""
+        event = MeetingEvent(new_id(), meeting.org_id, meeting.id, kind, at, None, None, data)
         self.batch.events.append(event)
 
     def cancel(self, meeting: Meeting) -> None:
         """Called off by one of the two, days ahead or, for late ones, within 24 hours."""
         rng = self.rng
-        if rng.random() < self.profile.late:
-            ahead = timedelta(minutes=rng.randint(30, 20 * 60))
+        if self.lates.hit():
+            ahead = timedelta(minutes=rng.randint(30, 20 * 60))  # well inside LATE_CANCEL
         else:
             ahead = timedelta(minutes=rng.randint(26 * 60, 6 * 24 * 60))
         latest = self.now - timedelta(minutes=rng.randint(30, 48 * 60))
@@ -433,17 +404,19 @@ class PairHistory:
         meeting.status = MeetingStatus.CANCELED
         meeting.canceled_at = meeting.updated_at = at
         meeting.canceled_by_id, meeting.cancel_reason = by, reason
-        self.log(meeting, MeetingEventKind.CANCELED, at, by, reason=reason, by_system=False)
+        late = at > meeting.starts_at - LATE_CANCEL
+        data = {"reason": reason, "canceled_by_id": str(by), "late": late}
+        self.log(meeting, MeetingEventKind.CANCELED, at, data)
 
     def complete(self, meeting: Meeting) -> None:
         """Held and marked so soon after; usually full length, now and then cut short."""
         rng, minutes, roll = self.rng, meeting.duration_minutes, self.rng.random()
         actual: int | None = minutes
-        if roll < self.profile.shorten:
+        if self.shortened.hit():
             actual = round(minutes * rng.uniform(0.5, 0.7))
-        elif roll < self.profile.shorten + 0.05:
+        elif roll < 0.05:
             actual = None  # nobody recorded how long it took
-        elif roll < self.profile.shorten + 0.17:
+        elif roll < 0.15:
             actual = min(120, minutes + rng.choice((5, 10, 15)))
         lag = timedelta(hours=rng.randint(1, 20) if rng.random() < 0.15 else 0)
         lag += timedelta(minutes=rng.randint(0, 15))
@@ -451,8 +424,8 @@ class PairHistory:
         meeting.status = MeetingStatus.COMPLETED
         meeting.completed_at = meeting.updated_at = at
         meeting.actual_minutes = actual
-        by = rng.choice(self.people)
-        self.log(meeting, MeetingEventKind.COMPLETED, at, by, actual_minutes=actual)
+        self.completions[meeting.id] = {"actual_minutes": actual, "discussed_item_ids": []}
+        self.log(meeting, MeetingEventKind.COMPLETED, at, self.completions[meeting.id])
 
     def agenda(self) -> None:
         """Items on held and upcoming meetings; deferred ones carry to the next one (rule 4)."""
@@ -462,19 +435,32 @@ class PairHistory:
             items = carried + (self.fresh_items(meeting) if self.rng.random() < 0.85 else [])
             for position, item in enumerate(items):
                 item.position = position
-                if meeting.completed_at is not None:
-                    deferred = self.rng.random() < (0.05 if item.carried_from_id else 0.12)
-                    item.state = AgendaItemState.DEFERRED if deferred else AgendaItemState.DISCUSSED
-                    item.updated_at = meeting.completed_at
+                self.settle(item, meeting)
             self.batch.items += items
+            if meeting.id in self.completions:  # the completion named what was discussed
+                discussed = [i for i in items if i.state is AgendaItemState.DISCUSSED]
+                self.completions[meeting.id]["discussed_item_ids"] = [str(i.id) for i in discussed]
             carried = []
             deferred_items = [item for item in items if item.state is AgendaItemState.DEFERRED]
             if deferred_items and index + 1 < len(live) and meeting.completed_at is not None:
                 following = live[index + 1]
                 at = max(meeting.completed_at, following.created_at)
                 carried = [_carry(item, following, at) for item in deferred_items]
-                kind, target = MeetingEventKind.ITEMS_CARRIED_OVER, str(following.id)
-                self.log(meeting, kind, at, None, count=len(carried), to_meeting_id=target)
+                data = {"items": len(carried), "from_meeting_ids": [str(meeting.id)]}
+                self.log(following, MeetingEventKind.ITEMS_CARRIED_OVER, at, data)
+
+    def settle(self, item: AgendaItem, meeting: Meeting) -> None:
+        """Held meetings discussed most items and deferred a few; a past meeting nobody
+        recorded has a mix (items change while it is still scheduled); upcoming ones are open."""
+        if meeting.starts_at > self.now:
+            return
+        odds = (85, 15) if item.carried_from_id is None else (95, 5)
+        if meeting.completed_at is None:
+            odds = (55, 20)  # the rest stay open
+        states = (AgendaItemState.DISCUSSED, AgendaItemState.DEFERRED, AgendaItemState.OPEN)
+        item.state = self.rng.choices(states, (*odds, 100 - sum(odds)))[0]
+        if item.state is not AgendaItemState.OPEN:
+            item.updated_at = meeting.completed_at or meeting.ends_at
 
     def fresh_items(self, meeting: Meeting) -> list[AgendaItem]:
         """Two to five talking points (one to three ahead), added in the days before."""
@@ -494,7 +480,7 @@ class PairHistory:
                     id=new_id(),
                     org_id=self.pair.org_id,
                     meeting_id=meeting.id,
-                    author_id=self.people[1] if rng.random() < p.member_share else self.people[0],
+                    author_id=self.people[1] if self.by_member.hit() else self.people[0],
                     title=self.fill(AGENDA_TITLES[kind]),
                     details=rng.choice(ITEM_DETAILS) if rng.random() < 0.2 else None,
                     kind=kind,
@@ -511,15 +497,23 @@ class PairHistory:
         """One of the texts, naming one of the pair's department projects where it has a slot."""
         return self.rng.choice(texts).format(project=self.rng.choice(self.plan.projects))
 
-    def notes_and_commitments(self, meeting: Meeting, held_at: datetime) -> None:
-        """A shared note on about half of the held meetings; action items from most of them."""
+    def follow_up(self, meeting: Meeting, held_at: datetime) -> None:
+        """After a held meeting: a shared note about half the time, a rating now and then,
+        and action items from most of them."""
         rng, org_id = self.rng, self.pair.org_id
         if rng.random() < 0.5:
             at = min(self.now, held_at + timedelta(minutes=rng.randint(2, 180)))
             body, author = self.fill(NOTE_BODIES), rng.choice(self.people)
             note = Note(new_id(), org_id, meeting.id, author, body, NoteVisibility.SHARED, at, at)
             self.batch.notes.append(note)
-        for _ in range(rng.choices((0, 1, 2), (35, 45, 20))[0]):
+        for person in self.people:
+            if rng.random() < 0.3:
+                at = min(self.now, held_at + timedelta(minutes=rng.randint(5, 600)))
+                score = rng.choices((1, 2, 3, 4, 5), self.scores)[0]
+                comment = rng.choice(RATING_COMMENTS[score]) if rng.random() < 0.4 else None
+                rating = Rating(new_id(), org_id, meeting.id, person, score, comment, at, at)
+                self.batch.ratings.append(rating)
+        for _ in range(self.promises.hit() + self.promises.hit()):
             created = min(self.now, held_at + timedelta(minutes=rng.randint(1, 30)))
             due = meeting.starts_at.date() + timedelta(days=rng.choice((7, 7, 10, 14, 14)))
             status, done_at, updated = self.follow_through(created, due)
@@ -548,12 +542,12 @@ class PairHistory:
                 at = self.between(created, self.now)
                 return CommitmentStatus.DONE, at, at
             return CommitmentStatus.OPEN, None, created
-        if roll < self.profile.done:
+        if self.kept.hit():
             at = self.between(created, min(deadline, self.now))
-            if self.rng.random() < 0.25:
+            if roll < 0.25:
                 at = min(self.now, deadline + timedelta(days=self.rng.randint(1, 6)))
             return CommitmentStatus.DONE, at, at
-        if roll < self.profile.done + self.profile.dropped:
+        if roll < 0.4:  # of those not done, some were dropped and the rest are overdue
             at = self.between(created, min(self.now, deadline + timedelta(days=5)))
             return CommitmentStatus.DROPPED, None, at
         return CommitmentStatus.OPEN, None, created
@@ -580,6 +574,7 @@ async def _write(uow: UnitOfWork, batch: Batch) -> None:
     await _add_all(uow.agenda_items, batch.items)  # an item precedes any copy carried from it
     await _add_all(uow.notes, batch.notes)
     await _add_all(uow.commitments, batch.commitments)
+    await _add_all(uow.ratings, batch.ratings)
 
 
 async def _add_all(repository: TableRepository[E], entities: list[E]) -> None:

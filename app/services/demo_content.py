@@ -1,16 +1,71 @@
-"""Tables for the demo organization: how its pairs behave, its people, and the 1:1 texts.
+"""What the demo organization is made of: its shape, how its pairs behave, and its texts.
 
-Kept apart from `demo.py` so the generator reads as logic and this file reads as data.
-Texts may name a `{project}`, filled from the pair's department.
+Pure data (and the seeded draws that lay it out), kept apart from `demo.py`, which builds it
+through the services and writes six months of history. Texts may name a `{project}`, filled
+from the pair's department.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from app.domain.agenda import AgendaItemKind
 
 HISTORY_DAYS = 190  # about six months of meetings before the import
+HEADCOUNT = 60
+MANAGERS_PER_DIRECTOR = 3
+
+CEO_TIMEZONE = "America/New_York"
+
+# Each department: its name, the timezones its people work from (first is the most common)
+# and the projects its 1:1s talk about.
+DEPARTMENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    (
+        "Engineering",
+        ("Europe/Berlin", "Europe/London"),
+        ("the billing migration", "the API v2 rollout", "on-call load", "the search rewrite"),
+    ),
+    (
+        "Product",
+        ("America/New_York", "America/Chicago"),
+        ("the Q3 roadmap", "the onboarding redesign", "pricing research", "the mobile beta"),
+    ),
+    (
+        "Sales",
+        ("America/Los_Angeles", "America/Chicago"),
+        ("the enterprise pipeline", "the EMEA expansion", "renewals", "the partner program"),
+    ),
+    (
+        "Operations",
+        ("Europe/London", "Asia/Kolkata"),
+        ("the SOC 2 audit", "the support backlog", "vendor renewals", "the hiring plan"),
+    ),
+)
+OPERATIONS = 3  # index of the department whose director and one analyst are admins
+
+FIRST_MANAGER = 1 + len(DEPARTMENTS)  # seat 0 is the CEO, then one director per department
+FIRST_IC = FIRST_MANAGER + MANAGERS_PER_DIRECTOR * len(DEPARTMENTS)
+
+
+class Seat(NamedTuple):
+    """A position in the reporting tree: the seat it reports to and its department."""
+
+    manager: int | None
+    department: int
+
+
+def org_chart(rng: random.Random) -> list[Seat]:
+    """One CEO, a director per department, three managers each, then their ICs (3-4 each)."""
+    departments = range(len(DEPARTMENTS))
+    seats = [Seat(None, 0), *(Seat(0, d) for d in departments)]
+    seats += [Seat(1 + d, d) for d in departments for _ in range(MANAGERS_PER_DIRECTOR)]
+    managers = list(range(FIRST_MANAGER, FIRST_IC))
+    bigger = rng.sample(managers, HEADCOUNT - FIRST_IC - 3 * len(managers))
+    for manager in managers:
+        seats += [Seat(manager, seats[manager].department)] * (3 + bigger.count(manager))
+    return seats
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +73,7 @@ class Profile:
     """How a pair tends to behave; each problem profile trips a metric or signal on purpose."""
 
     name: str
-    skip: float = 0.03  # odds that a slot silently did not happen (a gap)
+    skip: float = 0.03  # share of slots that silently did not happen (a gap)
     cancel: float = 0.08
     late: float = 0.25  # share of cancellations made within late_cancel_hours of the start
     lead_cancels: float = 0.5
@@ -27,29 +82,59 @@ class Profile:
     unrecorded: float = 0.02  # left `scheduled` after it ended
     member_share: float = 0.6  # odds that the member wrote an agenda item
     status_share: float = 0.08
-    done: float = 0.8  # odds that a commitment past its due date was done
-    dropped: float = 0.08
+    promises: float = 0.45  # half the commitments per held meeting (it draws twice)
+    done: float = 0.8  # share of commitments past their due date that were done
     stopped_days_ago: int | None = None  # neglected: one cancellation after this, then nothing
     next_meeting: str = "booked"  # booked | late (at_risk) | canceled (unbooked) | none
     started_days_ago: int = HISTORY_DAYS
+    cadence_days: int | None = None  # else the pair's team's usual cadence
 
 
 # One manager_report pair each; the name says which signal or cadence state it shows.
 PROBLEMS: tuple[Profile, ...] = (
-    Profile("frequent_cancellations", cancel=0.45, late=0.45, lead_cancels=0.85),
-    Profile("late_cancellations", cancel=0.35, late=0.8, lead_cancels=0.3),
+    Profile("frequent_cancellations", cancel=0.4, late=0.15, lead_cancels=0.85),
+    Profile("late_cancellations", cancel=0.3, late=1.0, lead_cancels=0.3),
     Profile("one_sided_agenda", member_share=0.04),
-    Profile("status_heavy", status_share=0.75, member_share=0.75),
-    Profile("low_follow_through", done=0.3, dropped=0.1),
+    Profile("status_heavy", status_share=0.75),
+    Profile("low_follow_through", done=0.3, promises=0.75),
     Profile("overdue", skip=0.2, cancel=0.2, stopped_days_ago=45, next_meeting="none"),
     Profile("overdue", skip=0.3, stopped_days_ago=80, next_meeting="none", done=0.5),
     Profile("unbooked", next_meeting="canceled"),
     Profile("at_risk", next_meeting="late"),
     Profile("shortened_meetings", shorten=0.7),
-    Profile("irregular", skip=0.55, cancel=0.12),
+    Profile("irregular", skip=0.5, cancel=0.1, cadence_days=7),
     Profile("unrecorded", unrecorded=0.35),
     Profile("too_new", started_days_ago=11),
 )
+
+
+def healthy(rng: random.Random) -> Profile:
+    """Healthy pairs still differ a little, so rollups show a spread rather than one value."""
+    return Profile(
+        "healthy",
+        cancel=rng.uniform(0.03, 0.16),
+        reschedule=rng.uniform(0.05, 0.2),
+        member_share=rng.uniform(0.4, 0.65),
+        status_share=rng.choice((0.05, 0.1, 0.15, 0.25)),
+        done=rng.uniform(0.7, 0.92),
+    )
+
+
+def pair_behaviours(rng: random.Random, seats: list[Seat]) -> dict[int, tuple[Profile, int]]:
+    """Profile and cadence per reporting seat: problem pairs, one weekly team, a few slow."""
+    members = range(FIRST_MANAGER, len(seats))
+    problems = dict(zip(rng.sample(members, len(PROBLEMS)), PROBLEMS, strict=True))
+    weekly_lead = rng.randrange(FIRST_MANAGER, FIRST_IC)
+    steady = [i for i in members if i not in problems and seats[i].manager != weekly_lead]
+    slow = dict(zip(rng.sample(steady, 3), (21, 21, 28), strict=True))
+    behaviours: dict[int, tuple[Profile, int]] = {}
+    for index in range(1, len(seats)):
+        profile = problems[index] if index in problems else healthy(rng)
+        weekly = seats[index].manager == weekly_lead and profile.name != "too_new"
+        cadence = profile.cadence_days or slow.get(index, 7 if weekly else 14)
+        behaviours[index] = (profile, cadence)
+    return behaviours
+
 
 CANCEL_REASONS = ("conflict", "illness", "out_of_office", "no_topics", "emergency", "other")
 CANCEL_WEIGHTS = (35, 12, 20, 13, 7, 13)
@@ -87,34 +172,6 @@ LAST_NAMES: tuple[str, ...] = (
     "Costa", "Dimitrov", "El-Amin", "Ferreira", "Grant", "Hoffmann", "Iyer", "Keller",
     "Lopez", "Murphy", "Nguyen", "Ortiz",
 )  # fmt: skip
-
-CEO_TIMEZONE = "America/New_York"
-
-# Each department: its name, the timezones its people work from (first is the most common)
-# and the projects its 1:1s talk about.
-DEPARTMENTS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "Engineering",
-        ("Europe/Berlin", "Europe/London"),
-        ("the billing migration", "the API v2 rollout", "on-call load", "the search rewrite"),
-    ),
-    (
-        "Product",
-        ("America/New_York", "America/Chicago"),
-        ("the Q3 roadmap", "the onboarding redesign", "pricing research", "the mobile beta"),
-    ),
-    (
-        "Sales",
-        ("America/Los_Angeles", "America/Chicago"),
-        ("the enterprise pipeline", "the EMEA expansion", "renewals", "the partner program"),
-    ),
-    (
-        "Operations",
-        ("Europe/London", "Asia/Kolkata"),
-        ("the SOC 2 audit", "the support backlog", "vendor renewals", "the hiring plan"),
-    ),
-)
-OPERATIONS = 3  # index of the department whose director and one analyst are admins
 
 AGENDA_TITLES: dict[AgendaItemKind, tuple[str, ...]] = {
     AgendaItemKind.CHECK_IN: (
@@ -225,3 +282,15 @@ COMMITMENT_TITLES: tuple[str, ...] = (
     "Review the budget request",
     "Pair with the new hire on {project}",
 )
+
+# Weights of the scores 1 to 5: people in healthy pairs rate their 1:1s higher (rating_avg).
+HEALTHY_SCORES = (1, 3, 10, 45, 41)
+STRAINED_SCORES = (4, 12, 34, 35, 15)
+
+RATING_COMMENTS: dict[int, tuple[str, ...]] = {
+    1: ("Canceled on me again, then rushed.", "We did not get to my topics at all."),
+    2: ("Mostly status; could have been a message.", "Felt rushed."),
+    3: ("Fine, a bit one-sided.", "Useful but we ran over."),
+    4: ("Good conversation, clear next steps.", "Helpful feedback."),
+    5: ("Really valuable, thank you.", "Best 1:1 in a while: we talked about growth."),
+}

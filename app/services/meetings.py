@@ -8,14 +8,14 @@ from uuid import UUID
 from app.domain.meetings import (
     Meeting,
     MeetingEvent,
-    MeetingEventKind,
-    MeetingStatus,
     check_schedulable,
 )
 from app.domain.paging import Page, PageRequest
 from app.persistence.repositories.meetings import MeetingFilter
 from app.services import lookups
-from app.services.context import UseCase, new_id
+from app.services.carry_over import carry_over
+from app.services.context import UseCase
+from app.services.meeting_records import book
 
 
 async def schedule_meeting(
@@ -33,48 +33,13 @@ async def schedule_meeting(
         uc.org_id, people, starts_at, duration, policy.max_duration_minutes
     )
     check_schedulable(pair, starts_at, duration, policy, uc.now, nearby)
-    meeting = Meeting(
-        id=new_id(),
-        org_id=uc.org_id,
-        pair_id=pair.id,
-        starts_at=starts_at,
-        duration_minutes=duration,
-        status=MeetingStatus.SCHEDULED,
-        reschedule_count=0,
-        original_starts_at=starts_at,
-        canceled_at=None,
-        canceled_by_id=None,
-        cancel_reason=None,
-        completed_at=None,
-        actual_minutes=None,
-        created_at=uc.now,
-        updated_at=uc.now,
-    )
-    await uc.uow.meetings.add(meeting)
-    await record(uc, meeting.id, MeetingEventKind.SCHEDULED, {"starts_at": starts_at.isoformat()})
+    meeting = await book(uc, pair, starts_at, duration)
+    await carry_over(uc, pair.id, meeting)
     return meeting
 
 
-async def record(
-    uc: UseCase, meeting_id: UUID, kind: MeetingEventKind, data: dict[str, object]
-) -> None:
-    """Append a line to the meeting's history, naming the acting credential."""
-    await uc.uow.meeting_events.add(
-        MeetingEvent(
-            id=new_id(),
-            org_id=uc.org_id,
-            meeting_id=meeting_id,
-            kind=kind,
-            at=uc.now,
-            actor_person_id=uc.actor.person_id,
-            actor_key_id=uc.actor.key_id,
-            data=data,
-        )
-    )
-
-
 async def list_meetings(uc: UseCase, filters: MeetingFilter, request: PageRequest) -> Page[Meeting]:
-    return await uc.uow.meetings.list(uc.org_id, filters, request)
+    return await uc.uow.meetings.list_page(uc.org_id, filters, request)
 
 
 async def meeting_history(

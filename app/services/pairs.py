@@ -6,15 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from app.domain.errors import InvalidInput, StateConflict
-from app.domain.meetings import MeetingEventKind, MeetingStatus
+from app.domain.meeting_lifecycle import SystemCancelReason, cancel_by_system
+from app.domain.meetings import MeetingEventKind
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
 from app.persistence.repositories.pairs import PairFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
-from app.services.meetings import record
-
-SYSTEM_CANCEL_PAIR_ENDED = "pair_ended"
+from app.services.meeting_records import record
 
 
 async def create_pair(
@@ -61,12 +60,17 @@ async def create_pair(
 
 
 async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pair:
-    """Edit cadence and default duration within policy; ended pairs do not change."""
+    """Edit cadence and default duration within policy, or pause and resume; ended pairs
+    do not change. Pausing cancels the pair's future meetings (a system cancellation)."""
     pair = await lookups.pair(uc, pair_id, for_update=True)
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it no longer changes.", code="pair_ended")
     if any(value is None for value in changes.values()):
-        raise InvalidInput("cadence_days and duration_minutes cannot be null.", code="null_field")
+        raise InvalidInput("PATCH /pairs fields cannot be null.", code="null_field")
+    if (status := changes.get("status")) is not None:
+        pair.set_active(status is PairStatus.ACTIVE, uc.now)
+        if status is PairStatus.PAUSED:
+            await _cancel_future_meetings(uc, pair, SystemCancelReason.PAIR_PAUSED)
     policy = await uc.uow.policies.get(uc.org_id)
     if (cadence := changes.get("cadence_days")) is not None:
         policy.check_cadence(cadence)
@@ -89,20 +93,22 @@ async def end_pair(uc: UseCase, pair_id: UUID, reason: str) -> Pair:
 async def end_loaded_pair(uc: UseCase, pair: Pair, reason: str) -> None:
     pair.end(uc.now, reason)
     await uc.uow.pairs.save(pair)
+    await _cancel_future_meetings(uc, pair, SystemCancelReason.PAIR_ENDED)
+
+
+async def _cancel_future_meetings(uc: UseCase, pair: Pair, reason: SystemCancelReason) -> None:
     for meeting in await uc.uow.meetings.future_scheduled_of_pair(uc.org_id, pair.id, uc.now):
-        meeting.status = MeetingStatus.CANCELED
-        meeting.canceled_at = uc.now
-        meeting.canceled_by_id = None
-        meeting.cancel_reason = SYSTEM_CANCEL_PAIR_ENDED
-        meeting.updated_at = uc.now
+        cancel_by_system(meeting, reason, uc.now)
         await uc.uow.meetings.save(meeting)
         await record(
-            uc,
-            meeting.id,
-            MeetingEventKind.CANCELED,
-            {"reason": SYSTEM_CANCEL_PAIR_ENDED, "by_system": True},
+            uc, meeting.id, MeetingEventKind.CANCELED, {"reason": reason.value, "by_system": True}
         )
 
 
 async def list_pairs(uc: UseCase, filters: PairFilter, request: PageRequest) -> Page[Pair]:
-    return await uc.uow.pairs.list(uc.org_id, filters, request)
+    grace_days = 0
+    if filters.cadence_state is not None:
+        grace_days = (await uc.uow.policies.get(uc.org_id)).grace_days
+    return await uc.uow.pairs.list_page(
+        uc.org_id, filters, request, now=uc.now, grace_days=grace_days
+    )

@@ -156,4 +156,4 @@ async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
 
 
 async def list_people(uc: UseCase, filters: PeopleFilter, request: PageRequest) -> Page[Person]:
-    return await uc.uow.people.list(uc.org_id, filters, request)
+    return await uc.uow.people.list_page(uc.org_id, filters, request)

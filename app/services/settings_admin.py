@@ -78,7 +78,7 @@ async def delete_template(uc: UseCase, template_id: UUID) -> None:
 
 
 async def list_templates(uc: UseCase, request: PageRequest) -> Page[Template]:
-    return await uc.uow.templates.list(uc.org_id, request)
+    return await uc.uow.templates.list_page(uc.org_id, request)
 
 
 async def create_service_key(
@@ -114,4 +114,4 @@ async def revoke_service_key(uc: UseCase, key_id: UUID) -> ServiceKey:
 
 
 async def list_service_keys(uc: UseCase, request: PageRequest) -> Page[ServiceKey]:
-    return await uc.uow.service_keys.list(uc.org_id, request)
+    return await uc.uow.service_keys.list_page(uc.org_id, request)

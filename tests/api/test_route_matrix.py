@@ -101,9 +101,10 @@ CASES: dict[str, Case] = {
     ),
     "pairs-get": Case(Call(), BAD_ID),
     "pairs-update": Case(
-        Call(json=lambda _w: {"cadence_days": 7}),
+        Call(json=lambda _w: {"cadence_days": 7, "status": "paused"}),
         Call(json=lambda _w: {"cadence_days": 90}, status=422, code="cadence_out_of_policy"),
     ),
+    "pairs-cadence": Case(Call(), BAD_ID),
     "pairs-end": Case(Call(json=lambda _w: {"reason": "reorg"}), BAD_ID),
     "meetings-create": Case(
         Call(json=lambda w: {"pair_id": w.pair["id"], "starts_at": _future(20)}, status=201),
@@ -124,6 +125,32 @@ CASES: dict[str, Case] = {
         foreign=lambda _a, b: Call(params=lambda _w: {"pair_id": b.pair["id"]}, status=200),
     ),
     "meetings-get": Case(Call(), BAD_ID),
+    "meetings-reschedule": Case(
+        Call(json=lambda _w: {"starts_at": _future(25), "duration_minutes": 45}),
+        Call(json=lambda _w: {}, status=422, code="nothing_to_change"),
+    ),
+    "meetings-cancel": Case(
+        Call(json=lambda w: {"canceled_by_id": w.lead["id"], "reason": "illness"}),
+        Call(json=lambda w: {"canceled_by_id": w.lead["id"]}, status=422, code="missing_field"),
+    ),
+    "meetings-complete": Case(
+        Call(json=lambda _w: {"actual_minutes": 25}, path=lambda w: {"meeting_id": w.due["id"]}),
+        Call(json=lambda _w: {}, status=409, code="meeting_not_started"),
+    ),
+    "ratings-create": Case(
+        Call(
+            json=lambda w: {"person_id": w.member["id"], "score": 4},
+            path=lambda w: {"meeting_id": w.held["id"]},
+            status=201,
+        ),
+        Call(
+            json=lambda w: {"person_id": w.member["id"], "score": 6},
+            path=lambda w: {"meeting_id": w.held["id"]},
+            status=422,
+            code="validation_error",
+        ),
+    ),
+    "ratings-list": Case(Call(path=lambda w: {"meeting_id": w.held["id"]}), BAD_ID),
     "meetings-history": Case(Call(), BAD_ID),
     "agenda-items-create": Case(
         Call(
@@ -329,7 +356,7 @@ def test_other_organization(
     live: Live, world: World, operation: str, method: str, template: str, scope: Scope
 ) -> None:
     other = live.tenant()
-    other_world = build_world(other)
+    other_world = build_world(other, live.clock)
     case = CASES[operation]
     if "{" in template:
         request = _request(world, template, case.success, world.ids())

@@ -18,6 +18,7 @@ from app.persistence.unit_of_work import unit_of_work
 from app.services.context import Actor, UseCase
 from app.services.organizations import create_organization
 from app.services.settings_admin import create_service_key
+from tests.support.live import TestClock
 
 _serial = itertools.count(1)
 
@@ -121,6 +122,8 @@ class World:
     commitment: dict[str, Any]
     template: dict[str, Any]
     service_key: dict[str, Any]
+    held: dict[str, Any]
+    due: dict[str, Any]
 
     def ids(self) -> dict[str, str]:
         """Path parameter values, by parameter name."""
@@ -136,7 +139,10 @@ class World:
         }
 
 
-def build_world(tenant: Tenant) -> World:
+def build_world(tenant: Tenant, clock: TestClock) -> World:
+    """One of everything. The clock is moved close to `due` (two days ahead) so that `due`
+    can be completed, and `held` (a day ahead) has been completed."""
+    clock.pinned = None
     lead = tenant.person(name="Lead")
     member = tenant.person(name="Member", manager_id=lead["id"])
     pairs = tenant.call("GET", "/v1/pairs", params={"member_id": member["id"]}).json()["data"]
@@ -159,8 +165,24 @@ def build_world(tenant: Tenant) -> World:
         {"name": f"Weekly {next(_serial)}", "sections": [{"kind": "win", "title": "Wins"}]},
     )
     service_key = tenant.create("/v1/service-keys", {"name": "spare", "scopes": ["people:read"]})
+    held = tenant.meeting(pair["id"], timedelta(days=1))
+    due = tenant.meeting(pair["id"], timedelta(days=2))
+    clock.pinned = datetime.fromisoformat(due["starts_at"]) - timedelta(minutes=10)
+    completed = tenant.call("POST", f"/v1/meetings/{held['id']}/complete", json={})
+    assert completed.status_code == 200, completed.text
     return World(
-        tenant, lead, member, pair, meeting, agenda_item, note, commitment, template, service_key
+        tenant,
+        lead,
+        member,
+        pair,
+        meeting,
+        agenda_item,
+        note,
+        commitment,
+        template,
+        service_key,
+        completed.json()["meeting"],
+        due,
     )
 
 

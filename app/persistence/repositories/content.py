@@ -8,14 +8,17 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import AgendaItemRow, CommitmentRow, NoteRow
+from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
+
+MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
 
 class AgendaItemRepository(TableRepository[AgendaItem]):
@@ -51,6 +54,40 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
         return await self.fetch_all(
             self.select_in_org(org_id).where(c.meeting_id == meeting_id).order_by(c.position, c.id)
         )
+
+    async def pending_carry_over(self, org_id: UUID, pair_id: UUID) -> list[AgendaItem]:
+        """Open or deferred items left on the pair's closed meetings (rules 3 and 4)."""
+        c = self.table.c
+        closed = (MeetingStatus.COMPLETED.value, MeetingStatus.CANCELED.value)
+        closed_meetings = select(MEETINGS.c.id).where(
+            MEETINGS.c.org_id == org_id,
+            MEETINGS.c.pair_id == pair_id,
+            MEETINGS.c.status.in_(closed),
+        )
+        return await self.fetch_all(
+            self.select_in_org(org_id)
+            .where(
+                c.meeting_id.in_(closed_meetings),
+                c.state.in_((AgendaItemState.OPEN.value, AgendaItemState.DEFERRED.value)),
+            )
+            .join(MEETINGS, MEETINGS.c.id == c.meeting_id)
+            .order_by(MEETINGS.c.starts_at, c.position, c.id)
+        )
+
+    async def add_many(self, items: list[AgendaItem]) -> None:
+        if items:
+            await self.connection.execute(insert(self.table), [self.to_row(i) for i in items])
+
+    async def set_state(
+        self, org_id: UUID, item_ids: list[UUID], state: AgendaItemState, at: datetime
+    ) -> None:
+        if item_ids:
+            c = self.table.c
+            await self.connection.execute(
+                update(self.table)
+                .where(c.org_id == org_id, c.id.in_(item_ids))
+                .values(state=state.value, updated_at=at)
+            )
 
     async def list_for_meeting(
         self, org_id: UUID, meeting_id: UUID, request: PageRequest
@@ -124,7 +161,7 @@ class CommitmentRepository(TableRepository[Commitment]):
             updated_at=row["updated_at"],
         )
 
-    async def list(
+    async def list_page(
         self, org_id: UUID, filters: CommitmentFilter, request: PageRequest
     ) -> Page[Commitment]:
         c = self.table.c
@@ -145,6 +182,17 @@ class CommitmentRepository(TableRepository[Commitment]):
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
         return await self.page(statement, request, c.created_at, lambda x: x.created_at)
+
+    async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]:
+        """Open commitments of these pairs, oldest first (the "follow up" of a meeting)."""
+        if not pair_ids:
+            return []
+        c = self.table.c
+        return await self.fetch_all(
+            self.select_in_org(org_id)
+            .where(c.pair_id.in_(pair_ids), c.status == CommitmentStatus.OPEN.value)
+            .order_by(c.created_at, c.id)
+        )
 
     async def move_open_of_owner(
         self, org_id: UUID, from_pair_id: UUID, owner_id: UUID, to_pair_id: UUID, at: datetime

@@ -76,6 +76,18 @@ class MeetingRepository(TableRepository[Meeting]):
             )
         )
 
+    async def next_scheduled_of_pair(
+        self, org_id: UUID, pair_id: UUID, now: datetime, *, other_than: UUID | None = None
+    ) -> Meeting | None:
+        """The pair's earliest scheduled meeting in the future (rules 3 and 4)."""
+        c = self.table.c
+        statement = self.select_in_org(org_id).where(
+            c.pair_id == pair_id, c.status == MeetingStatus.SCHEDULED.value, c.starts_at > now
+        )
+        if other_than is not None:
+            statement = statement.where(c.id != other_than)
+        return await self.fetch_one(statement.order_by(c.starts_at, c.id).limit(1))
+
     async def future_scheduled_of_pair(
         self, org_id: UUID, pair_id: UUID, now: datetime
     ) -> list[Meeting]:
@@ -90,7 +102,7 @@ class MeetingRepository(TableRepository[Meeting]):
             .order_by(c.starts_at, c.id)
         )
 
-    async def list(
+    async def list_page(
         self, org_id: UUID, filters: MeetingFilter, request: PageRequest
     ) -> Page[Meeting]:
         c = self.table.c

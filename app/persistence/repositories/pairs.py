@@ -8,12 +8,18 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, literal, or_, select
 
+from app.domain.cadence import CadenceState
+from app.domain.meetings import MeetingStatus
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import PairRow
+from app.persistence.sql_time import epoch_days
+from app.persistence.tables import MeetingRow, PairRow
+from app.persistence.types import UTC_INSTANT
+
+MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +30,40 @@ class PairFilter:
     kind: PairKind | None = None
     status: PairStatus | None = None
     updated_since: datetime | None = None
+    cadence_state: CadenceState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceFacts:
+    """What the cadence state is computed from, besides the pair itself."""
+
+    last_held_at: datetime | None
+    next_at: datetime | None
+
+
+def _last_held_at(org_id: UUID, pair_id: Any) -> Any:
+    return (
+        select(func.max(MEETINGS.c.starts_at))
+        .where(
+            MEETINGS.c.org_id == org_id,
+            MEETINGS.c.pair_id == pair_id,
+            MEETINGS.c.status == MeetingStatus.COMPLETED.value,
+        )
+        .scalar_subquery()
+    )
+
+
+def _next_at(org_id: UUID, pair_id: Any, now: datetime) -> Any:
+    return (
+        select(func.min(MEETINGS.c.starts_at))
+        .where(
+            MEETINGS.c.org_id == org_id,
+            MEETINGS.c.pair_id == pair_id,
+            MEETINGS.c.status == MeetingStatus.SCHEDULED.value,
+            MEETINGS.c.starts_at > now,
+        )
+        .scalar_subquery()
+    )
 
 
 class PairRepository(TableRepository[Pair]):
@@ -82,7 +122,15 @@ class PairRepository(TableRepository[Pair]):
             .order_by(c.created_at, c.id)
         )
 
-    async def list(self, org_id: UUID, filters: PairFilter, request: PageRequest) -> Page[Pair]:
+    async def list_page(
+        self,
+        org_id: UUID,
+        filters: PairFilter,
+        request: PageRequest,
+        *,
+        now: datetime,
+        grace_days: int,
+    ) -> Page[Pair]:
         c = self.table.c
         statement = self.select_in_org(org_id)
         if filters.person_id is not None:
@@ -99,4 +147,36 @@ class PairRepository(TableRepository[Pair]):
             statement = statement.where(c.status == filters.status.value)
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
+        if filters.cadence_state is not None:
+            state = self.cadence_state_sql(org_id, now, grace_days)
+            statement = statement.where(state == filters.cadence_state.value)
         return await self.page(statement, request, c.created_at, lambda p: p.created_at)
+
+    def cadence_state_sql(self, org_id: UUID, now: datetime, grace_days: int) -> Any:
+        """The cadence state of each pair row, in SQL (app.domain.cadence in Python)."""
+        c = self.table.c
+        last_held = _last_held_at(org_id, c.id)
+        next_at = _next_at(org_id, c.id, now)
+        due = epoch_days(func.coalesce(last_held, c.started_at)) + c.cadence_days
+        now_days = literal(now.timestamp() / 86400)
+        return case(
+            (c.status == PairStatus.PAUSED.value, CadenceState.PAUSED.value),
+            (c.status == PairStatus.ENDED.value, CadenceState.ENDED.value),
+            (now_days > due + grace_days, CadenceState.OVERDUE.value),
+            (next_at.is_(None), CadenceState.UNBOOKED.value),
+            (epoch_days(next_at) > due + grace_days, CadenceState.AT_RISK.value),
+            else_=CadenceState.ON_TRACK.value,
+        )
+
+    async def cadence_facts(self, org_id: UUID, pair_id: UUID, now: datetime) -> CadenceFacts:
+        row = (
+            await self.connection.execute(
+                select(
+                    _last_held_at(org_id, pair_id).label("last_held_at"),
+                    _next_at(org_id, pair_id, now).label("next_at"),
+                )
+            )
+        ).one()
+        return CadenceFacts(
+            UTC_INSTANT.process_result(row.last_held_at), UTC_INSTANT.process_result(row.next_at)
+        )

@@ -109,7 +109,9 @@ class PeopleRepository(TableRepository[Person]):
         rows = (await self.connection.execute(select(chain.c.id, chain.c.manager_id))).all()
         return {row.id: row.manager_id for row in rows}
 
-    async def list(self, org_id: UUID, filters: PeopleFilter, request: PageRequest) -> Page[Person]:
+    async def list_page(
+        self, org_id: UUID, filters: PeopleFilter, request: PageRequest
+    ) -> Page[Person]:
         c = self.table.c
         statement = self.select_in_org(org_id)
         if filters.active is not None:

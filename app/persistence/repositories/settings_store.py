@@ -99,7 +99,7 @@ class TemplateRepository(TableRepository[Template]):
             self.table.delete().where(c.org_id == org_id, c.id == template_id)
         )
 
-    async def list(self, org_id: UUID, request: PageRequest) -> Page[Template]:
+    async def list_page(self, org_id: UUID, request: PageRequest) -> Page[Template]:
         c = self.table.c
         return await self.page(
             self.select_in_org(org_id), request, c.created_at, lambda t: t.created_at
@@ -142,7 +142,7 @@ class ServiceKeyRepository(TableRepository[ServiceKey]):
             .values(revoked_at=at, updated_at=at)
         )
 
-    async def list(self, org_id: UUID, request: PageRequest) -> Page[ServiceKey]:
+    async def list_page(self, org_id: UUID, request: PageRequest) -> Page[ServiceKey]:
         c = self.table.c
         return await self.page(
             self.select_in_org(org_id), request, c.created_at, lambda k: k.created_at

@@ -1,4 +1,4 @@
-"""Meetings: scheduling and reading 1:1s."""
+"""Meetings: scheduling, rescheduling, cancelling, completing and rating 1:1s."""
 
 from __future__ import annotations
 
@@ -7,17 +7,38 @@ from uuid import UUID
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from app.api.access import MeetingsRead, MeetingsWrite
+from app.api.access import ContentRead, ContentWrite, MeetingsRead, MeetingsWrite
 from app.api.problems import problem_responses
+from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
-from app.api.rest.schemas.meetings import MeetingCreate, MeetingEventOut, MeetingOut
+from app.api.rest.schemas.meetings import (
+    CancellationOut,
+    CompletionOut,
+    MeetingCancel,
+    MeetingComplete,
+    MeetingCreate,
+    MeetingEventOut,
+    MeetingOut,
+    MeetingUpdate,
+    RatingCreate,
+    RatingOut,
+)
 from app.domain.meetings import MeetingStatus
 from app.persistence.repositories.meetings import MeetingFilter
-from app.services import lookups
+from app.services import lookups, ratings
+from app.services import meeting_lifecycle as lifecycle
 from app.services import meetings as service
+from app.services.meeting_views import view, with_follow_up
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
+
+SLOT_PROBLEMS = (
+    "meeting_in_past",
+    "naive_timestamp",
+    "duration_out_of_policy",
+    "schedule_conflict",
+)
 
 
 @router.post(
@@ -25,19 +46,13 @@ router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
     operation_id="meetings-create",
     status_code=201,
     response_model=MeetingOut,
-    responses=problem_responses(
-        "pair_not_active",
-        "meeting_in_past",
-        "naive_timestamp",
-        "duration_out_of_policy",
-        "schedule_conflict",
-        "unknown_reference",
-    ),
+    responses=problem_responses("pair_not_active", "unknown_reference", *SLOT_PROBLEMS),
 )
 async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:
-    """Schedule a meeting of an active pair, free of overlaps for both people."""
+    """Schedule a meeting of an active pair, free of overlaps for both people; agenda items
+    left open on the pair's closed meetings are carried over to it."""
     meeting = await service.schedule_meeting(uc, **body.model_dump())
-    return one(MeetingOut, meeting, status=201, location=f"/v1/meetings/{meeting.id}")
+    return meeting_response(await view(uc, meeting), status=201)
 
 
 @router.get(
@@ -58,7 +73,8 @@ async def list_meetings(
 ) -> Response:
     """Meetings in start order (sort key `starts_at`, then `id`)."""
     filters = MeetingFilter(pair_id, person_id, status, starts_after, starts_before, updated_since)
-    return many(MeetingOut, await service.list_meetings(uc, filters, paging))
+    page = await service.list_meetings(uc, filters, paging)
+    return meetings_page(await with_follow_up(uc, page.items), page.next_cursor)
 
 
 @router.get(
@@ -68,8 +84,67 @@ async def list_meetings(
     responses=problem_responses("not_found"),
 )
 async def get_meeting(meeting_id: UUID, uc: MeetingsRead) -> Response:
-    """One meeting."""
-    return one(MeetingOut, await lookups.meeting(uc, meeting_id))
+    """One meeting, with the pair's open commitments to follow up on."""
+    return meeting_response(await view(uc, await lookups.meeting(uc, meeting_id)))
+
+
+@router.patch(
+    "/{meeting_id}",
+    operation_id="meetings-reschedule",
+    response_model=MeetingOut,
+    responses=problem_responses(
+        "not_found", "meeting_closed", "pair_not_active", "nothing_to_change", *SLOT_PROBLEMS
+    ),
+)
+async def reschedule_meeting(meeting_id: UUID, body: MeetingUpdate, uc: MeetingsWrite) -> Response:
+    """Reschedule: new start and/or duration, same checks as scheduling; the count and the
+    original start are kept."""
+    meeting = await lifecycle.reschedule_meeting(
+        uc, meeting_id, starts_at=body.starts_at, duration_minutes=body.duration_minutes
+    )
+    return meeting_response(await view(uc, meeting))
+
+
+@router.post(
+    "/{meeting_id}/cancel",
+    operation_id="meetings-cancel",
+    response_model=CancellationOut,
+    responses=problem_responses("not_found", "meeting_closed", "not_a_participant"),
+)
+async def cancel_meeting(meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrite) -> Response:
+    """Cancel with a reason; open and deferred agenda items move to the pair's next meeting
+    (or to the next one it schedules)."""
+    result = await lifecycle.cancel_meeting(uc, meeting_id, **body.model_dump())
+    out = CancellationOut(
+        meeting=meeting_out(await view(uc, result.meeting)),
+        late=result.late,
+        carried_items=result.carried_items,
+        carried_to_meeting_id=result.carried_to.id if result.carried_to else None,
+    )
+    return Response(out.model_dump_json(), media_type="application/json")
+
+
+@router.post(
+    "/{meeting_id}/complete",
+    operation_id="meetings-complete",
+    response_model=CompletionOut,
+    responses=problem_responses(
+        "not_found", "meeting_closed", "meeting_not_started", "not_on_agenda"
+    ),
+)
+async def complete_meeting(meeting_id: UUID, body: MeetingComplete, uc: MeetingsWrite) -> Response:
+    """Complete (from 15 minutes before the start); the next meeting is booked on cadence if
+    none is, and undiscussed items are carried over to it."""
+    result = await lifecycle.complete_meeting(uc, meeting_id, **body.model_dump())
+    meetings = [result.meeting] + ([result.next_meeting] if result.next_meeting else [])
+    views = await with_follow_up(uc, meetings)
+    out = CompletionOut(
+        meeting=meeting_out(views[0]),
+        next_meeting=meeting_out(views[1]) if len(views) > 1 else None,
+        next_meeting_reason=result.next_meeting_reason,
+        carried_items=result.carried_items,
+    )
+    return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.get(
@@ -81,3 +156,37 @@ async def get_meeting(meeting_id: UUID, uc: MeetingsRead) -> Response:
 async def meeting_history(meeting_id: UUID, uc: MeetingsRead, paging: Paging) -> Response:
     """Every change of the meeting, oldest first, with who made it and when."""
     return many(MeetingEventOut, await service.meeting_history(uc, meeting_id, paging))
+
+
+@router.post(
+    "/{meeting_id}/ratings",
+    operation_id="ratings-create",
+    status_code=201,
+    response_model=RatingOut,
+    responses={
+        200: {
+            "description": "An earlier rating was replaced (`replace: true`).",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RatingOut"}}},
+        },
+        **problem_responses(
+            "not_found", "meeting_not_completed", "not_a_participant", "already_rated"
+        ),
+    },
+)
+async def rate_meeting(meeting_id: UUID, body: RatingCreate, uc: ContentWrite) -> Response:
+    """A participant rates a completed meeting from 1 to 5, once (or replaces it)."""
+    rating, created = await ratings.rate(uc, meeting_id, **body.model_dump())
+    if created:
+        return one(RatingOut, rating, status=201, location=f"/v1/meetings/{meeting_id}/ratings")
+    return one(RatingOut, rating)
+
+
+@router.get(
+    "/{meeting_id}/ratings",
+    operation_id="ratings-list",
+    response_model=PageOut[RatingOut],
+    responses=problem_responses("not_found", "invalid_cursor"),
+)
+async def list_ratings(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+    """Ratings of the meeting, oldest first."""
+    return many(RatingOut, await ratings.list_ratings(uc, meeting_id, paging))

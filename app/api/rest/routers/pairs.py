@@ -11,10 +11,11 @@ from app.api.access import PairsRead, PairsWrite
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
-from app.api.rest.schemas.pairs import PairCreate, PairEnd, PairOut, PairUpdate
+from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
+from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairStatus
 from app.persistence.repositories.pairs import PairFilter
-from app.services import lookups
+from app.services import cadence, lookups
 from app.services import pairs as service
 
 router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
@@ -55,9 +56,11 @@ async def list_pairs(
     kind: PairKind | None = None,
     status: PairStatus | None = None,
     updated_since: Instant | None = None,
+    state: CadenceState | None = None,
 ) -> Response:
-    """Pairs of the organization, oldest first (sort key `created_at`, then `id`)."""
-    filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since)
+    """Pairs of the organization, oldest first (sort key `created_at`, then `id`); `state`
+    filters by cadence state now."""
+    filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since, state)
     return many(PairOut, await service.list_pairs(uc, filters, paging))
 
 
@@ -81,7 +84,8 @@ async def get_pair(pair_id: UUID, uc: PairsRead) -> Response:
     ),
 )
 async def update_pair(pair_id: UUID, body: PairUpdate, uc: PairsWrite) -> Response:
-    """Change the cadence or the default duration, within policy."""
+    """Change the cadence or the default duration within policy, or pause (future meetings
+    are canceled by the system) and resume."""
     changes = body.model_dump(exclude_unset=True)
     return one(PairOut, await service.update_pair(uc, pair_id, changes))
 
@@ -96,3 +100,25 @@ async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -
     """End a pair: its future meetings are canceled by the system."""
     reason = (body or PairEnd()).reason
     return one(PairOut, await service.end_pair(uc, pair_id, reason))
+
+
+@router.get(
+    "/{pair_id}/cadence",
+    operation_id="pairs-cadence",
+    response_model=CadenceOut,
+    responses=problem_responses("not_found"),
+)
+async def pair_cadence(pair_id: UUID, uc: PairsRead) -> Response:
+    """Where the pair stands now: last held, due, next booked, and the state that follows."""
+    found = await cadence.pair_cadence(uc, pair_id)
+    out = CadenceOut(
+        pair_id=found.pair.id,
+        last_held_at=found.cadence.last_held_at,
+        due_at=found.cadence.due_at,
+        next_at=found.cadence.next_at,
+        state=found.cadence.state,
+        cadence_days=found.pair.cadence_days,
+        grace_days=found.policy.grace_days,
+        target_cadence_days=found.policy.target_cadence_days,
+    )
+    return Response(out.model_dump_json(), media_type="application/json")

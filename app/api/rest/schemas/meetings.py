@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field, Strict, StringConstraints
 
-from app.api.rest.schemas.common import Input, Instant, Output, Resource
+from app.api.rest.schemas.common import Flag, Input, Instant, Output, Resource
+from app.api.rest.schemas.content import CommitmentOut
 from app.api.rest.schemas.pairs import DurationMinutes
+from app.domain.meeting_lifecycle import CancelReason
 from app.domain.meetings import MeetingEventKind, MeetingStatus
 
 
@@ -19,6 +21,43 @@ class MeetingCreate(Input):
     duration_minutes: DurationMinutes | None = Field(
         default=None, description="Defaults to the pair's duration_minutes."
     )
+
+
+class MeetingUpdate(Input):
+    """Rescheduling: a new start, a new duration, or both."""
+
+    starts_at: Instant | None = Field(default=None, description="RFC 3339 with an offset.")
+    duration_minutes: DurationMinutes | None = None
+
+
+class MeetingCancel(Input):
+    canceled_by_id: UUID = Field(description="The participant who cancels.")
+    reason: CancelReason
+
+
+class MeetingComplete(Input):
+    actual_minutes: Annotated[int, Strict(), Field(ge=1, le=1440)] | None = Field(
+        default=None, description="How long the meeting really took."
+    )
+    discussed_item_ids: Annotated[list[UUID], Field(max_length=500)] = Field(
+        default_factory=list,
+        description="Agenda items that were discussed; the other open or deferred items are"
+        " carried over to the next meeting.",
+    )
+
+
+class RatingCreate(Input):
+    person_id: UUID = Field(description="The participant who rates.")
+    score: Annotated[int, Strict(), Field(ge=1, le=5)]
+    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    replace: Flag = Field(default=False, description="Replace this person's earlier rating.")
+
+
+class RatingOut(Resource):
+    meeting_id: UUID
+    person_id: UUID
+    score: int
+    comment: str | None
 
 
 class MeetingOut(Resource):
@@ -33,6 +72,28 @@ class MeetingOut(Resource):
     cancel_reason: str | None
     completed_at: datetime | None
     actual_minutes: int | None
+    follow_up: list[CommitmentOut] = Field(
+        description="The pair's open commitments made before this meeting (rule 6)."
+    )
+
+
+class CancellationOut(Output):
+    meeting: MeetingOut
+    late: bool = Field(description="Canceled less than the policy's late_cancel_hours before.")
+    carried_items: int = Field(description="Agenda items moved to carried_to_meeting_id.")
+    carried_to_meeting_id: UUID | None
+
+
+class CompletionOut(Output):
+    meeting: MeetingOut
+    next_meeting: MeetingOut | None = Field(
+        description="The pair's next meeting, booked if needed."
+    )
+    next_meeting_reason: str | None = Field(
+        description="Why there is no next meeting: pair_not_active, no_free_slot or"
+        " duration_out_of_policy."
+    )
+    carried_items: int
 
 
 class MeetingEventOut(Output):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field, Strict, StringConstraints
 
-from app.api.rest.schemas.common import Input, Resource
+from app.api.rest.schemas.common import Input, Output, Resource
+from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairSource, PairStatus
 
 CadenceDays = Annotated[int, Strict(), Field(ge=1, le=365)]
@@ -30,6 +31,22 @@ class PairCreate(Input):
 class PairUpdate(Input):
     cadence_days: CadenceDays | None = None
     duration_minutes: DurationMinutes | None = None
+    status: Literal[PairStatus.ACTIVE, PairStatus.PAUSED] | None = Field(
+        default=None,
+        description="paused cancels the pair's future meetings; active resumes."
+        " Ending is POST /pairs/{id}/end.",
+    )
+
+
+class CadenceOut(Output):
+    pair_id: UUID
+    last_held_at: datetime | None = Field(description="Start of the latest completed meeting.")
+    due_at: datetime = Field(description="(last_held_at or started_at) + cadence_days.")
+    next_at: datetime | None = Field(description="Start of the earliest future meeting.")
+    state: CadenceState
+    cadence_days: int
+    grace_days: int
+    target_cadence_days: int
 
 
 class PairEnd(Input):

@@ -19,7 +19,6 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-
     op.create_table(
         "organizations",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -321,7 +320,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-
     with op.batch_alter_table("notes", schema=None) as batch_op:
         batch_op.drop_index("ix_notes_org_meeting_created")
 

@@ -1,0 +1,33 @@
+"""Shaping meetings (with their follow-up commitments) for responses."""
+
+from __future__ import annotations
+
+from fastapi.responses import Response
+
+from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.content import CommitmentOut
+from app.api.rest.schemas.meetings import MeetingOut
+from app.services.meeting_views import MeetingView
+
+_MEETING_FIELDS = [name for name in MeetingOut.model_fields if name != "follow_up"]
+
+
+def meeting_out(view: MeetingView) -> MeetingOut:
+    fields = {name: getattr(view.meeting, name) for name in _MEETING_FIELDS}
+    fields["follow_up"] = [CommitmentOut.model_validate(c) for c in view.follow_up]
+    return MeetingOut.model_validate(fields)
+
+
+def meeting_response(view: MeetingView, *, status: int = 200) -> Response:
+    headers = {"Location": f"/v1/meetings/{view.meeting.id}"} if status == 201 else None
+    return Response(
+        meeting_out(view).model_dump_json(),
+        status_code=status,
+        media_type="application/json",
+        headers=headers,
+    )
+
+
+def meetings_page(views: list[MeetingView], next_cursor: str | None) -> Response:
+    body = PageOut[MeetingOut](data=[meeting_out(v) for v in views], next_cursor=next_cursor)
+    return Response(body.model_dump_json(), media_type="application/json")

@@ -1,0 +1,41 @@
+"""Queries over ratings of meetings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from app.domain.paging import Page, PageRequest
+from app.domain.ratings import Rating
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import RatingRow
+
+
+class RatingRepository(TableRepository[Rating]):
+    table = RatingRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> Rating:
+        return Rating(
+            id=row["id"],
+            org_id=row["org_id"],
+            meeting_id=row["meeting_id"],
+            person_id=row["person_id"],
+            score=row["score"],
+            comment=row["comment"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    async def of_person(self, org_id: UUID, meeting_id: UUID, person_id: UUID) -> Rating | None:
+        c = self.table.c
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(c.meeting_id == meeting_id, c.person_id == person_id)
+        )
+
+    async def list_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest
+    ) -> Page[Rating]:
+        c = self.table.c
+        statement = self.select_in_org(org_id).where(c.meeting_id == meeting_id)
+        return await self.page(statement, request, c.created_at, lambda r: r.created_at)

@@ -1,0 +1,27 @@
+"""The cadence state of a pair, now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from app.domain.cadence import Cadence, cadence_of
+from app.domain.pairs import Pair
+from app.domain.policy import Policy
+from app.services import lookups
+from app.services.context import UseCase
+
+
+@dataclass(frozen=True, slots=True)
+class PairCadence:
+    pair: Pair
+    cadence: Cadence
+    policy: Policy
+
+
+async def pair_cadence(uc: UseCase, pair_id: UUID) -> PairCadence:
+    pair = await lookups.pair(uc, pair_id)
+    policy = await uc.uow.policies.get(uc.org_id)
+    facts = await uc.uow.pairs.cadence_facts(uc.org_id, pair.id, uc.now)
+    cadence = cadence_of(pair, facts.last_held_at, facts.next_at, uc.now, policy.grace_days)
+    return PairCadence(pair, cadence, policy)

@@ -1,0 +1,152 @@
+"""Rescheduling, cancelling and completing meetings (rules 2–5), with carry-over of the
+agenda and the next meeting always on the books."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from app.domain.agenda import AgendaItem, AgendaItemState
+from app.domain.errors import InvalidInput
+from app.domain.meeting_lifecycle import (
+    CancelReason,
+    NextSlot,
+    cancel,
+    complete,
+    first_free_slot,
+    is_late_cancellation,
+    next_candidates,
+    reschedule,
+)
+from app.domain.meetings import Meeting, MeetingEventKind
+from app.services import lookups
+from app.services.carry_over import carry_over
+from app.services.context import UseCase
+from app.services.meeting_records import book, record
+
+
+async def reschedule_meeting(
+    uc: UseCase, meeting_id: UUID, *, starts_at: datetime | None, duration_minutes: int | None
+) -> Meeting:
+    """Rule 2: move a scheduled meeting under the scheduling checks."""
+    if starts_at is None and duration_minutes is None:
+        raise InvalidInput(
+            "Send starts_at, duration_minutes or both to reschedule.", code="nothing_to_change"
+        )
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting.check_open()
+    pair = await lookups.pair(uc, meeting.pair_id)
+    policy = await uc.uow.policies.get(uc.org_id)
+    start = starts_at or meeting.starts_at
+    duration = duration_minutes or meeting.duration_minutes
+    people = [pair.lead_id, pair.member_id]
+    await uc.uow.lock_people(uc.org_id, people)
+    nearby = await uc.uow.meetings.scheduled_near(
+        uc.org_id, people, start, duration, policy.max_duration_minutes
+    )
+    change = reschedule(meeting, pair, start, duration, policy, uc.now, nearby)
+    await uc.uow.meetings.save(meeting)
+    await record(uc, meeting.id, MeetingEventKind.RESCHEDULED, change)
+    return meeting
+
+
+@dataclass(frozen=True, slots=True)
+class Cancellation:
+    meeting: Meeting
+    late: bool
+    carried_to: Meeting | None
+    carried_items: int
+
+
+async def cancel_meeting(
+    uc: UseCase, meeting_id: UUID, *, canceled_by_id: UUID, reason: CancelReason
+) -> Cancellation:
+    """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    pair = await lookups.pair(uc, meeting.pair_id)
+    cancel(meeting, pair, canceled_by_id, reason, uc.now)
+    policy = await uc.uow.policies.get(uc.org_id)
+    late = is_late_cancellation(meeting, policy)
+    await uc.uow.meetings.save(meeting)
+    await record(
+        uc,
+        meeting.id,
+        MeetingEventKind.CANCELED,
+        {"reason": reason.value, "canceled_by_id": str(canceled_by_id), "late": late},
+    )
+    target = await uc.uow.meetings.next_scheduled_of_pair(
+        uc.org_id, pair.id, uc.now, other_than=meeting.id
+    )
+    carried = await carry_over(uc, pair.id, target) if target is not None else 0
+    return Cancellation(meeting, late, target, carried)
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    meeting: Meeting
+    next_meeting: Meeting | None
+    next_meeting_reason: str | None
+    carried_items: int
+
+
+async def complete_meeting(
+    uc: UseCase, meeting_id: UUID, *, actual_minutes: int | None, discussed_item_ids: list[UUID]
+) -> Completion:
+    """Rule 4: complete from 15 minutes before the start, mark what was discussed, make sure
+    the next meeting is on the books, and carry the rest of the agenda over to it."""
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    complete(meeting, uc.now, actual_minutes)
+    items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
+    _check_on_agenda(items, discussed_item_ids)
+    await uc.uow.meetings.save(meeting)
+    await uc.uow.agenda_items.set_state(
+        uc.org_id, discussed_item_ids, AgendaItemState.DISCUSSED, uc.now
+    )
+    await record(
+        uc,
+        meeting.id,
+        MeetingEventKind.COMPLETED,
+        {
+            "actual_minutes": actual_minutes,
+            "discussed_item_ids": [str(i) for i in discussed_item_ids],
+        },
+    )
+    pair = await lookups.pair(uc, meeting.pair_id, for_update=True)
+    next_meeting = await uc.uow.meetings.next_scheduled_of_pair(uc.org_id, pair.id, uc.now)
+    reason = None
+    if next_meeting is None:
+        slot = await _next_free_slot(uc, meeting, pair.id)
+        if slot.starts_at is not None:
+            next_meeting = await book(uc, pair, slot.starts_at, pair.duration_minutes)
+        else:
+            reason = slot.reason.value if slot.reason else None
+    carried = await carry_over(uc, pair.id, next_meeting) if next_meeting is not None else 0
+    return Completion(meeting, next_meeting, reason, carried)
+
+
+def _check_on_agenda(items: list[AgendaItem], discussed_item_ids: list[UUID]) -> None:
+    unknown = set(discussed_item_ids) - {item.id for item in items}
+    if unknown:
+        raise InvalidInput(
+            "discussed_item_ids names items that are not on this meeting's agenda:"
+            f" {', '.join(sorted(map(str, unknown)))}.",
+            code="not_on_agenda",
+        )
+
+
+async def _next_free_slot(uc: UseCase, held: Meeting, pair_id: UUID) -> NextSlot:
+    pair = await lookups.pair(uc, pair_id)
+    policy = await uc.uow.policies.get(uc.org_id)
+    candidates = next_candidates(held, pair, uc.now)
+    people = [pair.lead_id, pair.member_id]
+    await uc.uow.lock_people(uc.org_id, people)
+    span = candidates[-1] - candidates[0] + timedelta(minutes=pair.duration_minutes)
+    nearby = await uc.uow.meetings.scheduled_near(
+        uc.org_id,
+        people,
+        candidates[0],
+        int(span.total_seconds() // 60) + 1,
+        policy.max_duration_minutes,
+    )
+    return first_free_slot(candidates, pair, policy, uc.now, nearby)

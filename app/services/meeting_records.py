@@ -1,0 +1,52 @@
+"""Booking a checked slot and writing a meeting's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus
+from app.domain.pairs import Pair
+from app.services.context import UseCase, new_id
+
+
+async def book(uc: UseCase, pair: Pair, starts_at: datetime, duration: int) -> Meeting:
+    """Insert a meeting whose slot has been checked, with its first history line."""
+    meeting = Meeting(
+        id=new_id(),
+        org_id=uc.org_id,
+        pair_id=pair.id,
+        starts_at=starts_at,
+        duration_minutes=duration,
+        status=MeetingStatus.SCHEDULED,
+        reschedule_count=0,
+        original_starts_at=starts_at,
+        canceled_at=None,
+        canceled_by_id=None,
+        cancel_reason=None,
+        completed_at=None,
+        actual_minutes=None,
+        created_at=uc.now,
+        updated_at=uc.now,
+    )
+    await uc.uow.meetings.add(meeting)
+    await record(uc, meeting.id, MeetingEventKind.SCHEDULED, {"starts_at": starts_at.isoformat()})
+    return meeting
+
+
+async def record(
+    uc: UseCase, meeting_id: UUID, kind: MeetingEventKind, data: dict[str, object]
+) -> None:
+    """Append a line to the meeting's history, naming the acting credential."""
+    await uc.uow.meeting_events.add(
+        MeetingEvent(
+            id=new_id(),
+            org_id=uc.org_id,
+            meeting_id=meeting_id,
+            kind=kind,
+            at=uc.now,
+            actor_person_id=uc.actor.person_id,
+            actor_key_id=uc.actor.key_id,
+            data=data,
+        )
+    )

@@ -1,0 +1,33 @@
+"""Meetings as clients see them: with the pair's open commitments to follow up on."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from app.domain.commitments import Commitment, follow_up_for
+from app.domain.meetings import Meeting
+from app.services.context import UseCase
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingView:
+    meeting: Meeting
+    follow_up: list[Commitment]
+
+
+async def with_follow_up(uc: UseCase, meetings: list[Meeting]) -> list[MeetingView]:
+    """One query for the open commitments of every pair on the page (no N+1)."""
+    pair_ids = sorted({meeting.pair_id for meeting in meetings}, key=str)
+    by_pair: dict[object, list[Commitment]] = defaultdict(list)
+    for commitment in await uc.uow.commitments.open_of_pairs(uc.org_id, pair_ids):
+        by_pair[commitment.pair_id].append(commitment)
+    return [
+        MeetingView(meeting, follow_up_for(meeting.id, meeting.starts_at, by_pair[meeting.pair_id]))
+        for meeting in meetings
+    ]
+
+
+async def view(uc: UseCase, meeting: Meeting) -> MeetingView:
+    (single,) = await with_follow_up(uc, [meeting])
+    return single

@@ -1,0 +1,42 @@
+"""Ratings of held meetings: one per participant, replaceable on request."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from app.domain.paging import Page, PageRequest
+from app.domain.ratings import Rating, check_ratable, check_replaceable
+from app.services import lookups
+from app.services.context import UseCase, new_id
+
+
+async def rate(
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    person_id: UUID,
+    score: int,
+    comment: str | None,
+    replace: bool,
+) -> tuple[Rating, bool]:
+    """Returns the rating and whether it is new (else it replaced an earlier one)."""
+    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    check_ratable(meeting)
+    pair = await lookups.pair(uc, meeting.pair_id)
+    pair.check_participant(person_id, "person_id")
+    existing = await uc.uow.ratings.of_person(uc.org_id, meeting.id, person_id)
+    check_replaceable(existing, replace)
+    if existing is not None:
+        existing.score = score
+        existing.comment = comment
+        existing.updated_at = uc.now
+        await uc.uow.ratings.save(existing)
+        return existing, False
+    rating = Rating(new_id(), uc.org_id, meeting.id, person_id, score, comment, uc.now, uc.now)
+    await uc.uow.ratings.add(rating)
+    return rating, True
+
+
+async def list_ratings(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Rating]:
+    await lookups.meeting(uc, meeting_id)
+    return await uc.uow.ratings.list_for_meeting(uc.org_id, meeting_id, request)
