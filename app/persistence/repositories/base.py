@@ -83,6 +83,12 @@ class TableRepository(Generic[E]):
     async def add(self, entity: E) -> None:
         await self.connection.execute(insert(self.table).values(self.to_row(entity)))
 
+    async def add_many(self, entities: list[E]) -> None:
+        """Insert many rows in one executemany (imports and carry-over)."""
+        if entities:
+            rows = [self.to_row(entity) for entity in entities]
+            await self.connection.execute(insert(self.table), rows)
+
     async def save(self, entity: E) -> None:
         """Write every column of an existing row (scoped by organization and id)."""
         values = self.to_row(entity)

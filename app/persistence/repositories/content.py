@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -73,10 +73,6 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
             .join(MEETINGS, MEETINGS.c.id == c.meeting_id)
             .order_by(MEETINGS.c.starts_at, c.position, c.id)
         )
-
-    async def add_many(self, items: list[AgendaItem]) -> None:
-        if items:
-            await self.connection.execute(insert(self.table), [self.to_row(i) for i in items])
 
     async def set_state(
         self, org_id: UUID, item_ids: list[UUID], state: AgendaItemState, at: datetime
