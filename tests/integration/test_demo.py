@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 from itertools import combinations
+from typing import Any
 from uuid import UUID
 
 from app.domain.access import Scope
@@ -20,8 +21,8 @@ async def _load(live: Live) -> UUID:
         return await load_demo(uow, "Demo", datetime.now(UTC))
 
 
-def _all(tenant: Tenant, path: str, **params: str) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = []
+def _all(tenant: Tenant, path: str, **params: str) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
     cursor = None
     while True:
         query = {"limit": "200", **params, **({"cursor": cursor} if cursor else {})}
@@ -48,7 +49,7 @@ def test_demo_organization_is_rich_and_consistent(live: Live) -> None:
     assert any(m["reschedule_count"] > 0 for m in meetings)
 
     pair_people = {p["id"]: (p["lead_id"], p["member_id"]) for p in pairs}
-    upcoming: dict[object, list[dict[str, object]]] = {}
+    upcoming: dict[str, list[dict[str, Any]]] = {}
     for meeting in meetings:
         if meeting["status"] == "scheduled":
             for person in pair_people[meeting["pair_id"]]:
