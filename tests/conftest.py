@@ -34,7 +34,7 @@ class Live:
     engine: AsyncEngine
 
     def tenant(self) -> Tenant:
-        return new_tenant(self.base_url, self.portal, self.engine)
+        return new_tenant(self.base_url, self.portal, self.engine, self.clock)
 
 
 @pytest.fixture(scope="session")

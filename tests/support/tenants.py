@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -63,6 +63,7 @@ class Tenant:
     http: httpx.Client
     portal: BlockingPortal
     engine: AsyncEngine
+    clock: TestClock
 
     def key(self, *scopes: Scope) -> str:
         return self.portal.call(_create_key, self.engine, self.org_id, frozenset(scopes))
@@ -98,14 +99,17 @@ class Tenant:
         )
 
     def meeting(self, pair_id: str, starts_in: timedelta, **fields: Any) -> dict[str, Any]:
-        starts_at = (datetime.now(UTC) + starts_in).isoformat()
+        starts_at = (self.clock() + starts_in).isoformat()
         return self.create("/v1/meetings", {"pair_id": pair_id, "starts_at": starts_at, **fields})
 
 
-def new_tenant(base_url: str, portal: BlockingPortal, engine: AsyncEngine) -> Tenant:
+def new_tenant(
+    base_url: str, portal: BlockingPortal, engine: AsyncEngine, clock: TestClock
+) -> Tenant:
     org_id = portal.call(_create_org, engine, f"Org {next(_serial)}")
     admin_key = portal.call(_create_key, engine, org_id, frozenset({Scope.ADMIN}))
-    return Tenant(org_id, admin_key, httpx.Client(base_url=base_url, timeout=30), portal, engine)
+    http = httpx.Client(base_url=base_url, timeout=30)
+    return Tenant(org_id, admin_key, http, portal, engine, clock)
 
 
 @dataclass
