@@ -255,6 +255,12 @@ _KINDS = [
     ),
     ProblemKind("meeting_closed", 409, "Meeting closed", "Rule 5: only scheduled meetings change."),
     ProblemKind(
+        "concurrent_change",
+        409,
+        "Concurrent change",
+        "Another request changed the same records at the same moment; nothing was changed.",
+    ),
+    ProblemKind(
         "meeting_not_started",
         409,
         "Meeting not started",

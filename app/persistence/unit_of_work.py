@@ -7,8 +7,10 @@ from contextlib import asynccontextmanager
 from uuid import UUID
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from app.domain.errors import StateConflict
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.content import (
     AgendaItemRepository,
@@ -58,11 +60,36 @@ class UnitOfWork:
         )
 
 
+# Deadlock, serialization failure, lock not available (PostgreSQL); "database is locked"
+# (SQLite, after its busy timeout).
+_CONTENTION_STATES = {"40P01", "40001", "55P03"}
+
+
+def _is_contention(error: DBAPIError) -> bool:
+    state = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return state in _CONTENTION_STATES or "database is locked" in str(error.orig)
+
+
 @asynccontextmanager
 async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[UnitOfWork]:
-    """Open a transaction; it commits when the block ends normally, else rolls back."""
-    async with engine.connect() as connection:
-        if write:
-            await connection.execution_options(**{WRITE_OPTION: True})
-        async with connection.begin():
-            yield UnitOfWork(connection)
+    """Open a transaction; it commits when the block ends normally, else rolls back.
+
+    A race that the database settles (a unique index hit by two writers at once, a deadlock)
+    rolls everything back and becomes a `concurrent_change` conflict the client can retry."""
+    try:
+        async with engine.connect() as connection:
+            if write:
+                await connection.execution_options(**{WRITE_OPTION: True})
+            async with connection.begin():
+                yield UnitOfWork(connection)
+    except IntegrityError as error:
+        raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
+    except DBAPIError as error:
+        if _is_contention(error):
+            raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
+        raise
+
+
+CONCURRENT_CHANGE = (
+    "Another request changed the same records at the same time; nothing was changed, retry."
+)

@@ -36,6 +36,14 @@ async def meeting(uc: UseCase, meeting_id: UUID, *, for_update: bool = False) ->
     return found
 
 
+async def meeting_and_pair_for_change(uc: UseCase, meeting_id: UUID) -> tuple[Meeting, Pair]:
+    """Lock the pair, then the meeting: every writer takes them in this order, so two
+    changes of one pair's meetings queue instead of deadlocking."""
+    unlocked = await meeting(uc, meeting_id)
+    locked_pair = await pair(uc, unlocked.pair_id, for_update=True)
+    return await meeting(uc, meeting_id, for_update=True), locked_pair
+
+
 async def agenda_item(uc: UseCase, item_id: UUID) -> AgendaItem:
     found = await uc.uow.agenda_items.get(uc.org_id, item_id)
     if found is None:

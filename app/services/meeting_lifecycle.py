@@ -20,6 +20,7 @@ from app.domain.meeting_lifecycle import (
     reschedule,
 )
 from app.domain.meetings import Meeting, MeetingEventKind
+from app.domain.pairs import Pair
 from app.services import lookups
 from app.services.carry_over import carry_over
 from app.services.context import UseCase
@@ -34,9 +35,8 @@ async def reschedule_meeting(
         raise InvalidInput(
             "Send starts_at, duration_minutes or both to reschedule.", code="nothing_to_change"
         )
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
     meeting.check_open()
-    pair = await lookups.pair(uc, meeting.pair_id)
     policy = await uc.uow.policies.get(uc.org_id)
     start = starts_at or meeting.starts_at
     duration = duration_minutes or meeting.duration_minutes
@@ -63,8 +63,7 @@ async def cancel_meeting(
     uc: UseCase, meeting_id: UUID, *, canceled_by_id: UUID, reason: CancelReason
 ) -> Cancellation:
     """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
-    pair = await lookups.pair(uc, meeting.pair_id)
+    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
     cancel(meeting, pair, canceled_by_id, reason, uc.now)
     policy = await uc.uow.policies.get(uc.org_id)
     late = is_late_cancellation(meeting, policy)
@@ -95,7 +94,7 @@ async def complete_meeting(
 ) -> Completion:
     """Rule 4: complete from 15 minutes before the start, mark what was discussed, make sure
     the next meeting is on the books, and carry the rest of the agenda over to it."""
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
     complete(meeting, uc.now, actual_minutes)
     items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
     _check_on_agenda(items, discussed_item_ids)
@@ -112,11 +111,10 @@ async def complete_meeting(
             "discussed_item_ids": [str(i) for i in discussed_item_ids],
         },
     )
-    pair = await lookups.pair(uc, meeting.pair_id, for_update=True)
     next_meeting = await uc.uow.meetings.next_scheduled_of_pair(uc.org_id, pair.id, uc.now)
     reason = None
     if next_meeting is None:
-        slot = await _next_free_slot(uc, meeting, pair.id)
+        slot = await _next_free_slot(uc, meeting, pair)
         if slot.starts_at is not None:
             next_meeting = await book(uc, pair, slot.starts_at, pair.duration_minutes)
         else:
@@ -135,8 +133,7 @@ def _check_on_agenda(items: list[AgendaItem], discussed_item_ids: list[UUID]) ->
         )
 
 
-async def _next_free_slot(uc: UseCase, held: Meeting, pair_id: UUID) -> NextSlot:
-    pair = await lookups.pair(uc, pair_id)
+async def _next_free_slot(uc: UseCase, held: Meeting, pair: Pair) -> NextSlot:
     policy = await uc.uow.policies.get(uc.org_id)
     candidates = next_candidates(held, pair, uc.now)
     people = [pair.lead_id, pair.member_id]
