@@ -19,18 +19,30 @@ from pydantic import (
 
 T = TypeVar("T")
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(max_length=10_000)]
-NoteBody = Annotated[str, StringConstraints(min_length=1, max_length=50_000)]
+
+def text_rules(*, max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
+    """Length limits for a text field; NUL characters are refused (PostgreSQL stores no
+    NUL in text, and no person types one)."""
+    return StringConstraints(
+        strip_whitespace=strip, min_length=min_length, max_length=max_length, pattern=NO_NUL
+    )
+
+
+NO_NUL = r"^[^\x00]*$"
+Title = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
+Name = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
+LongText = Annotated[str, text_rules(max_length=10_000)]
+NoteBody = Annotated[str, text_rules(min_length=1, max_length=50_000)]
 Email = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, max_length=320, pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+        strip_whitespace=True,
+        max_length=320,
+        pattern=r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+$",
     ),
 ]
-TimezoneName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
-ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+TimezoneName = Annotated[str, text_rules(min_length=1, max_length=64)]
+ExternalId = Annotated[str, text_rules(min_length=1, max_length=200)]
 
 
 _INSTANT_SHAPE = re.compile(

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import Field, Strict, StringConstraints
+from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Flag, Input, Instant, Output, Resource
+from app.api.rest.schemas.common import Flag, Input, Instant, Output, Resource, text_rules
 from app.api.rest.schemas.content import CommitmentOut
 from app.api.rest.schemas.pairs import DurationMinutes
 from app.domain.meeting_lifecycle import CancelReason
@@ -49,7 +49,7 @@ class MeetingComplete(Input):
 class RatingCreate(Input):
     person_id: UUID = Field(description="The participant who rates.")
     score: Annotated[int, Strict(), Field(ge=1, le=5)]
-    comment: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    comment: Annotated[str, text_rules(max_length=2000)] | None = None
     replace: Flag = Field(default=False, description="Replace this person's earlier rating.")
 
 

@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field, Strict, StringConstraints
+from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Input, Output, Resource
+from app.api.rest.schemas.common import Input, Output, Resource, text_rules
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairSource, PairStatus
 
@@ -50,7 +50,7 @@ class CadenceOut(Output):
 
 
 class PairEnd(Input):
-    reason: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "ended"
+    reason: Annotated[str, text_rules(min_length=1, max_length=64)] = "ended"
 
 
 class PairOut(Resource):

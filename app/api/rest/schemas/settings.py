@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, Strict, StringConstraints
+from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Flag, Input, Name, Output, Resource, Title
+from app.api.rest.schemas.common import Flag, Input, Name, Output, Resource, Title, text_rules
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
 
 Days = Annotated[int, Strict(), Field(ge=1, le=365)]
 Minutes = Annotated[int, Strict(), Field(ge=1, le=1440)]
-Prompt = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+Prompt = Annotated[str, text_rules(min_length=1, max_length=500)]
 
 
 class PolicyUpdate(Input):
@@ -57,14 +57,14 @@ Sections = Annotated[list[SectionIn], Field(min_length=1, max_length=30)]
 
 class TemplateCreate(Input):
     name: Name
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Annotated[str, text_rules(max_length=2000)] | None = None
     sections: Sections
     is_default: Flag = False
 
 
 class TemplateUpdate(Input):
     name: Name | None = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Annotated[str, text_rules(max_length=2000)] | None = None
     sections: Sections | None = None
     is_default: Flag | None = None
 
