@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
+from app.domain.identifiers import new_id
 from app.persistence.unit_of_work import UnitOfWork
+
+__all__ = ["Actor", "UseCase", "new_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +32,3 @@ class UseCase:
     @property
     def org_id(self) -> UUID:
         return self.actor.org_id
-
-
-def new_id() -> UUID:
-    return uuid4()
