@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import pytest
 import schemathesis
@@ -20,6 +21,8 @@ CONTRACT_KEY = KEY_PREFIX + "contract_" + secrets.token_urlsafe(16)
 CONFIG = schemathesis.Config.from_dict(
     {
         "generation": {"max-examples": 15, "database": "none"},
+        # Follow the document's own links only (no guessed ones).
+        "phases": {"stateful": {"inference": {"algorithms": []}}},
         "auth": {"openapi": {"serviceKey": {"bearer": CONTRACT_KEY}}},
         # Schema-valid input can still break a domain rule (a past meeting, a cadence
         # outside the policy, an unknown reference): those are declared 422 problems.
@@ -49,3 +52,26 @@ def test_api_honours_its_contract(
     contract_tenant: Tenant,
 ) -> None:
     case.call_and_validate(base_url=live.base_url)
+
+
+def test_api_honours_its_contract_across_linked_calls(live: Live) -> None:
+    """Stateful runs along the document's links: create a pair, schedule, then reschedule,
+    cancel or complete, rate, take notes… every response checked. Each scenario gets its own
+    organization, so scenarios replay the same way."""
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            self.key = live.tenant().admin_key
+
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:  # type: ignore[type-arg]
+            return {"base_url": live.base_url, "headers": {"Authorization": f"Bearer {self.key}"}}
+
+    Workflow.run(
+        settings=settings(
+            max_examples=40,
+            stateful_step_count=8,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import PageOut
 from app.api.rest.schemas.content import (
@@ -29,7 +30,14 @@ router = APIRouter(prefix="/v1", tags=["agenda"])
     operation_id="agenda-items-create",
     status_code=201,
     response_model=AgendaItemOut,
-    responses=problem_responses("not_found", "meeting_closed", "not_a_participant"),
+    responses={
+        **problem_responses("not_found", "meeting_closed", "not_a_participant"),
+        **links(
+            201,
+            UpdateItem=to("agenda-items-update", item_id=CREATED_ID),
+            DeleteItem=to("agenda-items-delete", item_id=CREATED_ID),
+        ),
+    },
 )
 async def add_item(meeting_id: UUID, body: AgendaItemCreate, uc: ContentWrite) -> Response:
     """Add a topic to a scheduled meeting; either of the two people can."""

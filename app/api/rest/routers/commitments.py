@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.content import CommitmentCreate, CommitmentOut, CommitmentUpdate
@@ -25,13 +26,20 @@ router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
     operation_id="commitments-create",
     status_code=201,
     response_model=CommitmentOut,
-    responses=problem_responses(
-        "unknown_reference",
-        "not_a_participant",
-        "meeting_of_other_pair",
-        "pair_ended",
-        "meeting_closed",
-    ),
+    responses={
+        **problem_responses(
+            "unknown_reference",
+            "not_a_participant",
+            "meeting_of_other_pair",
+            "pair_ended",
+            "meeting_closed",
+        ),
+        **links(
+            201,
+            GetCommitment=to("commitments-get", commitment_id=CREATED_ID),
+            UpdateCommitment=to("commitments-update", commitment_id=CREATED_ID),
+        ),
+    },
 )
 async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Response:
     """Record an action item owned by one of the pair's two people."""

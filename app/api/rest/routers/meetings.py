@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite, MeetingsRead, MeetingsWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
@@ -46,7 +47,20 @@ SLOT_PROBLEMS = (
     operation_id="meetings-create",
     status_code=201,
     response_model=MeetingOut,
-    responses=problem_responses("pair_not_active", "unknown_reference", *SLOT_PROBLEMS),
+    responses={
+        **problem_responses("pair_not_active", "unknown_reference", *SLOT_PROBLEMS),
+        **links(
+            201,
+            GetMeeting=to("meetings-get", meeting_id=CREATED_ID),
+            RescheduleMeeting=to("meetings-reschedule", meeting_id=CREATED_ID),
+            CancelMeeting=to("meetings-cancel", meeting_id=CREATED_ID),
+            CompleteMeeting=to("meetings-complete", meeting_id=CREATED_ID),
+            MeetingHistory=to("meetings-history", meeting_id=CREATED_ID),
+            AddAgendaItem=to("agenda-items-create", meeting_id=CREATED_ID),
+            ApplyTemplate=to("agenda-items-apply-template", meeting_id=CREATED_ID),
+            AddNote=to("notes-create", meeting_id=CREATED_ID),
+        ),
+    },
 )
 async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:
     """Schedule a meeting of an active pair, free of overlaps for both people; agenda items
@@ -128,9 +142,15 @@ async def cancel_meeting(meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrit
     "/{meeting_id}/complete",
     operation_id="meetings-complete",
     response_model=CompletionOut,
-    responses=problem_responses(
-        "not_found", "meeting_closed", "meeting_not_started", "not_on_agenda"
-    ),
+    responses={
+        **problem_responses("not_found", "meeting_closed", "meeting_not_started", "not_on_agenda"),
+        **links(
+            200,
+            GetNextMeeting=to("meetings-get", meeting_id="$response.body#/next_meeting/id"),
+            RateMeeting=to("ratings-create", meeting_id="$response.body#/meeting/id"),
+            ListRatings=to("ratings-list", meeting_id="$response.body#/meeting/id"),
+        ),
+    },
 )
 async def complete_meeting(meeting_id: UUID, body: MeetingComplete, uc: MeetingsWrite) -> Response:
     """Complete (from 15 minutes before the start); the next meeting is booked on cadence if

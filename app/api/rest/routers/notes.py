@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import PageOut
 from app.api.rest.schemas.content import NoteCreate, NoteOut, NoteUpdate
@@ -23,9 +24,17 @@ router = APIRouter(prefix="/v1", tags=["notes"])
     operation_id="notes-create",
     status_code=201,
     response_model=NoteOut,
-    responses=problem_responses(
-        "not_found", "meeting_closed", "not_a_participant", "private_note_needs_person"
-    ),
+    responses={
+        **problem_responses(
+            "not_found", "meeting_closed", "not_a_participant", "private_note_needs_person"
+        ),
+        **links(
+            201,
+            GetNote=to("notes-get", note_id=CREATED_ID),
+            UpdateNote=to("notes-update", note_id=CREATED_ID),
+            DeleteNote=to("notes-delete", note_id=CREATED_ID),
+        ),
+    },
 )
 async def add_note(meeting_id: UUID, body: NoteCreate, uc: ContentWrite) -> Response:
     """Write a shared note on a scheduled or completed meeting."""

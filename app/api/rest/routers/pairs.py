@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import PairsRead, PairsWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
@@ -26,14 +27,28 @@ router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
     operation_id="pairs-create",
     status_code=201,
     response_model=PairOut,
-    responses=problem_responses(
-        "unknown_reference",
-        "self_pair",
-        "person_inactive",
-        "cadence_out_of_policy",
-        "duration_out_of_policy",
-        "duplicate_pair",
-    ),
+    responses={
+        **problem_responses(
+            "unknown_reference",
+            "self_pair",
+            "person_inactive",
+            "cadence_out_of_policy",
+            "duration_out_of_policy",
+            "duplicate_pair",
+        ),
+        **links(
+            201,
+            GetPair=to("pairs-get", pair_id=CREATED_ID),
+            UpdatePair=to("pairs-update", pair_id=CREATED_ID),
+            EndPair=to("pairs-end", pair_id=CREATED_ID),
+            PairCadence=to("pairs-cadence", pair_id=CREATED_ID),
+            ScheduleMeeting=to("meetings-create", body={"pair_id": CREATED_ID}),
+            CreateCommitment=to(
+                "commitments-create",
+                body={"pair_id": CREATED_ID, "owner_id": "$response.body#/member_id"},
+            ),
+        ),
+    },
 )
 async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
     """Start a pair; cadence and duration default to the organization's policy."""
@@ -45,7 +60,16 @@ async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
     "",
     operation_id="pairs-list",
     response_model=PageOut[PairOut],
-    responses=problem_responses("invalid_cursor"),
+    responses={
+        **problem_responses("invalid_cursor"),
+        **links(
+            200,
+            GetFirstPair=to("pairs-get", pair_id="$response.body#/data/0/id"),
+            ScheduleForFirstPair=to(
+                "meetings-create", body={"pair_id": "$response.body#/data/0/id"}
+            ),
+        ),
+    },
 )
 async def list_pairs(
     uc: PairsRead,

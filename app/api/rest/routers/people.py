@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.api.access import PeopleRead, PeopleWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Email, ExternalId, Instant, PageOut
 from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
@@ -38,7 +39,17 @@ WRITE_PROBLEMS = (
     operation_id="people-create",
     status_code=201,
     response_model=PersonOut,
-    responses=problem_responses(*WRITE_PROBLEMS),
+    responses={
+        **problem_responses(*WRITE_PROBLEMS),
+        **links(
+            201,
+            GetPerson=to("people-get", person_id=CREATED_ID),
+            UpdatePerson=to("people-update", person_id=CREATED_ID),
+            DeactivatePerson=to("people-deactivate", person_id=CREATED_ID),
+            AddReport=to("people-create", body={"manager_id": CREATED_ID}),
+            ListPairsOfPerson=to("pairs-list", person_id=CREATED_ID),
+        ),
+    },
 )
 async def create_person(body: PersonCreate, uc: PeopleWrite) -> Response:
     """Add a person; with `auto_pairs`, a manager_id also creates their manager_report pair."""

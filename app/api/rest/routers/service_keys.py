@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import PageOut
 from app.api.rest.schemas.settings import ServiceKeyCreate, ServiceKeyCreated, ServiceKeyOut
@@ -23,7 +24,10 @@ router = APIRouter(prefix="/v1/service-keys", tags=["access"])
     operation_id="service-keys-create",
     status_code=201,
     response_model=ServiceKeyCreated,
-    responses=problem_responses("no_scopes"),
+    responses={
+        **problem_responses("no_scopes"),
+        **links(201, RevokeKey=to("service-keys-revoke", key_id=CREATED_ID)),
+    },
 )
 async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
     """Create a key; the secret is in this response only (stored as a SHA-256 digest)."""

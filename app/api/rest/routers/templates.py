@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, PolicyWrite
 from app.api.problems import problem_responses
+from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import PageOut
 from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateOut, TemplateUpdate
@@ -29,7 +30,15 @@ def _sections(sections: list[SectionIn]) -> list[TemplateSection]:
     operation_id="templates-create",
     status_code=201,
     response_model=TemplateOut,
-    responses=problem_responses("duplicate_template_name"),
+    responses={
+        **problem_responses("duplicate_template_name"),
+        **links(
+            201,
+            GetTemplate=to("templates-get", template_id=CREATED_ID),
+            UpdateTemplate=to("templates-update", template_id=CREATED_ID),
+            DeleteTemplate=to("templates-delete", template_id=CREATED_ID),
+        ),
+    },
 )
 async def create_template(body: TemplateCreate, uc: PolicyWrite) -> Response:
     """Add an agenda template; `is_default: true` makes it the one applied by default."""
