@@ -17,7 +17,7 @@ from app.domain.clock import system_clock
 from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services.context import Actor, UseCase
+from app.services.context import Caller, UseCase
 from app.services.organizations import create_organization
 from app.services.settings_admin import create_service_key
 from app.settings import get_settings
@@ -88,7 +88,7 @@ def keys_create(
     async def create(uow: UnitOfWork) -> str:
         if not await uow.organizations.exists(org):
             raise typer.BadParameter(f"no organization with id {org}", param_hint="--org")
-        use_case = UseCase(uow, Actor(org_id=org), system_clock())
+        use_case = UseCase(uow, Caller(org_id=org), system_clock())
         _, secret = await create_service_key(use_case, name=name, scopes=frozenset(scope))
         return secret
 
@@ -132,7 +132,7 @@ def dev(
         if org_id is None:
             org_id = await load_demo(uow, org_name, now)
         await uow.service_keys.revoke_named(org_id, DEV_KEY_NAME, now)
-        use_case = UseCase(uow, Actor(org_id=org_id), now)
+        use_case = UseCase(uow, Caller(org_id=org_id), now)
         _, secret = await create_service_key(
             use_case, name=DEV_KEY_NAME, scopes=frozenset({Scope.ADMIN})
         )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _ASYNC_DRIVERS = {
@@ -23,6 +24,10 @@ def async_database_url(url: str) -> str:
     return f"{_ASYNC_DRIVERS.get(scheme, scheme)}://{rest}"
 
 
+MIN_SECRET_LENGTH = 32
+MAX_TOKEN_TTL_SECONDS = 12 * 3600
+
+
 class Settings(BaseSettings):
     """Every setting the service reads; the README lists them with their defaults."""
 
@@ -33,7 +38,8 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL: sqlite:///path (embedded) or postgresql://user@host/db.",
     )
     environment: Literal["development", "production"] = Field(
-        default="development", description="`production` hides nothing more but logs as JSON."
+        default="development",
+        description="`production` refuses to start without a strong RAPPORT_TOKEN_SECRET.",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
     db_pool_size: int = Field(default=10, ge=1, description="Connections per process (PG).")
@@ -44,6 +50,33 @@ class Settings(BaseSettings):
         " on every replica within this time (at once on the replica that revoked it).",
     )
 
+    token_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs person tokens (HS256); at least 32 characters. Required in"
+        " production; in development a random one is made per process when unset.",
+    )
+    token_ttl_seconds: int = Field(
+        default=900, ge=60, le=MAX_TOKEN_TTL_SECONDS, description="Default person token life."
+    )
+
+    def check_production_ready(self) -> None:
+        """Refuse to start in production without a strong token secret."""
+        if self.environment != "production":
+            return
+        secret = self.token_secret.get_secret_value() if self.token_secret else ""
+        if len(secret) < MIN_SECRET_LENGTH:
+            raise ValueError(
+                "RAPPORT_TOKEN_SECRET must be set to at least"
+                f" {MIN_SECRET_LENGTH} random characters when RAPPORT_ENVIRONMENT=production"
+                " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+            )
+
+    def signing_secret(self) -> str:
+        """The token secret, or (development only) a random one for this process."""
+        if self.token_secret is not None:
+            return self.token_secret.get_secret_value()
+        return _process_secret()
+
     @property
     def async_database_url(self) -> str:
         return async_database_url(self.database_url)
@@ -51,6 +84,11 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.async_database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def _process_secret() -> str:
+    return secrets.token_urlsafe(48)
 
 
 @lru_cache(maxsize=1)

@@ -1,78 +1,126 @@
-"""Credentials and scopes: every route names the scope it needs; the caller's organization
-scopes everything it touches."""
+"""Credentials: service keys (scopes) and person tokens (the privacy contract). Every route
+names the scope a key needs and which callers it serves; the caller's organization scopes
+everything it touches."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from app.api.problems import ApiProblem
-from app.api.runtime import runtime_of
+from app.api.runtime import Runtime, runtime_of
 from app.domain.access import KEY_PREFIX, Scope, key_digest
-from app.persistence.unit_of_work import unit_of_work
-from app.services.context import Actor, UseCase
+from app.domain.privacy import Caller
+from app.persistence.unit_of_work import UnitOfWork, unit_of_work
+from app.services import person_tokens
+from app.services.context import UseCase
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rapport"'}
+INVALID = {"WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'}
 
 
-def _bearer_secret(request: Request) -> str:
+class Callers(Enum):
+    """Which kinds of credential an operation serves."""
+
+    ANY = "any"
+    SERVICE_KEYS = "service_keys"
+    PEOPLE = "people"
+
+
+def _bearer(request: Request) -> str:
     header = request.headers.get("authorization")
     if not header:
         raise ApiProblem(
             "unauthorized",
-            "This operation needs a credential: send Authorization: Bearer <service key>.",
+            "This operation needs a credential: Authorization: Bearer <service key or person"
+            " token>.",
             headers=CHALLENGE,
         )
-    scheme, _, secret = header.partition(" ")
-    secret = secret.strip()
-    if scheme.lower() != "bearer" or not secret.startswith(KEY_PREFIX):
+    scheme, _, credential = header.partition(" ")
+    credential = credential.strip()
+    if scheme.lower() != "bearer" or not credential:
         raise ApiProblem(
             "invalid_credential",
-            "The Authorization header must be 'Bearer rpt_…'.",
-            headers={"WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'},
+            "The Authorization header must be 'Bearer <credential>'.",
+            headers=INVALID,
         )
-    return secret
+    return credential
 
 
 class Access:
-    """A route's dependency: authenticate, check the scope, open the request's transaction."""
+    """A route's dependency: authenticate, authorize the kind of caller and the scope, and
+    open the request's transaction."""
 
-    def __init__(self, scope: Scope, *, write: bool) -> None:
+    def __init__(self, scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY):
         self.scope = scope
         self.write = write
+        self.callers = callers
 
     async def __call__(self, request: Request) -> AsyncIterator[UseCase]:
-        digest = key_digest(_bearer_secret(request))
+        credential = _bearer(request)
         runtime = runtime_of(request)
+        now = runtime.clock()
         async with unit_of_work(runtime.engine, write=self.write) as uow:
-            key = runtime.keys.get(digest)
+            if credential.startswith(KEY_PREFIX):
+                caller = await self._service_key(runtime, uow, credential)
+            else:
+                caller = await self._person(runtime, uow, credential, now)
+            yield UseCase(uow, caller, now)
+
+    async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
+        digest = key_digest(secret)
+        key = runtime.keys.get(digest)
+        if key is None:
+            key = await uow.service_keys.find_active_by_digest(digest)
             if key is None:
-                key = await uow.service_keys.find_active_by_digest(digest)
-                if key is None:
-                    raise ApiProblem(
-                        "invalid_credential",
-                        "This service key is unknown or has been revoked.",
-                        headers={
-                            "WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'
-                        },
-                    )
-                runtime.keys.put(key)
-            if not key.grants(self.scope):
                 raise ApiProblem(
-                    "insufficient_scope",
-                    f"This operation needs the scope {self.scope.value}.",
-                    required_scope=self.scope.value,
+                    "invalid_credential",
+                    "This service key is unknown or has been revoked.",
+                    headers=INVALID,
                 )
-            yield UseCase(uow, Actor(org_id=key.org_id, key_id=key.id), runtime.clock())
+            runtime.keys.put(key)
+        if self.callers is Callers.PEOPLE:
+            raise ApiProblem(
+                "person_token_only",
+                "This operation acts for a signed-in person: call it with a person token.",
+            )
+        if self.scope is not None and not key.grants(self.scope):
+            raise ApiProblem(
+                "insufficient_scope",
+                f"This operation needs the scope {self.scope.value}.",
+                required_scope=self.scope.value,
+            )
+        return Caller(org_id=key.org_id, key_id=key.id)
+
+    async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
+        try:
+            claims = person_tokens.read(token, runtime.settings.signing_secret(), now)
+        except person_tokens.InvalidToken as error:
+            raise ApiProblem("invalid_credential", str(error), headers=INVALID) from error
+        person = await uow.people.get(claims.org_id, claims.person_id)
+        if person is None or not person.active:
+            raise ApiProblem(
+                "invalid_credential",
+                "The person of this token is deactivated or unknown.",
+                headers=INVALID,
+            )
+        if self.callers is Callers.SERVICE_KEYS:
+            raise ApiProblem(
+                "service_key_only",
+                "This operation is for service keys; person tokens cannot use it.",
+            )
+        return Caller(org_id=person.org_id, person=person)
 
 
-def _use_case(scope: Scope, *, write: bool) -> Any:
-    return Depends(Access(scope, write=write), scope="function")
+def _use_case(scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY) -> Any:
+    return Depends(Access(scope, write=write, callers=callers), scope="function")
 
 
-# One alias per scope and mode: `uc: PeopleRead` in a route's signature.
+# One alias per scope and mode: `uc: PeopleRead` in a route's signature. Person tokens are
+# served by all of them except the key-only ones; for persons the privacy contract decides.
 PeopleRead = Annotated[UseCase, _use_case(Scope.PEOPLE_READ, write=False)]
 PeopleWrite = Annotated[UseCase, _use_case(Scope.PEOPLE_WRITE, write=True)]
 PairsRead = Annotated[UseCase, _use_case(Scope.PAIRS_READ, write=False)]
@@ -82,5 +130,10 @@ MeetingsWrite = Annotated[UseCase, _use_case(Scope.MEETINGS_WRITE, write=True)]
 ContentRead = Annotated[UseCase, _use_case(Scope.CONTENT_READ, write=False)]
 ContentWrite = Annotated[UseCase, _use_case(Scope.CONTENT_WRITE, write=True)]
 PolicyWrite = Annotated[UseCase, _use_case(Scope.POLICY_WRITE, write=True)]
-AdminRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False)]
-AdminWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True)]
+AdminRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
+AdminWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True, callers=Callers.SERVICE_KEYS)]
+TokensWrite = Annotated[
+    UseCase, _use_case(Scope.TOKENS_WRITE, write=False, callers=Callers.SERVICE_KEYS)
+]
+AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
+PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]

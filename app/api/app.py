@@ -10,9 +10,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app.api.access import Access
+from app.api.access import Access, Callers
 from app.api.operations import router as operations_router
 from app.api.problems import Problem, install_problem_handlers
+from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
     commitments,
@@ -43,6 +44,7 @@ ROUTERS = (
             templates,
             policy,
             service_keys,
+            access_routes,
         )
     ),
 )
@@ -56,6 +58,7 @@ def api_routes() -> list[APIRoute]:
 def create_app(settings: Settings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     """Build the app; the engine is created on startup and disposed on shutdown."""
     settings = settings or get_settings()
+    settings.check_production_ready()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -92,6 +95,16 @@ def required_scope(route: APIRoute) -> Access | None:
     return None
 
 
+def _security(access: Access) -> list[dict[str, list[str]]]:
+    key = {"serviceKey": [access.scope.value] if access.scope is not None else []}
+    person: dict[str, list[str]] = {"personToken": []}
+    if access.callers is Callers.SERVICE_KEYS:
+        return [key]
+    if access.callers is Callers.PEOPLE:
+        return [person]
+    return [key, person]
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -109,7 +122,14 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "type": "http",
             "scheme": "bearer",
             "description": "A service key (`rpt_…`) with the scope each operation names.",
-        }
+        },
+        "personToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A person token from POST /v1/person-tokens: the caller is that"
+            " person and the privacy contract applies.",
+        },
     }
     for route in api_routes():
         access = required_scope(route)
@@ -117,7 +137,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             continue
         for method in route.methods or ():
             operation = document["paths"][route.path_format][method.lower()]
-            operation["security"] = [{"serviceKey": [access.scope.value]}]
-            operation["x-required-scope"] = access.scope.value
+            operation["security"] = _security(access)
+            if access.scope is not None:
+                operation["x-required-scope"] = access.scope.value
     app.openapi_schema = document
     return document

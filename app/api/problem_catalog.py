@@ -48,6 +48,27 @@ _KINDS = [
         "The credential lacks the scope this operation needs; `required_scope` names it.",
     ),
     ProblemKind(
+        "admin_only",
+        403,
+        "Admins only",
+        "People, pairs, policy and templates are managed by admins.",
+    ),
+    ProblemKind(
+        "not_yourself",
+        403,
+        "Acting as someone else",
+        "A person token acts as its person only: author, canceller and rater are that person.",
+    ),
+    ProblemKind(
+        "service_key_only", 403, "Service keys only", "Person tokens cannot use this operation."
+    ),
+    ProblemKind(
+        "person_token_only",
+        403,
+        "Person tokens only",
+        "This operation acts for a signed-in person.",
+    ),
+    ProblemKind(
         "not_found",
         404,
         "Not found",

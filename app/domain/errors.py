@@ -33,6 +33,12 @@ class StateConflict(DomainError):
     code = "state_conflict"
 
 
+class Forbidden(DomainError):
+    """The caller can see the thing but may not do this to it (answered with 403)."""
+
+    code = "forbidden"
+
+
 class NotFound(DomainError):
     """The thing does not exist for this caller (answered with 404)."""
 

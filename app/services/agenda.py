@@ -15,35 +15,39 @@ from app.domain.agenda import (
 from app.domain.errors import InvalidInput
 from app.domain.meetings import Meeting
 from app.domain.paging import Page, PageRequest
+from app.domain.privacy import acting_person
 from app.domain.templates import section_details
 from app.services import lookups
 from app.services.context import UseCase, new_id
 
 
-async def _open_meeting_and_author(uc: UseCase, meeting_id: UUID, author_id: UUID) -> Meeting:
+async def _open_meeting_and_author(
+    uc: UseCase, meeting_id: UUID, author_id: UUID | None
+) -> tuple[Meeting, UUID]:
     meeting = await lookups.meeting(uc, meeting_id, for_update=True)
     meeting.check_open()
-    pair = await lookups.pair(uc, meeting.pair_id)
-    pair.check_participant(author_id, "author_id")
-    return meeting
+    author = acting_person(uc.caller, author_id, "author_id")
+    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair.check_participant(author, "author_id")
+    return meeting, author
 
 
 async def add_item(
     uc: UseCase,
     meeting_id: UUID,
     *,
-    author_id: UUID,
+    author_id: UUID | None,
     title: str,
     details: str | None = None,
     kind: AgendaItemKind = AgendaItemKind.OTHER,
 ) -> AgendaItem:
     """Either person adds topics in advance, so the conversation feels balanced."""
-    meeting = await _open_meeting_and_author(uc, meeting_id, author_id)
+    meeting, author = await _open_meeting_and_author(uc, meeting_id, author_id)
     item = AgendaItem(
         id=new_id(),
         org_id=uc.org_id,
         meeting_id=meeting.id,
-        author_id=author_id,
+        author_id=author,
         title=title,
         details=details,
         kind=kind,
@@ -105,11 +109,11 @@ async def reorder_items(uc: UseCase, meeting_id: UUID, item_ids: list[UUID]) -> 
 
 
 async def apply_template(
-    uc: UseCase, meeting_id: UUID, *, author_id: UUID, template_id: UUID | None
+    uc: UseCase, meeting_id: UUID, *, author_id: UUID | None, template_id: UUID | None
 ) -> list[AgendaItem]:
     """Append one item per template section (its prompts as details); the default template
     when none is named."""
-    meeting = await _open_meeting_and_author(uc, meeting_id, author_id)
+    meeting, author = await _open_meeting_and_author(uc, meeting_id, author_id)
     if template_id is None:
         template = await uc.uow.templates.default(uc.org_id)
         if template is None:
@@ -128,7 +132,7 @@ async def apply_template(
             id=new_id(),
             org_id=uc.org_id,
             meeting_id=meeting.id,
-            author_id=author_id,
+            author_id=author,
             title=section.title,
             details=section_details(section),
             kind=section.kind,

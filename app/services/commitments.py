@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -24,9 +25,7 @@ async def create_commitment(
     meeting_id: UUID | None = None,
     due_on: date | None = None,
 ) -> Commitment:
-    pair = await uc.uow.pairs.get(uc.org_id, pair_id)
-    if pair is None:
-        raise lookups.unknown_reference("pair_id", "pair", pair_id)
+    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id")
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it takes no new commitments.", code="pair_ended")
     pair.check_participant(owner_id, "owner_id")
@@ -83,4 +82,6 @@ async def update_commitment(
 async def list_commitments(
     uc: UseCase, filters: CommitmentFilter, request: PageRequest
 ) -> Page[Commitment]:
+    if uc.caller.person_id is not None:
+        filters = replace(filters, participant_id=uc.caller.person_id)
     return await uc.uow.commitments.list_page(uc.org_id, filters, request)

@@ -7,18 +7,10 @@ from datetime import datetime
 from uuid import UUID
 
 from app.domain.identifiers import new_id
+from app.domain.privacy import Caller
 from app.persistence.unit_of_work import UnitOfWork
 
-__all__ = ["Actor", "UseCase", "new_id"]
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """The caller: an organization and the credential acting in it."""
-
-    org_id: UUID
-    key_id: UUID | None = None
-    person_id: UUID | None = None
+__all__ = ["Caller", "UseCase", "new_id"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +18,9 @@ class UseCase:
     """What every use case needs: the transaction, the caller and the current instant."""
 
     uow: UnitOfWork
-    actor: Actor
+    caller: Caller
     now: datetime
 
     @property
     def org_id(self) -> UUID:
-        return self.actor.org_id
+        return self.caller.org_id

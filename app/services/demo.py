@@ -17,7 +17,7 @@ from uuid import UUID
 from app.domain.pairs import Pair, PairKind
 from app.domain.people import Person, Role
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Actor, UseCase
+from app.services.context import Caller, UseCase
 from app.services.demo_content import (
     CEO_TIMEZONE,
     DEPARTMENTS,
@@ -48,7 +48,7 @@ async def load_demo(uow: UnitOfWork, org_name: str, now: datetime) -> UUID:
     now = now.astimezone(UTC)
     rng = random.Random(SEED)
     org_id = await create_organization(uow, org_name, now)
-    uc = UseCase(uow, Actor(org_id=org_id), now)
+    uc = UseCase(uow, Caller(org_id=org_id), now)
     seats = org_chart(rng)
     people = await _hire_everyone(uc, rng, seats)
     plans = await _reporting_plans(uc, rng, people, seats)

@@ -21,6 +21,7 @@ from app.domain.meeting_lifecycle import (
 )
 from app.domain.meetings import Meeting, MeetingEventKind
 from app.domain.pairs import Pair
+from app.domain.privacy import acting_person
 from app.services import lookups
 from app.services.carry_over import carry_over
 from app.services.context import UseCase
@@ -60,10 +61,11 @@ class Cancellation:
 
 
 async def cancel_meeting(
-    uc: UseCase, meeting_id: UUID, *, canceled_by_id: UUID, reason: CancelReason
+    uc: UseCase, meeting_id: UUID, *, canceled_by_id: UUID | None, reason: CancelReason
 ) -> Cancellation:
     """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
     meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    canceled_by_id = acting_person(uc.caller, canceled_by_id, "canceled_by_id")
     cancel(meeting, pair, canceled_by_id, reason, uc.now)
     policy = await uc.uow.policies.get(uc.org_id)
     late = is_late_cancellation(meeting, policy)

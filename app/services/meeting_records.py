@@ -45,8 +45,8 @@ async def record(
             meeting_id=meeting_id,
             kind=kind,
             at=uc.now,
-            actor_person_id=uc.actor.person_id,
-            actor_key_id=uc.actor.key_id,
+            actor_person_id=uc.caller.person_id,
+            actor_key_id=uc.caller.key_id,
             data=data,
         )
     )

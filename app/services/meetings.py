@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -22,9 +23,7 @@ async def schedule_meeting(
     uc: UseCase, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """Rule 1: an active pair, a future start, a duration within policy, no overlap."""
-    pair = await uc.uow.pairs.get(uc.org_id, pair_id)
-    if pair is None:
-        raise lookups.unknown_reference("pair_id", "pair", pair_id)
+    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id")
     policy = await uc.uow.policies.get(uc.org_id)
     duration = pair.duration_minutes if duration_minutes is None else duration_minutes
     people = [pair.lead_id, pair.member_id]
@@ -39,6 +38,9 @@ async def schedule_meeting(
 
 
 async def list_meetings(uc: UseCase, filters: MeetingFilter, request: PageRequest) -> Page[Meeting]:
+    """A person sees the meetings of their own pairs only."""
+    if uc.caller.person_id is not None:
+        filters = replace(filters, participant_id=uc.caller.person_id)
     return await uc.uow.meetings.list_page(uc.org_id, filters, request)
 
 

@@ -1,29 +1,37 @@
-"""Notes on a meeting. Only shared notes exist for service keys; private notes need a
-person's identity and are readable by their author alone."""
+"""Notes on a meeting: shared notes for the pair's two people (and content keys); private
+notes written by a signed-in person and readable by their author alone."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
-from app.domain.notes import Note, NoteVisibility, check_visibility_allowed
+from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
+from app.domain.privacy import acting_person, check_private_note_author
 from app.services import lookups
 from app.services.context import UseCase, new_id
 
 
 async def add_note(
-    uc: UseCase, meeting_id: UUID, *, author_id: UUID, body: str, visibility: NoteVisibility
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    author_id: UUID | None,
+    body: str,
+    visibility: NoteVisibility,
 ) -> Note:
-    check_visibility_allowed(visibility)
+    if visibility is NoteVisibility.PRIVATE:
+        check_private_note_author(uc.caller)
     meeting = await lookups.meeting(uc, meeting_id)
     meeting.check_accepts_records()
-    pair = await lookups.pair(uc, meeting.pair_id)
-    pair.check_participant(author_id, "author_id")
+    author = acting_person(uc.caller, author_id, "author_id")
+    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair.check_participant(author, "author_id")
     note = Note(
         id=new_id(),
         org_id=uc.org_id,
         meeting_id=meeting.id,
-        author_id=author_id,
+        author_id=author,
         body=body,
         visibility=visibility,
         created_at=uc.now,
@@ -34,12 +42,15 @@ async def add_note(
 
 
 async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Note]:
+    """Shared notes, plus the caller's own private notes when the caller is a person."""
     await lookups.meeting(uc, meeting_id)
-    return await uc.uow.notes.list_shared_for_meeting(uc.org_id, meeting_id, request)
+    return await uc.uow.notes.list_for_meeting(
+        uc.org_id, meeting_id, request, private_of=uc.caller.person_id
+    )
 
 
 async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
-    note = await lookups.shared_note(uc, note_id)
+    note = await lookups.note(uc, note_id)
     note.body = body
     note.updated_at = uc.now
     await uc.uow.notes.save(note)
@@ -47,5 +58,5 @@ async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
 
 
 async def delete_note(uc: UseCase, note_id: UUID) -> None:
-    note = await lookups.shared_note(uc, note_id)
+    note = await lookups.note(uc, note_id)
     await uc.uow.notes.delete(uc.org_id, note.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from app.domain.meeting_lifecycle import SystemCancelReason, cancel_by_system
 from app.domain.meetings import MeetingEventKind
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
+from app.domain.privacy import check_admin
 from app.persistence.repositories.pairs import PairFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
@@ -27,6 +29,7 @@ async def create_pair(
     source: PairSource = PairSource.MANUAL,
 ) -> Pair:
     """Rule 7: two distinct active people, cadence within policy, one live pair per kind."""
+    check_admin(uc.caller, "create pairs")
     policy = await uc.uow.policies.get(uc.org_id)
     lead = await lookups.referenced_person(uc, lead_id, "lead_id")
     member = await lookups.referenced_person(uc, member_id, "member_id")
@@ -62,7 +65,7 @@ async def create_pair(
 async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pair:
     """Edit cadence and default duration within policy, or pause and resume; ended pairs
     do not change. Pausing cancels the pair's future meetings (a system cancellation)."""
-    pair = await lookups.pair(uc, pair_id, for_update=True)
+    pair = await lookups.managed_pair(uc, pair_id)
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it no longer changes.", code="pair_ended")
     if any(value is None for value in changes.values()):
@@ -85,7 +88,7 @@ async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pa
 
 async def end_pair(uc: UseCase, pair_id: UUID, reason: str) -> Pair:
     """Rule 7: ending a pair cancels its future meetings (a system cancellation)."""
-    pair = await lookups.pair(uc, pair_id, for_update=True)
+    pair = await lookups.managed_pair(uc, pair_id)
     await end_loaded_pair(uc, pair, reason)
     return pair
 
@@ -106,6 +109,10 @@ async def _cancel_future_meetings(uc: UseCase, pair: Pair, reason: SystemCancelR
 
 
 async def list_pairs(uc: UseCase, filters: PairFilter, request: PageRequest) -> Page[Pair]:
+    caller = uc.caller
+    if caller.person is not None and not caller.is_admin_person:
+        below = await uc.uow.people.below(uc.org_id, caller.person.id)
+        filters = replace(filters, visible_to=caller.person.id, visible_leads=tuple(below))
     grace_days = 0
     if filters.cadence_state is not None:
         grace_days = (await uc.uow.policies.get(uc.org_id)).grace_days

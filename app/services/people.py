@@ -9,6 +9,7 @@ from app.domain.errors import InvalidInput, StateConflict
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairKind, PairSource
 from app.domain.people import Person, Role, check_no_reporting_cycle, check_timezone
+from app.domain.privacy import check_admin
 from app.persistence.repositories.people import PeopleFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
@@ -50,6 +51,7 @@ async def create_person(
     external_id: str | None = None,
     role: Role = Role.MEMBER,
 ) -> Person:
+    check_admin(uc.caller, "add people")
     check_timezone(timezone)
     await _check_unique(uc, email, external_id, None)
     if manager_id is not None:
@@ -83,6 +85,7 @@ def _check_manager_active(manager: Person) -> None:
 async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -> Person:
     """Edit a person; a new manager_id must not close a loop (rule 8)."""
     person = await lookups.person(uc, person_id)
+    check_admin(uc.caller, "change people")
     for name in NON_NULLABLE:
         if name in changes and changes[name] is None:
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
@@ -145,6 +148,7 @@ async def _follow_reporting_line(uc: UseCase, person: Person, old_manager_id: UU
 async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
     """Rule 8: a deactivated person's pairs all end (their future meetings are canceled)."""
     person = await lookups.person(uc, person_id)
+    check_admin(uc.caller, "deactivate people")
     if not person.active:
         raise StateConflict("This person is already deactivated.", code="person_deactivated")
     person.active = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from app.domain.paging import Page, PageRequest
+from app.domain.privacy import acting_person
 from app.domain.ratings import Rating, check_ratable, check_replaceable
 from app.services import lookups
 from app.services.context import UseCase, new_id
@@ -14,7 +15,7 @@ async def rate(
     uc: UseCase,
     meeting_id: UUID,
     *,
-    person_id: UUID,
+    person_id: UUID | None,
     score: int,
     comment: str | None,
     replace: bool,
@@ -22,9 +23,10 @@ async def rate(
     """Returns the rating and whether it is new (else it replaced an earlier one)."""
     meeting = await lookups.meeting(uc, meeting_id, for_update=True)
     check_ratable(meeting)
-    pair = await lookups.pair(uc, meeting.pair_id)
-    pair.check_participant(person_id, "person_id")
-    existing = await uc.uow.ratings.of_person(uc.org_id, meeting.id, person_id)
+    rater = acting_person(uc.caller, person_id, "person_id")
+    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair.check_participant(rater, "person_id")
+    existing = await uc.uow.ratings.of_person(uc.org_id, meeting.id, rater)
     check_replaceable(existing, replace)
     if existing is not None:
         existing.score = score
@@ -32,7 +34,7 @@ async def rate(
         existing.updated_at = uc.now
         await uc.uow.ratings.save(existing)
         return existing, False
-    rating = Rating(new_id(), uc.org_id, meeting.id, person_id, score, comment, uc.now, uc.now)
+    rating = Rating(new_id(), uc.org_id, meeting.id, rater, score, comment, uc.now, uc.now)
     await uc.uow.ratings.add(rating)
     return rating, True
 

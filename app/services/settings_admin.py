@@ -9,12 +9,14 @@ from app.domain.access import Scope, ServiceKey, key_digest, new_key_secret
 from app.domain.errors import InvalidInput, NotFound, StateConflict
 from app.domain.paging import Page, PageRequest
 from app.domain.policy import Policy
+from app.domain.privacy import check_admin
 from app.domain.templates import Template, TemplateSection
 from app.services import lookups
 from app.services.context import UseCase, new_id
 
 
 async def update_policy(uc: UseCase, changes: dict[str, Any]) -> Policy:
+    check_admin(uc.caller, "change the policy")
     if any(value is None for value in changes.values()):
         raise InvalidInput("Policy fields cannot be null.", code="null_field")
     policy = (await uc.uow.policies.get(uc.org_id)).with_changes(changes)
@@ -39,6 +41,7 @@ async def create_template(
     description: str | None = None,
     is_default: bool = False,
 ) -> Template:
+    check_admin(uc.caller, "manage templates")
     await _check_name_free(uc, name, None)
     if is_default:
         await uc.uow.templates.clear_default(uc.org_id)
@@ -58,6 +61,7 @@ async def create_template(
 
 async def update_template(uc: UseCase, template_id: UUID, changes: dict[str, Any]) -> Template:
     template = await lookups.template(uc, template_id)
+    check_admin(uc.caller, "manage templates")
     for name in ("name", "sections", "is_default"):
         if name in changes and changes[name] is None:
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
@@ -74,6 +78,7 @@ async def update_template(uc: UseCase, template_id: UUID, changes: dict[str, Any
 
 async def delete_template(uc: UseCase, template_id: UUID) -> None:
     template = await lookups.template(uc, template_id)
+    check_admin(uc.caller, "manage templates")
     await uc.uow.templates.delete(uc.org_id, template.id)
 
 

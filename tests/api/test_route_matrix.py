@@ -1,295 +1,22 @@
 """Every operation of the route table: success, bad input, missing credential, missing
-scope and another organization's ids. A new operation without a case here fails."""
+scope and another organization's ids. A new operation without a case fails the suite."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
-
 import pytest
 
-from app.api.app import api_routes, required_scope
+from app.api.access import Access, Callers
 from app.domain.access import Scope
 from tests.conftest import Live
+from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
 from tests.support.tenants import World, build_world, snapshot
 
-Body = Callable[[World], dict[str, Any] | None]
+PARAMS = ("operation", "method", "template", "access")
 
 
-@dataclass(frozen=True)
-class Call:
-    """How to call an operation: a body and query built from a world, and the answer."""
-
-    json: Body = lambda _w: None
-    params: Callable[[World], dict[str, Any]] = lambda _w: {}
-    path: Callable[[World], dict[str, str]] = lambda _w: {}
-    status: int = 200
-    code: str | None = None
-
-
-@dataclass(frozen=True)
-class Case:
-    success: Call
-    bad: Call | None  # None: the operation takes no input that could be bad
-    # For operations without ids in the path: how a second organization's ids are refused.
-    foreign: Callable[[World, World], Call] | None = None
-
-
-def _future(days: int = 10) -> str:
-    return (datetime.now(UTC) + timedelta(days=days)).isoformat()
-
-
-BAD_ID = Call(path=lambda _w: {"any": "not-a-uuid"}, status=422, code="wrong_type")
-BAD_LIMIT = Call(params=lambda _w: {"limit": 0}, status=422, code="validation_error")
-
-CASES: dict[str, Case] = {
-    "people-create": Case(
-        Call(json=lambda _w: {"email": "new.person@example.com", "name": "New"}, status=201),
-        Call(
-            json=lambda _w: {"email": "x@example.com", "name": "X", "org_id": "1"},
-            status=422,
-            code="unknown_field",
-        ),
-        foreign=lambda _a, b: Call(
-            json=lambda _w: {"email": "n@example.com", "name": "N", "manager_id": b.lead["id"]},
-            status=422,
-            code="unknown_reference",
-        ),
-    ),
-    "people-list": Case(
-        Call(),
-        BAD_LIMIT,
-        foreign=lambda _a, b: Call(params=lambda _w: {"manager_id": b.lead["id"]}, status=200),
-    ),
-    "people-get": Case(Call(), BAD_ID),
-    "people-update": Case(
-        Call(json=lambda _w: {"name": "Renamed"}),
-        Call(
-            json=lambda w: {"manager_id": w.member["id"]},
-            path=lambda w: {"person_id": w.lead["id"]},
-            status=422,
-            code="reporting_cycle",
-        ),
-    ),
-    "people-deactivate": Case(Call(), BAD_ID),
-    "pairs-create": Case(
-        Call(
-            json=lambda w: {
-                "lead_id": w.lead["id"],
-                "member_id": w.member["id"],
-                "kind": "mentorship",
-            },
-            status=201,
-        ),
-        Call(
-            json=lambda w: {"lead_id": w.lead["id"], "member_id": w.lead["id"]},
-            status=422,
-            code="self_pair",
-        ),
-        foreign=lambda _a, b: Call(
-            json=lambda w: {"lead_id": b.lead["id"], "member_id": w.member["id"]},
-            status=422,
-            code="unknown_reference",
-        ),
-    ),
-    "pairs-list": Case(
-        Call(),
-        BAD_LIMIT,
-        foreign=lambda _a, b: Call(params=lambda _w: {"person_id": b.lead["id"]}, status=200),
-    ),
-    "pairs-get": Case(Call(), BAD_ID),
-    "pairs-update": Case(
-        Call(json=lambda _w: {"cadence_days": 7, "status": "paused"}),
-        Call(json=lambda _w: {"cadence_days": 90}, status=422, code="cadence_out_of_policy"),
-    ),
-    "pairs-cadence": Case(Call(), BAD_ID),
-    "pairs-end": Case(Call(json=lambda _w: {"reason": "reorg"}), BAD_ID),
-    "meetings-create": Case(
-        Call(json=lambda w: {"pair_id": w.pair["id"], "starts_at": _future(20)}, status=201),
-        Call(
-            json=lambda w: {"pair_id": w.pair["id"], "starts_at": "2030-01-01T10:00:00"},
-            status=422,
-            code="naive_timestamp",
-        ),
-        foreign=lambda _a, b: Call(
-            json=lambda _w: {"pair_id": b.pair["id"], "starts_at": _future(20)},
-            status=422,
-            code="unknown_reference",
-        ),
-    ),
-    "meetings-list": Case(
-        Call(params=lambda w: {"pair_id": w.pair["id"]}),
-        BAD_LIMIT,
-        foreign=lambda _a, b: Call(params=lambda _w: {"pair_id": b.pair["id"]}, status=200),
-    ),
-    "meetings-get": Case(Call(), BAD_ID),
-    "meetings-reschedule": Case(
-        Call(json=lambda _w: {"starts_at": _future(25), "duration_minutes": 45}),
-        Call(json=lambda _w: {}, status=422, code="nothing_to_change"),
-    ),
-    "meetings-cancel": Case(
-        Call(json=lambda w: {"canceled_by_id": w.lead["id"], "reason": "illness"}),
-        Call(json=lambda w: {"canceled_by_id": w.lead["id"]}, status=422, code="missing_field"),
-    ),
-    "meetings-complete": Case(
-        Call(json=lambda _w: {"actual_minutes": 25}, path=lambda w: {"meeting_id": w.due["id"]}),
-        Call(json=lambda _w: {}, status=409, code="meeting_not_started"),
-    ),
-    "ratings-create": Case(
-        Call(
-            json=lambda w: {"person_id": w.member["id"], "score": 4},
-            path=lambda w: {"meeting_id": w.held["id"]},
-            status=201,
-        ),
-        Call(
-            json=lambda w: {"person_id": w.member["id"], "score": 6},
-            path=lambda w: {"meeting_id": w.held["id"]},
-            status=422,
-            code="validation_error",
-        ),
-    ),
-    "ratings-list": Case(Call(path=lambda w: {"meeting_id": w.held["id"]}), BAD_ID),
-    "meetings-history": Case(Call(), BAD_ID),
-    "agenda-items-create": Case(
-        Call(
-            json=lambda w: {"author_id": w.lead["id"], "title": "Wins", "kind": "win"}, status=201
-        ),
-        Call(
-            json=lambda w: {"author_id": w.lead["id"], "title": "x" * 201},
-            status=422,
-            code="too_long",
-        ),
-    ),
-    "agenda-items-list": Case(Call(), BAD_ID),
-    "agenda-items-reorder": Case(
-        Call(json=lambda w: {"item_ids": [w.agenda_item["id"]]}),
-        Call(
-            json=lambda w: {"item_ids": [w.agenda_item["id"], w.agenda_item["id"]]},
-            status=422,
-            code="invalid_order",
-        ),
-    ),
-    "agenda-items-apply-template": Case(
-        Call(json=lambda w: {"author_id": w.member["id"]}, status=201),
-        Call(
-            json=lambda w: {"author_id": w.member["id"], "template_id": "nope"},
-            status=422,
-            code="wrong_type",
-        ),
-    ),
-    "agenda-items-update": Case(
-        Call(json=lambda _w: {"state": "discussed"}),
-        Call(json=lambda _w: {"state": "carried_over"}, status=422, code="state_not_settable"),
-    ),
-    "agenda-items-delete": Case(Call(status=204), BAD_ID),
-    "notes-create": Case(
-        Call(json=lambda w: {"author_id": w.member["id"], "body": "Shared thought"}, status=201),
-        Call(
-            json=lambda w: {"author_id": w.member["id"], "body": "Mine", "visibility": "private"},
-            status=422,
-            code="private_note_needs_person",
-        ),
-    ),
-    "notes-list": Case(Call(), BAD_ID),
-    "notes-get": Case(Call(), BAD_ID),
-    "notes-update": Case(
-        Call(json=lambda _w: {"body": "Edited"}),
-        Call(json=lambda _w: {"body": ""}, status=422, code="validation_error"),
-    ),
-    "notes-delete": Case(Call(status=204), BAD_ID),
-    "commitments-create": Case(
-        Call(
-            json=lambda w: {
-                "pair_id": w.pair["id"],
-                "owner_id": w.lead["id"],
-                "title": "Book the offsite",
-                "due_on": "2030-01-31",
-            },
-            status=201,
-        ),
-        Call(
-            json=lambda w: {"pair_id": w.pair["id"], "owner_id": w.pair["id"], "title": "x"},
-            status=422,
-            code="not_a_participant",
-        ),
-        foreign=lambda _a, b: Call(
-            json=lambda w: {"pair_id": b.pair["id"], "owner_id": w.lead["id"], "title": "x"},
-            status=422,
-            code="unknown_reference",
-        ),
-    ),
-    "commitments-list": Case(
-        Call(params=lambda _w: {"overdue": "true"}),
-        BAD_LIMIT,
-        foreign=lambda _a, b: Call(params=lambda _w: {"pair_id": b.pair["id"]}, status=200),
-    ),
-    "commitments-get": Case(Call(), BAD_ID),
-    "commitments-update": Case(
-        Call(json=lambda _w: {"status": "done"}),
-        Call(json=lambda _w: {"status": None}, status=422, code="null_field"),
-    ),
-    "templates-create": Case(
-        Call(
-            json=lambda _w: {
-                "name": "Quarterly",
-                "sections": [{"kind": "goal", "title": "Goals", "prompts": ["On track?"]}],
-            },
-            status=201,
-        ),
-        Call(
-            json=lambda _w: {"name": "Empty", "sections": []}, status=422, code="validation_error"
-        ),
-    ),
-    "templates-list": Case(Call(), BAD_LIMIT),
-    "templates-get": Case(Call(), BAD_ID),
-    "templates-update": Case(
-        Call(json=lambda _w: {"is_default": True}),
-        Call(json=lambda _w: {"is_default": "yes"}, status=422, code="wrong_type"),
-    ),
-    "templates-delete": Case(Call(status=204), BAD_ID),
-    "policy-get": Case(Call(), None),
-    "policy-update": Case(
-        Call(json=lambda _w: {"target_cadence_days": 10}),
-        Call(
-            json=lambda _w: {"min_cadence_days": 20, "target_cadence_days": 14},
-            status=422,
-            code="inconsistent_policy",
-        ),
-    ),
-    "service-keys-create": Case(
-        Call(json=lambda _w: {"name": "etl", "scopes": ["metrics:read"]}, status=201),
-        Call(
-            json=lambda _w: {"name": "etl", "scopes": ["everything"]},
-            status=422,
-            code="validation_error",
-        ),
-    ),
-    "service-keys-list": Case(Call(), BAD_LIMIT),
-    "service-keys-revoke": Case(Call(status=204), BAD_ID),
-}
-
-OPERATIONS = [
-    (str(route.operation_id), method, route.path_format, access.scope)
-    for route in api_routes()
-    if (access := required_scope(route)) is not None
-    for method in route.methods or ()
-]
-
-
-def _path(template: str, values: dict[str, str]) -> str:
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", value)
-    return template
-
-
-def _request(world: World, template: str, call: Call, ids: dict[str, str]) -> dict[str, Any]:
-    overrides = call.path(world)
-    if "any" in overrides:
-        ids = {name: overrides["any"] for name in ids}
-    path = _path(template, {**ids, **overrides})
-    return {"path": path, "json": call.json(world), "params": call.params(world)}
+def _caller_key(world: World, access: Access) -> str | None:
+    """Operations for people are called with the member's token; others with the admin key."""
+    return world.token(world.member) if access.callers is Callers.PEOPLE else None
 
 
 def test_every_operation_has_a_case() -> None:
@@ -299,24 +26,31 @@ def test_every_operation_has_a_case() -> None:
     assert not stale, f"cases for operations that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize(("operation", "method", "template", "scope"), OPERATIONS)
-def test_success(world: World, operation: str, method: str, template: str, scope: Scope) -> None:
+@pytest.mark.parametrize(PARAMS, OPERATIONS)
+def test_success(world: World, operation: str, method: str, template: str, access: Access) -> None:
     call = CASES[operation].success
-    request = _request(world, template, call, world.ids())
-    response = world.tenant.call(method, request.pop("path"), **request)
+    request = request_of(world, template, call, world.ids())
+    key = _caller_key(world, access)
+    if key is not None:
+        request["json"] = as_person(request["json"])
+    response = world.tenant.call(method, request.pop("path"), key=key, **request)
     assert response.status_code == call.status, response.text
     if call.status == 201:
         assert response.headers["location"].startswith("/v1/")
 
 
-@pytest.mark.parametrize(("operation", "method", "template", "scope"), OPERATIONS)
-def test_bad_input(world: World, operation: str, method: str, template: str, scope: Scope) -> None:
+@pytest.mark.parametrize(PARAMS, OPERATIONS)
+def test_bad_input(
+    world: World, operation: str, method: str, template: str, access: Access
+) -> None:
     call = CASES[operation].bad
     if call is None:
         pytest.skip("the operation takes no input")
     before = snapshot(world)
-    request = _request(world, template, call, world.ids())
-    response = world.tenant.call(method, request.pop("path"), **request)
+    request = request_of(world, template, call, world.ids())
+    response = world.tenant.call(
+        method, request.pop("path"), key=_caller_key(world, access), **request
+    )
     assert response.status_code == call.status, response.text
     if call.code is not None:
         assert response.headers["content-type"] == "application/problem+json"
@@ -327,40 +61,48 @@ def test_bad_input(world: World, operation: str, method: str, template: str, sco
     assert snapshot(world) == before, "bad input changed something"
 
 
-@pytest.mark.parametrize(("operation", "method", "template", "scope"), OPERATIONS)
+@pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_missing_credential(
-    world: World, operation: str, method: str, template: str, scope: Scope
+    world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
-    request = _request(world, template, CASES[operation].success, world.ids())
+    request = request_of(world, template, CASES[operation].success, world.ids())
     response = world.tenant.http.request(method, request.pop("path"), **request)
     assert response.status_code == 401
     assert response.json()["code"] == "unauthorized"
     assert response.headers["www-authenticate"].startswith("Bearer")
 
 
-@pytest.mark.parametrize(("operation", "method", "template", "scope"), OPERATIONS)
+@pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_missing_scope(
-    world: World, operation: str, method: str, template: str, scope: Scope
+    world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
-    others = [s for s in Scope if s not in (scope, Scope.ADMIN)]
+    request = request_of(world, template, CASES[operation].success, world.ids())
+    if access.callers is Callers.PEOPLE:
+        response = world.tenant.call(method, request.pop("path"), **request)
+        assert response.status_code == 403
+        assert response.json()["code"] == "person_token_only"
+        return
+    if access.scope is None:
+        pytest.skip("any credential of the organization may call it")
+    others = [s for s in Scope if s not in (access.scope, Scope.ADMIN)]
     key = world.tenant.key(*others)
-    request = _request(world, template, CASES[operation].success, world.ids())
     response = world.tenant.call(method, request.pop("path"), key=key, **request)
     assert response.status_code == 403
     assert response.json()["code"] == "insufficient_scope"
-    assert response.json()["required_scope"] == scope.value
+    assert response.json()["required_scope"] == access.scope.value
 
 
-@pytest.mark.parametrize(("operation", "method", "template", "scope"), OPERATIONS)
+@pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_other_organization(
-    live: Live, world: World, operation: str, method: str, template: str, scope: Scope
+    live: Live, world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
     other = live.tenant()
     other_world = build_world(other, live.clock)
     case = CASES[operation]
+    key = other_world.token(other_world.member) if access.callers is Callers.PEOPLE else None
     if "{" in template:
-        request = _request(world, template, case.success, world.ids())
-        response = other.call(method, request.pop("path"), **request)
+        request = request_of(world, template, case.success, world.ids())
+        response = other.call(method, request.pop("path"), key=key, **request)
         assert response.status_code == 404, response.text
         assert response.json()["code"] == "not_found"
         assert str(world.tenant.org_id) not in response.text
@@ -368,8 +110,8 @@ def test_other_organization(
     if case.foreign is None:
         pytest.skip("organization-wide operation: it names no record")
     call = case.foreign(other_world, world)
-    request = _request(other_world, template, call, other_world.ids())
-    response = other.call(method, request.pop("path"), **request)
+    request = request_of(other_world, template, call, other_world.ids())
+    response = other.call(method, request.pop("path"), key=key, **request)
     assert response.status_code == call.status, response.text
     if call.status == 200:
         assert response.json()["data"] == []

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.domain.access import Scope, ServiceKey, key_digest
 from app.domain.clock import system_clock
 from app.persistence.unit_of_work import unit_of_work
-from app.services.context import Actor, UseCase
+from app.services.context import Caller, UseCase
 from app.services.organizations import create_organization
 from app.services.settings_admin import create_service_key
 from tests.support.live import TestClock
@@ -30,7 +30,7 @@ async def _create_org(engine: AsyncEngine, name: str) -> UUID:
 
 async def _create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope]) -> str:
     async with unit_of_work(engine, write=True) as uow:
-        use_case = UseCase(uow, Actor(org_id=org_id), system_clock())
+        use_case = UseCase(uow, Caller(org_id=org_id), system_clock())
         _, secret = await create_service_key(use_case, name="test", scopes=scopes)
         return secret
 
@@ -128,6 +128,16 @@ class World:
     service_key: dict[str, Any]
     held: dict[str, Any]
     due: dict[str, Any]
+    boss: dict[str, Any]
+    admin: dict[str, Any]
+    outsider: dict[str, Any]
+
+    def token(self, person: dict[str, Any]) -> str:
+        """A person token for one of the world's people."""
+        response = self.tenant.call("POST", "/v1/person-tokens", json={"person_id": person["id"]})
+        assert response.status_code == 200, response.text
+        token: str = response.json()["token"]
+        return token
 
     def ids(self) -> dict[str, str]:
         """Path parameter values, by parameter name."""
@@ -147,7 +157,8 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
     """One of everything. The clock is moved close to `due` (two days ahead) so that `due`
     can be completed, and `held` (a day ahead) has been completed."""
     clock.pinned = None
-    lead = tenant.person(name="Lead")
+    boss = tenant.person(name="Boss")
+    lead = tenant.person(name="Lead", manager_id=boss["id"])
     member = tenant.person(name="Member", manager_id=lead["id"])
     pairs = tenant.call("GET", "/v1/pairs", params={"member_id": member["id"]}).json()["data"]
     pair = pairs[0]
@@ -187,6 +198,9 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
         service_key,
         completed.json()["meeting"],
         due,
+        boss,
+        tenant.person(name="Admin", role="admin"),
+        tenant.person(name="Outsider"),
     )
 
 

@@ -10,7 +10,6 @@ import pytest
 from app.domain.agenda import AgendaItemState, check_complete_order, check_settable_state
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.errors import InvalidInput, StateConflict
-from app.domain.notes import NoteVisibility, check_visibility_allowed
 from app.domain.paging import Cursor
 from app.domain.pairs import PairStatus, check_new_pair
 from app.domain.people import check_no_reporting_cycle, check_timezone, email_key
@@ -122,12 +121,6 @@ def test_carried_over_is_never_set_by_hand() -> None:
     check_settable_state(AgendaItemState.DEFERRED)
     with pytest.raises(InvalidInput):
         check_settable_state(AgendaItemState.CARRIED_OVER)
-
-
-def test_private_notes_need_a_person() -> None:
-    check_visibility_allowed(NoteVisibility.SHARED)
-    with pytest.raises(InvalidInput):
-        check_visibility_allowed(NoteVisibility.PRIVATE)
 
 
 def test_emails_compare_without_case_and_timezones_are_iana() -> None:

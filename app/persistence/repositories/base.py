@@ -104,18 +104,24 @@ class TableRepository(Generic[E]):
         request: PageRequest,
         sort_column: Column[Any],
         value_of: Callable[[E], object],
+        *,
+        descending: bool = False,
     ) -> Page[E]:
         """Keyset pagination on (sort column, id): stable under inserts between pages."""
         id_column = self.table.c.id
         if request.cursor is not None:
             after = parse_sort_value(sort_column, request.cursor.sort_value)
-            statement = statement.where(
-                or_(
-                    sort_column > after,
-                    and_(sort_column == after, id_column > request.cursor.last_id),
-                )
-            )
-        statement = statement.order_by(sort_column, id_column).limit(request.limit + 1)
+            last_id = request.cursor.last_id
+            if descending:
+                beyond = or_(sort_column < after, and_(sort_column == after, id_column < last_id))
+            else:
+                beyond = or_(sort_column > after, and_(sort_column == after, id_column > last_id))
+            statement = statement.where(beyond)
+        if descending:
+            statement = statement.order_by(sort_column.desc(), id_column.desc())
+        else:
+            statement = statement.order_by(sort_column, id_column)
+        statement = statement.limit(request.limit + 1)
         items = await self.fetch_all(statement)
         next_cursor = None
         if len(items) > request.limit:

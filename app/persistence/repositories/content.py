@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -16,6 +16,7 @@ from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.meetings import pair_ids_of
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
@@ -113,13 +114,15 @@ class NoteRepository(TableRepository[Note]):
             updated_at=row["updated_at"],
         )
 
-    async def list_shared_for_meeting(
-        self, org_id: UUID, meeting_id: UUID, request: PageRequest
+    async def list_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest, *, private_of: UUID | None
     ) -> Page[Note]:
+        """Shared notes, and the private notes of `private_of` (their author) if given."""
         c = self.table.c
-        statement = self.select_in_org(org_id).where(
-            c.meeting_id == meeting_id, c.visibility == NoteVisibility.SHARED.value
-        )
+        visible = c.visibility == NoteVisibility.SHARED.value
+        if private_of is not None:
+            visible = or_(visible, c.author_id == private_of)
+        statement = self.select_in_org(org_id).where(c.meeting_id == meeting_id, visible)
         return await self.page(statement, request, c.created_at, lambda n: n.created_at)
 
     async def delete(self, org_id: UUID, note_id: UUID) -> None:
@@ -137,6 +140,7 @@ class CommitmentFilter:
     status: CommitmentStatus | None = None
     overdue_on: date | None = None
     updated_since: datetime | None = None
+    participant_id: UUID | None = None  # a person caller sees their own pairs' commitments
 
 
 class CommitmentRepository(TableRepository[Commitment]):
@@ -177,6 +181,8 @@ class CommitmentRepository(TableRepository[Commitment]):
             )
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
+        if filters.participant_id is not None:
+            statement = statement.where(c.pair_id.in_(pair_ids_of(org_id, filters.participant_id)))
         return await self.page(statement, request, c.created_at, lambda x: x.created_at)
 
     async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]:

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 
 from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus
 from app.domain.paging import Page, PageRequest
@@ -26,6 +26,15 @@ class MeetingFilter:
     starts_after: datetime | None = None
     starts_before: datetime | None = None
     updated_since: datetime | None = None
+    participant_id: UUID | None = None  # a person caller sees their own pairs' meetings only
+    newest_first: bool = False
+
+
+def pair_ids_of(org_id: UUID, person_id: UUID) -> Select[Any]:
+    """The ids of the pairs a person is one of the two people of (a subquery)."""
+    return select(PAIRS.c.id).where(
+        PAIRS.c.org_id == org_id, or_(PAIRS.c.lead_id == person_id, PAIRS.c.member_id == person_id)
+    )
 
 
 class MeetingRepository(TableRepository[Meeting]):
@@ -109,18 +118,9 @@ class MeetingRepository(TableRepository[Meeting]):
         statement = self.select_in_org(org_id)
         if filters.pair_id is not None:
             statement = statement.where(c.pair_id == filters.pair_id)
-        if filters.person_id is not None:
-            statement = statement.where(
-                c.pair_id.in_(
-                    select(PAIRS.c.id).where(
-                        PAIRS.c.org_id == org_id,
-                        or_(
-                            PAIRS.c.lead_id == filters.person_id,
-                            PAIRS.c.member_id == filters.person_id,
-                        ),
-                    )
-                )
-            )
+        for person_id in (filters.person_id, filters.participant_id):
+            if person_id is not None:
+                statement = statement.where(c.pair_id.in_(pair_ids_of(org_id, person_id)))
         if filters.status is not None:
             statement = statement.where(c.status == filters.status.value)
         if filters.starts_after is not None:
@@ -129,7 +129,9 @@ class MeetingRepository(TableRepository[Meeting]):
             statement = statement.where(c.starts_at < filters.starts_before)
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
-        return await self.page(statement, request, c.starts_at, lambda m: m.starts_at)
+        return await self.page(
+            statement, request, c.starts_at, lambda m: m.starts_at, descending=filters.newest_first
+        )
 
 
 class MeetingEventRepository(TableRepository[MeetingEvent]):

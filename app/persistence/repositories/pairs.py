@@ -31,6 +31,9 @@ class PairFilter:
     status: PairStatus | None = None
     updated_since: datetime | None = None
     cadence_state: CadenceState | None = None
+    # A person caller (not an admin) sees their own pairs and those led by people below them.
+    visible_to: UUID | None = None
+    visible_leads: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,14 @@ class PairRepository(TableRepository[Pair]):
             statement = statement.where(c.status == filters.status.value)
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
+        if filters.visible_to is not None:
+            statement = statement.where(
+                or_(
+                    c.lead_id == filters.visible_to,
+                    c.member_id == filters.visible_to,
+                    c.lead_id.in_(filters.visible_leads),
+                )
+            )
         if filters.cadence_state is not None:
             state = self.cadence_state_sql(org_id, now, grace_days)
             statement = statement.where(state == filters.cadence_state.value)

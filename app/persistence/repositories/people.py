@@ -109,6 +109,19 @@ class PeopleRepository(TableRepository[Person]):
         rows = (await self.connection.execute(select(chain.c.id, chain.c.manager_id))).all()
         return {row.id: row.manager_id for row in rows}
 
+    async def below(self, org_id: UUID, manager_id: UUID) -> list[UUID]:
+        """Everyone in the manager's reporting subtree, the manager excluded."""
+        people = self.table
+        tree = (
+            select(people.c.id)
+            .where(people.c.org_id == org_id, people.c.manager_id == manager_id)
+            .cte("tree", recursive=True)
+        )
+        tree = tree.union(
+            select(people.c.id).where(people.c.org_id == org_id, people.c.manager_id == tree.c.id)
+        )
+        return [row.id for row in await self.connection.execute(select(tree.c.id))]
+
     async def list_page(
         self, org_id: UUID, filters: PeopleFilter, request: PageRequest
     ) -> Page[Person]:

@@ -31,7 +31,7 @@ router = APIRouter(prefix="/v1", tags=["agenda"])
     status_code=201,
     response_model=AgendaItemOut,
     responses={
-        **problem_responses("not_found", "meeting_closed", "not_a_participant"),
+        **problem_responses("not_yourself", "not_found", "meeting_closed", "not_a_participant"),
         **links(
             201,
             UpdateItem=to("agenda-items-update", item_id=CREATED_ID),
@@ -74,6 +74,7 @@ async def reorder_items(meeting_id: UUID, body: AgendaOrder, uc: ContentWrite) -
     status_code=201,
     response_model=PageOut[AgendaItemOut],
     responses=problem_responses(
+        "not_yourself",
         "not_found",
         "meeting_closed",
         "not_a_participant",

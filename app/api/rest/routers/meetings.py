@@ -123,7 +123,7 @@ async def reschedule_meeting(meeting_id: UUID, body: MeetingUpdate, uc: Meetings
     "/{meeting_id}/cancel",
     operation_id="meetings-cancel",
     response_model=CancellationOut,
-    responses=problem_responses("not_found", "meeting_closed", "not_a_participant"),
+    responses=problem_responses("not_yourself", "not_found", "meeting_closed", "not_a_participant"),
 )
 async def cancel_meeting(meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrite) -> Response:
     """Cancel with a reason; open and deferred agenda items move to the pair's next meeting
@@ -189,7 +189,11 @@ async def meeting_history(meeting_id: UUID, uc: MeetingsRead, paging: Paging) ->
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RatingOut"}}},
         },
         **problem_responses(
-            "not_found", "meeting_not_completed", "not_a_participant", "already_rated"
+            "not_yourself",
+            "not_found",
+            "meeting_not_completed",
+            "not_a_participant",
+            "already_rated",
         ),
     },
 )

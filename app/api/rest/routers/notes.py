@@ -26,7 +26,11 @@ router = APIRouter(prefix="/v1", tags=["notes"])
     response_model=NoteOut,
     responses={
         **problem_responses(
-            "not_found", "meeting_closed", "not_a_participant", "private_note_needs_person"
+            "not_yourself",
+            "not_found",
+            "meeting_closed",
+            "not_a_participant",
+            "private_note_needs_person",
         ),
         **links(
             201,
@@ -61,7 +65,7 @@ async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Respo
 )
 async def get_note(note_id: UUID, uc: ContentRead) -> Response:
     """One shared note."""
-    return one(NoteOut, await lookups.shared_note(uc, note_id))
+    return one(NoteOut, await lookups.note(uc, note_id))
 
 
 @router.patch(

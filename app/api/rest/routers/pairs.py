@@ -29,6 +29,7 @@ router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
     response_model=PairOut,
     responses={
         **problem_responses(
+            "admin_only",
             "unknown_reference",
             "self_pair",
             "person_inactive",
@@ -104,7 +105,12 @@ async def get_pair(pair_id: UUID, uc: PairsRead) -> Response:
     operation_id="pairs-update",
     response_model=PairOut,
     responses=problem_responses(
-        "not_found", "null_field", "cadence_out_of_policy", "duration_out_of_policy", "pair_ended"
+        "admin_only",
+        "not_found",
+        "null_field",
+        "cadence_out_of_policy",
+        "duration_out_of_policy",
+        "pair_ended",
     ),
 )
 async def update_pair(pair_id: UUID, body: PairUpdate, uc: PairsWrite) -> Response:
@@ -118,7 +124,7 @@ async def update_pair(pair_id: UUID, body: PairUpdate, uc: PairsWrite) -> Respon
     "/{pair_id}/end",
     operation_id="pairs-end",
     response_model=PairOut,
-    responses=problem_responses("not_found", "pair_ended"),
+    responses=problem_responses("admin_only", "not_found", "pair_ended"),
 )
 async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -> Response:
     """End a pair: its future meetings are canceled by the system."""

@@ -40,7 +40,7 @@ WRITE_PROBLEMS = (
     status_code=201,
     response_model=PersonOut,
     responses={
-        **problem_responses(*WRITE_PROBLEMS),
+        **problem_responses("admin_only", *WRITE_PROBLEMS),
         **links(
             201,
             GetPerson=to("people-get", person_id=CREATED_ID),
@@ -93,7 +93,12 @@ async def get_person(person_id: UUID, uc: PeopleRead) -> Response:
     operation_id="people-update",
     response_model=PersonOut,
     responses=problem_responses(
-        "not_found", "null_field", "reporting_cycle", "person_deactivated", *WRITE_PROBLEMS
+        "admin_only",
+        "not_found",
+        "null_field",
+        "reporting_cycle",
+        "person_deactivated",
+        *WRITE_PROBLEMS,
     ),
 )
 async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) -> Response:
@@ -106,7 +111,7 @@ async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) ->
     "/{person_id}/deactivate",
     operation_id="people-deactivate",
     response_model=PersonOut,
-    responses=problem_responses("not_found", "person_deactivated"),
+    responses=problem_responses("admin_only", "not_found", "person_deactivated"),
 )
 async def deactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
     """Deactivate a person: all their pairs end and their future meetings are canceled."""

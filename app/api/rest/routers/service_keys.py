@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/service-keys", tags=["access"])
     status_code=201,
     response_model=ServiceKeyCreated,
     responses={
-        **problem_responses("no_scopes"),
+        **problem_responses("service_key_only", "no_scopes"),
         **links(201, RevokeKey=to("service-keys-revoke", key_id=CREATED_ID)),
     },
 )
@@ -51,7 +51,7 @@ async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
     "",
     operation_id="service-keys-list",
     response_model=PageOut[ServiceKeyOut],
-    responses=problem_responses("invalid_cursor"),
+    responses=problem_responses("service_key_only", "invalid_cursor"),
 )
 async def list_keys(uc: AdminRead, paging: Paging) -> Response:
     """Keys of the organization (never their secrets), oldest first."""
@@ -62,7 +62,7 @@ async def list_keys(uc: AdminRead, paging: Paging) -> Response:
     "/{key_id}",
     operation_id="service-keys-revoke",
     status_code=204,
-    responses=problem_responses("not_found"),
+    responses=problem_responses("service_key_only", "not_found"),
 )
 async def revoke_key(key_id: UUID, uc: AdminWrite, request: Request) -> Response:
     """Revoke a key; it stops working at once on this replica, within the key cache time

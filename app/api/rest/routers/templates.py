@@ -31,7 +31,7 @@ def _sections(sections: list[SectionIn]) -> list[TemplateSection]:
     status_code=201,
     response_model=TemplateOut,
     responses={
-        **problem_responses("duplicate_template_name"),
+        **problem_responses("admin_only", "duplicate_template_name"),
         **links(
             201,
             GetTemplate=to("templates-get", template_id=CREATED_ID),
@@ -78,7 +78,7 @@ async def get_template(template_id: UUID, uc: ContentRead) -> Response:
     "/{template_id}",
     operation_id="templates-update",
     response_model=TemplateOut,
-    responses=problem_responses("not_found", "null_field", "duplicate_template_name"),
+    responses=problem_responses("admin_only", "not_found", "null_field", "duplicate_template_name"),
 )
 async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWrite) -> Response:
     """Rename, describe, restructure or make default."""
@@ -92,7 +92,7 @@ async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWri
     "/{template_id}",
     operation_id="templates-delete",
     status_code=204,
-    responses=problem_responses("not_found"),
+    responses=problem_responses("admin_only", "not_found"),
 )
 async def delete_template(template_id: UUID, uc: PolicyWrite) -> Response:
     """Delete a template (agenda items made from it stay)."""

@@ -15,7 +15,11 @@ from app.domain.notes import NoteVisibility
 
 
 class AgendaItemCreate(Input):
-    author_id: UUID = Field(description="One of the pair's two people.")
+    author_id: UUID | None = Field(
+        default=None,
+        description="One of the pair's two people; required for service keys, the signed-in"
+        " person (and only them) for person tokens.",
+    )
     title: Title
     details: LongText | None = None
     kind: AgendaItemKind = AgendaItemKind.OTHER
@@ -37,7 +41,11 @@ class AgendaOrder(Input):
 
 
 class ApplyTemplate(Input):
-    author_id: UUID = Field(description="One of the pair's two people.")
+    author_id: UUID | None = Field(
+        default=None,
+        description="One of the pair's two people; required for service keys, the signed-in"
+        " person (and only them) for person tokens.",
+    )
     template_id: UUID | None = Field(
         default=None, description="Defaults to the organization's default template."
     )
@@ -55,9 +63,16 @@ class AgendaItemOut(Resource):
 
 
 class NoteCreate(Input):
-    author_id: UUID = Field(description="One of the pair's two people.")
+    author_id: UUID | None = Field(
+        default=None,
+        description="One of the pair's two people; required for service keys, the signed-in"
+        " person (and only them) for person tokens.",
+    )
     body: NoteBody
-    visibility: NoteVisibility = NoteVisibility.SHARED
+    visibility: NoteVisibility = Field(
+        default=NoteVisibility.SHARED,
+        description="private: readable by its author only (person tokens only).",
+    )
 
 
 class NoteUpdate(Input):

@@ -31,7 +31,11 @@ class MeetingUpdate(Input):
 
 
 class MeetingCancel(Input):
-    canceled_by_id: UUID = Field(description="The participant who cancels.")
+    canceled_by_id: UUID | None = Field(
+        default=None,
+        description="The participant who cancels; required for service keys, the signed-in"
+        " person for person tokens.",
+    )
     reason: CancelReason
 
 
@@ -47,7 +51,11 @@ class MeetingComplete(Input):
 
 
 class RatingCreate(Input):
-    person_id: UUID = Field(description="The participant who rates.")
+    person_id: UUID | None = Field(
+        default=None,
+        description="The participant who rates; required for service keys, the signed-in"
+        " person for person tokens.",
+    )
     score: Annotated[int, Strict(), Field(ge=1, le=5)]
     comment: Annotated[str, text_rules(max_length=2000)] | None = None
     replace: Flag = Field(default=False, description="Replace this person's earlier rating.")

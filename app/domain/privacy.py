@@ -1,0 +1,101 @@
+"""The privacy contract (product.md) as rules about who may see and do what.
+
+A caller is a service key (scopes decide, content needs content scopes, private notes are
+never readable) or a person (relationships decide):
+- the pair's two people see and change its meetings, agenda, shared notes, commitments;
+- managers above the lead see the pair and its cadence and metrics, never its content;
+- a person with role `admin` manages people, pairs, policy and templates, and reads no
+  content of pairs they are not in;
+- a private note exists only for its author.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from app.domain.errors import Forbidden, InvalidInput, NotFound
+from app.domain.notes import Note, NoteVisibility
+from app.domain.pairs import Pair
+from app.domain.people import Person, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Who calls: a service key (`key_id`) or a signed-in person (`person`)."""
+
+    org_id: UUID
+    key_id: UUID | None = None
+    person: Person | None = None
+
+    @property
+    def person_id(self) -> UUID | None:
+        return self.person.id if self.person is not None else None
+
+    @property
+    def is_admin_person(self) -> bool:
+        return self.person is not None and self.person.role is Role.ADMIN
+
+
+def can_see_pair(caller: Caller, pair: Pair, managers_of_lead: set[UUID]) -> bool:
+    """The pair itself (not its content): participants, managers above, admins, keys."""
+    person = caller.person
+    if person is None:
+        return True
+    return pair.includes(person.id) or caller.is_admin_person or person.id in managers_of_lead
+
+
+def check_pair_visible(caller: Caller, pair: Pair, managers_of_lead: set[UUID]) -> None:
+    if not can_see_pair(caller, pair, managers_of_lead):
+        raise NotFound("pair", pair.id)
+
+
+def check_content_visible(caller: Caller, pair: Pair, resource: str, identifier: UUID) -> None:
+    """Meetings, agenda items, shared notes, commitments, ratings: the pair's two people."""
+    if caller.person is not None and not pair.includes(caller.person.id):
+        raise NotFound(resource, identifier)
+
+
+def check_admin(caller: Caller, action: str) -> None:
+    """People, pairs, policy and templates are managed by admins (or service keys)."""
+    if caller.person is not None and not caller.is_admin_person:
+        raise Forbidden(f"Only an admin can {action}.", code="admin_only")
+
+
+def check_note_readable(caller: Caller, note: Note) -> None:
+    """A private note exists only for its author."""
+    if note.visibility is NoteVisibility.PRIVATE and (
+        caller.person is None or note.author_id != caller.person.id
+    ):
+        raise NotFound("note", note.id)
+
+
+def check_private_note_author(caller: Caller) -> None:
+    """Private notes need a signed-in author; a service key can never be that author."""
+    if caller.person is None:
+        raise InvalidInput(
+            "Private notes are written by a signed-in person (person token); a service key"
+            " writes shared notes only.",
+            code="private_note_needs_person",
+        )
+
+
+def acting_person(caller: Caller, given: UUID | None, field: str) -> UUID:
+    """Who authors, cancels or rates: a person acts as themselves; a service key names the
+    person it acts for."""
+    person = caller.person
+    if person is None:
+        if given is None:
+            raise InvalidInput(
+                f"{field} is required when a service key acts for a person.",
+                code="missing_field",
+                field=field,
+            )
+        return given
+    if given is not None and given != person.id:
+        raise Forbidden(
+            f"{field} must be the signed-in person; a person token acts as that person only.",
+            code="not_yourself",
+            field=field,
+        )
+    return person.id

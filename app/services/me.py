@@ -1,0 +1,77 @@
+"""A signed-in person's own view: who they are, their meetings, commitments and pairs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from app.domain.access import ServiceKey
+from app.domain.cadence import CadenceState
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import Meeting, MeetingStatus
+from app.domain.paging import Page, PageRequest
+from app.domain.pairs import Pair
+from app.domain.people import Person
+from app.persistence.repositories.content import CommitmentFilter
+from app.persistence.repositories.meetings import MeetingFilter
+from app.persistence.repositories.pairs import PairFilter
+from app.services.context import UseCase
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    person: Person | None
+    service_key: ServiceKey | None
+
+
+async def describe(uc: UseCase) -> Me:
+    if uc.caller.person is not None:
+        return Me(uc.caller.person, None)
+    key = None
+    if uc.caller.key_id is not None:
+        key = await uc.uow.service_keys.get(uc.org_id, uc.caller.key_id)
+    return Me(None, key)
+
+
+def _me(uc: UseCase) -> Person:
+    person = uc.caller.person
+    if person is None:
+        raise TypeError("the /me lists are served to person tokens only")
+    return person
+
+
+async def meetings(
+    uc: UseCase, when: Literal["upcoming", "recent"], request: PageRequest
+) -> Page[Meeting]:
+    """Upcoming: scheduled from now on, soonest first. Recent: started before now, any
+    status, latest first."""
+    person = _me(uc)
+    if when == "upcoming":
+        filters = MeetingFilter(
+            participant_id=person.id, status=MeetingStatus.SCHEDULED, starts_after=uc.now
+        )
+    else:
+        filters = MeetingFilter(participant_id=person.id, starts_before=uc.now, newest_first=True)
+    return await uc.uow.meetings.list_page(uc.org_id, filters, request)
+
+
+async def commitments(
+    uc: UseCase, status: CommitmentStatus | None, overdue: bool, request: PageRequest
+) -> Page[Commitment]:
+    person = _me(uc)
+    filters = CommitmentFilter(
+        owner_id=person.id,
+        status=status,
+        overdue_on=uc.now.date() if overdue else None,
+        participant_id=person.id,
+    )
+    return await uc.uow.commitments.list_page(uc.org_id, filters, request)
+
+
+async def pairs(uc: UseCase, state: CadenceState | None, request: PageRequest) -> Page[Pair]:
+    person = _me(uc)
+    grace_days = (await uc.uow.policies.get(uc.org_id)).grace_days if state else 0
+    filters = PairFilter(person_id=person.id, cadence_state=state)
+    return await uc.uow.pairs.list_page(
+        uc.org_id, filters, request, now=uc.now, grace_days=grace_days
+    )

@@ -1,0 +1,209 @@
+"""The privacy contract, operation by operation, for every kind of person caller.
+
+Callers: the pair's member (participant), an outsider, an admin outside the pair and the
+lead's manager (a manager above). Each operation belongs to one rule below; a new operation
+without one fails the suite.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
+from tests.support.tenants import World
+
+KINDS = ("participant", "outsider", "admin", "manager")
+
+# Content of a pair: its two people only; for anyone else it does not exist.
+CONTENT = {
+    "meetings-get",
+    "meetings-reschedule",
+    "meetings-cancel",
+    "meetings-complete",
+    "meetings-history",
+    "agenda-items-create",
+    "agenda-items-list",
+    "agenda-items-reorder",
+    "agenda-items-apply-template",
+    "agenda-items-update",
+    "agenda-items-delete",
+    "notes-create",
+    "notes-list",
+    "notes-get",
+    "notes-update",
+    "notes-delete",
+    "commitments-get",
+    "commitments-update",
+    "ratings-create",
+    "ratings-list",
+}
+# Content created by naming a pair in the body: someone else's pair is an unknown reference.
+CONTENT_BY_BODY = {"meetings-create", "commitments-create"}
+# Lists of content: everyone may call them; only the pair's two people find the pair's records.
+CONTENT_LISTS = {"meetings-list": "meeting", "commitments-list": "commitment"}
+# The pair itself: its people, managers above the lead and admins see it.
+PAIR_READS = {"pairs-get", "pairs-cadence"}
+# Changing a pair: admins; others who can see it are told why not; the rest get a 404.
+PAIR_CHANGES = {"pairs-update", "pairs-end"}
+# Managing people, pairs, policy and templates: admins only.
+ADMIN_ONLY = {
+    "people-create",
+    "people-update",
+    "people-deactivate",
+    "pairs-create",
+    "policy-update",
+    "templates-create",
+    "templates-update",
+    "templates-delete",
+}
+# The directory and the organization's settings: every person reads them.
+OPEN_READS = {
+    "people-list",
+    "people-get",
+    "templates-list",
+    "templates-get",
+    "policy-get",
+    "me-get",
+    "me-meetings",
+    "me-commitments",
+    "me-pairs",
+    "pairs-list",
+}
+# Credentials are managed by service keys only.
+KEYS_ONLY = {
+    "service-keys-create",
+    "service-keys-list",
+    "service-keys-revoke",
+    "person-tokens-create",
+}
+
+RULES = [
+    CONTENT,
+    CONTENT_BY_BODY,
+    set(CONTENT_LISTS),
+    PAIR_READS,
+    PAIR_CHANGES,
+    ADMIN_ONLY,
+    OPEN_READS,
+    KEYS_ONLY,
+]
+
+
+def _expected(operation: str, kind: str) -> tuple[int | None, str | None]:
+    """(status, code); a None status means the operation's own success status."""
+    success = (None, None)
+    if operation in CONTENT:
+        return success if kind == "participant" else (404, "not_found")
+    if operation in CONTENT_BY_BODY:
+        return success if kind == "participant" else (422, "unknown_reference")
+    if operation in PAIR_READS:
+        return success if kind != "outsider" else (404, "not_found")
+    if operation in PAIR_CHANGES:
+        if kind == "admin":
+            return success
+        return (404, "not_found") if kind == "outsider" else (403, "admin_only")
+    if operation in ADMIN_ONLY:
+        return success if kind == "admin" else (403, "admin_only")
+    if operation in KEYS_ONLY:
+        return 403, "service_key_only"
+    return success
+
+
+def _person(world: World, kind: str) -> dict[str, Any]:
+    return {
+        "participant": world.member,
+        "outsider": world.outsider,
+        "admin": world.admin,
+        "manager": world.boss,
+    }[kind]
+
+
+def test_every_operation_falls_under_one_rule() -> None:
+    operations = {op for op, *_ in OPERATIONS}
+    for operation in operations:
+        rules = [rule for rule in RULES if operation in rule]
+        assert len(rules) == 1, f"{operation} is under {len(rules)} privacy rules"
+    assert set().union(*RULES) == operations
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(("operation", "method", "template", "access"), OPERATIONS)
+def test_person_callers_get_what_the_contract_says(
+    world: World, operation: str, method: str, template: str, access: object, kind: str
+) -> None:
+    call = CASES[operation].success
+    request = request_of(world, template, call, world.ids())
+    request["json"] = as_person(request["json"])
+    token = world.token(_person(world, kind))
+    response = world.tenant.call(method, request.pop("path"), key=token, **request)
+    status, code = _expected(operation, kind)
+    assert response.status_code == (status or call.status), response.text
+    if code is not None:
+        assert response.json()["code"] == code
+        assert world.note["body"] not in response.text
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("operation", sorted(CONTENT_LISTS))
+def test_content_lists_hold_only_the_callers_pairs(world: World, operation: str, kind: str) -> None:
+    path = "/v1/meetings" if operation == "meetings-list" else "/v1/commitments"
+    record = world.meeting if operation == "meetings-list" else world.commitment
+    token = world.token(_person(world, kind))
+    listed = world.tenant.call("GET", path, key=token, params={"limit": 200}).json()["data"]
+    assert (record["id"] in [r["id"] for r in listed]) is (kind == "participant")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pair_lists_follow_the_reporting_line(world: World, kind: str) -> None:
+    token = world.token(_person(world, kind))
+    listed = world.tenant.call("GET", "/v1/pairs", key=token, params={"limit": 200}).json()
+    assert (world.pair["id"] in [p["id"] for p in listed["data"]]) is (kind != "outsider")
+
+
+def test_private_notes_are_their_authors_alone(world: World) -> None:
+    member, lead = world.token(world.member), world.token(world.lead)
+    meeting = world.meeting["id"]
+    created = world.tenant.call(
+        "POST",
+        f"/v1/meetings/{meeting}/notes",
+        key=member,
+        json={"body": "Thinking about a move", "visibility": "private"},
+    )
+    assert created.status_code == 201, created.text
+    note = created.json()
+    assert note["author_id"] == world.member["id"]
+    path = f"/v1/notes/{note['id']}"
+    assert world.tenant.call("GET", path, key=member).status_code == 200
+    assert world.tenant.call("PATCH", path, key=member, json={"body": "Edited"}).status_code == 200
+    for key in (lead, world.token(world.admin), world.tenant.admin_key):
+        for method, body in (("GET", None), ("PATCH", {"body": "x"}), ("DELETE", None)):
+            response = world.tenant.call(method, path, key=key, json=body)
+            assert response.status_code == 404, (method, response.text)
+        listed = world.tenant.call("GET", f"/v1/meetings/{meeting}/notes", key=key).text
+        assert note["id"] not in listed and "move" not in listed
+    mine = world.tenant.call("GET", f"/v1/meetings/{meeting}/notes", key=member).json()["data"]
+    assert note["id"] in [n["id"] for n in mine]
+    assert world.tenant.call("DELETE", path, key=member).status_code == 204
+
+
+def test_a_person_acts_only_as_themselves(world: World) -> None:
+    response = world.tenant.call(
+        "POST",
+        f"/v1/meetings/{world.meeting['id']}/agenda-items",
+        key=world.token(world.member),
+        json={"author_id": world.lead["id"], "title": "Forged"},
+    )
+    assert response.status_code == 403 and response.json()["code"] == "not_yourself"
+
+
+def test_me_is_the_caller(world: World) -> None:
+    me = world.tenant.call("GET", "/v1/me", key=world.token(world.member)).json()
+    assert me["kind"] == "person" and me["person"]["id"] == world.member["id"]
+    key = world.tenant.call("GET", "/v1/me").json()
+    assert key["kind"] == "service_key" and key["service_key"]["scopes"] == ["admin"]
+    upcoming = world.tenant.call(
+        "GET", "/v1/me/meetings", key=world.token(world.member), params={"when": "upcoming"}
+    ).json()["data"]
+    assert world.meeting["id"] in [m["id"] for m in upcoming]
