@@ -86,6 +86,7 @@ def keys_create(
     """Create a service key; prints only the key (it is not shown again)."""
 
     async def create(uow: UnitOfWork) -> str:
+        await uow.enter_organization(org)
         if not await uow.organizations.exists(org):
             raise typer.BadParameter(f"no organization with id {org}", param_hint="--org")
         use_case = UseCase(uow, Caller(org_id=org), system_clock())
@@ -131,6 +132,7 @@ def dev(
         created = org_id is None
         if org_id is None:
             org_id = await load_demo(uow, org_name, now)
+        await uow.enter_organization(org_id)
         await uow.service_keys.revoke_named(org_id, DEV_KEY_NAME, now)
         use_case = UseCase(uow, Caller(org_id=org_id), now)
         _, secret = await create_service_key(

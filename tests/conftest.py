@@ -16,7 +16,12 @@ from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from app.settings import Settings
 from tests.support.live import StatementCounter, TestClock, runtime, serve_in_thread
-from tests.support.postgres import postgres_server, scratch_database
+from tests.support.postgres import (
+    as_app_role,
+    ensure_app_role,
+    postgres_server,
+    scratch_database,
+)
 from tests.support.tenants import Tenant, World, build_world, new_tenant
 
 
@@ -54,6 +59,7 @@ def database_url(
         yield url
         return
     admin_url = request.getfixturevalue("postgres_admin_url")
+    ensure_app_role(admin_url)
     with scratch_database(admin_url) as url:
         upgrade_to_head(url)
         yield url
@@ -62,7 +68,10 @@ def database_url(
 @pytest.fixture(scope="session")
 def live(database_url: str) -> Iterator[Live]:
     clock = TestClock()
-    app = create_app(Settings(database_url=database_url, log_level="WARNING"), clock=clock)
+    # The app connects as a non-owner role on PostgreSQL, as in production, so row-level
+    # security applies; the suite's own set-up connects as the owner.
+    app_url = database_url if database_url.startswith("sqlite") else as_app_role(database_url)
+    app = create_app(Settings(database_url=app_url, log_level="WARNING"), clock=clock)
     counter = StatementCounter()
     with serve_in_thread(app) as base_url, start_blocking_portal() as portal:
         counter.attach(runtime(app).engine)

@@ -73,8 +73,10 @@ class Access:
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
         digest = key_digest(secret)
         key = runtime.keys.get(digest)
-        if key is None:
-            key = await uow.service_keys.find_active_by_digest(digest)
+        if key is not None:
+            await uow.enter_organization(key.org_id)
+        else:
+            key = await uow.service_keys.authenticate(digest)
             if key is None:
                 raise ApiProblem(
                     "invalid_credential",
@@ -100,6 +102,7 @@ class Access:
             claims = person_tokens.read(token, runtime.settings.signing_secret(), now)
         except person_tokens.InvalidToken as error:
             raise ApiProblem("invalid_credential", str(error), headers=INVALID) from error
+        await uow.enter_organization(claims.org_id)
         person = await uow.people.get(claims.org_id, claims.person_id)
         if person is None or not person.active:
             raise ApiProblem(

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -48,6 +48,14 @@ class UnitOfWork:
         self.policies = PolicyRepository(connection)
         self.service_keys = ServiceKeyRepository(connection)
         self.ratings = RatingRepository(connection)
+
+    async def enter_organization(self, org_id: UUID) -> None:
+        """Scope this transaction to one organization for PostgreSQL's row-level security
+        (a no-op on SQLite, where the repositories' own filters are the only guard)."""
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(
+                text("SELECT set_config('rapport.org_id', :org, true)"), {"org": str(org_id)}
+            )
 
     async def lock_people(self, org_id: UUID, person_ids: list[UUID]) -> None:
         """Serialize writers that check rules across these people's meetings (PostgreSQL

@@ -20,6 +20,7 @@ from app.services.context import new_id
 async def create_organization(uow: UnitOfWork, name: str, now: datetime) -> UUID:
     """A tenant starts with the default cadence policy and the seeds' agenda template."""
     organization = Organization(id=new_id(), name=name, created_at=now, updated_at=now)
+    await uow.enter_organization(organization.id)
     await uow.organizations.add(organization)
     await uow.policies.add(Policy(org_id=organization.id), now)
     await uow.templates.add(

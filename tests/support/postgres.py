@@ -103,6 +103,35 @@ def postgres_server() -> Iterator[str]:
         yield url
 
 
+APP_ROLE = "rapport_app"
+
+
+def ensure_app_role(admin_url: str) -> None:
+    """The non-owner role the app connects as, so row-level security applies to it."""
+
+    async def create() -> None:
+        connection = await asyncpg.connect(admin_url)
+        try:
+            exists = await connection.fetchval(
+                "SELECT 1 FROM pg_roles WHERE rolname = $1", APP_ROLE
+            )
+            if not exists:
+                await connection.execute(f"CREATE ROLE {APP_ROLE} LOGIN")
+        except asyncpg.DuplicateObjectError:
+            pass  # created meanwhile by a parallel run
+        finally:
+            await connection.close()
+
+    asyncio.run(create())
+
+
+def as_app_role(url: str) -> str:
+    """The same database, reached as the app's role (trust authentication)."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("@", 1)[-1]
+    return f"{scheme}://{APP_ROLE}@{host}"
+
+
 @contextmanager
 def scratch_database(admin_url: str) -> Iterator[str]:
     """A new empty database on the server, dropped afterwards."""

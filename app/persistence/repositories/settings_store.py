@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import column, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.access import Scope, ServiceKey
@@ -127,9 +127,16 @@ class ServiceKeyRepository(TableRepository[ServiceKey]):
         row["scopes"] = sorted(s.value for s in entity.scopes)
         return row
 
-    async def find_active_by_digest(self, digest: str) -> ServiceKey | None:
-        """The one lookup that is not scoped: it is how a caller's organization is found."""
+    async def authenticate(self, digest: str) -> ServiceKey | None:
+        """The one lookup that is not scoped: it is how a caller's organization is found.
+        On PostgreSQL a SECURITY DEFINER function finds the key past row-level security and
+        enters its organization for the rest of the transaction."""
         c = self.table.c
+        if self.connection.dialect.name == "postgresql":
+            authenticate = func.rapport_authenticate(digest).table_valued(
+                *(column(col.name, col.type) for col in self.table.columns)
+            )
+            return await self.fetch_one(select(authenticate))
         return await self.fetch_one(
             select(self.table).where(c.digest == digest, c.revoked_at.is_(None))
         )

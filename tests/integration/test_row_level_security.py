@@ -1,0 +1,83 @@
+"""Defence in depth on PostgreSQL: as the app's role, a query that forgets its organization
+filter still sees nothing of another organization."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+
+from tests.conftest import Live
+from tests.support.postgres import as_app_role
+
+TABLES = (
+    "people",
+    "pairs",
+    "meetings",
+    "meeting_events",
+    "agenda_items",
+    "templates",
+    "policies",
+    "service_keys",
+)
+
+
+async def _as_app(url: str, org: str | None, sql: str, *args: Any) -> list[asyncpg.Record]:
+    connection = await asyncpg.connect(as_app_role(url))
+    try:
+        async with connection.transaction():
+            if org is not None:
+                await connection.execute("SELECT set_config('rapport.org_id', $1, true)", org)
+            return list(await connection.fetch(sql, *args))
+    finally:
+        await connection.close()
+
+
+def test_unfiltered_queries_stay_inside_the_organization(live: Live) -> None:
+    if live.dialect != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's; SQLite relies on the app's scoping")
+    tenants = [live.tenant(), live.tenant()]
+    for tenant in tenants:
+        pair = tenant.pair()
+        meeting = tenant.meeting(pair["id"], timedelta(days=2))
+        tenant.create(
+            f"/v1/meetings/{meeting['id']}/agenda-items",
+            {"author_id": pair["lead_id"], "title": "Topic"},
+        )
+    first = str(tenants[0].org_id)
+    for table in TABLES:
+        sql = f"SELECT DISTINCT org_id::text AS org FROM {table}"  # no organization filter
+        seen = asyncio.run(_as_app(live.database_url, first, sql))
+        assert {row["org"] for row in seen} == {first}, table
+        assert asyncio.run(_as_app(live.database_url, None, sql)) == [], table
+
+
+def test_writes_into_another_organization_touch_nothing(live: Live) -> None:
+    if live.dialect != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    mine, theirs = live.tenant(), live.tenant()
+    person = theirs.person()
+    mine.person()
+    updated = asyncio.run(
+        _as_app(
+            live.database_url,
+            str(mine.org_id),
+            "UPDATE people SET name = 'hijacked' WHERE id = $1::uuid RETURNING id",
+            person["id"],
+        )
+    )
+    assert updated == []
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):  # WITH CHECK refuses the row
+        asyncio.run(
+            _as_app(
+                live.database_url,
+                str(mine.org_id),
+                "UPDATE people SET org_id = $1::uuid WHERE org_id = $2::uuid",
+                str(theirs.org_id),
+                str(mine.org_id),
+            )
+        )
+    assert theirs.call("GET", f"/v1/people/{person['id']}").json()["name"] != "hijacked"
