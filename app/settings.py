@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         description="`production` refuses to start without a strong RAPPORT_TOKEN_SECRET.",
     )
     log_level: str = Field(default="INFO", description="Python logging level.")
-    db_pool_size: int = Field(default=10, ge=1, description="Connections per process (PG).")
+    db_pool_size: int = Field(default=20, ge=1, description="Connections per process (PG).")
     key_cache_seconds: float = Field(
         default=5.0,
         ge=0,

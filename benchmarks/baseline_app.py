@@ -3,7 +3,8 @@
 It answers the two requests `rest_api.py` loads with the same SQL Rapport sends (as SQLAlchemy
 renders it for asyncpg) and the same JSON bytes, so the difference in throughput is what
 Rapport's layers cost: credentials, the per-request transaction, SQLAlchemy, the entity
-mapping and pydantic.
+mapping and pydantic. Like Rapport, each meeting carries `follow_up`: the open commitments of
+its pair made before it started and not made in it, read with one query per response.
 
 Run by `rest_api.py` as `uvicorn baseline_app:app --app-dir benchmarks --workers 2`; it reads
 
@@ -22,12 +23,12 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import orjson
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
 
-# Rapport's MeetingOut fields, in its order (org_id is selected but not shown).
+# Rapport's MeetingOut fields, in its order (org_id is selected but not shown), then follow_up.
 OUT_COLUMNS = (
     "id",
     "created_at",
@@ -45,6 +46,20 @@ OUT_COLUMNS = (
     "actual_minutes",
 )
 
+# CommitmentOut's fields, in its order.
+COMMITMENT_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "pair_id",
+    "meeting_id",
+    "owner_id",
+    "title",
+    "due_on",
+    "status",
+    "completed_at",
+)
+
 # The statements exactly as SQLAlchemy compiles them for Rapport (select(table) + where).
 SELECT_MEETINGS = (
     "SELECT meetings.id, meetings.org_id, meetings.pair_id, meetings.starts_at,"
@@ -60,11 +75,45 @@ LIST_MEETINGS = (
     + " ORDER BY meetings.starts_at, meetings.id \n LIMIT $3::INTEGER"
 )
 
+SELECT_OPEN_COMMITMENTS = (
+    "SELECT commitments.id, commitments.org_id, commitments.pair_id, commitments.meeting_id,"
+    " commitments.owner_id, commitments.title, commitments.due_on, commitments.status,"
+    " commitments.completed_at, commitments.created_at, commitments.updated_at \n"
+    "FROM commitments \nWHERE commitments.org_id = $1::UUID AND commitments.pair_id IN ({pairs})"
+    " AND commitments.status = $2::VARCHAR ORDER BY commitments.created_at, commitments.id"
+)
+OPEN = "open"
+
 JSON_OPTIONS = orjson.OPT_UTC_Z  # pydantic writes UTC instants with a `Z`
 
 
-def _render(row: asyncpg.Record) -> dict[str, Any]:
-    return {name: row[name] for name in OUT_COLUMNS}
+async def _open_commitments(
+    connection: asyncpg.Connection, org_id: UUID, meetings: list[asyncpg.Record]
+) -> dict[UUID, list[asyncpg.Record]]:
+    """The open commitments of the meetings' pairs, by pair (Rapport's `open_of_pairs`)."""
+    pair_ids = sorted({row["pair_id"] for row in meetings}, key=str)
+    if not pair_ids:
+        return {}
+    pairs = ", ".join(f"${number}::UUID" for number in range(3, 3 + len(pair_ids)))
+    rows = await connection.fetch(
+        SELECT_OPEN_COMMITMENTS.format(pairs=pairs), org_id, OPEN, *pair_ids
+    )
+    by_pair: dict[UUID, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_pair.setdefault(row["pair_id"], []).append(row)
+    return by_pair
+
+
+def _render(
+    row: asyncpg.Record, open_commitments: dict[UUID, list[asyncpg.Record]]
+) -> dict[str, Any]:
+    body = {name: row[name] for name in OUT_COLUMNS}
+    body["follow_up"] = [
+        {name: commitment[name] for name in COMMITMENT_COLUMNS}
+        for commitment in open_commitments.get(row["pair_id"], ())
+        if commitment["meeting_id"] != row["id"] and commitment["created_at"] < row["starts_at"]
+    ]
+    return body
 
 
 def _cursor(row: asyncpg.Record) -> str:
@@ -112,10 +161,12 @@ async def health() -> Response:
 @app.get("/v1/meetings/{meeting_id}")
 async def get_meeting(meeting_id: UUID, request: Request) -> Response:
     state = request.app.state
-    row = await state.pool.fetchrow(GET_MEETING, state.org_id, meeting_id)
-    if row is None:
-        return _json({"code": "not_found"}, 404)
-    return _json(_render(row))
+    async with state.pool.acquire() as connection:
+        row = await connection.fetchrow(GET_MEETING, state.org_id, meeting_id)
+        if row is None:
+            return _json({"code": "not_found"}, 404)
+        open_commitments = await _open_commitments(connection, state.org_id, [row])
+    return _json(_render(row, open_commitments))
 
 
 @app.get("/v1/meetings")
@@ -125,9 +176,12 @@ async def list_meetings(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Response:
     state = request.app.state
-    rows = await state.pool.fetch(LIST_MEETINGS, state.org_id, pair_id, limit + 1)
-    next_cursor = None
-    if len(rows) > limit:
-        rows = rows[:limit]
-        next_cursor = _cursor(rows[-1])
-    return _json({"data": [_render(row) for row in rows], "next_cursor": next_cursor})
+    async with state.pool.acquire() as connection:
+        rows = await connection.fetch(LIST_MEETINGS, state.org_id, pair_id, limit + 1)
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            next_cursor = _cursor(rows[-1])
+        open_commitments = await _open_commitments(connection, state.org_id, rows)
+    data = [_render(row, open_commitments) for row in rows]
+    return _json({"data": data, "next_cursor": next_cursor})

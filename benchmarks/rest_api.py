@@ -4,14 +4,16 @@
 
 Steps: install `wrk` if missing (Debian's package), create a scratch database, migrate it,
 create an organization and an admin key with the CLI, serve Rapport and the baseline
-(`benchmarks/baseline_app.py`) with the same number of uvicorn workers, seed people, pairs
-and meetings, check that both servers return the same JSON, then load
+(`benchmarks/baseline_app.py`) with the same number of uvicorn workers, seed people, pairs,
+commitments and meetings, check that both servers return the same JSON, then load
 
-- `GET /v1/meetings/{id}`                  (one row by org_id and id)
+- `GET /v1/meetings/{id}`                  (one row by org_id and id, plus its follow_up)
 - `GET /v1/meetings?pair_id=...&limit=50`  (a full page of 50, ordered by starts_at, id)
 
-on each server with wrk and print requests/second, the ratio Rapport/baseline and p99
-latency. Both servers are stopped and the scratch database dropped whatever happens.
+on each server with wrk and print requests/second, the ratio Rapport/baseline, p99 latency
+and the CPU the server's processes spent per request (read from /proc; steadier than req/s
+when wrk, PostgreSQL and both servers share a few cores). Medians over the rounds. Both
+servers are stopped and the scratch database dropped whatever happens.
 
 Environment (all optional):
 
@@ -47,14 +49,14 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 from uuid import UUID, uuid4
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +65,7 @@ HOST = "127.0.0.1"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 LISTED_PAIR_MEETINGS = 75  # more than a page of 50, so the list has a next_cursor
+FOLLOW_UP_COMMITMENTS = 2  # open commitments of the listed pair (each meeting's follow_up)
 MANAGERS = 8
 REPORTS_PER_MANAGER = 5
 PAGE_SIZE = 50
@@ -113,6 +116,7 @@ class Load:
     p99_ms: float
     requests: int
     errors: int
+    cpu_us_per_request: float | None  # CPU of the server's processes (None: no /proc)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,13 @@ class Row:
     @property
     def ratio(self) -> float:
         return self.rapport.requests_per_second / self.baseline.requests_per_second
+
+    @property
+    def cpu_ratio(self) -> float | None:
+        """Baseline CPU per request over Rapport's: the throughput ratio when the servers'
+        own CPU is the only limit (steadier than req/s on a busy or small machine)."""
+        ours, theirs = self.rapport.cpu_us_per_request, self.baseline.cpu_us_per_request
+        return None if not ours or theirs is None else theirs / ours
 
 
 def log(message: str) -> None:
@@ -301,7 +312,8 @@ def _created(response: httpx.Response) -> dict[str, Any]:
 
 
 def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings: int) -> Fixture:
-    """Through the API: people, pairs and the listed pair's meetings; by COPY: the bulk."""
+    """Through the API: people, pairs, the listed pair's commitments and meetings; by COPY:
+    the bulk of the meetings."""
     tag = secrets.token_hex(3)
 
     def person(label: str) -> str:
@@ -312,7 +324,11 @@ def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings
         body = {"lead_id": lead_id, "member_id": member_id}
         return str(_created(client.post("/v1/pairs", json=body))["id"])
 
-    listed_pair = pair(person("listed-lead"), person("listed-member"))
+    listed_member = person("listed-member")
+    listed_pair = pair(person("listed-lead"), listed_member)
+    for number in range(FOLLOW_UP_COMMITMENTS):  # open: every listed meeting follows them up
+        body = {"pair_id": listed_pair, "owner_id": listed_member, "title": f"Follow-up {number}"}
+        _created(client.post("/v1/commitments", json=body))
     first_start = (datetime.now(UTC) + timedelta(days=1)).replace(
         hour=9, minute=0, second=0, microsecond=0
     )
@@ -457,6 +473,7 @@ def parse_wrk(output: str) -> Load:
         p99_ms=_latency_ms(output, "99"),
         requests=int(total.group(1)),
         errors=errors,
+        cpu_us_per_request=None,
     )
 
 
@@ -477,13 +494,45 @@ def wrk(binary: str, config: Config, url: str, key: str, seconds: int) -> Load:
     return parse_wrk(result.stdout)
 
 
+def cpu_seconds(root_pid: int) -> float | None:
+    """User + system CPU of a process and its descendants (uvicorn's workers), from /proc."""
+    proc = Path("/proc")
+    if not (proc / str(root_pid) / "stat").exists():
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+    parent_of: dict[int, int] = {}
+    seconds_of: dict[int, float] = {}
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        pid = int(entry.name)
+        parent_of[pid] = int(fields[1])
+        seconds_of[pid] = (int(fields[11]) + int(fields[12])) / tick
+    tree = {root_pid}
+    grown = True
+    while grown:
+        found = {pid for pid, parent in parent_of.items() if parent in tree} - tree
+        tree |= found
+        grown = bool(found)
+    return sum(seconds_of.get(pid, 0.0) for pid in tree)
+
+
 def load(
     binary: str, config: Config, server: Server, path: str, key: str, *, warm_up: bool
 ) -> Load:
     url = server.url + path
     if warm_up and config.warmup_seconds > 0:
         wrk(binary, config, url, key, config.warmup_seconds)
+    before = cpu_seconds(server.process.pid)
     measured = wrk(binary, config, url, key, config.seconds)
+    after = cpu_seconds(server.process.pid)
+    if before is not None and after is not None and measured.requests:
+        cpu = 1e6 * (after - before) / measured.requests
+        measured = replace(measured, cpu_us_per_request=cpu)
     if measured.errors:
         raise BenchError(
             f"{server.name} {path}: {measured.errors} failed requests under load\n"
@@ -494,12 +543,14 @@ def load(
 
 def median(loads: Sequence[Load]) -> Load:
     """The median of each figure over the rounds; counts are summed."""
+    cpu = [load.cpu_us_per_request for load in loads if load.cpu_us_per_request is not None]
     return Load(
         requests_per_second=statistics.median(load.requests_per_second for load in loads),
         p50_ms=statistics.median(load.p50_ms for load in loads),
         p99_ms=statistics.median(load.p99_ms for load in loads),
         requests=sum(load.requests for load in loads),
         errors=sum(load.errors for load in loads),
+        cpu_us_per_request=statistics.median(cpu) if cpu else None,
     )
 
 
@@ -514,8 +565,15 @@ def table(rows: Sequence[Row], goal: float) -> str:
         "ratio",
         "rapport p99",
         "baseline p99",
+        "rapport CPU/req",
+        "baseline CPU/req",
+        "cpu ratio",
         "goal",
     )
+
+    def cpu(load: Load) -> str:
+        return "-" if load.cpu_us_per_request is None else f"{load.cpu_us_per_request:,.0f} us"
+
     lines = [
         (
             row.endpoint,
@@ -524,6 +582,9 @@ def table(rows: Sequence[Row], goal: float) -> str:
             f"{row.ratio:.2f}",
             f"{row.rapport.p99_ms:.1f} ms",
             f"{row.baseline.p99_ms:.1f} ms",
+            cpu(row.rapport),
+            cpu(row.baseline),
+            "-" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}",
             "ok" if row.ratio >= goal else f"< {goal:g}",
         )
         for row in rows
@@ -542,21 +603,56 @@ def table(rows: Sequence[Row], goal: float) -> str:
 # --- the run -----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Scratch:
+    """A migrated scratch database with an organization and an admin key."""
+
+    db_url: str
+    env: dict[str, str]  # the environment servers and the CLI run with
+    org_id: str
+    key: str
+
+
+def prepare(config: Config, stack: ExitStack) -> Scratch:
+    """Create, migrate and register the scratch database (dropped when `stack` closes)."""
+    db_url = stack.enter_context(scratch_database(config))
+    env = {
+        **os.environ,
+        "RAPPORT_DATABASE_URL": db_url,
+        "RAPPORT_LOG_LEVEL": "warning",
+        "PYTHONUNBUFFERED": "1",
+    }
+    cli(["migrate"], env)
+    org_id = cli(["orgs", "create", "Benchmark"], env)
+    key = cli(["keys", "create", "--org", org_id, "--scope", "admin", "--name", "bench"], env)
+    log(f"organization {org_id}, admin key {key[:8]}...")
+    return Scratch(db_url, env, org_id, key)
+
+
+def seed_through(server: Server, scratch: Scratch, config: Config) -> Fixture:
+    headers = {"Authorization": f"Bearer {scratch.key}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
+        fixture = seed(client, scratch.db_url, scratch.org_id, scratch.key, config.bulk_meetings)
+    log(f"seeded {fixture.meetings} meetings; listed pair {fixture.pair_id}")
+    return fixture
+
+
+def request_paths(fixture: Fixture) -> dict[str, str]:
+    """The loaded requests, by endpoint label."""
+    return {
+        "GET /v1/meetings/{id}": f"/v1/meetings/{fixture.meeting_id}",
+        f"GET /v1/meetings?pair_id&limit={PAGE_SIZE}": (
+            f"/v1/meetings?pair_id={fixture.pair_id}&limit={PAGE_SIZE}"
+        ),
+    }
+
+
 def run(config: Config) -> list[Row]:
     wrk_binary = ensure_wrk()
     with ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
-        db_url = stack.enter_context(scratch_database(config))
-        env = {
-            **os.environ,
-            "RAPPORT_DATABASE_URL": db_url,
-            "RAPPORT_LOG_LEVEL": "warning",
-            "PYTHONUNBUFFERED": "1",
-        }
-        cli(["migrate"], env)
-        org_id = cli(["orgs", "create", "Benchmark"], env)
-        key = cli(["keys", "create", "--org", org_id, "--scope", "admin", "--name", "bench"], env)
-        log(f"organization {org_id}, admin key {key[:8]}...")
+        scratch = prepare(config, stack)
+        env, db_url, org_id, key = scratch.env, scratch.db_url, scratch.org_id, scratch.key
 
         workers = ["--workers", str(config.workers)]
         rapport = stack.enter_context(
@@ -570,18 +666,7 @@ def run(config: Config) -> list[Row]:
         baseline = stack.enter_context(serve("baseline", baseline_command, baseline_env, logs))
         log(f"rapport on {rapport.url}, baseline on {baseline.url}")
 
-        with httpx.Client(
-            base_url=rapport.url, headers={"Authorization": f"Bearer {key}"}, timeout=30
-        ) as client:
-            fixture = seed(client, db_url, org_id, key, config.bulk_meetings)
-        log(f"seeded {fixture.meetings} meetings; listed pair {fixture.pair_id}")
-
-        paths = {
-            "GET /v1/meetings/{id}": f"/v1/meetings/{fixture.meeting_id}",
-            f"GET /v1/meetings?pair_id&limit={PAGE_SIZE}": (
-                f"/v1/meetings?pair_id={fixture.pair_id}&limit={PAGE_SIZE}"
-            ),
-        }
+        paths = request_paths(seed_through(rapport, scratch, config))
         same_answers(rapport, baseline, paths, key)
 
         log(
@@ -599,10 +684,12 @@ def run(config: Config) -> list[Row]:
                         wrk_binary, config, server, path, key, warm_up=round_number == 1
                     )
                     runs.setdefault((endpoint, server.name), []).append(measured)
+                    cpu = measured.cpu_us_per_request
                     log(
                         f"round {round_number}/{config.rounds} {endpoint} {server.name}:"
                         f" {measured.requests_per_second:,.0f} req/s,"
                         f" p99 {measured.p99_ms:.1f} ms"
+                        + ("" if cpu is None else f", {cpu:,.0f} us CPU/request")
                     )
         return [
             Row(endpoint, median(runs[endpoint, "rapport"]), median(runs[endpoint, "baseline"]))
@@ -610,12 +697,12 @@ def run(config: Config) -> list[Row]:
         ]
 
 
-def _terminate(signum: int, _frame: object) -> NoReturn:
+def exit_on_signal(signum: int, _frame: object) -> NoReturn:
     raise SystemExit(128 + signum)
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, exit_on_signal)
     config = Config.from_env()
     try:
         rows = run(config)
@@ -635,6 +722,7 @@ def main() -> int:
             {
                 "endpoint": row.endpoint,
                 "ratio": row.ratio,
+                "cpu_ratio": row.cpu_ratio,
                 "rapport": asdict(row.rapport),
                 "baseline": asdict(row.baseline),
             }

@@ -34,7 +34,7 @@ def many(model: type[M], page: Page[Any]) -> Response:
     return Response(body.model_dump_json(), media_type="application/json")
 
 
-def _page_request(
+async def _page_request(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
     ] = DEFAULT_LIMIT,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, and_, insert, or_, select, update
+from sqlalchemy import Integer, Select, and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.schema import Column, Table
 
@@ -43,6 +44,14 @@ def parse_sort_value(column: Column[Any], text: str) -> object:
     return text
 
 
+@cache
+def _by_id_statement(table: Table, for_update: bool) -> Select[Any]:
+    statement = select(table).where(
+        table.c.org_id == bindparam("org_id"), table.c.id == bindparam("id")
+    )
+    return statement.with_for_update() if for_update else statement
+
+
 class TableRepository(Generic[E]):
     """A repository over one tenant table whose rows map one-to-one onto an entity."""
 
@@ -69,10 +78,14 @@ class TableRepository(Generic[E]):
         return [self.to_entity(row) for row in rows]
 
     async def get(self, org_id: UUID, entity_id: UUID, *, for_update: bool = False) -> E | None:
-        statement = self.select_in_org(org_id).where(self.table.c.id == entity_id)
-        if for_update:
-            statement = statement.with_for_update()
-        return await self.fetch_one(statement)
+        """One row by id: the hottest query, so its statement is built once per table."""
+        statement = _by_id_statement(self.table, for_update)
+        row = (
+            (await self.connection.execute(statement, {"org_id": org_id, "id": entity_id}))
+            .mappings()
+            .first()
+        )
+        return None if row is None else self.to_entity(row)
 
     async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> dict[UUID, E]:
         if not ids:
