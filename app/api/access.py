@@ -15,7 +15,7 @@ from app.api.runtime import Runtime, runtime_of
 from app.domain.access import KEY_PREFIX, Scope, key_digest
 from app.domain.privacy import Caller
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services import person_tokens
+from app.services import audit, person_tokens
 from app.services.context import UseCase
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rapport"'}
@@ -68,7 +68,17 @@ class Access:
                 caller = await self._service_key(runtime, uow, credential)
             else:
                 caller = await self._person(runtime, uow, credential, now)
-            yield UseCase(uow, caller, now)
+            use_case = UseCase(uow, caller, now)
+            yield use_case
+            if self._audited(caller):
+                await audit.record(
+                    use_case, _operation_id(request), request.method, dict(request.path_params)
+                )
+
+    def _audited(self, caller: Caller) -> bool:
+        """Every change, and every read of content by a service key, goes to the audit
+        trail (in the same transaction as the change)."""
+        return self.write or (caller.key_id is not None and self.scope is Scope.CONTENT_READ)
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
         digest = key_digest(secret)
@@ -118,6 +128,11 @@ class Access:
         return Caller(org_id=person.org_id, person=person)
 
 
+def _operation_id(request: Request) -> str:
+    route = request.scope.get("route")
+    return str(getattr(route, "operation_id", None) or request.url.path)
+
+
 def _use_case(scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY) -> Any:
     return Depends(Access(scope, write=write, callers=callers), scope="function")
 
@@ -138,5 +153,6 @@ AdminWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True, callers=Calle
 TokensWrite = Annotated[
     UseCase, _use_case(Scope.TOKENS_WRITE, write=False, callers=Callers.SERVICE_KEYS)
 ]
+AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]

@@ -25,6 +25,7 @@ from app.api.rest.routers import (
     service_keys,
     templates,
 )
+from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import KeyCache, Runtime
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
@@ -45,6 +46,7 @@ ROUTERS = (
             policy,
             service_keys,
             access_routes,
+            audit_routes,
         )
     ),
 )

@@ -250,3 +250,16 @@ class RatingRow(SQLModel, table=True):
     comment: str | None = _text(2000, nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+
+
+class AuditEventRow(SQLModel, table=True):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_org_at", "org_id", "at", "id"),)
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    at: datetime = _instant()
+    operation: str = _text(64)
+    method: str = _text(8)
+    record_ids: dict[str, str] = Field(sa_type=JSON, nullable=False)
+    actor_key_id: UUID | None = Field(default=None, nullable=True)
+    actor_person_id: UUID | None = Field(default=None, nullable=True)

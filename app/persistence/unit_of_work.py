@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.errors import StateConflict
 from app.persistence.database import WRITE_OPTION
+from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.content import (
     AgendaItemRepository,
     CommitmentRepository,
@@ -48,6 +49,7 @@ class UnitOfWork:
         self.policies = PolicyRepository(connection)
         self.service_keys = ServiceKeyRepository(connection)
         self.ratings = RatingRepository(connection)
+        self.audit = AuditRepository(connection)
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security

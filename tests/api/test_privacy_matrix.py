@@ -57,6 +57,7 @@ ADMIN_ONLY = {
     "templates-create",
     "templates-update",
     "templates-delete",
+    "audit-events-list",
 }
 # The directory and the organization's settings: every person reads them.
 OPEN_READS = {

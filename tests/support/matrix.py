@@ -277,6 +277,13 @@ CASES: dict[str, Case] = {
         ),
     ),
     "me-get": Case(Call(), None),
+    "audit-events-list": Case(
+        Call(params=lambda _w: {"operation": "meetings-create"}),
+        Call(params=lambda _w: {"operation": "DROP TABLE"}, status=422, code="validation_error"),
+        foreign=lambda _a, b: Call(
+            params=lambda _w: {"actor_person_id": b.member["id"]}, status=200
+        ),
+    ),
     "me-meetings": Case(
         Call(params=lambda _w: {"when": "recent"}),
         Call(params=lambda _w: {"when": "someday"}, status=422, code="validation_error"),

@@ -1,0 +1,30 @@
+"""Recording and reading the audit trail."""
+
+from __future__ import annotations
+
+from app.domain.audit import AuditEvent
+from app.domain.paging import Page, PageRequest
+from app.domain.privacy import check_admin
+from app.persistence.repositories.audit import AuditFilter
+from app.services.context import UseCase, new_id
+
+
+async def record(uc: UseCase, operation: str, method: str, record_ids: dict[str, str]) -> None:
+    """One line: the operation, the ids it addressed, the caller and the instant."""
+    await uc.uow.audit.add(
+        AuditEvent(
+            id=new_id(),
+            org_id=uc.org_id,
+            at=uc.now,
+            operation=operation,
+            method=method,
+            record_ids=record_ids,
+            actor_key_id=uc.caller.key_id,
+            actor_person_id=uc.caller.person_id,
+        )
+    )
+
+
+async def list_events(uc: UseCase, filters: AuditFilter, request: PageRequest) -> Page[AuditEvent]:
+    check_admin(uc.caller, "read the audit trail")
+    return await uc.uow.audit.list_page(uc.org_id, filters, request)
