@@ -78,7 +78,10 @@ class Access:
     def _audited(self, caller: Caller) -> bool:
         """Every change, and every read of content by a service key, goes to the audit
         trail (in the same transaction as the change)."""
-        return self.write or (caller.key_id is not None and self.scope is Scope.CONTENT_READ)
+        reads_content = self.scope is Scope.CONTENT_READ or (
+            self.scope is Scope.MEETINGS_READ and caller.key_reads_content  # follow-up
+        )
+        return self.write or (caller.key_id is not None and reads_content)
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
         digest = key_digest(secret)
@@ -105,7 +108,9 @@ class Access:
                 f"This operation needs the scope {self.scope.value}.",
                 required_scope=self.scope.value,
             )
-        return Caller(org_id=key.org_id, key_id=key.id)
+        return Caller(
+            org_id=key.org_id, key_id=key.id, key_reads_content=key.grants(Scope.CONTENT_READ)
+        )
 
     async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
         try:
@@ -151,8 +156,8 @@ PolicyWrite = Annotated[UseCase, _use_case(Scope.POLICY_WRITE, write=True)]
 AdminRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
 AdminWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True, callers=Callers.SERVICE_KEYS)]
 TokensWrite = Annotated[
-    UseCase, _use_case(Scope.TOKENS_WRITE, write=False, callers=Callers.SERVICE_KEYS)
+    UseCase, _use_case(Scope.TOKENS_WRITE, write=True, callers=Callers.SERVICE_KEYS)
 ]
-AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False)]
+AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]

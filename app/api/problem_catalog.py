@@ -60,6 +60,9 @@ _KINDS = [
         "A person token acts as its person only: author, canceller and rater are that person.",
     ),
     ProblemKind(
+        "not_author", 403, "Not the author", "Only the author of a note changes or deletes it."
+    ),
+    ProblemKind(
         "service_key_only", 403, "Service keys only", "Person tokens cannot use this operation."
     ),
     ProblemKind(
@@ -188,12 +191,6 @@ _KINDS = [
         422,
         "Not a participant",
         "Rules 3, 5, 6: authors, owners and cancellers are one of the pair's two people.",
-    ),
-    ProblemKind(
-        "meeting_of_other_pair",
-        422,
-        "Meeting of another pair",
-        "A commitment's meeting belongs to the commitment's pair.",
     ),
     ProblemKind(
         "state_not_settable",

@@ -36,12 +36,6 @@ class Commitment:
             self.completed_at = None
         self.status = status
 
-    def is_overdue(self, today: date) -> bool:
-        """Rule 6: open with a due date before today (UTC)."""
-        return (
-            self.status is CommitmentStatus.OPEN and self.due_on is not None and self.due_on < today
-        )
-
 
 def follow_up_for(
     meeting_id: UUID, starts_at: datetime, open_commitments: list[Commitment]

@@ -13,6 +13,10 @@ from app.domain.errors import InvalidInput, StateConflict
 from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
 
+# No meeting lasts longer than a day (the API's and the policy's upper bound), so only
+# meetings starting less than a day before an interval can reach into it.
+LONGEST_MEETING_MINUTES = 24 * 60
+
 
 class MeetingStatus(StrEnum):
     SCHEDULED = "scheduled"

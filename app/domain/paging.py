@@ -32,8 +32,8 @@ class Cursor:
         try:
             padded = token + "=" * (-len(token) % 4)
             sort_value, last_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-            if not isinstance(sort_value, str):
-                raise TypeError("sort value")
+            if not isinstance(sort_value, str) or not isinstance(last_id, str):
+                raise TypeError("cursor parts must be strings")
             return cls(sort_value, UUID(last_id))
         except (ValueError, TypeError, UnicodeDecodeError) as error:
             raise InvalidInput(

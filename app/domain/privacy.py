@@ -27,6 +27,7 @@ class Caller:
     org_id: UUID
     key_id: UUID | None = None
     person: Person | None = None
+    key_reads_content: bool = False
 
     @property
     def person_id(self) -> UUID | None:
@@ -35,6 +36,12 @@ class Caller:
     @property
     def is_admin_person(self) -> bool:
         return self.person is not None and self.person.role is Role.ADMIN
+
+
+def may_read_content(caller: Caller) -> bool:
+    """Content beside a record (a meeting's follow-up commitments): for persons (whose
+    access to the pair is checked where the record is loaded) and keys with content:read."""
+    return caller.person is not None or caller.key_reads_content
 
 
 def can_see_pair(caller: Caller, pair: Pair, managers_of_lead: set[UUID]) -> bool:
@@ -68,6 +75,13 @@ def check_note_readable(caller: Caller, note: Note) -> None:
         caller.person is None or note.author_id != caller.person.id
     ):
         raise NotFound("note", note.id)
+
+
+def check_note_author(caller: Caller, note: Note) -> None:
+    """A note is changed or deleted by its author (a key acting for the pair may too): the
+    other person may read a shared note, not rewrite what was said in someone's name."""
+    if caller.person is not None and note.author_id != caller.person.id:
+        raise Forbidden("Only the author of a note can change or delete it.", code="not_author")
 
 
 def check_private_note_author(caller: Caller) -> None:

@@ -31,14 +31,9 @@ async def create_commitment(
     pair.check_participant(owner_id, "owner_id")
     if meeting_id is not None:
         meeting = await uc.uow.meetings.get(uc.org_id, meeting_id)
-        if meeting is None:
-            raise lookups.unknown_reference("meeting_id", "meeting", meeting_id)
-        if meeting.pair_id != pair.id:
-            raise InvalidInput(
-                "meeting_id names a meeting of another pair.",
-                code="meeting_of_other_pair",
-                field="meeting_id",
-            )
+        if meeting is None or meeting.pair_id != pair.id:
+            # Another pair's meeting answers like a missing one: nothing leaks to a person.
+            raise lookups.unknown_reference("meeting_id", "meeting of this pair", meeting_id)
         meeting.check_accepts_records()
     commitment = Commitment(
         id=new_id(),

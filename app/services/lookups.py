@@ -133,10 +133,12 @@ async def referenced_person(uc: UseCase, person_id: UUID, field: str) -> Person:
     return found
 
 
-async def referenced_content_pair(uc: UseCase, pair_id: UUID, field: str) -> Pair:
+async def referenced_content_pair(
+    uc: UseCase, pair_id: UUID, field: str, *, for_update: bool = False
+) -> Pair:
     """A pair named in a body for its content (scheduling, commitments): for a person it must
     be one of their own pairs, else it does not exist for them."""
-    found = await uc.uow.pairs.get(uc.org_id, pair_id)
+    found = await uc.uow.pairs.get(uc.org_id, pair_id, for_update=for_update)
     person = uc.caller.person
     if found is None or (person is not None and not found.includes(person.id)):
         raise unknown_reference(field, "pair", pair_id)

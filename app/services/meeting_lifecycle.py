@@ -41,11 +41,14 @@ async def reschedule_meeting(
     policy = await uc.uow.policies.get(uc.org_id)
     start = starts_at or meeting.starts_at
     duration = duration_minutes or meeting.duration_minutes
+    if start == meeting.starts_at and duration == meeting.duration_minutes:
+        raise InvalidInput(
+            "The meeting already starts then and lasts that long; nothing to reschedule.",
+            code="nothing_to_change",
+        )
     people = [pair.lead_id, pair.member_id]
     await uc.uow.lock_people(uc.org_id, people)
-    nearby = await uc.uow.meetings.scheduled_near(
-        uc.org_id, people, start, duration, policy.max_duration_minutes
-    )
+    nearby = await uc.uow.meetings.scheduled_near(uc.org_id, people, start, duration)
     change = reschedule(meeting, pair, start, duration, policy, uc.now, nearby)
     await uc.uow.meetings.save(meeting)
     await record(uc, meeting.id, MeetingEventKind.RESCHEDULED, change)
@@ -142,10 +145,6 @@ async def _next_free_slot(uc: UseCase, held: Meeting, pair: Pair) -> NextSlot:
     await uc.uow.lock_people(uc.org_id, people)
     span = candidates[-1] - candidates[0] + timedelta(minutes=pair.duration_minutes)
     nearby = await uc.uow.meetings.scheduled_near(
-        uc.org_id,
-        people,
-        candidates[0],
-        int(span.total_seconds() // 60) + 1,
-        policy.max_duration_minutes,
+        uc.org_id, people, candidates[0], int(span.total_seconds() // 60) + 1
     )
     return first_free_slot(candidates, pair, policy, uc.now, nearby)

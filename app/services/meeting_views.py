@@ -7,7 +7,12 @@ from dataclasses import dataclass
 
 from app.domain.commitments import Commitment, follow_up_for
 from app.domain.meetings import Meeting
+from app.domain.privacy import may_read_content
 from app.services.context import UseCase
+
+# A meeting shows at most this many follow-ups (oldest first); the rest are listed by
+# GET /v1/commitments?pair_id=…&status=open.
+FOLLOW_UP_LIMIT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +22,20 @@ class MeetingView:
 
 
 async def with_follow_up(uc: UseCase, meetings: list[Meeting]) -> list[MeetingView]:
-    """One query for the open commitments of every pair on the page (no N+1)."""
-    pair_ids = sorted({meeting.pair_id for meeting in meetings}, key=str)
+    """One query for the open commitments of every pair on the page (no N+1); none for a
+    caller who may not read content."""
     by_pair: dict[object, list[Commitment]] = defaultdict(list)
-    for commitment in await uc.uow.commitments.open_of_pairs(uc.org_id, pair_ids):
-        by_pair[commitment.pair_id].append(commitment)
+    if may_read_content(uc.caller):
+        pair_ids = sorted({meeting.pair_id for meeting in meetings}, key=str)
+        for commitment in await uc.uow.commitments.open_of_pairs(uc.org_id, pair_ids):
+            by_pair[commitment.pair_id].append(commitment)
     return [
-        MeetingView(meeting, follow_up_for(meeting.id, meeting.starts_at, by_pair[meeting.pair_id]))
+        MeetingView(
+            meeting,
+            follow_up_for(meeting.id, meeting.starts_at, by_pair[meeting.pair_id])[
+                :FOLLOW_UP_LIMIT
+            ],
+        )
         for meeting in meetings
     ]
 

@@ -23,14 +23,12 @@ async def schedule_meeting(
     uc: UseCase, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """Rule 1: an active pair, a future start, a duration within policy, no overlap."""
-    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id")
+    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id", for_update=True)
     policy = await uc.uow.policies.get(uc.org_id)
     duration = pair.duration_minutes if duration_minutes is None else duration_minutes
     people = [pair.lead_id, pair.member_id]
     await uc.uow.lock_people(uc.org_id, people)
-    nearby = await uc.uow.meetings.scheduled_near(
-        uc.org_id, people, starts_at, duration, policy.max_duration_minutes
-    )
+    nearby = await uc.uow.meetings.scheduled_near(uc.org_id, people, starts_at, duration)
     check_schedulable(pair, starts_at, duration, policy, uc.now, nearby)
     meeting = await book(uc, pair, starts_at, duration)
     await carry_over(uc, pair.id, meeting)

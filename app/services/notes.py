@@ -7,7 +7,7 @@ from uuid import UUID
 
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
-from app.domain.privacy import acting_person, check_private_note_author
+from app.domain.privacy import acting_person, check_note_author, check_private_note_author
 from app.services import lookups
 from app.services.context import UseCase, new_id
 
@@ -49,8 +49,15 @@ async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Pag
     )
 
 
-async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
+async def _changeable(uc: UseCase, note_id: UUID) -> Note:
     note = await lookups.note(uc, note_id)
+    check_note_author(uc.caller, note)
+    (await lookups.meeting(uc, note.meeting_id)).check_accepts_records()
+    return note
+
+
+async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
+    note = await _changeable(uc, note_id)
     note.body = body
     note.updated_at = uc.now
     await uc.uow.notes.save(note)
@@ -58,5 +65,5 @@ async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
 
 
 async def delete_note(uc: UseCase, note_id: UUID) -> None:
-    note = await lookups.note(uc, note_id)
+    note = await _changeable(uc, note_id)
     await uc.uow.notes.delete(uc.org_id, note.id)

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from app.domain.access import Scope
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
 from tests.support.tenants import World
 
@@ -57,7 +58,6 @@ ADMIN_ONLY = {
     "templates-create",
     "templates-update",
     "templates-delete",
-    "audit-events-list",
 }
 # The directory and the organization's settings: every person reads them.
 OPEN_READS = {
@@ -74,6 +74,7 @@ OPEN_READS = {
 }
 # Credentials are managed by service keys only.
 KEYS_ONLY = {
+    "audit-events-list",
     "service-keys-create",
     "service-keys-list",
     "service-keys-revoke",
@@ -208,3 +209,23 @@ def test_me_is_the_caller(world: World) -> None:
         "GET", "/v1/me/meetings", key=world.token(world.member), params={"when": "upcoming"}
     ).json()["data"]
     assert world.meeting["id"] in [m["id"] for m in upcoming]
+
+
+def test_only_the_author_rewrites_a_shared_note(world: World) -> None:
+    path = f"/v1/notes/{world.note['id']}"
+    lead = world.token(world.lead)
+    assert world.tenant.call("GET", path, key=lead).status_code == 200
+    for method, body in (("PATCH", {"body": "Rewritten"}), ("DELETE", None)):
+        response = world.tenant.call(method, path, key=lead, json=body)
+        assert response.status_code == 403 and response.json()["code"] == "not_author"
+    assert world.tenant.call("GET", path).json()["body"] == world.note["body"]
+
+
+def test_keys_without_content_scope_see_no_follow_up(world: World) -> None:
+    reader = world.tenant.key(Scope.MEETINGS_READ)
+    meeting = world.tenant.call("GET", f"/v1/meetings/{world.meeting['id']}", key=reader).json()
+    assert meeting["follow_up"] == []
+    listed = world.tenant.call("GET", "/v1/meetings", key=reader).text
+    assert world.commitment["title"] not in listed
+    full = world.tenant.call("GET", f"/v1/meetings/{world.meeting['id']}").json()
+    assert [c["id"] for c in full["follow_up"]] == [world.commitment["id"]]

@@ -169,7 +169,7 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
     )
     note = tenant.create(
         f"/v1/meetings/{meeting['id']}/notes",
-        {"author_id": lead["id"], "body": "Talked about the roadmap."},
+        {"author_id": member["id"], "body": "Talked about the roadmap."},
     )
     commitment = tenant.create(
         "/v1/commitments",

@@ -74,22 +74,6 @@ def _commitment(status: CommitmentStatus, due: date | None) -> Commitment:
     return Commitment(uuid4(), ORG, uuid4(), None, uuid4(), "t", due, status, None, NOW, NOW)
 
 
-@pytest.mark.parametrize(
-    ("status", "due", "overdue"),
-    [
-        (CommitmentStatus.OPEN, NOW.date() - timedelta(days=1), True),
-        (CommitmentStatus.OPEN, NOW.date(), False),
-        (CommitmentStatus.OPEN, None, False),
-        (CommitmentStatus.DONE, NOW.date() - timedelta(days=1), False),
-        (CommitmentStatus.DROPPED, NOW.date() - timedelta(days=9), False),
-    ],
-)
-def test_rule_6_overdue_means_open_and_due_before_today(
-    status: CommitmentStatus, due: date | None, overdue: bool
-) -> None:
-    assert _commitment(status, due).is_overdue(NOW.date()) is overdue
-
-
 def test_rule_6_done_records_completion_and_reopening_clears_it() -> None:
     commitment = _commitment(CommitmentStatus.OPEN, None)
     commitment.set_status(CommitmentStatus.DONE, NOW)

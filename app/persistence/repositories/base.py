@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -33,10 +33,13 @@ def parse_sort_value(column: Column[Any], text: str) -> object:
             instant = datetime.fromisoformat(text)
             if instant.tzinfo is None:
                 raise ValueError("naive instant in cursor")
-            return instant
+            return instant.astimezone(UTC)
         if isinstance(column.type, Integer):
-            return int(text)
-    except ValueError as error:
+            number = int(text)
+            if not -(2**31) <= number < 2**31:
+                raise ValueError("integer out of range")
+            return number
+    except (ValueError, OverflowError) as error:
         raise InvalidInput(
             "cursor does not fit this list; pass next_cursor from the previous page.",
             code="invalid_cursor",
@@ -86,12 +89,6 @@ class TableRepository(Generic[E]):
             .first()
         )
         return None if row is None else self.to_entity(row)
-
-    async def get_many(self, org_id: UUID, ids: Sequence[UUID]) -> dict[UUID, E]:
-        if not ids:
-            return {}
-        rows = await self.fetch_all(self.select_in_org(org_id).where(self.table.c.id.in_(ids)))
-        return {row.id: row for row in rows}  # type: ignore[attr-defined]
 
     async def add(self, entity: E) -> None:
         await self.connection.execute(insert(self.table).values(self.to_row(entity)))

@@ -10,7 +10,13 @@ from uuid import UUID
 
 from sqlalchemy import Select, or_, select
 
-from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus
+from app.domain.meetings import (
+    LONGEST_MEETING_MINUTES,
+    Meeting,
+    MeetingEvent,
+    MeetingEventKind,
+    MeetingStatus,
+)
 from app.domain.paging import Page, PageRequest
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import MeetingEventRow, MeetingRow, PairRow
@@ -65,12 +71,9 @@ class MeetingRepository(TableRepository[Meeting]):
         person_ids: list[UUID],
         starts_at: datetime,
         duration_minutes: int,
-        longest_minutes: int,
     ) -> list[Meeting]:
-        """Scheduled meetings of any pair of these people that could overlap the interval.
-
-        A meeting starting more than `longest_minutes` before the interval cannot reach it.
-        """
+        """Scheduled meetings of any pair of these people that could overlap the interval
+        (a meeting starting a day or more before it cannot reach it)."""
         c = self.table.c
         pairs_of_people = select(PAIRS.c.id).where(
             PAIRS.c.org_id == org_id,
@@ -81,7 +84,7 @@ class MeetingRepository(TableRepository[Meeting]):
                 c.pair_id.in_(pairs_of_people),
                 c.status == MeetingStatus.SCHEDULED.value,
                 c.starts_at < starts_at + timedelta(minutes=duration_minutes),
-                c.starts_at > starts_at - timedelta(minutes=longest_minutes),
+                c.starts_at > starts_at - timedelta(minutes=LONGEST_MEETING_MINUTES),
             )
         )
 

@@ -104,16 +104,6 @@ class PairRepository(TableRepository[Pair]):
             )
         )
 
-    async def ids_of_people(self, org_id: UUID, person_ids: list[UUID]) -> list[UUID]:
-        """Every pair (any status) that one of these people belongs to."""
-        c = self.table.c
-        rows = await self.connection.execute(
-            select(c.id).where(
-                c.org_id == org_id, or_(c.lead_id.in_(person_ids), c.member_id.in_(person_ids))
-            )
-        )
-        return [row.id for row in rows]
-
     async def live_of_person(self, org_id: UUID, person_id: UUID) -> list[Pair]:
         c = self.table.c
         return await self.fetch_all(

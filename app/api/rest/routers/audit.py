@@ -33,7 +33,7 @@ class AuditEventOut(Output):
     "",
     operation_id="audit-events-list",
     response_model=PageOut[AuditEventOut],
-    responses=problem_responses("admin_only", "invalid_cursor"),
+    responses=problem_responses("service_key_only", "invalid_cursor"),
 )
 async def list_audit_events(
     uc: AuditRead,

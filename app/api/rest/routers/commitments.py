@@ -30,7 +30,6 @@ router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
         **problem_responses(
             "unknown_reference",
             "not_a_participant",
-            "meeting_of_other_pair",
             "pair_ended",
             "meeting_closed",
         ),

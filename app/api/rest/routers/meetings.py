@@ -25,6 +25,7 @@ from app.api.rest.schemas.meetings import (
     RatingCreate,
     RatingOut,
 )
+from app.domain.errors import InvalidInput
 from app.domain.meetings import MeetingStatus
 from app.persistence.repositories.meetings import MeetingFilter
 from app.services import lookups, ratings
@@ -107,12 +108,20 @@ async def get_meeting(meeting_id: UUID, uc: MeetingsRead) -> Response:
     operation_id="meetings-reschedule",
     response_model=MeetingOut,
     responses=problem_responses(
-        "not_found", "meeting_closed", "pair_not_active", "nothing_to_change", *SLOT_PROBLEMS
+        "not_found",
+        "meeting_closed",
+        "pair_not_active",
+        "nothing_to_change",
+        "null_field",
+        *SLOT_PROBLEMS,
     ),
 )
 async def reschedule_meeting(meeting_id: UUID, body: MeetingUpdate, uc: MeetingsWrite) -> Response:
     """Reschedule: new start and/or duration, same checks as scheduling; the count and the
     original start are kept."""
+    sent_null = [name for name in body.model_fields_set if getattr(body, name) is None]
+    if sent_null:
+        raise InvalidInput(f"{sent_null[0]} cannot be null.", code="null_field", field=sent_null[0])
     meeting = await lifecycle.reschedule_meeting(
         uc, meeting_id, starts_at=body.starts_at, duration_minutes=body.duration_minutes
     )

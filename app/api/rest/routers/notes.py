@@ -72,7 +72,7 @@ async def get_note(note_id: UUID, uc: ContentRead) -> Response:
     "/notes/{note_id}",
     operation_id="notes-update",
     response_model=NoteOut,
-    responses=problem_responses("not_found"),
+    responses=problem_responses("not_author", "meeting_closed", "not_found"),
 )
 async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Response:
     """Replace a shared note's text."""
@@ -83,7 +83,7 @@ async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Resp
     "/notes/{note_id}",
     operation_id="notes-delete",
     status_code=204,
-    responses=problem_responses("not_found"),
+    responses=problem_responses("not_author", "meeting_closed", "not_found"),
 )
 async def delete_note(note_id: UUID, uc: ContentWrite) -> Response:
     """Delete a shared note."""

@@ -64,11 +64,18 @@ def _day_text(value: object) -> object:
     return value
 
 
+# Instants the service stores and computes with (a meeting's end, cadence steps).
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9000
+
+
 def _to_utc(value: datetime) -> datetime:
     try:
-        return value.astimezone(UTC)
+        instant = value.astimezone(UTC)
     except OverflowError as error:
         raise ValueError("is out of the supported range") from error
+    if not EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
+        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return instant
 
 
 Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidator(_to_utc)]

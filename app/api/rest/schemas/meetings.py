@@ -81,7 +81,8 @@ class MeetingOut(Resource):
     completed_at: datetime | None
     actual_minutes: int | None
     follow_up: list[CommitmentOut] = Field(
-        description="The pair's open commitments made before this meeting (rule 6)."
+        description="The pair's open commitments made before this meeting (rule 6), oldest"
+        " first, at most 20; empty for service keys without content:read."
     )
 
 
