@@ -52,7 +52,7 @@ def test_lifecycle_rules_hold_under_any_sequence(live: Live) -> None:
         @rule(
             pair=st.integers(0, 3),
             hours=st.integers(1, 24 * 21),
-            minutes=st.sampled_from([30, 45, 60]),
+            minutes=st.sampled_from([30, 45, 60, 120]),
         )
         def schedule(self, pair: int, hours: int, minutes: int) -> None:
             start = live.clock() + hours * HOUR
@@ -65,7 +65,15 @@ def test_lifecycle_rules_hold_under_any_sequence(live: Live) -> None:
                     "duration_minutes": minutes,
                 },
             )
-            assert response.status_code in (201, 409), response.text
+            assert response.status_code in (201, 409, 422), response.text
+
+        @rule(longest=st.sampled_from([60, 120]))
+        def policy_changes(self, longest: int) -> None:
+            """A shorter maximum must not hide longer meetings booked before it."""
+            response = self.tenant.call(
+                "PATCH", "/v1/policy", json={"max_duration_minutes": longest}
+            )
+            assert response.status_code == 200, response.text
 
         @rule(index=st.integers(0, 50), hours=st.integers(-48, 48))
         def reschedule(self, index: int, hours: int) -> None:
@@ -115,12 +123,13 @@ def test_lifecycle_rules_hold_under_any_sequence(live: Live) -> None:
             busy = [
                 m for m in _scheduled(self.tenant) if people & set(self.people_of[m["pair_id"]])
             ]
+            duration = next(p for p in self.pairs if p["id"] == held["pair_id"])["duration_minutes"]
             for offset in range(10):
                 candidate = _at(held["starts_at"]) + (k + offset) * step
                 assert any(
                     overlaps(
                         candidate,
-                        held["duration_minutes"],
+                        duration,
                         _at(m["starts_at"]),
                         m["duration_minutes"],
                     )
