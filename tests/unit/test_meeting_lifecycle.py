@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import pairwise
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -121,20 +121,11 @@ def test_rule_6_follow_up_shows_open_commitments_made_before_the_meeting() -> No
     this_meeting = uuid4()
 
     def made(
-        at_offset: timedelta, status: CommitmentStatus, meeting_id: object = None
+        at_offset: timedelta, status: CommitmentStatus, meeting_id: UUID | None = None
     ) -> Commitment:
+        at = starts + at_offset
         return Commitment(
-            uuid4(),
-            ORG,
-            uuid4(),
-            meeting_id,
-            uuid4(),
-            "t",
-            None,
-            status,  # type: ignore[arg-type]
-            None,
-            starts + at_offset,
-            starts + at_offset,
+            uuid4(), ORG, uuid4(), meeting_id, uuid4(), "t", None, status, None, at, at
         )
 
     before = made(-DAY, CommitmentStatus.OPEN)
