@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import text
 
 from app.api.problem_catalog import BY_SLUG
 from app.api.problems import ApiProblem, problem_responses
 from app.api.runtime import runtime_of
+from app.persistence.database import database_answers
 
 router = APIRouter(tags=["operations"])
 
@@ -26,10 +26,7 @@ async def health() -> dict[str, str]:
 )
 async def ready(request: Request) -> Response:
     """The database answers."""
-    try:
-        async with runtime_of(request).engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:  # any failure means "not ready"
+    if not await database_answers(runtime_of(request).engine):
         return Response('{"status":"unavailable"}', status_code=503, media_type="application/json")
     return Response('{"status":"ok"}', media_type="application/json")
 

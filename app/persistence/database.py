@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.settings import async_database_url
@@ -44,3 +45,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # (overlaps, uniqueness) cannot interleave with another writer.
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+async def database_answers(engine: AsyncEngine) -> bool:
+    """Readiness: the database accepts a connection and a trivial query."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except (OSError, DBAPIError):
+        return False
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app.domain.audit import AuditEvent
 from app.domain.paging import Page, PageRequest
-from app.persistence.repositories.audit import AuditFilter
+from app.domain.queries import AuditFilter
 from app.services.context import UseCase, new_id
 
 

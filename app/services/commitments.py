@@ -11,7 +11,7 @@ from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairStatus
-from app.persistence.repositories.content import CommitmentFilter
+from app.domain.queries import CommitmentFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
 

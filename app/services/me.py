@@ -12,9 +12,7 @@ from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair
 from app.domain.people import Person
-from app.persistence.repositories.content import CommitmentFilter
-from app.persistence.repositories.meetings import MeetingFilter
-from app.persistence.repositories.pairs import PairFilter
+from app.domain.queries import CommitmentFilter, MeetingFilter, PairFilter
 from app.services.context import UseCase
 
 

@@ -12,7 +12,7 @@ from app.domain.meetings import (
     check_schedulable,
 )
 from app.domain.paging import Page, PageRequest
-from app.persistence.repositories.meetings import MeetingFilter
+from app.domain.queries import MeetingFilter
 from app.services import lookups
 from app.services.carry_over import carry_over
 from app.services.context import UseCase

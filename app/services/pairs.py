@@ -12,7 +12,7 @@ from app.domain.meetings import MeetingEventKind
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
 from app.domain.privacy import check_admin
-from app.persistence.repositories.pairs import PairFilter
+from app.domain.queries import PairFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
 from app.services.meeting_records import record

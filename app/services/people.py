@@ -10,7 +10,7 @@ from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairKind, PairSource
 from app.domain.people import Person, Role, check_no_reporting_cycle, check_timezone
 from app.domain.privacy import check_admin
-from app.persistence.repositories.people import PeopleFilter
+from app.domain.queries import PeopleFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
 from app.services.pairs import create_pair, end_loaded_pair

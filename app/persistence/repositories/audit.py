@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from app.domain.audit import AuditEvent
 from app.domain.paging import Page, PageRequest
+from app.domain.queries import AuditFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import AuditEventRow
-
-
-@dataclass(frozen=True, slots=True)
-class AuditFilter:
-    actor_key_id: UUID | None = None
-    actor_person_id: UUID | None = None
-    operation: str | None = None
-    since: datetime | None = None
 
 
 class AuditRepository(TableRepository[AuditEvent]):

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
+from app.domain.queries import CommitmentFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.repositories.meetings import pair_ids_of
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
@@ -130,17 +130,6 @@ class NoteRepository(TableRepository[Note]):
         await self.connection.execute(
             self.table.delete().where(c.org_id == org_id, c.id == note_id)
         )
-
-
-@dataclass(frozen=True, slots=True)
-class CommitmentFilter:
-    pair_id: UUID | None = None
-    owner_id: UUID | None = None
-    meeting_id: UUID | None = None
-    status: CommitmentStatus | None = None
-    overdue_on: date | None = None
-    updated_since: datetime | None = None
-    participant_id: UUID | None = None  # a person caller sees their own pairs' commitments
 
 
 class CommitmentRepository(TableRepository[Commitment]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -18,22 +17,11 @@ from app.domain.meetings import (
     MeetingStatus,
 )
 from app.domain.paging import Page, PageRequest
+from app.domain.queries import MeetingFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import MeetingEventRow, MeetingRow, PairRow
 
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingFilter:
-    pair_id: UUID | None = None
-    person_id: UUID | None = None
-    status: MeetingStatus | None = None
-    starts_after: datetime | None = None
-    starts_before: datetime | None = None
-    updated_since: datetime | None = None
-    participant_id: UUID | None = None  # a person caller sees their own pairs' meetings only
-    newest_first: bool = False
 
 
 def pair_ids_of(org_id: UUID, person_id: UUID) -> Select[Any]:

@@ -14,26 +14,13 @@ from app.domain.cadence import CadenceState
 from app.domain.meetings import MeetingStatus
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
+from app.domain.queries import PairFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.sql_time import epoch_days
 from app.persistence.tables import MeetingRow, PairRow
 from app.persistence.types import UTC_INSTANT
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True, slots=True)
-class PairFilter:
-    person_id: UUID | None = None
-    lead_id: UUID | None = None
-    member_id: UUID | None = None
-    kind: PairKind | None = None
-    status: PairStatus | None = None
-    updated_since: datetime | None = None
-    cadence_state: CadenceState | None = None
-    # A person caller (not an admin) sees their own pairs and those led by people below them.
-    visible_to: UUID | None = None
-    visible_leads: tuple[UUID, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

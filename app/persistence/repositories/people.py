@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,17 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.paging import Page, PageRequest
 from app.domain.people import Organization, Person, Role, email_key
+from app.domain.queries import PeopleFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import OrganizationRow, PersonRow
-
-
-@dataclass(frozen=True, slots=True)
-class PeopleFilter:
-    active: bool | None = None
-    manager_id: UUID | None = None
-    email: str | None = None
-    external_id: str | None = None
-    updated_since: datetime | None = None
 
 
 class OrganizationRepository:

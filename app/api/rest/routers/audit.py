@@ -13,7 +13,7 @@ from app.api.access import AuditRead
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import Instant, Output, PageOut
-from app.persistence.repositories.audit import AuditFilter
+from app.domain.queries import AuditFilter
 from app.services import audit
 
 router = APIRouter(prefix="/v1/audit-events", tags=["access"])

@@ -14,7 +14,7 @@ from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.content import CommitmentCreate, CommitmentOut, CommitmentUpdate
 from app.domain.commitments import CommitmentStatus
-from app.persistence.repositories.content import CommitmentFilter
+from app.domain.queries import CommitmentFilter
 from app.services import commitments as service
 from app.services import lookups
 

@@ -27,7 +27,7 @@ from app.api.rest.schemas.meetings import (
 )
 from app.domain.errors import InvalidInput
 from app.domain.meetings import MeetingStatus
-from app.persistence.repositories.meetings import MeetingFilter
+from app.domain.queries import MeetingFilter
 from app.services import lookups, ratings
 from app.services import meeting_lifecycle as lifecycle
 from app.services import meetings as service

@@ -15,7 +15,7 @@ from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairStatus
-from app.persistence.repositories.pairs import PairFilter
+from app.domain.queries import PairFilter
 from app.services import cadence, lookups
 from app.services import pairs as service
 

@@ -14,7 +14,7 @@ from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Email, ExternalId, Instant, PageOut
 from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
-from app.persistence.repositories.people import PeopleFilter
+from app.domain.queries import PeopleFilter
 from app.services import lookups
 from app.services import people as service
 
