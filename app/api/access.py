@@ -71,6 +71,8 @@ class Access:
             use_case = UseCase(uow, caller, now)
             yield use_case
             if self._audited(caller):
+                if not self.write:
+                    await uow.relax_durability()
                 await audit.record(
                     use_case, _operation_id(request), request.method, dict(request.path_params)
                 )

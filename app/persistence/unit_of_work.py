@@ -59,6 +59,13 @@ class UnitOfWork:
                 text("SELECT set_config('rapport.org_id', :org, true)"), {"org": str(org_id)}
             )
 
+    async def relax_durability(self) -> None:
+        """A transaction that only records a read in the audit trail need not wait for its
+        WAL flush (PostgreSQL); a crash may lose the last fraction of a second of read
+        records, never a change."""
+        if self.connection.dialect.name == "postgresql":
+            await self.connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
     async def lock_people(self, org_id: UUID, person_ids: list[UUID]) -> None:
         """Serialize writers that check rules across these people's meetings (PostgreSQL
         row locks; SQLite already holds its write lock from BEGIN IMMEDIATE)."""
