@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from app.domain.access import Scope
+from tests.conftest import Live
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
-from tests.support.tenants import World
+from tests.support.tenants import World, build_world
 
 KINDS = ("participant", "outsider", "admin", "manager")
 
@@ -231,3 +232,28 @@ def test_keys_without_content_scope_see_no_follow_up(world: World) -> None:
     assert world.commitment["title"] not in listed
     full = world.tenant.call("GET", f"/v1/meetings/{world.meeting['id']}").json()
     assert [c["id"] for c in full["follow_up"]] == [world.commitment["id"]]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize(
+    ("operation", "method", "template", "access"), [op for op in OPERATIONS if "{" in op[2]]
+)
+def test_another_organizations_ids_do_not_exist_for_any_person(
+    live: Live,
+    world: World,
+    operation: str,
+    method: str,
+    template: str,
+    access: object,
+    kind: str,
+) -> None:
+    other = build_world(live.tenant(), live.clock)
+    request = request_of(world, template, CASES[operation].success, world.ids())
+    request["json"] = as_person(request["json"])
+    token = other.token(_person(other, kind))
+    response = other.tenant.call(method, request.pop("path"), key=token, **request)
+    if operation in KEYS_ONLY:
+        assert response.status_code == 403 and response.json()["code"] == "service_key_only"
+        return
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "not_found"
