@@ -81,10 +81,6 @@ class Settings(BaseSettings):
     def async_database_url(self) -> str:
         return async_database_url(self.database_url)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.async_database_url.startswith("sqlite")
-
 
 @lru_cache(maxsize=1)
 def _process_secret() -> str:

@@ -32,19 +32,3 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is UTC:  # what asyncpg returns for timestamptz
             return value
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class _InstantResults:
-    """Results of scalar subqueries (max/min of an instant) arrive untyped on SQLite."""
-
-    def process_result(self, value: object) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected an instant, got {type(value).__name__}")
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-UTC_INSTANT = _InstantResults()

@@ -16,6 +16,7 @@ from app.domain.notes import Note
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.privacy import (
+    can_see_pair,
     check_admin,
     check_content_visible,
     check_note_readable,
@@ -39,10 +40,10 @@ async def managers_above(uc: UseCase, person_id: UUID) -> set[UUID]:
 
 
 async def _check_pair(uc: UseCase, found: Pair) -> None:
-    caller = uc.caller
-    if caller.person is None or found.includes(caller.person.id) or caller.is_admin_person:
+    # The reporting chain is loaded only when nothing else lets the caller see the pair.
+    if can_see_pair(uc.caller, found, managers_of_lead=set()):
         return
-    check_pair_visible(caller, found, await managers_above(uc, found.lead_id))
+    check_pair_visible(uc.caller, found, await managers_above(uc, found.lead_id))
 
 
 async def pair(uc: UseCase, pair_id: UUID, *, for_update: bool = False) -> Pair:
@@ -139,9 +140,12 @@ async def referenced_content_pair(
     """A pair named in a body for its content (scheduling, commitments): for a person it must
     be one of their own pairs, else it does not exist for them."""
     found = await uc.uow.pairs.get(uc.org_id, pair_id, for_update=for_update)
-    person = uc.caller.person
-    if found is None or (person is not None and not found.includes(person.id)):
+    if found is None:
         raise unknown_reference(field, "pair", pair_id)
+    try:
+        check_content_visible(uc.caller, found, "pair", pair_id)
+    except NotFound as hidden:
+        raise unknown_reference(field, "pair", pair_id) from hidden
     return found
 
 

@@ -152,6 +152,9 @@ def test_complete_books_the_next_meeting_on_cadence(live: Live, tenant: Tenant) 
     assert twice.status_code == 409 and twice.json()["code"] == "meeting_closed"
     history = tenant.call("GET", f"/v1/meetings/{nxt['id']}/history").json()["data"]
     assert [e["kind"] for e in history] == ["scheduled", "items_carried_over"]
+    cadence = tenant.call("GET", f"/v1/pairs/{pair['id']}/cadence").json()
+    assert cadence["last_held_at"] == meeting["starts_at"].replace("+00:00", "Z")
+    assert cadence["next_at"] == nxt["starts_at"] and cadence["state"] == "on_track"
 
 
 def test_complete_keeps_an_already_booked_next_meeting(live: Live, tenant: Tenant) -> None:

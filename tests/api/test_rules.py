@@ -199,3 +199,14 @@ def test_pages_walk_every_record_once_in_a_stable_order(tenant: Tenant) -> None:
     for cursor in ("garbage", naive, Cursor("yesterday", uuid4()).encode()):
         bad = tenant.call("GET", "/v1/people", params={"cursor": cursor})
         assert bad.status_code == 422 and bad.json()["code"] == "invalid_cursor"
+
+
+def test_key_scopes_are_listed_in_a_stable_order(tenant: Tenant) -> None:
+    scopes = ["people:read", "content:read", "meetings:write", "admin"]
+    created = tenant.create("/v1/service-keys", {"name": "ordered", "scopes": scopes})
+    assert created["scopes"] == sorted(scopes)
+    listed = tenant.call("GET", "/v1/service-keys").json()["data"]
+    assert next(k for k in listed if k["id"] == created["id"])["scopes"] == sorted(scopes)
+    assert tenant.call("GET", "/v1/me", key=created["key"]).json()["service_key"]["scopes"] == (
+        sorted(scopes)
+    )

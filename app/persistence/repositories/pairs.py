@@ -18,7 +18,6 @@ from app.domain.queries import PairFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.sql_time import epoch_days
 from app.persistence.tables import MeetingRow, PairRow
-from app.persistence.types import UTC_INSTANT
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
@@ -165,6 +164,4 @@ class PairRepository(TableRepository[Pair]):
                 )
             )
         ).one()
-        return CadenceFacts(
-            UTC_INSTANT.process_result(row.last_held_at), UTC_INSTANT.process_result(row.next_at)
-        )
+        return CadenceFacts(row.last_held_at, row.next_at)

@@ -66,17 +66,11 @@ async def get_me(uc: AnyCaller) -> Response:
         kind="person" if caller.person is not None else "service_key",
         organization_id=uc.org_id,
         person=PersonOut.model_validate(caller.person) if caller.person else None,
-        service_key=ServiceKeyOut.model_validate(
-            {**_key_fields(caller.service_key), "scopes": sorted(caller.service_key.scopes)}
-        )
+        service_key=ServiceKeyOut.model_validate(caller.service_key)
         if caller.service_key
         else None,
     )
     return Response(out.model_dump_json(), media_type="application/json")
-
-
-def _key_fields(key: object) -> dict[str, object]:
-    return {name: getattr(key, name) for name in ServiceKeyOut.model_fields if name != "scopes"}
 
 
 @router.get(

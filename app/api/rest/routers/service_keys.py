@@ -40,7 +40,7 @@ async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
         updated_at=key.updated_at,
         name=key.name,
         prefix=key.prefix,
-        scopes=sorted(key.scopes),
+        scopes=list(key.scopes),
         revoked_at=key.revoked_at,
         key=secret,
     )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import Field, Strict
+from pydantic import Field, Strict, field_validator
 
 from app.api.rest.schemas.common import Flag, Input, Name, Output, Resource, Title, text_rules
 from app.domain.access import Scope
@@ -85,6 +86,13 @@ class ServiceKeyOut(Resource):
     name: str
     prefix: str = Field(description="The first characters of the key, to recognize it.")
     scopes: list[Scope]
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _in_order(cls, scopes: Iterable[Scope]) -> list[Scope]:
+        """Keys hold a set of scopes; responses list them sorted, the same every time."""
+        return sorted(scopes)
+
     revoked_at: datetime | None
 
 
