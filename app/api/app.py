@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app.api.access import Access, Callers
+from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
 from app.api.problems import Problem, install_problem_handlers
 from app.api.rest.routers import access as access_routes
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     install_problem_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(graphql_router(), include_in_schema=False)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,0 +1,1 @@
+"""The GraphQL surface at /graphql: a Strawberry schema over the same services as REST."""

@@ -1,0 +1,128 @@
+"""Relay connections over the same keyset pages as REST: an edge's cursor is the cursor
+REST would return as `next_cursor` after that row, so the two surfaces share cursors."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from app.api.graphql.decorators import resolves
+from app.domain.errors import InvalidInput
+from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, PageRequest
+
+E = TypeVar("E")
+N = TypeVar("N")
+
+
+@strawberry.type(description="Where a page of a connection stands (Relay).")
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page (REST's `next_cursor`)."
+    )
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+
+    @resolves("The nodes of `edges`, for clients that need no cursors.")
+    def nodes(self) -> list[N]:
+        return [edge.node for edge in self.edges]
+
+
+FIRST_DESCRIPTION = f"Items per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT})."
+
+
+def page_request(first: int, after: str | None) -> PageRequest:
+    """The REST paging rules: a bounded page size and a cursor this API issued."""
+    if not 1 <= first <= MAX_LIMIT:
+        raise InvalidInput(
+            f"first must lie between 1 and {MAX_LIMIT}.", code="validation_error", field="first"
+        )
+    if after is not None and len(after) > 512:
+        raise InvalidInput("after is not a cursor this API issued.", code="invalid_cursor")
+    return PageRequest(first, None if after is None else Cursor.decode(after))
+
+
+def _sort_text(value: object) -> str:
+    # The repositories' cursor text: ISO instants and dates, integers as digits.
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def connection(
+    items: list[E],
+    *,
+    has_next_page: bool,
+    after: str | None,
+    sort_value: Callable[[E], object],
+    node: Callable[[E], N],
+) -> Connection[N]:
+    edges = [
+        Edge(cursor=Cursor(_sort_text(sort_value(item)), _id_of(item)).encode(), node=node(item))
+        for item in items
+    ]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next_page,
+            has_previous_page=after is not None,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+def from_page(
+    page: Page[E], after: str | None, sort_value: Callable[[E], object], node: Callable[[E], N]
+) -> Connection[N]:
+    return connection(
+        page.items,
+        has_next_page=page.next_cursor is not None,
+        after=after,
+        sort_value=sort_value,
+        node=node,
+    )
+
+
+def from_first(
+    children: list[E], limit: int, sort_value: Callable[[E], object], node: Callable[[E], N]
+) -> Connection[N]:
+    """A first page read with one row more than asked, which tells whether more follow."""
+    return connection(
+        children[:limit],
+        has_next_page=len(children) > limit,
+        after=None,
+        sort_value=sort_value,
+        node=node,
+    )
+
+
+def _id_of(item: object) -> Any:
+    return item.id  # type: ignore[attr-defined]
+
+
+def build(cls: type[N], record: object) -> N:
+    """A GraphQL object from a domain record: its fields by name, and the record itself
+    in the object's private `record` field when it has one."""
+    values = {
+        field.name: record if field.name == "record" else getattr(record, field.name)
+        for field in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if field.init
+    }
+    return cls(**values)

@@ -1,0 +1,104 @@
+"""What every resolver reads from `info.context`: the caller's use case, its scopes, the
+request's DataLoaders, and the record of content reads for the audit trail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request, Response
+from graphql import GraphQLError
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info
+
+from app.api.graphql.loaders import Loaders
+from app.api.runtime import Runtime
+from app.domain.access import Scope, ServiceKey
+from app.services.context import UseCase
+
+
+class MissingScope(GraphQLError):
+    """A service key asked for a field its scopes do not cover (REST answers 403)."""
+
+    def __init__(self, scope: Scope) -> None:
+        super().__init__(
+            f"This field needs the scope {scope.value}.",
+            extensions={"code": "insufficient_scope", "requiredScope": scope.value},
+        )
+        self.scope = scope
+
+
+@dataclass(slots=True)
+class RootField:
+    """A top-level field of the operation: its name and the ids it addressed."""
+
+    name: str
+    record_ids: dict[str, str] = field(default_factory=dict)
+    read_content: bool = False
+
+
+class GraphContext(BaseContext):
+    """One per request; the request's transaction is opened around the execution."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__()
+        self.runtime = runtime
+        self._use_case: UseCase | None = None
+        self._loaders: Loaders | None = None
+        self.key: ServiceKey | None = None
+        self.root_fields: dict[str, RootField] = {}
+
+    def begin(self, use_case: UseCase, key: ServiceKey | None) -> None:
+        self._use_case = use_case
+        self._loaders = Loaders(use_case)
+        self.key = key
+
+    @property
+    def http_request(self) -> Request:
+        if not isinstance(self.request, Request):
+            raise TypeError("GraphQL is served over HTTP POST")
+        return self.request
+
+    @property
+    def http_response(self) -> Response:
+        if self.response is None:
+            raise TypeError("GraphQL is served over HTTP POST")
+        return self.response
+
+    @property
+    def use_case(self) -> UseCase:
+        if self._use_case is None:
+            raise RuntimeError("resolvers run inside the request's transaction")
+        return self._use_case
+
+    @property
+    def loaders(self) -> Loaders:
+        if self._loaders is None:
+            raise RuntimeError("resolvers run inside the request's transaction")
+        return self._loaders
+
+    def allows(self, scope: Scope) -> bool:
+        """Scopes bind service keys; for a person the privacy contract decides."""
+        return self.key is None or self.key.grants(scope)
+
+    def require(self, scope: Scope) -> None:
+        if not self.allows(scope):
+            raise MissingScope(scope)
+
+    def address(self, info: GraphInfo, **record_ids: object) -> None:
+        """A top-level field names itself and the ids it addressed (for the audit trail)."""
+        self.root_fields[str(info.path.key)] = RootField(
+            info.field_name, {name: str(value) for name, value in record_ids.items()}
+        )
+
+    def read_content(self, info: GraphInfo, scope: Scope = Scope.CONTENT_READ) -> None:
+        """Content is read under the top-level field of `info`: the scope is checked, and a
+        service key's read goes to the audit trail, as in REST."""
+        self.require(scope)
+        path = info.path
+        while path.prev is not None:
+            path = path.prev
+        root = self.root_fields.setdefault(str(path.key), RootField(info.field_name))
+        root.read_content = True
+
+
+GraphInfo = Info[GraphContext, None]

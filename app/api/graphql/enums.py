@@ -1,0 +1,32 @@
+"""The domain's enumerations as GraphQL enums (their values are the REST values)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.domain.access import Scope
+from app.domain.agenda import AgendaItemKind, AgendaItemState
+from app.domain.cadence import CadenceState
+from app.domain.commitments import CommitmentStatus
+from app.domain.meeting_lifecycle import CancelReason
+from app.domain.meetings import MeetingEventKind, MeetingStatus
+from app.domain.notes import NoteVisibility
+from app.domain.pairs import PairKind, PairSource, PairStatus
+from app.domain.people import Role
+
+for enumeration in (
+    Scope,
+    AgendaItemKind,
+    AgendaItemState,
+    CadenceState,
+    CommitmentStatus,
+    CancelReason,
+    MeetingEventKind,
+    MeetingStatus,
+    NoteVisibility,
+    PairKind,
+    PairSource,
+    PairStatus,
+    Role,
+):
+    strawberry.enum(enumeration)

@@ -1,0 +1,48 @@
+"""Errors as clients read them: a domain refusal outside a mutation (a bad cursor, a bad
+page size) keeps its REST `code` in `extensions`; an unexpected fault is logged and answered
+without its text (no stack trace, no SQL)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import SchemaExtension
+
+from app.api.graphql.session import is_fault
+from app.domain.errors import DomainError
+
+logger = logging.getLogger("rapport.graphql")
+FAULT_MESSAGE = "An unexpected fault occurred; it has been logged."
+
+
+class ErrorShaping(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, ExecutionResult) and result.errors:
+            result.errors = [_shaped(error) for error in result.errors]
+
+
+def _shaped(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        extensions: dict[str, Any] = {"code": original.code, **original.extra}
+        return _located(error, original.detail, extensions)
+    if is_fault(error):
+        logger.error("unexpected fault in %s", error.path, exc_info=original)
+        return _located(error, FAULT_MESSAGE, {"code": "internal_error"})
+    return error
+
+
+def _located(error: GraphQLError, message: str, extensions: dict[str, Any]) -> GraphQLError:
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )

@@ -1,0 +1,127 @@
+"""The request's DataLoaders: every nested list of a page of parents costs one statement,
+whatever the page size (no N+1). They live as long as the request's transaction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
+from uuid import UUID
+
+from strawberry.dataloader import DataLoader
+
+from app.api.graphql import batch_reads
+from app.domain.agenda import AgendaItem
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import Meeting, MeetingStatus
+from app.domain.notes import Note
+from app.domain.pairs import Pair
+from app.domain.people import Person
+from app.domain.ratings import Rating
+from app.services.context import UseCase
+from app.services.meeting_views import with_follow_up
+
+E = TypeVar("E")
+
+
+@dataclass(frozen=True, slots=True)
+class FirstChildren:
+    """The first `limit` children of one parent, in a list's order and filter."""
+
+    parent_id: UUID
+    limit: int
+    newest_first: bool = False
+    status: MeetingStatus | CommitmentStatus | None = None
+
+
+BatchRead = Callable[[Sequence[UUID], FirstChildren], Awaitable[dict[UUID, list[E]]]]
+
+
+class ChildrenLoader(DataLoader[FirstChildren, list[E]], Generic[E]):
+    """Groups the requested parents by list shape and reads each group in one statement."""
+
+    def __init__(self, read: BatchRead[E]) -> None:
+        async def load_groups(keys: list[FirstChildren]) -> list[list[E]]:
+            groups: dict[FirstChildren, list[FirstChildren]] = defaultdict(list)
+            for key in keys:
+                groups[replace(key, parent_id=_ANY_PARENT)].append(key)
+            found: dict[FirstChildren, list[E]] = {}
+            for shape, members in groups.items():
+                children = await read([member.parent_id for member in members], shape)
+                for member in members:
+                    found[member] = children.get(member.parent_id, [])
+            return [found[key] for key in keys]
+
+        super().__init__(load_fn=load_groups)
+
+
+_ANY_PARENT = UUID(int=0)
+
+
+class Loaders:
+    """Created per request from its use case (so per caller and per transaction). The
+    records they load by id are ones named by a record the caller may already see (a
+    meeting's pair, a commitment's meeting): the privacy check happened on that record."""
+
+    def __init__(self, uc: UseCase) -> None:
+        self.uc = uc
+        uow, org_id = uc.uow, uc.org_id
+
+        async def people(ids: list[UUID]) -> list[Person | None]:
+            found = {p.id: p for p in await batch_reads.by_ids(uow.people, org_id, ids)}
+            return [found.get(i) for i in ids]
+
+        async def pairs(ids: list[UUID]) -> list[Pair | None]:
+            found = {p.id: p for p in await batch_reads.by_ids(uow.pairs, org_id, ids)}
+            return [found.get(i) for i in ids]
+
+        async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
+            found = {m.id: m for m in await batch_reads.by_ids(uow.meetings, org_id, ids)}
+            return [found.get(i) for i in ids]
+
+        async def meetings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Meeting]]:
+            status = shape.status if isinstance(shape.status, MeetingStatus) else None
+            return await batch_reads.meetings_of_pairs(
+                uow, org_id, ids, limit=shape.limit, newest_first=shape.newest_first, status=status
+            )
+
+        async def commitments(
+            ids: Sequence[UUID], shape: FirstChildren
+        ) -> dict[UUID, list[Commitment]]:
+            status = shape.status if isinstance(shape.status, CommitmentStatus) else None
+            return await batch_reads.commitments_of_pairs(
+                uow, org_id, ids, limit=shape.limit, status=status
+            )
+
+        async def agenda(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[AgendaItem]]:
+            return await batch_reads.agenda_items_of_meetings(uow, org_id, ids, limit=shape.limit)
+
+        async def notes(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Note]]:
+            return await batch_reads.notes_of_meetings(
+                uow, org_id, ids, limit=shape.limit, private_of=uc.caller.person_id
+            )
+
+        async def ratings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Rating]]:
+            return await batch_reads.ratings_of_meetings(uow, org_id, ids, limit=shape.limit)
+
+        self.people = DataLoader[UUID, Person | None](load_fn=people)
+        self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)
+        self.meetings = DataLoader[UUID, Meeting | None](load_fn=meetings_by_id)
+        self.meetings_of_pair = ChildrenLoader[Meeting](meetings)
+        self.commitments_of_pair = ChildrenLoader[Commitment](commitments)
+        self.agenda_of_meeting = ChildrenLoader[AgendaItem](agenda)
+        self.notes_of_meeting = ChildrenLoader[Note](notes)
+        self.ratings_of_meeting = ChildrenLoader[Rating](ratings)
+        self._meetings: dict[UUID, Meeting] = {}
+        self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
+
+    async def follow_up(self, meeting: Meeting) -> list[Commitment]:
+        """The meeting's open commitments to follow up on, from the same service as REST,
+        for every meeting of the request at once."""
+        self._meetings[meeting.id] = meeting
+        return await self._follow_up.load(meeting.id)
+
+    async def _load_follow_up(self, ids: list[UUID]) -> list[list[Commitment]]:
+        views = await with_follow_up(self.uc, [self._meetings[i] for i in ids])
+        return [view.follow_up for view in views]

@@ -1,0 +1,84 @@
+"""The organization's cadence policy."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+import strawberry
+
+from app.api.graphql.connections import build
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates, resolves
+from app.api.graphql.mutations import answer, checked, perform, values_of
+from app.api.graphql.problems import (
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.rest.schemas.settings import PolicyUpdate
+from app.domain.access import Scope
+from app.domain.policy import Policy as DomainPolicy
+from app.services import settings_admin as service
+from app.services.context import UseCase
+
+
+@strawberry.type(description="The cadence policy every pair and meeting is checked against.")
+class Policy:
+    target_cadence_days: int
+    max_cadence_days: int
+    min_cadence_days: int
+    default_duration_minutes: int
+    min_duration_minutes: int
+    max_duration_minutes: int
+    grace_days: int
+    late_cancel_hours: int
+    auto_pairs: bool
+
+
+@strawberry.type
+class PolicyQuery:
+    @resolves("The cadence policy (pairs:read).")
+    async def policy(self, info: GraphInfo) -> Policy:
+        info.context.require(Scope.PAIRS_READ)
+        uc = info.context.use_case
+        return build(Policy, await uc.uow.policies.get(uc.org_id))
+
+
+@strawberry.input(description="Only the fields given change; min <= target/default <= max.")
+class UpdatePolicyInput:
+    target_cadence_days: int | None = strawberry.UNSET
+    max_cadence_days: int | None = strawberry.UNSET
+    min_cadence_days: int | None = strawberry.UNSET
+    default_duration_minutes: int | None = strawberry.UNSET
+    min_duration_minutes: int | None = strawberry.UNSET
+    max_duration_minutes: int | None = strawberry.UNSET
+    grace_days: int | None = strawberry.UNSET
+    late_cancel_hours: int | None = strawberry.UNSET
+    auto_pairs: bool | None = strawberry.UNSET
+
+
+@strawberry.type
+class PolicySuccess:
+    policy: Policy
+
+
+PolicyResult = Annotated[
+    PolicySuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
+    strawberry.union("PolicyResult"),
+]
+
+
+@strawberry.type
+class PolicyMutation:
+    @mutates("Change policy figures (policy:write).")
+    async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
+        async def update(uc: UseCase) -> DomainPolicy:
+            changes = checked(PolicyUpdate, values_of(input)).model_dump(exclude_unset=True)
+            return await service.update_policy(uc, changes)
+
+        outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
+        return cast(
+            PolicyResult,
+            answer(outcome, lambda policy: PolicySuccess(policy=build(Policy, policy))),
+        )

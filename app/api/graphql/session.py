@@ -1,0 +1,116 @@
+"""The request's transaction around the execution of an operation, opened by the same
+credential check as REST: one read transaction for a query, one write transaction for a
+mutation (each mutation field in its own savepoint). Refused credentials answer 401 with
+the REST problem code; an unexpected fault rolls everything back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import cast
+
+from graphql import ExecutionResult, GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from app.api.access import Access
+from app.api.graphql.context import GraphContext
+from app.api.problems import ApiProblem
+from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
+from app.domain.errors import DomainError
+from app.services import audit, me
+from app.services.context import UseCase
+
+logger = logging.getLogger("rapport.graphql")
+
+
+class GraphAccess(Access):
+    """REST's credential check and transaction; the audit trail is written per field."""
+
+    def _audited(self, caller: object) -> bool:
+        return False
+
+
+class _RollBack(Exception):
+    """Thrown into the transaction to end it without committing."""
+
+
+class RequestTransaction(SchemaExtension):
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context.context
+        assert isinstance(context, GraphContext)
+        writes = self.execution_context.operation_type is OperationType.MUTATION
+        # Access's dependency is an async generator (typed as an iterator for FastAPI).
+        transaction = cast(
+            AsyncGenerator[UseCase], GraphAccess(None, write=writes)(context.http_request)
+        )
+        try:
+            use_case = await anext(transaction)
+        except ApiProblem as refused:
+            self._refuse(context, refused)
+            yield
+            return
+        context.begin(use_case, await _key_of(context, use_case))
+        yield
+        await self._finish(context, transaction, writes)
+
+    async def _finish(
+        self, context: GraphContext, transaction: AsyncGenerator[UseCase], writes: bool
+    ) -> None:
+        result = self.execution_context.result
+        faults = [e for e in getattr(result, "errors", None) or [] if is_fault(e)]
+        if writes and faults and isinstance(result, ExecutionResult):
+            # Nothing half-written: a fault undoes the request's other mutations too.
+            await _end(transaction, _RollBack())
+            result.data = None
+            return
+        use_case = context.use_case
+        content_reads = [root for root in context.root_fields.values() if root.read_content]
+        if use_case.caller.key_id is not None and content_reads:
+            if not writes:
+                await use_case.uow.relax_durability()
+            for root in content_reads:
+                await audit.record(use_case, f"graphql.{root.name}", "POST", root.record_ids)
+        await _end(transaction, None)
+
+    def _refuse(self, context: GraphContext, refused: ApiProblem) -> None:
+        self.execution_context.result = ExecutionResult(
+            data=None,
+            errors=[
+                GraphQLError(
+                    refused.detail, extensions={"code": refused.kind.code, **refused.extra}
+                )
+            ],
+        )
+        context.http_response.status_code = refused.kind.status
+        for name, value in (refused.headers or {}).items():
+            context.http_response.headers[name] = value
+
+
+async def _key_of(context: GraphContext, use_case: UseCase) -> ServiceKey | None:
+    """The service key's scopes bind each field: from the credential cache when it holds the
+    key, else from the caller's description (the same service as GET /v1/me)."""
+    if use_case.caller.key_id is None:
+        return None
+    _, _, credential = context.http_request.headers.get("authorization", "").partition(" ")
+    credential = credential.strip()
+    cached = context.runtime.keys.get(key_digest(credential))
+    if credential.startswith(KEY_PREFIX) and cached is not None:
+        return cached
+    return (await me.describe(use_case)).service_key
+
+
+async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) -> None:
+    try:
+        if error is None:
+            await anext(transaction)
+        else:
+            await transaction.athrow(error)
+    except (StopAsyncIteration, _RollBack):
+        return
+
+
+def is_fault(error: GraphQLError) -> bool:
+    """An error nobody raised on purpose (not a GraphQL error, not a domain refusal)."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | DomainError)

@@ -1,0 +1,182 @@
+"""Agenda templates of the organization."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, cast
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.connections import (
+    FIRST_DESCRIPTION,
+    Connection,
+    build,
+    from_page,
+    page_request,
+)
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates, resolves
+from app.api.graphql.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.problems import (
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
+from app.domain.access import Scope
+from app.domain.agenda import AgendaItemKind
+from app.domain.errors import NotFound
+from app.domain.paging import DEFAULT_LIMIT
+from app.domain.templates import Template as DomainTemplate
+from app.domain.templates import TemplateSection
+from app.services import lookups
+from app.services import settings_admin as service
+from app.services.context import UseCase
+
+
+@strawberry.type(description="A section of a template: one agenda item when applied.")
+class Section:
+    kind: AgendaItemKind
+    title: str
+    prompts: list[str]
+
+
+@strawberry.type(description="An agenda template: ordered sections with prompt questions.")
+class Template:
+    id: UUID
+    name: str
+    description: str | None
+    is_default: bool
+    created_at: datetime
+    updated_at: datetime
+    record: strawberry.Private[DomainTemplate]
+
+    @strawberry.field
+    def sections(self) -> list[Section]:
+        return [
+            Section(kind=s.kind, title=s.title, prompts=list(s.prompts))
+            for s in self.record.sections
+        ]
+
+
+def template_node(template: DomainTemplate) -> Template:
+    return build(Template, template)
+
+
+@strawberry.type
+class TemplatesQuery:
+    @resolves("One template, or null (content:read).")
+    async def template(self, info: GraphInfo, id: UUID) -> Template | None:
+        info.context.address(info, template_id=id)
+        info.context.read_content(info)
+        try:
+            return template_node(await lookups.template(info.context.use_case, id))
+        except NotFound:
+            return None
+
+    @resolves("Templates, oldest first (content:read).")
+    async def templates(
+        self,
+        info: GraphInfo,
+        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = DEFAULT_LIMIT,
+        after: str | None = None,
+    ) -> Connection[Template]:
+        info.context.address(info)
+        info.context.read_content(info)
+        page = await service.list_templates(info.context.use_case, page_request(first, after))
+        return from_page(page, after, lambda t: t.created_at, template_node)
+
+
+@strawberry.input
+class SectionInput:
+    kind: AgendaItemKind
+    title: str
+    prompts: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CreateTemplateInput:
+    name: str
+    sections: list[SectionInput]
+    description: str | None = None
+    is_default: bool = strawberry.field(
+        default=False, description="Make it the one applied by default."
+    )
+
+
+@strawberry.input(description="Only the fields given change.")
+class UpdateTemplateInput:
+    id: UUID
+    name: str | None = strawberry.UNSET
+    description: str | None = strawberry.UNSET
+    sections: list[SectionInput] | None = strawberry.UNSET
+    is_default: bool | None = strawberry.UNSET
+
+
+@strawberry.type
+class TemplateSuccess:
+    template: Template
+
+
+TemplateResult = Annotated[
+    TemplateSuccess
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | StateConflictProblem,
+    strawberry.union("TemplateResult"),
+]
+
+
+def _sections(sections: list[SectionIn]) -> list[TemplateSection]:
+    return [TemplateSection(s.kind, s.title, tuple(s.prompts)) for s in sections]
+
+
+def _template(template: DomainTemplate) -> TemplateSuccess:
+    return TemplateSuccess(template=template_node(template))
+
+
+@strawberry.type
+class TemplatesMutation:
+    @mutates("Add an agenda template (policy:write).")
+    async def create_template(self, info: GraphInfo, input: CreateTemplateInput) -> TemplateResult:
+        async def create(uc: UseCase) -> DomainTemplate:
+            body = checked(TemplateCreate, values_of(input))
+            return await service.create_template(
+                uc,
+                name=body.name,
+                description=body.description,
+                sections=_sections(body.sections),
+                is_default=body.is_default,
+            )
+
+        outcome = await perform(info, Scope.POLICY_WRITE, create, TemplateResult)
+        return cast(TemplateResult, answer(outcome, _template))
+
+    @mutates("Rename, describe, restructure or make default (policy:write).")
+    async def update_template(self, info: GraphInfo, input: UpdateTemplateInput) -> TemplateResult:
+        template_id, values = without_id(input)
+
+        async def update(uc: UseCase) -> DomainTemplate:
+            body = checked(TemplateUpdate, values)
+            changes: dict[str, Any] = body.model_dump(exclude_unset=True)
+            if body.sections is not None:
+                changes["sections"] = _sections(body.sections)
+            return await service.update_template(uc, template_id, changes)
+
+        outcome = await perform(
+            info, Scope.POLICY_WRITE, update, TemplateResult, template_id=template_id
+        )
+        return cast(TemplateResult, answer(outcome, _template))
+
+    @mutates("Delete a template; items made from it stay (policy:write).")
+    async def delete_template(self, info: GraphInfo, id: UUID) -> DeleteResult:
+        async def delete(uc: UseCase) -> UUID:
+            await service.delete_template(uc, id)
+            return id
+
+        outcome = await perform(info, Scope.POLICY_WRITE, delete, DeleteResult, template_id=id)
+        return cast(DeleteResult, answer(outcome, lambda gone: Deleted(id=gone)))
