@@ -31,7 +31,7 @@ from app.domain.paging import DEFAULT_LIMIT
 MAX_DEPTH = 12
 MAX_ALIASES = 20
 MAX_TOKENS = 5_000
-COMPLEXITY_BUDGET = 50_000
+COMPLEXITY_BUDGET = 100_000
 
 
 class ComplexityBudget(SchemaExtension):

@@ -1,0 +1,67 @@
+"""A nested graph costs a constant number of SQL statements, whatever the page size."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.access import Scope
+from tests.conftest import Live
+from tests.graphql.client import data
+from tests.graphql.seeding import seed_pairs
+from tests.support.tenants import Tenant
+
+NESTED = """
+query Dashboard($pairs: Int!) {
+  pairs(first: $pairs) {
+    edges {
+      node {
+        id
+        meetings(first: 5, newestFirst: true) {
+          edges {
+            node {
+              id
+              startsAt
+              agendaItems { nodes { id title } }
+              notes { nodes { id body } }
+              followUp { id title }
+            }
+          }
+        }
+        commitments(status: OPEN) { nodes { id title } }
+      }
+    }
+  }
+}
+"""
+
+
+def _fetch(live: Live, tenant: Tenant, key: str, pairs: int) -> tuple[int, dict[str, Any]]:
+    data(tenant, "{ me { kind } }", key=key)  # the key is verified and cached
+    with live.statements.measure() as counter:
+        result = data(tenant, NESTED, {"pairs": pairs}, key=key)
+    return counter.count, result
+
+
+def test_fifty_pairs_with_their_meetings_and_content_cost_a_constant(live: Live) -> None:
+    small, large = live.tenant(), live.tenant()
+    seed_pairs(small, 2)
+    seed_pairs(large, 50)
+    reader = (Scope.PAIRS_READ, Scope.MEETINGS_READ, Scope.CONTENT_READ)
+
+    small_count, small_data = _fetch(live, small, small.key(*reader), 50)
+    large_count, large_data = _fetch(live, large, large.key(*reader), 50)
+
+    pairs = large_data["pairs"]["edges"]
+    assert len(pairs) == 50 and len(small_data["pairs"]["edges"]) == 2
+    for edge in pairs:
+        meetings = edge["node"]["meetings"]["edges"]
+        assert len(meetings) == 5
+        assert all(len(m["node"]["agendaItems"]["nodes"]) == 1 for m in meetings)
+        assert all(len(m["node"]["notes"]["nodes"]) == 1 for m in meetings)
+        assert all(len(m["node"]["followUp"]) == 1 for m in meetings)
+        assert len(edge["node"]["commitments"]["nodes"]) == 1
+    assert large_count == small_count, (small_count, large_count)
+    # The organization's scope (PostgreSQL), the page of pairs, one statement per nested
+    # list (meetings, agenda items, notes, follow-up, commitments), and the audit line of a
+    # key's content read with its relaxed commit.
+    assert large_count <= 10
