@@ -3,6 +3,7 @@ request's DataLoaders, and the record of content reads for the audit trail."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from fastapi import Request, Response
@@ -102,3 +103,9 @@ class GraphContext(BaseContext):
 
 
 GraphInfo = Info[GraphContext, None]
+
+
+def audited_operation(field_name: str) -> str:
+    """The audit trail's name of a GraphQL field, in the shape of REST's operation ids:
+    `scheduleMeeting` is `graphql-schedule-meeting`."""
+    return "graphql-" + re.sub(r"(?<!^)(?=[A-Z])", "-", field_name).lower()

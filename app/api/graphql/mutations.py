@@ -13,7 +13,7 @@ from uuid import UUID
 from pydantic import BaseModel, ValidationError
 from strawberry.types.unset import UnsetType
 
-from app.api.graphql.context import GraphInfo, MissingScope
+from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
 from app.api.graphql.scalars import serialize_instant
 from app.domain.access import Scope
@@ -35,7 +35,7 @@ async def perform(
 ) -> T | Problem:
     """Run one mutation whose result union is `result`. A refusal rolls back only this
     mutation's writes (a savepoint) and comes back as the union's problem type for it; a
-    success writes its audit line, named `graphql.<mutation>`, in the same transaction."""
+    success writes its audit line, named after the mutation, in the same transaction."""
     context = info.context
     try:
         context.require(scope)
@@ -43,7 +43,7 @@ async def perform(
         async with uc.uow.connection.begin_nested():
             outcome = await action(uc)
             ids = {name: str(value) for name, value in record_ids.items() if value is not None}
-            await audit.record(uc, f"graphql.{info.field_name}", "POST", ids)
+            await audit.record(uc, audited_operation(info.field_name), "POST", ids)
     except (DomainError, MissingScope) as refusal:
         return problem_of(refusal, problem_types(result))
     return outcome

@@ -14,7 +14,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from app.api.access import Access
-from app.api.graphql.context import GraphContext
+from app.api.graphql.context import GraphContext, audited_operation
 from app.api.problems import ApiProblem
 from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
 from app.domain.errors import DomainError
@@ -70,7 +70,7 @@ class RequestTransaction(SchemaExtension):
             if not writes:
                 await use_case.uow.relax_durability()
             for root in content_reads:
-                await audit.record(use_case, f"graphql.{root.name}", "POST", root.record_ids)
+                await audit.record(use_case, audited_operation(root.name), "POST", root.record_ids)
         await _end(transaction, None)
 
     def _refuse(self, context: GraphContext, refused: ApiProblem) -> None:
