@@ -65,3 +65,15 @@ class AuditFilter:
     actor_person_id: UUID | None = None
     operation: str | None = None
     since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsFilter:
+    """Which pairs metrics are computed for (`/metrics/pairs` filters and rollup scopes)."""
+
+    pair_id: UUID | None = None
+    lead_id: UUID | None = None
+    team_of: UUID | None = None  # pairs led by this manager or by anyone below them
+    kind: PairKind | None = None
+    cadence_state: CadenceState | None = None
+    viewer_id: UUID | None = None  # a person (not admin): their pairs and their team's

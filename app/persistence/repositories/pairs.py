@@ -30,7 +30,7 @@ class CadenceFacts:
     next_at: datetime | None
 
 
-def _last_held_at(org_id: UUID, pair_id: Any) -> Any:
+def last_held_at_sql(org_id: UUID, pair_id: Any) -> Any:
     return (
         select(func.max(MEETINGS.c.starts_at))
         .where(
@@ -42,7 +42,7 @@ def _last_held_at(org_id: UUID, pair_id: Any) -> Any:
     )
 
 
-def _next_at(org_id: UUID, pair_id: Any, now: datetime) -> Any:
+def next_at_sql(org_id: UUID, pair_id: Any, now: datetime) -> Any:
     return (
         select(func.min(MEETINGS.c.starts_at))
         .where(
@@ -142,8 +142,8 @@ class PairRepository(TableRepository[Pair]):
     def cadence_state_sql(self, org_id: UUID, now: datetime, grace_days: int) -> Any:
         """The cadence state of each pair row, in SQL (app.domain.cadence in Python)."""
         c = self.table.c
-        last_held = _last_held_at(org_id, c.id)
-        next_at = _next_at(org_id, c.id, now)
+        last_held = last_held_at_sql(org_id, c.id)
+        next_at = next_at_sql(org_id, c.id, now)
         due = epoch_days(func.coalesce(last_held, c.started_at)) + c.cadence_days
         now_days = literal(now.timestamp() / 86400)
         return case(
@@ -159,8 +159,8 @@ class PairRepository(TableRepository[Pair]):
         row = (
             await self.connection.execute(
                 select(
-                    _last_held_at(org_id, pair_id).label("last_held_at"),
-                    _next_at(org_id, pair_id, now).label("next_at"),
+                    last_held_at_sql(org_id, pair_id).label("last_held_at"),
+                    next_at_sql(org_id, pair_id, now).label("next_at"),
                 )
             )
         ).one()
