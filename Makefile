@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format openapi bench clean
+.PHONY: install run test lint format openapi graphql-schema bench bench-graphql clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,17 @@ format: install
 openapi: install
 	$(BIN)/python -m app.api.contract
 
+## Regenerate the committed GraphQL SDL from the schema.
+graphql-schema: install
+	$(BIN)/python -m app.api.graphql.sdl
+
 ## Throughput of the REST API against a raw asyncpg floor, on PostgreSQL.
 bench: install
 	$(BIN)/python benchmarks/rest_api.py
+
+## The nested GraphQL query against the REST calls a front end would make, on PostgreSQL.
+bench-graphql: install
+	$(BIN)/python benchmarks/graphql.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -39,7 +39,11 @@ def test_a_field_outside_the_keys_scopes_is_an_error_naming_the_scope(world: Wor
     assert body["data"]["pair"] == {"id": world.pair["id"], "lead": None}
     (error,) = body["errors"]
     assert error["path"] == ["pair", "lead"]
-    assert error["extensions"] == {"code": "insufficient_scope", "requiredScope": "people:read"}
+    assert error["extensions"] == {
+        "code": "insufficient_scope",
+        "classification": "FORBIDDEN",
+        "requiredScope": "people:read",
+    }
 
     body = graphql(world.tenant, "{ people { nodes { id } } }", key=key)
     assert body["data"] is None

@@ -23,7 +23,11 @@ class MissingScope(GraphQLError):
     def __init__(self, scope: Scope) -> None:
         super().__init__(
             f"This field needs the scope {scope.value}.",
-            extensions={"code": "insufficient_scope", "requiredScope": scope.value},
+            extensions={
+                "code": "insufficient_scope",
+                "classification": "FORBIDDEN",
+                "requiredScope": scope.value,
+            },
         )
         self.scope = scope
 

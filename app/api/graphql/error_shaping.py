@@ -1,6 +1,7 @@
 """Errors as clients read them: a domain refusal outside a mutation (a bad cursor, a bad
-page size) keeps its REST `code` in `extensions`; an unexpected fault is logged and answered
-without its text (no stack trace, no SQL)."""
+page size) keeps its REST `code` in `extensions`, with the usual GraphQL `classification`
+of its family; an unexpected fault is logged and answered without its text (no stack
+trace, no SQL)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,23 @@ from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from app.api.graphql.session import is_fault
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
 
 logger = logging.getLogger("rapport.graphql")
 FAULT_MESSAGE = "An unexpected fault occurred; it has been logged."
+CLASSIFICATIONS: tuple[tuple[type[DomainError], str], ...] = (
+    (InvalidInput, "BAD_USER_INPUT"),
+    (NotFound, "NOT_FOUND"),
+    (Forbidden, "FORBIDDEN"),
+    (StateConflict, "CONFLICT"),
+)
+
+
+def classification(error: DomainError) -> str:
+    for family, name in CLASSIFICATIONS:
+        if isinstance(error, family):
+            return name
+    return "BAD_USER_INPUT"
 
 
 class ErrorShaping(SchemaExtension):
@@ -29,11 +43,19 @@ class ErrorShaping(SchemaExtension):
 def _shaped(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
-        extensions: dict[str, Any] = {"code": original.code, **original.extra}
+        extensions: dict[str, Any] = {
+            "code": original.code,
+            "classification": classification(original),
+            **original.extra,
+        }
         return _located(error, original.detail, extensions)
     if is_fault(error):
         logger.error("unexpected fault in %s", error.path, exc_info=original)
-        return _located(error, FAULT_MESSAGE, {"code": "internal_error"})
+        return _located(
+            error,
+            FAULT_MESSAGE,
+            {"code": "internal_error", "classification": "INTERNAL_SERVER_ERROR"},
+        )
     return error
 
 

@@ -64,7 +64,11 @@ class ComplexityBudget(SchemaExtension):
                             f"This query would cost {cost} (a connection's fields count once per"
                             f" item of its page); the budget is {COMPLEXITY_BUDGET}. Ask for"
                             " smaller pages or fewer nested lists.",
-                            extensions={"code": "query_too_complex", "cost": cost},
+                            extensions={
+                                "code": "query_too_complex",
+                                "classification": "BAD_USER_INPUT",
+                                "cost": cost,
+                            },
                         )
                     ],
                 )

@@ -78,7 +78,12 @@ class RequestTransaction(SchemaExtension):
             data=None,
             errors=[
                 GraphQLError(
-                    refused.detail, extensions={"code": refused.kind.code, **refused.extra}
+                    refused.detail,
+                    extensions={
+                        "code": refused.kind.code,
+                        "classification": "UNAUTHENTICATED",
+                        **refused.extra,
+                    },
                 )
             ],
         )
