@@ -72,6 +72,13 @@ _KINDS = [
         "This operation acts for a signed-in person.",
     ),
     ProblemKind(
+        "not_your_team",
+        403,
+        "Outside your team",
+        "A person sees the metrics of their own pairs and of the people below them; rollups of"
+        " the whole organization are for admins and service keys.",
+    ),
+    ProblemKind(
         "not_found",
         404,
         "Not found",
@@ -99,6 +106,24 @@ _KINDS = [
         "An unexpected fault; the log has the details under the request id.",
     ),
     # Input validation (422).
+    ProblemKind(
+        "invalid_window",
+        422,
+        "Empty window",
+        "A metrics window is [from, to): `from` must be before `to`.",
+    ),
+    ProblemKind(
+        "window_too_long",
+        422,
+        "Window too long",
+        "A metrics window spans at most three years (1,096 days).",
+    ),
+    ProblemKind(
+        "invalid_scope",
+        422,
+        "Scope and person do not match",
+        "scope=org takes no person_id; scope=lead and scope=team need one.",
+    ),
     ProblemKind(
         "validation_error",
         422,

@@ -12,6 +12,7 @@ in integers, and signal thresholds are compared as cross products, never as floa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from math import prod
 
 from app.domain.cadence import CadenceState
@@ -28,7 +29,21 @@ HEALTH_WEIGHTS = {
     "booked": 10,
 }
 
-SIGNAL_MESSAGES = {
+
+class SignalCode(StrEnum):
+    FREQUENT_CANCELLATIONS = "frequent_cancellations"
+    LATE_CANCELLATIONS = "late_cancellations"
+    OVERDUE = "overdue"
+    NO_NEXT_MEETING = "no_next_meeting"
+    ONE_SIDED_AGENDA = "one_sided_agenda"
+    STATUS_HEAVY = "status_heavy"
+    LOW_FOLLOW_THROUGH = "low_follow_through"
+    INFREQUENT_CADENCE = "infrequent_cadence"
+    IRREGULAR = "irregular"
+    SHORTENED_MEETINGS = "shortened_meetings"
+
+
+SIGNAL_MESSAGES: dict[str, str] = {
     "frequent_cancellations": "A quarter or more of the 1:1s were canceled.",
     "late_cancellations": "A fifth or more of the 1:1s were canceled at short notice.",
     "overdue": "The pair has not met within its cadence and grace period.",
@@ -249,9 +264,7 @@ def metrics_from_counts(counts: PairCounts, window: Window, standing: PairStandi
         rating_avg=rate(c.rating_total, c.rating_count),
         health_score=None if components is None else health_score(components),
         health_components=(
-            None
-            if components is None
-            else {name: n / d for name, (n, d) in components.items()}
+            None if components is None else {name: n / d for name, (n, d) in components.items()}
         ),
         signals=signals_of(c, standing),
     )

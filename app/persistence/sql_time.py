@@ -58,9 +58,7 @@ def _sqlite_microseconds(element: epoch_microseconds, compiler: SQLCompiler, **k
 
 
 @compiles(epoch_microseconds, "postgresql")
-def _postgresql_microseconds(
-    element: epoch_microseconds, compiler: SQLCompiler, **kw: Any
-) -> str:
+def _postgresql_microseconds(element: epoch_microseconds, compiler: SQLCompiler, **kw: Any) -> str:
     instant = compiler.process(element.clauses, **kw)
     return f"CAST(extract(epoch from {instant}) * 1000000 AS BIGINT)"
 

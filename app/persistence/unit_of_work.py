@@ -19,6 +19,7 @@ from app.persistence.repositories.content import (
     NoteRepository,
 )
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
+from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pairs import PairRepository
 from app.persistence.repositories.people import OrganizationRepository, PeopleRepository
 from app.persistence.repositories.ratings import RatingRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.service_keys = ServiceKeyRepository(connection)
         self.ratings = RatingRepository(connection)
         self.audit = AuditRepository(connection)
+        self.metrics = MetricsRepository(connection)
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security

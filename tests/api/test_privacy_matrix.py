@@ -46,7 +46,11 @@ CONTENT_BY_BODY = {"meetings-create", "commitments-create"}
 # Lists of content: everyone may call them; only the pair's two people find the pair's records.
 CONTENT_LISTS = {"meetings-list": "meeting", "commitments-list": "commitment"}
 # The pair itself: its people, managers above the lead and admins see it.
-PAIR_READS = {"pairs-get", "pairs-cadence"}
+PAIR_READS = {"pairs-get", "pairs-cadence", "pairs-metrics"}
+# Metrics of many pairs: everyone may ask; the rows are the caller's pairs and their team's.
+METRICS_LISTS = {"metrics-pairs"}
+# Rollups of a team: the manager at its top, the managers above and admins.
+TEAM_ROLLUPS = {"metrics-summary", "metrics-timeseries"}
 # Changing a pair: admins; others who can see it are told why not; the rest get a 404.
 PAIR_CHANGES = {"pairs-update", "pairs-end"}
 # Managing people, pairs, policy and templates: admins only.
@@ -87,6 +91,8 @@ RULES = [
     CONTENT_BY_BODY,
     set(CONTENT_LISTS),
     PAIR_READS,
+    METRICS_LISTS,
+    TEAM_ROLLUPS,
     PAIR_CHANGES,
     ADMIN_ONLY,
     OPEN_READS,
@@ -103,6 +109,8 @@ def _expected(operation: str, kind: str) -> tuple[int | None, str | None]:
         return success if kind == "participant" else (422, "unknown_reference")
     if operation in PAIR_READS:
         return success if kind != "outsider" else (404, "not_found")
+    if operation in TEAM_ROLLUPS:  # the matrix asks for the lead's team
+        return success if kind in ("admin", "manager") else (403, "not_your_team")
     if operation in PAIR_CHANGES:
         if kind == "admin":
             return success
@@ -165,6 +173,15 @@ def test_pair_lists_follow_the_reporting_line(world: World, kind: str) -> None:
     token = world.token(_person(world, kind))
     listed = world.tenant.call("GET", "/v1/pairs", key=token, params={"limit": 200}).json()
     assert (world.pair["id"] in [p["id"] for p in listed["data"]]) is (kind != "outsider")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_metrics_rows_follow_the_reporting_line(world: World, kind: str) -> None:
+    token = world.token(_person(world, kind))
+    for query in ({}, {"format": "csv"}):
+        listed = world.tenant.call("GET", "/v1/metrics/pairs", key=token, params=query)
+        assert listed.status_code == 200, listed.text
+        assert (world.pair["id"] in listed.text) is (kind != "outsider")
 
 
 def test_private_notes_are_their_authors_alone(world: World) -> None:

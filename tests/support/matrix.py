@@ -103,6 +103,53 @@ CASES: dict[str, Case] = {
     ),
     "pairs-cadence": Case(Call(), BAD_ID),
     "pairs-end": Case(Call(json=lambda _w: {"reason": "reorg"}), BAD_ID),
+    "pairs-metrics": Case(
+        Call(params=lambda _w: {"from": "2026-01-01T00:00:00Z"}),
+        Call(
+            params=lambda _w: {"from": "2026-05-01T00:00:00Z", "to": "2026-04-01T00:00:00Z"},
+            status=422,
+            code="invalid_window",
+        ),
+    ),
+    "metrics-pairs": Case(
+        Call(params=lambda w: {"team_of": w.boss["id"], "sort": "health_score"}),
+        Call(params=lambda _w: {"from": "2026-01-01T00:00:00"}, status=422, code="naive_timestamp"),
+        foreign=lambda _a, b: Call(
+            params=lambda _w: {"team_of": b.boss["id"]}, status=422, code="unknown_reference"
+        ),
+    ),
+    "metrics-summary": Case(
+        Call(params=lambda w: {"scope": "team", "person_id": w.lead["id"]}),
+        Call(
+            params=lambda w: {"scope": "org", "person_id": w.lead["id"]},
+            status=422,
+            code="invalid_scope",
+        ),
+        foreign=lambda _a, b: Call(
+            params=lambda _w: {"scope": "lead", "person_id": b.lead["id"]},
+            status=422,
+            code="unknown_reference",
+        ),
+    ),
+    "metrics-timeseries": Case(
+        Call(params=lambda w: {"scope": "team", "person_id": w.lead["id"], "bucket": "week"}),
+        Call(
+            params=lambda w: {
+                "scope": "team",
+                "person_id": w.lead["id"],
+                "bucket": "week",
+                "from": "2020-01-01T00:00:00Z",
+                "to": "2026-01-01T00:00:00Z",
+            },
+            status=422,
+            code="window_too_long",
+        ),
+        foreign=lambda _a, b: Call(
+            params=lambda _w: {"scope": "team", "person_id": b.boss["id"], "bucket": "month"},
+            status=422,
+            code="unknown_reference",
+        ),
+    ),
     "meetings-create": Case(
         Call(json=lambda w: {"pair_id": w.pair["id"], "starts_at": _future(20)}, status=201),
         Call(

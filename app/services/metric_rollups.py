@@ -1,0 +1,94 @@
+"""Metrics rolled up over many pairs (the organization, a lead's pairs, a team) and the same
+counts and rates per week or month."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.errors import Forbidden, InvalidInput
+from app.domain.metric_rollups import PairFigures, Rollup, Totals, roll_up
+from app.domain.metric_windows import Bucket, Window, buckets
+from app.domain.pairs import PairKind
+from app.domain.queries import MetricsFilter
+from app.services import lookups
+from app.services.context import UseCase
+from app.services.metrics import MetricsBasis, basis, report, visible
+
+
+class RollupScope(StrEnum):
+    ORG = "org"  # every pair of the organization
+    LEAD = "lead"  # the pairs `person_id` leads
+    TEAM = "team"  # the pairs led by `person_id` or anyone below them
+
+
+@dataclass(frozen=True, slots=True)
+class RollupRequest:
+    scope: RollupScope
+    person_id: UUID | None = None
+    kind: PairKind | None = None
+
+
+async def _scope_filter(uc: UseCase, request: RollupRequest) -> MetricsFilter:
+    """The pairs a rollup covers; a person who is not an admin rolls up their own team only."""
+    if request.scope is RollupScope.ORG:
+        if request.person_id is not None:
+            raise InvalidInput(
+                "scope=org covers the whole organization and takes no person_id.",
+                code="invalid_scope",
+                field="person_id",
+            )
+        caller = uc.caller
+        if caller.person is not None and not caller.is_admin_person:
+            raise Forbidden(
+                "Organization-wide metrics are for admins and service keys; ask for"
+                " scope=team with your own id.",
+                code="not_your_team",
+            )
+        return MetricsFilter(kind=request.kind)
+    if request.person_id is None:
+        raise InvalidInput(
+            f"scope={request.scope.value} needs person_id: whose pairs to roll up.",
+            code="invalid_scope",
+            field="person_id",
+        )
+    person = await lookups.referenced_person(uc, request.person_id, "person_id")
+    caller = uc.caller
+    if caller.person is not None and not caller.is_admin_person:
+        managers = await lookups.managers_above(uc, person.id)
+        if person.id != caller.person.id and caller.person.id not in managers:
+            raise Forbidden(
+                "You see the metrics of your own pairs and of the people below you only.",
+                code="not_your_team",
+            )
+    if request.scope is RollupScope.LEAD:
+        return visible(uc, MetricsFilter(lead_id=person.id, kind=request.kind))
+    return visible(uc, MetricsFilter(team_of=person.id, kind=request.kind))
+
+
+async def summary(
+    uc: UseCase, request: RollupRequest, start: datetime | None, end: datetime | None
+) -> tuple[MetricsBasis, Rollup]:
+    measured = await basis(uc, start, end)
+    filters = await _scope_filter(uc, request)
+    rows = await uc.uow.metrics.pair_counts(measured.query(uc.org_id), filters)
+    figures = []
+    for row in rows:
+        found = report(row, measured)
+        figures.append(PairFigures(row.counts, found.metrics, found.cadence_state))
+    return measured, roll_up(figures)
+
+
+async def timeseries(
+    uc: UseCase,
+    request: RollupRequest,
+    bucket: Bucket,
+    start: datetime | None,
+    end: datetime | None,
+) -> tuple[MetricsBasis, list[tuple[Window, Totals]]]:
+    measured = await basis(uc, start, end)
+    filters = await _scope_filter(uc, request)
+    totals = await uc.uow.metrics.bucket_totals(measured.query(uc.org_id), filters, bucket)
+    return measured, list(zip(buckets(measured.window, bucket), totals, strict=True))

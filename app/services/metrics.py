@@ -1,0 +1,245 @@
+"""Meeting-health metrics of pairs: one pair, a filtered list (a page or every row).
+
+Counts come from the database (app.persistence.repositories.metrics); the figures from
+app.domain.metric_figures. Who sees what follows the privacy contract: a pair's metrics are
+seen by its two people, the managers above its lead, admins and service keys; a person who
+is not an admin only ever gets rows of their own pairs and of pairs led within their team.
+Metrics carry no content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from app.domain.cadence import CadenceState, cadence_of
+from app.domain.errors import InvalidInput
+from app.domain.metric_figures import (
+    PairMetrics,
+    PairStanding,
+    SignalCode,
+    metrics_from_counts,
+)
+from app.domain.metric_windows import Window, metrics_window
+from app.domain.paging import Cursor, Page, PageRequest
+from app.domain.pairs import Pair, PairStatus
+from app.domain.policy import Policy
+from app.domain.queries import MetricsFilter
+from app.persistence.repositories.metrics import MetricsQuery, PairCountsRow
+from app.services import lookups
+from app.services.context import UseCase
+
+EXPORT_CHUNK = 500  # pairs per statement while streaming every row
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsBasis:
+    """What every metrics response states: the window and the policy figures it used."""
+
+    window: Window
+    policy: Policy
+    computed_at: datetime
+
+    def query(self, org_id: UUID) -> MetricsQuery:
+        return MetricsQuery(
+            org_id,
+            self.window,
+            self.computed_at,
+            self.policy.grace_days,
+            self.policy.late_cancel_hours,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PairReport:
+    """One pair's metrics with who the pair is and where it stands now."""
+
+    pair: Pair
+    cadence_state: CadenceState
+    metrics: PairMetrics
+
+
+class PairOrder(StrEnum):
+    PAIR_ID = "pair_id"
+    HEALTH_SCORE = "health_score"  # lowest first: the pairs that need attention
+    HEALTH_SCORE_DESCENDING = "-health_score"
+
+
+@dataclass(frozen=True, slots=True)
+class PairListRequest:
+    """`/metrics/pairs`: which pairs, which signal, in which order."""
+
+    filters: MetricsFilter
+    signal: SignalCode | None = None
+    order: PairOrder = PairOrder.PAIR_ID
+
+
+async def basis(uc: UseCase, start: datetime | None, end: datetime | None) -> MetricsBasis:
+    window = metrics_window(start, end, uc.now)
+    return MetricsBasis(window, await uc.uow.policies.get(uc.org_id), uc.now)
+
+
+def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
+    policy = basis.policy
+    state = cadence_of(
+        row.pair, row.last_held_at, row.next_at, basis.computed_at, policy.grace_days
+    ).state
+    standing = PairStanding(
+        active=row.pair.status is PairStatus.ACTIVE,
+        cadence_state=state,
+        target_cadence_days=policy.target_cadence_days,
+    )
+    return PairReport(row.pair, state, metrics_from_counts(row.counts, basis.window, standing))
+
+
+def visible(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
+    """Narrow any metrics query to what the caller may see."""
+    person = uc.caller.person
+    if person is None or uc.caller.is_admin_person:
+        return filters
+    return replace(filters, viewer_id=person.id)
+
+
+async def pair_metrics(
+    uc: UseCase, pair_id: UUID, start: datetime | None, end: datetime | None
+) -> tuple[MetricsBasis, PairReport]:
+    measured = await basis(uc, start, end)
+    pair = await lookups.pair(uc, pair_id)  # participants, managers above, admins, keys
+    (row,) = await uc.uow.metrics.pair_counts(
+        measured.query(uc.org_id), MetricsFilter(pair_id=pair.id)
+    )
+    return measured, report(row, measured)
+
+
+async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
+    """People named by the filters exist in the organization (422 otherwise), and the
+    result is narrowed to what the caller may see."""
+    if filters.lead_id is not None:
+        await lookups.referenced_person(uc, filters.lead_id, "lead_id")
+    if filters.team_of is not None:
+        await lookups.referenced_person(uc, filters.team_of, "team_of")
+    return visible(uc, filters)
+
+
+async def reports(
+    uc: UseCase,
+    measured: MetricsBasis,
+    request: PairListRequest,
+    *,
+    after_id: UUID | None = None,
+    chunk: int = EXPORT_CHUNK,
+) -> AsyncGenerator[PairReport]:
+    """Every pair the request selects, in id order, fetched `chunk` pairs per statement."""
+    query = measured.query(uc.org_id)
+    while True:
+        rows = await uc.uow.metrics.pair_counts(
+            query, request.filters, after_id=after_id, limit=chunk
+        )
+        for row in rows:
+            found = report(row, measured)
+            if request.signal is None or any(
+                s.code == request.signal for s in found.metrics.signals
+            ):
+                yield found
+        if len(rows) < chunk:
+            return
+        after_id = rows[-1].pair.id
+
+
+def _health_key(order: PairOrder) -> Callable[[PairReport], tuple[bool, int, UUID]]:
+    """Pairs without a health score come last in either direction; ties by pair id."""
+    sign = -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
+
+    def key(found: PairReport) -> tuple[bool, int, UUID]:
+        score = found.metrics.health_score
+        return (score is None, sign * (score or 0), found.pair.id)
+
+    return key
+
+
+def _health_cursor_key(order: PairOrder, cursor: Cursor) -> tuple[bool, int, UUID]:
+    sign = -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
+    if cursor.sort_value == "null":
+        return (True, 0, cursor.last_id)
+    try:
+        return (False, sign * int(cursor.sort_value), cursor.last_id)
+    except ValueError as error:
+        raise InvalidInput(
+            "cursor does not fit this list; pass next_cursor from the previous page.",
+            code="invalid_cursor",
+        ) from error
+
+
+def _cursor_of(found: PairReport, order: PairOrder) -> str:
+    if order is PairOrder.PAIR_ID:
+        return Cursor(order.value, found.pair.id).encode()
+    score = found.metrics.health_score
+    return Cursor("null" if score is None else str(score), found.pair.id).encode()
+
+
+async def sorted_reports(
+    uc: UseCase, measured: MetricsBasis, request: PairListRequest
+) -> list[PairReport]:
+    """Every selected pair in health order (sorting needs them all at hand)."""
+    found = [item async for item in reports(uc, measured, request)]
+    return sorted(found, key=_health_key(request.order))
+
+
+async def pairs_page(
+    uc: UseCase,
+    start: datetime | None,
+    end: datetime | None,
+    request: PairListRequest,
+    paging: PageRequest,
+) -> tuple[MetricsBasis, Page[PairReport]]:
+    measured = await basis(uc, start, end)
+    request = replace(request, filters=await checked_filters(uc, request.filters))
+    wanted = paging.limit + 1
+    if request.order is PairOrder.PAIR_ID:
+        if paging.cursor is not None and paging.cursor.sort_value != PairOrder.PAIR_ID.value:
+            raise InvalidInput(
+                "cursor does not fit this list; pass next_cursor from the previous page.",
+                code="invalid_cursor",
+            )
+        after = paging.cursor.last_id if paging.cursor else None
+        chunk = wanted if request.signal is None else EXPORT_CHUNK
+        rows: list[PairReport] = []
+        async with aclosing(reports(uc, measured, request, after_id=after, chunk=chunk)) as found:
+            async for item in found:
+                rows.append(item)
+                if len(rows) == wanted:
+                    break
+    else:
+        rows = await sorted_reports(uc, measured, request)
+        if paging.cursor is not None:
+            key, last = _health_key(request.order), _health_cursor_key(request.order, paging.cursor)
+            rows = [found for found in rows if key(found) > last]
+        rows = rows[:wanted]
+    items = rows[: paging.limit]
+    more = len(rows) > paging.limit
+    return measured, Page(items, _cursor_of(items[-1], request.order) if more else None)
+
+
+async def export_request(
+    uc: UseCase, start: datetime | None, end: datetime | None, request: PairListRequest
+) -> tuple[MetricsBasis, PairListRequest]:
+    """Check an export before it streams (its rows are read in a transaction of their own)."""
+    measured = await basis(uc, start, end)
+    return measured, replace(request, filters=await checked_filters(uc, request.filters))
+
+
+async def every_report(
+    uc: UseCase, measured: MetricsBasis, request: PairListRequest
+) -> AsyncGenerator[PairReport]:
+    """Every selected row in the request's order; id order streams in constant memory."""
+    if request.order is PairOrder.PAIR_ID:
+        async with aclosing(reports(uc, measured, request)) as found:
+            async for item in found:
+                yield item
+        return
+    for item in await sorted_reports(uc, measured, request):
+        yield item
