@@ -45,7 +45,7 @@ bench: install
 
 ## The nested GraphQL query against the REST calls a front end would make, on PostgreSQL.
 bench-graphql: install
-	$(BIN)/python benchmarks/graphql.py
+	$(BIN)/python benchmarks/graphql_api.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
