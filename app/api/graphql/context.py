@@ -97,13 +97,15 @@ class GraphContext(BaseContext):
 
     def read_content(self, info: GraphInfo, scope: Scope = Scope.CONTENT_READ) -> None:
         """Content is read under the top-level field of `info`: the scope is checked, and a
-        service key's read goes to the audit trail, as in REST."""
+        service key's read goes to the audit trail, as in REST. (Content in a mutation's
+        result is part of that change, which has its own line.)"""
         self.require(scope)
         path = info.path
         while path.prev is not None:
             path = path.prev
-        root = self.root_fields.setdefault(str(path.key), RootField(info.field_name))
-        root.read_content = True
+        root = self.root_fields.get(str(path.key))
+        if root is not None:
+            root.read_content = True
 
 
 GraphInfo = Info[GraphContext, None]

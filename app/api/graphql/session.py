@@ -39,6 +39,9 @@ class RequestTransaction(SchemaExtension):
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context.context
         assert isinstance(context, GraphContext)
+        if self.execution_context.result is not None:  # refused before it runs (limits)
+            yield
+            return
         writes = self.execution_context.operation_type is OperationType.MUTATION
         # Access's dependency is an async generator (typed as an iterator for FastAPI).
         transaction = cast(
