@@ -5,7 +5,6 @@ the REST problem code; an unexpected fault rolls everything back."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import cast
 
@@ -20,8 +19,6 @@ from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
 from app.domain.errors import DomainError
 from app.services import audit, me
 from app.services.context import UseCase
-
-logger = logging.getLogger("rapport.graphql")
 
 
 class GraphAccess(Access):
