@@ -113,3 +113,28 @@ def test_bad_paging_is_an_error_with_rests_code(world: World) -> None:
     forged = graphql(world.tenant, '{ pairs(after: "not-a-cursor") { nodes { id } } }')
     assert forged["errors"][0]["extensions"]["code"] == "invalid_cursor"
     assert forged["errors"][0]["message"].startswith("cursor is not one this API issued")
+
+
+def test_a_person_lists_their_own_records_as_rest_does(world: World) -> None:
+    token = world.token(world.member)
+    mine = data(
+        world.tenant,
+        """{ me { upcoming: meetings { nodes { id } } recent: meetings(when: RECENT) {
+          nodes { id } } commitments { nodes { id } } pairs { nodes { id } } } }""",
+        key=token,
+    )["me"]
+    for field, path in (
+        ("upcoming", "/v1/me/meetings"),
+        ("recent", "/v1/me/meetings?when=recent"),
+        ("commitments", "/v1/me/commitments"),
+        ("pairs", "/v1/me/pairs"),
+    ):
+        rest = world.tenant.call("GET", path, key=token).json()["data"]
+        assert [n["id"] for n in mine[field]["nodes"]] == [r["id"] for r in rest], field
+    assert mine["recent"]["nodes"] == [{"id": world.held["id"]}]
+
+
+def test_a_service_key_has_no_own_lists(world: World) -> None:
+    body = graphql(world.tenant, "{ me { kind meetings { nodes { id } } } }")
+    assert body["data"] == {"me": {"kind": "service_key", "meetings": None}}
+    assert body["errors"][0]["extensions"]["code"] == "person_token_only"

@@ -31,7 +31,7 @@ from app.domain.paging import DEFAULT_LIMIT
 from app.domain.people import Person as DomainPerson
 from app.domain.people import Role
 from app.domain.queries import PeopleFilter
-from app.services import lookups, me
+from app.services import lookups
 from app.services import people as service
 from app.services.context import UseCase
 
@@ -67,47 +67,8 @@ def person_node(person: object) -> Person:
     return build(Person, person)
 
 
-@strawberry.type(description="A service key as its holder sees it (never its secret).")
-class ServiceKeyInfo:
-    id: UUID
-    name: str
-    prefix: str
-    scopes: list[Scope]
-    created_at: datetime
-    revoked_at: datetime | None
-
-
-@strawberry.type(description="The caller: the signed-in person, or the service key.")
-class Me:
-    kind: str = strawberry.field(description="person or service_key.")
-    organization_id: UUID
-    person: Person | None
-    service_key: ServiceKeyInfo | None
-
-
 @strawberry.type
 class PeopleQuery:
-    @resolves("The caller (GET /v1/me).")
-    async def me(self, info: GraphInfo) -> Me:
-        uc = info.context.use_case
-        caller = await me.describe(uc)
-        key = caller.service_key
-        return Me(
-            kind="person" if caller.person is not None else "service_key",
-            organization_id=uc.org_id,
-            person=None if caller.person is None else person_node(caller.person),
-            service_key=None
-            if key is None
-            else ServiceKeyInfo(
-                id=key.id,
-                name=key.name,
-                prefix=key.prefix,
-                scopes=sorted(key.scopes),
-                created_at=key.created_at,
-                revoked_at=key.revoked_at,
-            ),
-        )
-
     @resolves("One person, or null (people:read).")
     async def person(self, info: GraphInfo, id: UUID) -> Person | None:
         info.context.require(Scope.PEOPLE_READ)

@@ -13,6 +13,7 @@ from app.api.graphql.agenda import AgendaMutation
 from app.api.graphql.commitments import CommitmentsMutation, CommitmentsQuery
 from app.api.graphql.error_shaping import ErrorShaping
 from app.api.graphql.limits import protections
+from app.api.graphql.me import MeQuery
 from app.api.graphql.meeting_mutations import MeetingsMutation
 from app.api.graphql.meetings import MeetingsQuery
 from app.api.graphql.notes import NotesMutation
@@ -33,7 +34,15 @@ from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
 from app.api.graphql.templates import TemplatesMutation, TemplatesQuery
 
-QUERIES = (PeopleQuery, PairsQuery, MeetingsQuery, CommitmentsQuery, TemplatesQuery, PolicyQuery)
+QUERIES = (
+    MeQuery,
+    PeopleQuery,
+    PairsQuery,
+    MeetingsQuery,
+    CommitmentsQuery,
+    TemplatesQuery,
+    PolicyQuery,
+)
 MUTATIONS = (
     PeopleMutation,
     PairsMutation,
