@@ -174,3 +174,28 @@ def test_a_service_key_cannot_write_a_private_note(world: World) -> None:
         "__typename": "ValidationProblem",
         "code": "private_note_needs_person",
     }
+
+
+def test_a_commitment_that_moved_pairs_does_not_open_its_old_meeting(world: World) -> None:
+    """Rule 8 moves the member's open commitments to the new manager's pair; the meeting
+    they came from stays the old pair's."""
+    created = world.tenant.create(
+        "/v1/commitments",
+        {
+            "pair_id": world.pair["id"],
+            "owner_id": world.member["id"],
+            "title": "Write the plan",
+            "meeting_id": world.meeting["id"],
+        },
+    )
+    new_manager = world.tenant.person(name="New manager")
+    moved = world.tenant.call(
+        "PATCH", f"/v1/people/{world.member['id']}", json={"manager_id": new_manager["id"]}
+    )
+    assert moved.status_code == 200, moved.text
+    query = "query($id: UUID!) { commitment(id: $id) { pairId meeting { id } } }"
+    seen = data(world.tenant, query, {"id": created["id"]}, key=world.token(new_manager))
+    assert seen["commitment"]["pairId"] != world.pair["id"]
+    assert seen["commitment"]["meeting"] is None
+    by_member = data(world.tenant, query, {"id": created["id"]}, key=world.token(world.member))
+    assert by_member["commitment"]["meeting"] == {"id": world.meeting["id"]}

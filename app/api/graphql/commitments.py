@@ -68,7 +68,7 @@ class Commitment:
         found = await info.context.loaders.pairs.load(self.pair_id)
         return None if found is None else pair_node(found)
 
-    @resolves("The meeting it came from (meetings:read for a key).")
+    @resolves("The meeting it came from, if the caller may see it (meetings:read for a key).")
     async def meeting(
         self, info: GraphInfo
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
@@ -78,6 +78,13 @@ class Commitment:
             return None
         info.context.require(Scope.MEETINGS_READ)
         found = await info.context.loaders.meetings.load(self.meeting_id)
+        if found is not None and found.pair_id != self.pair_id:
+            # An open commitment follows its owner to a new pair (rule 8); the meeting it
+            # came from stays the old pair's, seen by that pair's people only.
+            try:
+                found = await lookups.meeting(info.context.use_case, found.id)
+            except NotFound:
+                return None
         return None if found is None else meeting_node(found)
 
 
