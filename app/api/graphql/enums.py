@@ -1,4 +1,6 @@
-"""The domain's enumerations as GraphQL enums (their values are the REST values)."""
+"""The domain's enumerations as GraphQL enums: a member's upper-case name stands for its
+REST value (`MANAGER_REPORT` for `manager_report`). Importing this module registers them
+with Strawberry; the schema imports it first."""
 
 from __future__ import annotations
 
