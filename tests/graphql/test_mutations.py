@@ -57,6 +57,13 @@ def test_people_are_created_changed_and_deactivated(world: World) -> None:
         id=person_id,
     )
     assert renamed["person"] == {"name": "Renamed", "externalId": None}
+    nameless = _mutate(
+        world,
+        f"""mutation($id: UUID!) {{ updatePerson(input: {{id: $id, name: null}}) {{
+          {OUTCOME} }} }}""",
+        id=person_id,
+    )
+    assert (nameless["__typename"], nameless["code"]) == ("ValidationProblem", "null_field")
     gone = _mutate(
         world,
         "mutation($id: UUID!) { deactivatePerson(id: $id) { ... on PersonSuccess"

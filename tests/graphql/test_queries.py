@@ -138,3 +138,22 @@ def test_a_service_key_has_no_own_lists(world: World) -> None:
     body = graphql(world.tenant, "{ me { kind meetings { nodes { id } } } }")
     assert body["data"] == {"me": {"kind": "service_key", "meetings": None}}
     assert body["errors"][0]["extensions"]["code"] == "person_token_only"
+
+
+def test_a_pairs_cadence_is_the_one_rest_gives(world: World) -> None:
+    cadence = data(
+        world.tenant,
+        """query($id: UUID!) { pair(id: $id) { cadence { lastHeldAt dueAt nextAt state
+          cadenceDays graceDays targetCadenceDays } } }""",
+        {"id": world.pair["id"]},
+    )["pair"]["cadence"]
+    rest = world.tenant.call("GET", f"/v1/pairs/{world.pair['id']}/cadence").json()
+    assert cadence == {
+        "lastHeldAt": rest["last_held_at"],
+        "dueAt": rest["due_at"],
+        "nextAt": rest["next_at"],
+        "state": rest["state"].upper(),
+        "cadenceDays": rest["cadence_days"],
+        "graceDays": rest["grace_days"],
+        "targetCadenceDays": rest["target_cadence_days"],
+    }
