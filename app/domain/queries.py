@@ -72,6 +72,7 @@ class MetricsFilter:
     """Which pairs metrics are computed for (`/metrics/pairs` filters and rollup scopes)."""
 
     pair_id: UUID | None = None
+    pair_ids: tuple[UUID, ...] | None = None
     lead_id: UUID | None = None
     team_of: UUID | None = None  # pairs led by this manager or by anyone below them
     kind: PairKind | None = None

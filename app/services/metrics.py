@@ -115,6 +115,17 @@ async def pair_metrics(
     return measured, report(row, measured)
 
 
+async def metrics_of_pairs(
+    uc: UseCase, pair_ids: list[UUID], start: datetime | None, end: datetime | None
+) -> tuple[MetricsBasis, dict[UUID, PairReport]]:
+    """The metrics of many pairs in one statement (for a page of pairs); pairs the caller
+    may not see are left out."""
+    measured = await basis(uc, start, end)
+    filters = visible(uc, MetricsFilter(pair_ids=tuple(pair_ids)))
+    rows = await uc.uow.metrics.pair_counts(measured.query(uc.org_id), filters)
+    return measured, {row.pair.id: report(row, measured) for row in rows}
+
+
 async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
     """People named by the filters exist in the organization (422 otherwise), and the
     result is narrowed to what the caller may see."""

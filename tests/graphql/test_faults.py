@@ -58,3 +58,18 @@ def test_a_fault_in_a_query_hides_its_text(world: World, monkeypatch: pytest.Mon
     assert body["data"] == {"meeting": None}
     assert body["errors"][0]["message"] == FAULT_MESSAGE
     assert "secret" not in str(body)
+
+
+def test_a_refused_field_does_not_break_its_siblings_work(world: World) -> None:
+    """graphql-core cancels the siblings of a failed non-null field; their statements must
+    not be cut off half-way (the refusal is reported, the request's transaction ends
+    cleanly and the next request is served)."""
+    query = (
+        "{ pairs(first: 0) { nodes { id } } people(first: 5) { nodes { id } }"
+        " policy { graceDays } meetings(first: 5) { nodes { id } } }"
+    )
+    for _ in range(3):
+        body = graphql(world.tenant, query)
+        assert body["data"] is None
+        assert [e["extensions"]["code"] for e in body["errors"]] == ["validation_error"]
+    assert graphql(world.tenant, "{ policy { graceDays } }")["data"]["policy"]["graceDays"] == 2

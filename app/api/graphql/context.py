@@ -3,6 +3,7 @@ request's DataLoaders, and the record of content reads for the audit trail."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass, field
 
@@ -51,6 +52,7 @@ class GraphContext(BaseContext):
         self._loaders: Loaders | None = None
         self.key: ServiceKey | None = None
         self.root_fields: dict[str, RootField] = {}
+        self.resolving: list[asyncio.Future[object]] = []  # see app.api.graphql.settling
 
     def begin(self, use_case: UseCase, key: ServiceKey | None) -> None:
         self._use_case = use_case

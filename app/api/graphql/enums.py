@@ -12,9 +12,12 @@ from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.meeting_lifecycle import CancelReason
 from app.domain.meetings import MeetingEventKind, MeetingStatus
+from app.domain.metric_figures import SignalCode
+from app.domain.metric_windows import Bucket
 from app.domain.notes import NoteVisibility
 from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.domain.people import Role
+from app.services.metric_rollups import RollupScope
 
 for enumeration in (
     Scope,
@@ -30,5 +33,8 @@ for enumeration in (
     PairSource,
     PairStatus,
     Role,
+    SignalCode,
+    Bucket,
+    RollupScope,
 ):
     strawberry.enum(enumeration)

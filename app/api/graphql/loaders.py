@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -21,6 +22,7 @@ from app.domain.people import Person
 from app.domain.ratings import Rating
 from app.services.context import UseCase
 from app.services.meeting_views import with_follow_up
+from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
 
 E = TypeVar("E")
 
@@ -57,6 +59,18 @@ class ChildrenLoader(DataLoader[FirstChildren, list[E]], Generic[E]):
 
 
 _ANY_PARENT = UUID(int=0)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsOfPair:
+    """One pair's metrics over a window (`None`: the default window)."""
+
+    pair_id: UUID
+    start: datetime | None
+    end: datetime | None
+
+
+MeasuredPair = tuple[MetricsBasis, PairReport] | None
 
 
 class Loaders:
@@ -113,6 +127,7 @@ class Loaders:
         self.agenda_of_meeting = ChildrenLoader[AgendaItem](agenda)
         self.notes_of_meeting = ChildrenLoader[Note](notes)
         self.ratings_of_meeting = ChildrenLoader[Rating](ratings)
+        self.metrics_of_pair = DataLoader[MetricsOfPair, MeasuredPair](load_fn=self._load_metrics)
         self._meetings: dict[UUID, Meeting] = {}
         self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
 
@@ -125,3 +140,18 @@ class Loaders:
     async def _load_follow_up(self, ids: list[UUID]) -> list[list[Commitment]]:
         views = await with_follow_up(self.uc, [self._meetings[i] for i in ids])
         return [view.follow_up for view in views]
+
+    async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
+        """Every pair asking for the same window is measured in one statement."""
+        windows: dict[tuple[datetime | None, datetime | None], list[UUID]] = defaultdict(list)
+        for key in keys:
+            windows[(key.start, key.end)].append(key.pair_id)
+        found: dict[MetricsOfPair, MeasuredPair] = {}
+        for (start, end), pair_ids in windows.items():
+            measured, reports = await metrics_of_pairs(self.uc, pair_ids, start, end)
+            for pair_id in pair_ids:
+                report = reports.get(pair_id)
+                found[MetricsOfPair(pair_id, start, end)] = (
+                    None if report is None else (measured, report)
+                )
+        return [found[key] for key in keys]

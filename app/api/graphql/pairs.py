@@ -19,8 +19,11 @@ from app.api.graphql.connections import (
 )
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.loaders import FirstChildren
+from app.api.graphql.loaders import FirstChildren, MetricsOfPair
 from app.api.graphql.meetings import Meeting, meeting_node
+from app.api.graphql.metrics import From as MetricsFrom
+from app.api.graphql.metrics import PairMetrics
+from app.api.graphql.metrics import To as MetricsTo
 from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
@@ -106,6 +109,19 @@ class Pair:
             grace_days=found.policy.grace_days,
             target_cadence_days=found.policy.target_cadence_days,
         )
+
+    @resolves(
+        "The pair's meeting-health metrics over [from, to) (metrics:read); for the pair's"
+        " people, managers above the lead, admins and keys. No content."
+    )
+    async def metrics(
+        self, info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
+    ) -> PairMetrics | None:
+        info.context.require(Scope.METRICS_READ)
+        measured = await info.context.loaders.metrics_of_pair.load(
+            MetricsOfPair(self.id, start, end)
+        )
+        return None if measured is None else PairMetrics.of(*measured)
 
     @resolves(
         "The pair's meetings in start order, or newest first"

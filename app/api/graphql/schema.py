@@ -16,6 +16,7 @@ from app.api.graphql.limits import protections
 from app.api.graphql.me import MeQuery
 from app.api.graphql.meeting_mutations import MeetingsMutation
 from app.api.graphql.meetings import MeetingsQuery
+from app.api.graphql.metrics import MetricsQuery
 from app.api.graphql.notes import NotesMutation
 from app.api.graphql.pairs import PairsMutation, PairsQuery
 from app.api.graphql.people import PeopleMutation, PeopleQuery
@@ -32,6 +33,7 @@ from app.api.graphql.problems import (
 )
 from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
+from app.api.graphql.settling import SettledResolvers
 from app.api.graphql.templates import TemplatesMutation, TemplatesQuery
 
 QUERIES = (
@@ -42,6 +44,7 @@ QUERIES = (
     CommitmentsQuery,
     TemplatesQuery,
     PolicyQuery,
+    MetricsQuery,
 )
 MUTATIONS = (
     PeopleMutation,
@@ -79,6 +82,6 @@ def build_schema() -> Schema:
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         types=PROBLEM_TYPES,
-        extensions=[*protections(), RequestTransaction, ErrorShaping],
+        extensions=[*protections(), RequestTransaction, SettledResolvers, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),
     )

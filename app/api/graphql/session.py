@@ -14,6 +14,7 @@ from strawberry.types.graphql import OperationType
 
 from app.api.access import Access
 from app.api.graphql.context import GraphContext, audited_operation
+from app.api.graphql.settling import settle
 from app.api.problems import ApiProblem
 from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
 from app.domain.errors import DomainError
@@ -57,6 +58,7 @@ class RequestTransaction(SchemaExtension):
     async def _finish(
         self, context: GraphContext, transaction: AsyncGenerator[UseCase], writes: bool
     ) -> None:
+        await settle(context)
         result = self.execution_context.result
         faults = [e for e in getattr(result, "errors", None) or [] if is_fault(e)]
         if writes and faults and isinstance(result, ExecutionResult):

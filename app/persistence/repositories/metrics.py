@@ -169,6 +169,8 @@ class MetricsRepository:
         statement = select(*columns).where(p.org_id == query.org_id)
         if filters.pair_id is not None:
             statement = statement.where(p.id == filters.pair_id)
+        if filters.pair_ids is not None:
+            statement = statement.where(p.id.in_(filters.pair_ids))
         if filters.lead_id is not None:
             statement = statement.where(p.lead_id == filters.lead_id)
         if filters.kind is not None:
