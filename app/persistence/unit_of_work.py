@@ -61,6 +61,12 @@ class UnitOfWork:
                 text("SELECT set_config('rapport.org_id', :org, true)"), {"org": str(org_id)}
             )
 
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A part of the transaction that a failure undoes alone (the rest stands)."""
+        async with self.connection.begin_nested():
+            yield
+
     async def relax_durability(self) -> None:
         """A transaction that only records a read in the audit trail need not wait for its
         WAL flush (PostgreSQL); a crash may lose the last fraction of a second of read

@@ -15,6 +15,11 @@ from app.services import lookups
 from app.services.context import UseCase, new_id
 
 
+async def policy(uc: UseCase) -> Policy:
+    """The cadence policy every pair and meeting is checked against."""
+    return await uc.uow.policies.get(uc.org_id)
+
+
 async def update_policy(uc: UseCase, changes: dict[str, Any]) -> Policy:
     check_admin(uc.caller, "change the policy")
     if any(value is None for value in changes.values()):

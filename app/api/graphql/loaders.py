@@ -12,7 +12,6 @@ from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
-from app.api.graphql import batch_reads
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.meetings import Meeting, MeetingStatus
@@ -20,6 +19,7 @@ from app.domain.notes import Note
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.ratings import Rating
+from app.services import batch_reads
 from app.services.context import UseCase
 from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
@@ -80,44 +80,39 @@ class Loaders:
 
     def __init__(self, uc: UseCase) -> None:
         self.uc = uc
-        uow, org_id = uc.uow, uc.org_id
 
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = {p.id: p for p in await batch_reads.by_ids(uow.people, org_id, ids)}
+            found = {p.id: p for p in await batch_reads.people(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = {p.id: p for p in await batch_reads.by_ids(uow.pairs, org_id, ids)}
+            found = {p.id: p for p in await batch_reads.pairs(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
-            found = {m.id: m for m in await batch_reads.by_ids(uow.meetings, org_id, ids)}
+            found = {m.id: m for m in await batch_reads.meetings(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Meeting]]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                uow, org_id, ids, limit=shape.limit, newest_first=shape.newest_first, status=status
+                uc, ids, limit=shape.limit, newest_first=shape.newest_first, status=status
             )
 
         async def commitments(
             ids: Sequence[UUID], shape: FirstChildren
         ) -> dict[UUID, list[Commitment]]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
-            return await batch_reads.commitments_of_pairs(
-                uow, org_id, ids, limit=shape.limit, status=status
-            )
+            return await batch_reads.commitments_of_pairs(uc, ids, limit=shape.limit, status=status)
 
         async def agenda(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[AgendaItem]]:
-            return await batch_reads.agenda_items_of_meetings(uow, org_id, ids, limit=shape.limit)
+            return await batch_reads.agenda_items_of_meetings(uc, ids, limit=shape.limit)
 
         async def notes(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Note]]:
-            return await batch_reads.notes_of_meetings(
-                uow, org_id, ids, limit=shape.limit, private_of=uc.caller.person_id
-            )
+            return await batch_reads.notes_of_meetings(uc, ids, limit=shape.limit)
 
         async def ratings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Rating]]:
-            return await batch_reads.ratings_of_meetings(uow, org_id, ids, limit=shape.limit)
+            return await batch_reads.ratings_of_meetings(uc, ids, limit=shape.limit)
 
         self.people = DataLoader[UUID, Person | None](load_fn=people)
         self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)

@@ -40,7 +40,7 @@ async def perform(
     try:
         context.require(scope)
         uc = context.use_case
-        async with uc.uow.connection.begin_nested():
+        async with uc.uow.savepoint():
             outcome = await action(uc)
             ids = {name: str(value) for name, value in record_ids.items() if value is not None}
             await audit.record(uc, audited_operation(info.field_name), "POST", ids)

@@ -41,8 +41,7 @@ class PolicyQuery:
     @resolves("The cadence policy (pairs:read).")
     async def policy(self, info: GraphInfo) -> Policy:
         info.context.require(Scope.PAIRS_READ)
-        uc = info.context.use_case
-        return build(Policy, await uc.uow.policies.get(uc.org_id))
+        return build(Policy, await service.policy(info.context.use_case))
 
 
 @strawberry.input(description="Only the fields given change; min <= target/default <= max.")

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Integer, Select, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.schema import Column, Table
 
@@ -75,6 +87,49 @@ class TableRepository(Generic[E]):
     async def fetch_one(self, statement: Select[Any]) -> E | None:
         row = (await self.connection.execute(statement)).mappings().first()
         return None if row is None else self.to_entity(row)
+
+    async def by_ids(self, org_id: UUID, ids: Sequence[UUID]) -> list[E]:
+        """The records with these ids in the organization (any order), in one statement."""
+        if not ids:
+            return []
+        return await self.fetch_all(
+            self.select_in_org(org_id).where(self.table.c.id.in_(sorted(set(ids), key=str)))
+        )
+
+    async def first_of_each(
+        self,
+        org_id: UUID,
+        *,
+        parent: str,
+        parent_ids: Sequence[UUID],
+        sort: str,
+        limit: int,
+        descending: bool = False,
+        where: Sequence[ColumnElement[bool]] = (),
+    ) -> dict[UUID, list[E]]:
+        """Per parent, its first `limit` children in (sort, id) order — the order and tie
+        break of the keyset pages — for many parents in one statement."""
+        if not parent_ids:
+            return {}
+        table = self.table
+        sort_column, id_column = table.c[sort], table.c.id
+        order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+        rank = func.row_number().over(partition_by=table.c[parent], order_by=order).label("rank")
+        ranked = (
+            self.select_in_org(org_id)
+            .where(table.c[parent].in_(sorted(set(parent_ids), key=str)), *where)
+            .add_columns(rank)
+            .subquery()
+        )
+        inner_sort: Any = ranked.c[sort]
+        inner_order = (
+            (inner_sort.desc(), ranked.c.id.desc()) if descending else (inner_sort, ranked.c.id)
+        )
+        statement = select(ranked).where(ranked.c.rank <= limit).order_by(*inner_order)
+        children: dict[UUID, list[E]] = defaultdict(list)
+        for child in await self.fetch_all(statement):
+            children[getattr(child, parent)].append(child)
+        return children
 
     async def fetch_all(self, statement: Select[Any]) -> list[E]:
         rows = (await self.connection.execute(statement)).mappings().all()

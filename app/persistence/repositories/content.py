@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -86,6 +86,14 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
                 .values(state=state.value, updated_at=at)
             )
 
+    async def first_of_meetings(
+        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
+    ) -> dict[UUID, list[AgendaItem]]:
+        """The first page of each meeting's agenda, for many meetings at once."""
+        return await self.first_of_each(
+            org_id, parent="meeting_id", parent_ids=meeting_ids, sort="position", limit=limit
+        )
+
     async def list_for_meeting(
         self, org_id: UUID, meeting_id: UUID, request: PageRequest
     ) -> Page[AgendaItem]:
@@ -114,16 +122,33 @@ class NoteRepository(TableRepository[Note]):
             updated_at=row["updated_at"],
         )
 
-    async def list_for_meeting(
-        self, org_id: UUID, meeting_id: UUID, request: PageRequest, *, private_of: UUID | None
-    ) -> Page[Note]:
+    def _readable(self, private_of: UUID | None) -> ColumnElement[bool]:
         """Shared notes, and the private notes of `private_of` (their author) if given."""
         c = self.table.c
         visible = c.visibility == NoteVisibility.SHARED.value
-        if private_of is not None:
-            visible = or_(visible, c.author_id == private_of)
-        statement = self.select_in_org(org_id).where(c.meeting_id == meeting_id, visible)
+        return visible if private_of is None else or_(visible, c.author_id == private_of)
+
+    async def list_for_meeting(
+        self, org_id: UUID, meeting_id: UUID, request: PageRequest, *, private_of: UUID | None
+    ) -> Page[Note]:
+        c = self.table.c
+        statement = self.select_in_org(org_id).where(
+            c.meeting_id == meeting_id, self._readable(private_of)
+        )
         return await self.page(statement, request, c.created_at, lambda n: n.created_at)
+
+    async def first_of_meetings(
+        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int, private_of: UUID | None
+    ) -> dict[UUID, list[Note]]:
+        """The first page of each meeting's notes, for many meetings at once."""
+        return await self.first_of_each(
+            org_id,
+            parent="meeting_id",
+            parent_ids=meeting_ids,
+            sort="created_at",
+            limit=limit,
+            where=[self._readable(private_of)],
+        )
 
     async def delete(self, org_id: UUID, note_id: UUID) -> None:
         c = self.table.c
@@ -173,6 +198,25 @@ class CommitmentRepository(TableRepository[Commitment]):
         if filters.participant_id is not None:
             statement = statement.where(c.pair_id.in_(pair_ids_of(org_id, filters.participant_id)))
         return await self.page(statement, request, c.created_at, lambda x: x.created_at)
+
+    async def first_of_pairs(
+        self,
+        org_id: UUID,
+        pair_ids: Sequence[UUID],
+        *,
+        limit: int,
+        status: CommitmentStatus | None,
+    ) -> dict[UUID, list[Commitment]]:
+        """The first page of each pair's commitments, for many pairs at once."""
+        where = [] if status is None else [self.table.c.status == status.value]
+        return await self.first_of_each(
+            org_id,
+            parent="pair_id",
+            parent_ids=pair_ids,
+            sort="created_at",
+            limit=limit,
+            where=where,
+        )
 
     async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]:
         """Open commitments of these pairs, oldest first (the "follow up" of a meeting)."""

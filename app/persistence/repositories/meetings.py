@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -100,6 +100,27 @@ class MeetingRepository(TableRepository[Meeting]):
                 c.starts_at > now,
             )
             .order_by(c.starts_at, c.id)
+        )
+
+    async def first_of_pairs(
+        self,
+        org_id: UUID,
+        pair_ids: Sequence[UUID],
+        *,
+        limit: int,
+        newest_first: bool,
+        status: MeetingStatus | None,
+    ) -> dict[UUID, list[Meeting]]:
+        """The first page of each pair's meetings, for many pairs at once."""
+        where = [] if status is None else [self.table.c.status == status.value]
+        return await self.first_of_each(
+            org_id,
+            parent="pair_id",
+            parent_ids=pair_ids,
+            sort="starts_at",
+            limit=limit,
+            descending=newest_first,
+            where=where,
         )
 
     async def list_page(

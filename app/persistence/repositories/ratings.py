@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
@@ -39,3 +39,11 @@ class RatingRepository(TableRepository[Rating]):
         c = self.table.c
         statement = self.select_in_org(org_id).where(c.meeting_id == meeting_id)
         return await self.page(statement, request, c.created_at, lambda r: r.created_at)
+
+    async def first_of_meetings(
+        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
+    ) -> dict[UUID, list[Rating]]:
+        """The first page of each meeting's ratings, for many meetings at once."""
+        return await self.first_of_each(
+            org_id, parent="meeting_id", parent_ids=meeting_ids, sort="created_at", limit=limit
+        )

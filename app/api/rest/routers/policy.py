@@ -17,7 +17,7 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
 @router.get("", operation_id="policy-get", response_model=PolicyOut, responses=problem_responses())
 async def get_policy(uc: PairsRead) -> Response:
     """The cadence policy every pair and meeting is checked against."""
-    return one(PolicyOut, await uc.uow.policies.get(uc.org_id))
+    return one(PolicyOut, await service.policy(uc))
 
 
 @router.patch(

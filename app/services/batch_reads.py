@@ -1,0 +1,74 @@
+"""Reads of many records, or of many parents' first children, in one statement each: what
+a graph of records (GraphQL's DataLoaders) asks for a whole page of parents at once.
+
+The records read here are named by records the caller was already allowed to see (a
+meeting's pair, the meetings of a pair whose content the caller reads), so the privacy check
+happened on those; what stays a rule here is that private notes are their author's only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from app.domain.agenda import AgendaItem
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import Meeting, MeetingStatus
+from app.domain.notes import Note
+from app.domain.pairs import Pair
+from app.domain.people import Person
+from app.domain.ratings import Rating
+from app.services.context import UseCase
+
+
+async def people(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
+    return await uc.uow.people.by_ids(uc.org_id, ids)
+
+
+async def pairs(uc: UseCase, ids: Sequence[UUID]) -> list[Pair]:
+    return await uc.uow.pairs.by_ids(uc.org_id, ids)
+
+
+async def meetings(uc: UseCase, ids: Sequence[UUID]) -> list[Meeting]:
+    return await uc.uow.meetings.by_ids(uc.org_id, ids)
+
+
+async def meetings_of_pairs(
+    uc: UseCase,
+    pair_ids: Sequence[UUID],
+    *,
+    limit: int,
+    newest_first: bool,
+    status: MeetingStatus | None,
+) -> dict[UUID, list[Meeting]]:
+    return await uc.uow.meetings.first_of_pairs(
+        uc.org_id, pair_ids, limit=limit, newest_first=newest_first, status=status
+    )
+
+
+async def commitments_of_pairs(
+    uc: UseCase, pair_ids: Sequence[UUID], *, limit: int, status: CommitmentStatus | None
+) -> dict[UUID, list[Commitment]]:
+    return await uc.uow.commitments.first_of_pairs(uc.org_id, pair_ids, limit=limit, status=status)
+
+
+async def agenda_items_of_meetings(
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+) -> dict[UUID, list[AgendaItem]]:
+    return await uc.uow.agenda_items.first_of_meetings(uc.org_id, meeting_ids, limit=limit)
+
+
+async def notes_of_meetings(
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+) -> dict[UUID, list[Note]]:
+    """Shared notes, and the caller's own private notes: a private note exists only for its
+    author (never for a service key)."""
+    return await uc.uow.notes.first_of_meetings(
+        uc.org_id, meeting_ids, limit=limit, private_of=uc.caller.person_id
+    )
+
+
+async def ratings_of_meetings(
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+) -> dict[UUID, list[Rating]]:
+    return await uc.uow.ratings.first_of_meetings(uc.org_id, meeting_ids, limit=limit)
