@@ -1,0 +1,285 @@
+"""The aggregates behind the metrics: one subquery per source table, grouped by a pair or a
+time-series bucket, whose counts mean exactly what app.domain.metrics.count_pair counts.
+Instants are compared as whole microseconds (app.persistence.sql_time) so that day figures
+stay exact on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import CTE, BigInteger, ColumnElement, and_, case, cast, func, literal, or_, select
+
+from app.domain.agenda import AgendaItemKind
+from app.domain.commitments import CommitmentStatus
+from app.domain.meetings import MeetingStatus
+from app.domain.metric_figures import DAY_MICROSECONDS
+from app.domain.metric_windows import Bucket, Window
+from app.domain.metrics import microseconds
+from app.persistence.sql_time import (
+    date_month_number,
+    epoch_day_number,
+    epoch_microseconds,
+    month_number,
+    utc_date,
+)
+from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, RatingRow
+
+MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
+ITEMS = AgendaItemRow.__table__  # type: ignore[attr-defined]
+RATINGS = RatingRow.__table__  # type: ignore[attr-defined]
+COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
+
+MINUTE_MICROSECONDS = 60 * 10**6
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+WEEK_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class MetricsQuery:
+    """What every count depends on besides the pairs: organization, window, now, policy."""
+
+    org_id: UUID
+    window: Window
+    now: datetime
+    grace_days: int
+    late_cancel_hours: int
+
+    @property
+    def upper(self) -> datetime:
+        """Slots and due dates stop at min(to, now): nothing in the future counts."""
+        return min(self.window.end, self.now)
+
+
+def _big(value: int) -> ColumnElement[int]:
+    """A 64-bit integer parameter (microsecond figures overflow 32 bits)."""
+    return literal(value, BigInteger)
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return func.sum(case((condition, 1), else_=0))
+
+
+@dataclass(frozen=True, slots=True)
+class Grouping:
+    """What the aggregates are grouped by: a meeting's and a commitment's group key."""
+
+    of_meeting: Callable[[Any], ColumnElement[Any]]
+    of_commitment: Callable[[Any], ColumnElement[Any]]
+
+
+BY_PAIR = Grouping(of_meeting=lambda m: m.c.pair_id, of_commitment=lambda c: c.c.pair_id)
+
+
+def by_bucket(bucket: Bucket, first: datetime) -> Grouping:
+    """Bucket numbers 0, 1, … from the bucket that holds the window's start."""
+    if bucket is Bucket.WEEK:
+        origin = microseconds(first - EPOCH)
+        origin_day = origin // DAY_MICROSECONDS
+        week = WEEK_DAYS * DAY_MICROSECONDS
+        return Grouping(
+            of_meeting=lambda m: (epoch_microseconds(m.c.starts_at) - _big(origin)) // _big(week),
+            of_commitment=lambda c: (epoch_day_number(c.c.due_on) - origin_day) // WEEK_DAYS,
+        )
+    origin_month = first.year * 12 + first.month - 1
+    return Grouping(
+        of_meeting=lambda m: month_number(m.c.starts_at) - origin_month,
+        of_commitment=lambda c: date_month_number(c.c.due_on) - origin_month,
+    )
+
+
+def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tuple[Any, list[str]]]:
+    """One subquery per source table, each with a `key` column and its counts."""
+    org, window, upper = query.org_id, query.window, query.upper
+    m = MEETINGS.alias("m")
+    in_window = and_(m.c.org_id == org, m.c.starts_at >= window.start, m.c.starts_at < upper)
+    completed = m.c.status == MeetingStatus.COMPLETED.value
+    canceled = and_(m.c.status == MeetingStatus.CANCELED.value, m.c.canceled_by_id.is_not(None))
+    ended = epoch_microseconds(m.c.starts_at) + m.c.duration_minutes * _big(
+        MINUTE_MICROSECONDS
+    ) < _big(microseconds(query.now - EPOCH))
+    unrecorded = and_(m.c.status == MeetingStatus.SCHEDULED.value, ended)
+    late_before = _big(query.late_cancel_hours * 3600 * 10**6)
+    on_scoped = scoped.c.id == m.c.pair_id
+    group = grouping.of_meeting(m)
+    key = group.label("key")
+
+    slots = (
+        select(
+            key,
+            _count(completed).label("held"),
+            _count(canceled).label("canceled"),
+            _count(unrecorded).label("unrecorded"),
+            _count(
+                and_(
+                    canceled,
+                    epoch_microseconds(m.c.canceled_at)
+                    > epoch_microseconds(m.c.starts_at) - late_before,
+                )
+            ).label("late_canceled"),
+            _count(m.c.reschedule_count >= 1).label("rescheduled"),
+            _count(and_(canceled, m.c.canceled_by_id == scoped.c.lead_id)).label(
+                "canceled_by_lead"
+            ),
+            _count(and_(completed, m.c.actual_minutes.is_not(None))).label("measured"),
+            _count(and_(completed, 4 * m.c.actual_minutes < 3 * m.c.duration_minutes)).label(
+                "shortened"
+            ),
+        )
+        .select_from(m.join(scoped, on_scoped))
+        .where(in_window, or_(completed, canceled, unrecorded))
+        .group_by(group)
+        .subquery("slots")
+    )
+
+    at = epoch_microseconds(m.c.starts_at)
+    held = (
+        select(
+            key,
+            (
+                at - func.lag(at).over(partition_by=[m.c.pair_id, group], order_by=m.c.starts_at)
+            ).label("gap"),
+            ((scoped.c.cadence_days + query.grace_days) * _big(DAY_MICROSECONDS)).label("within"),
+        )
+        .select_from(m.join(scoped, on_scoped))
+        .where(in_window, completed)
+        .subquery("held")
+    )
+    gaps = (
+        select(
+            held.c.key,
+            func.count(held.c.gap).label("gap_count"),
+            _count(held.c.gap <= held.c.within).label("gaps_within_cadence"),
+            func.max(held.c.gap).label("max_gap_microseconds"),
+            cast(func.sum(held.c.gap), BigInteger).label("total_gap_microseconds"),
+        )
+        .group_by(held.c.key)
+        .subquery("gaps")
+    )
+
+    i = ITEMS.alias("i")
+    items = (
+        select(
+            key,
+            func.count().label("agenda_items"),
+            _count(i.c.author_id == scoped.c.member_id).label("member_items"),
+            _count(i.c.kind == AgendaItemKind.STATUS_UPDATE.value).label("status_items"),
+        )
+        .select_from(
+            i.join(m, and_(m.c.id == i.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
+        )
+        .where(i.c.org_id == org, in_window, completed)
+        .group_by(group)
+        .subquery("items")
+    )
+
+    r = RATINGS.alias("r")
+    ratings = (
+        select(
+            key,
+            func.sum(r.c.score).label("rating_total"),
+            func.count().label("rating_count"),
+        )
+        .select_from(
+            r.join(m, and_(m.c.id == r.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
+        )
+        .where(r.c.org_id == org, in_window, completed)
+        .group_by(group)
+        .subquery("ratings")
+    )
+
+    c = COMMITMENTS.alias("c")
+    due = and_(c.c.due_on >= window.start.date(), c.c.due_on < upper.date())
+    done = c.c.status == CommitmentStatus.DONE.value
+    lead_owned = c.c.owner_id == scoped.c.lead_id
+    member_owned = c.c.owner_id == scoped.c.member_id
+    commitment_group = grouping.of_commitment(c)
+    commitments = (
+        select(
+            commitment_group.label("key"),
+            _count(due).label("commitments_due"),
+            _count(and_(due, done)).label("commitments_done"),
+            _count(
+                and_(
+                    due,
+                    done,
+                    c.c.completed_at.is_not(None),
+                    utc_date(c.c.completed_at) <= c.c.due_on,
+                )
+            ).label("commitments_on_time"),
+            _count(and_(due, lead_owned)).label("lead_due"),
+            _count(and_(due, lead_owned, done)).label("lead_done"),
+            _count(and_(due, member_owned)).label("member_due"),
+            _count(and_(due, member_owned, done)).label("member_done"),
+            _count(
+                and_(
+                    c.c.status == CommitmentStatus.OPEN.value,
+                    c.c.due_on < query.now.date(),
+                )
+            ).label("overdue_open"),
+        )
+        .select_from(c.join(scoped, scoped.c.id == c.c.pair_id))
+        .where(c.c.org_id == org, c.c.due_on.is_not(None))
+        .group_by(commitment_group)
+        .subquery("commitments")
+    )
+    return [
+        (subquery, [column.name for column in subquery.c if column.name != "key"])
+        for subquery in (slots, gaps, items, ratings, commitments)
+    ]
+
+
+def joined(keys: Any, key_column: Any, aggregates: list[tuple[Any, list[str]]]) -> Any:
+    joined = keys
+    for subquery, _ in aggregates:
+        joined = joined.outerjoin(subquery, subquery.c.key == key_column)
+    return joined
+
+
+def counted(aggregates: list[tuple[Any, list[str]]]) -> list[Any]:
+    columns: list[Any] = []
+    for subquery, names in aggregates:
+        for name in names:
+            column = subquery.c[name]
+            columns.append(
+                column.label(name)
+                if name == "max_gap_microseconds"
+                else func.coalesce(column, 0).label(name)
+            )
+    return columns
+
+
+# -- per pair -----------------------------------------------------------------------
+
+
+COUNT_COLUMNS = (
+    "held",
+    "canceled",
+    "unrecorded",
+    "late_canceled",
+    "rescheduled",
+    "canceled_by_lead",
+    "gap_count",
+    "gaps_within_cadence",
+    "max_gap_microseconds",
+    "total_gap_microseconds",
+    "agenda_items",
+    "member_items",
+    "status_items",
+    "commitments_due",
+    "commitments_done",
+    "commitments_on_time",
+    "lead_due",
+    "lead_done",
+    "member_due",
+    "member_done",
+    "overdue_open",
+    "measured",
+    "shortened",
+    "rating_total",
+    "rating_count",
+)
+TOTAL_COLUMNS = tuple(name for name in COUNT_COLUMNS if name != "overdue_open")
