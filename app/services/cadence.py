@@ -25,3 +25,20 @@ async def pair_cadence(uc: UseCase, pair_id: UUID) -> PairCadence:
     facts = await uc.uow.pairs.cadence_facts(uc.org_id, pair.id, uc.now)
     cadence = cadence_of(pair, facts.last_held_at, facts.next_at, uc.now, policy.grace_days)
     return PairCadence(pair, cadence, policy)
+
+
+async def cadences_of(uc: UseCase, pairs: list[Pair]) -> dict[UUID, PairCadence]:
+    """The cadence of many pairs the caller already sees, in two statements."""
+    policy = await uc.uow.policies.get(uc.org_id)
+    facts = await uc.uow.pairs.cadence_facts_of(uc.org_id, [p.id for p in pairs], uc.now)
+    return {
+        pair.id: PairCadence(
+            pair,
+            cadence_of(
+                pair, facts[pair.id].last_held_at, facts[pair.id].next_at, uc.now, policy.grace_days
+            ),
+            policy,
+        )
+        for pair in pairs
+        if pair.id in facts
+    }

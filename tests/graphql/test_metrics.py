@@ -89,10 +89,13 @@ def test_metrics_need_the_metrics_scope(world: World) -> None:
     assert found["errors"][0]["extensions"]["requiredScope"] == "metrics:read"
 
 
-PAGE = "query($n: Int!) { pairs(first: $n) { nodes { id metrics { healthScore slots } } } }"
+PAGE = (
+    "query($n: Int!) { pairs(first: $n) { nodes { id cadence { state dueAt }"
+    " metrics { healthScore slots } } } }"
+)
 
 
-def test_a_page_of_pairs_with_metrics_costs_a_constant(live: Live) -> None:
+def test_a_page_of_pairs_with_cadence_and_metrics_costs_a_constant(live: Live) -> None:
     counts = []
     for size in (2, 20):
         tenant: Tenant = live.tenant()

@@ -20,6 +20,7 @@ from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.ratings import Rating
 from app.services import batch_reads
+from app.services.cadence import PairCadence, cadences_of
 from app.services.context import UseCase
 from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
@@ -124,6 +125,8 @@ class Loaders:
         self.ratings_of_meeting = ChildrenLoader[Rating](ratings)
         self.metrics_of_pair = DataLoader[MetricsOfPair, MeasuredPair](load_fn=self._load_metrics)
         self._meetings: dict[UUID, Meeting] = {}
+        self._pairs: dict[UUID, Pair] = {}
+        self._cadence = DataLoader[UUID, PairCadence | None](load_fn=self._load_cadence)
         self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
 
     async def follow_up(self, meeting: Meeting) -> list[Commitment]:
@@ -135,6 +138,15 @@ class Loaders:
     async def _load_follow_up(self, ids: list[UUID]) -> list[list[Commitment]]:
         views = await with_follow_up(self.uc, [self._meetings[i] for i in ids])
         return [view.follow_up for view in views]
+
+    async def cadence(self, pair: Pair) -> PairCadence | None:
+        """The cadence of a pair the caller sees, for every pair of the request at once."""
+        self._pairs[pair.id] = pair
+        return await self._cadence.load(pair.id)
+
+    async def _load_cadence(self, ids: list[UUID]) -> list[PairCadence | None]:
+        found = await cadences_of(self.uc, [self._pairs[i] for i in ids])
+        return [found.get(i) for i in ids]
 
     async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
         """Every pair asking for the same window is measured in one statement."""

@@ -43,8 +43,8 @@ from app.domain.pairs import Pair as DomainPair
 from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.domain.privacy import check_content_visible
 from app.domain.queries import CommitmentFilter, MeetingFilter, PairFilter
-from app.services import cadence, lookups
 from app.services import commitments as commitment_service
+from app.services import lookups
 from app.services import meetings as meeting_service
 from app.services import pairs as service
 from app.services.context import UseCase
@@ -96,9 +96,8 @@ class Pair:
     @resolves("The cadence state now (pairs:read).")
     async def cadence(self, info: GraphInfo) -> Cadence | None:
         info.context.require(Scope.PAIRS_READ)
-        try:
-            found = await cadence.pair_cadence(info.context.use_case, self.id)
-        except NotFound:
+        found = await info.context.loaders.cadence(self.record)
+        if found is None:
             return None
         return Cadence(
             last_held_at=found.cadence.last_held_at,

@@ -113,7 +113,6 @@ class MetricsRepository:
             statement = statement.order_by(p.id).limit(limit)
         return statement.cte("scoped")
 
-
     async def pair_counts(
         self,
         query: MetricsQuery,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -165,3 +165,19 @@ class PairRepository(TableRepository[Pair]):
             )
         ).one()
         return CadenceFacts(row.last_held_at, row.next_at)
+
+    async def cadence_facts_of(
+        self, org_id: UUID, pair_ids: Sequence[UUID], now: datetime
+    ) -> dict[UUID, CadenceFacts]:
+        """The cadence facts of many pairs in one statement."""
+        if not pair_ids:
+            return {}
+        c = self.table.c
+        rows = await self.connection.execute(
+            select(
+                c.id,
+                last_held_at_sql(org_id, c.id).label("last_held_at"),
+                next_at_sql(org_id, c.id, now).label("next_at"),
+            ).where(c.org_id == org_id, c.id.in_(sorted(set(pair_ids), key=str)))
+        )
+        return {row.id: CadenceFacts(row.last_held_at, row.next_at) for row in rows}
