@@ -21,8 +21,16 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _configure_sqlite(engine)
         return engine
+    # JIT compilation pays off for long analytical queries whose cost the planner estimates
+    # well; here it only ever costs: OLTP statements are short, and the metrics statement's
+    # chain of left-joined aggregates is overestimated by orders of magnitude (the
+    # benchmark measured 1.3 s of JIT in a 2.2 s summary).
     return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=False,
+        connect_args={"server_settings": {"jit": "off"}},
     )
 
 

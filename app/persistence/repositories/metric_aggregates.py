@@ -194,6 +194,7 @@ def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tup
     c = COMMITMENTS.alias("c")
     due = and_(c.c.due_on >= window.start.date(), c.c.due_on < upper.date())
     done = c.c.status == CommitmentStatus.DONE.value
+    overdue = and_(c.c.status == CommitmentStatus.OPEN.value, c.c.due_on < query.now.date())
     lead_owned = c.c.owner_id == scoped.c.lead_id
     member_owned = c.c.owner_id == scoped.c.member_id
     commitment_group = grouping.of_commitment(c)
@@ -214,15 +215,10 @@ def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tup
             _count(and_(due, lead_owned, done)).label("lead_done"),
             _count(and_(due, member_owned)).label("member_due"),
             _count(and_(due, member_owned, done)).label("member_done"),
-            _count(
-                and_(
-                    c.c.status == CommitmentStatus.OPEN.value,
-                    c.c.due_on < query.now.date(),
-                )
-            ).label("overdue_open"),
+            _count(overdue).label("overdue_open"),
         )
         .select_from(c.join(scoped, scoped.c.id == c.c.pair_id))
-        .where(c.c.org_id == org, c.c.due_on.is_not(None))
+        .where(c.c.org_id == org, or_(due, overdue))  # only commitments that count
         .group_by(commitment_group)
         .subquery("commitments")
     )

@@ -11,13 +11,13 @@ app.domain.metric_figures.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CTE, Integer, Select, literal, or_, select
+from sqlalchemy import CTE, Integer, Select, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.metric_figures import PairCounts
@@ -57,6 +57,21 @@ class MetricsRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.connection = connection
         self.pairs = PairRepository(connection)
+        self._planned_per_call = False
+
+    async def _execute(self, statement: Select[Any]) -> Sequence[Mapping[str, Any]]:
+        """Run a metrics statement. On PostgreSQL it is planned for its own parameters every
+        time: a generic plan, which a prepared statement switches to after a few runs, reads
+        the whole organization's window for a page of 50 pairs (8 ms became 310 ms)."""
+        if self.connection.dialect.name == "postgresql" and not self._planned_per_call:
+            await self.connection.execute(
+                text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
+            )
+            self._planned_per_call = True
+        rows: Sequence[Mapping[str, Any]] = (
+            (await self.connection.execute(statement)).mappings().all()
+        )
+        return rows
 
     # -- the pairs in scope -------------------------------------------------------------
 
@@ -129,8 +144,7 @@ class MetricsRepository:
             .select_from(joined(scoped, scoped.c.id, per_table))
             .order_by(scoped.c.id)
         )
-        rows = (await self.connection.execute(statement)).mappings().all()
-        return [self._pair_row(query, row) for row in rows]
+        return [self._pair_row(query, row) for row in await self._execute(statement)]
 
     def _pair_row(self, query: MetricsQuery, row: Mapping[str, Any]) -> PairCountsRow:
         pair = self.pairs.to_entity(row)
@@ -160,5 +174,5 @@ class MetricsRepository:
             .select_from(joined(numbers, numbers.c.n, per_table))
             .order_by(numbers.c.n)
         )
-        rows = (await self.connection.execute(statement)).mappings().all()
+        rows = await self._execute(statement)
         return [Totals(**{name: row[name] for name in TOTAL_COLUMNS}) for row in rows]
