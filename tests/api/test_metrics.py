@@ -227,6 +227,9 @@ def test_health_order_pages_through_every_pair_once(live: Live, tenant: Tenant) 
     assert len(seen) == 3 and len({row["pair_id"] for row in seen}) == 3
     scored = [s for s in scores if s is not None]
     assert scored == sorted(scored, reverse=True) and scores[: len(scored)] == scored
+    export = {"lead_id": lead["id"], "sort": "-health_score", "format": "csv"}
+    exported = tenant.call("GET", "/v1/metrics/pairs", params=export)
+    assert [row["pair_id"] for row in _csv(exported)] == [row["pair_id"] for row in seen]
     signal = {"lead_id": lead["id"], "signal": SignalCode.INFREQUENT_CADENCE.value}
     flagged = tenant.call("GET", "/v1/metrics/pairs", params=signal).json()["data"]
     assert [row["cadence_days"] for row in flagged] == [21]
