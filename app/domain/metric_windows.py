@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from app.domain.errors import InvalidInput
+from app.domain.pairs import Pair
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 DEFAULT_WINDOW = timedelta(days=90)
 LONGEST_WINDOW = timedelta(days=3 * 365 + 1)  # three years, a leap day included
 
@@ -67,3 +69,16 @@ def buckets(window: Window, bucket: Bucket) -> list[Window]:
         result.append(Window(max(start, window.start), min(end, window.end)))
         start = end
     return result
+
+
+def microseconds(delta: timedelta) -> int:
+    """A duration in whole microseconds (day figures are these / 86,400,000,000)."""
+    return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
+
+
+def existing_microseconds(pair: Pair, window: Window, now: datetime) -> int:
+    """D: the time of the window during which the pair existed and which is not in the
+    future, from max(from, started_at) to min(to, now, ended_at), or 0 if negative."""
+    start = max(window.start, pair.started_at)
+    end = min(window.end, now, pair.ended_at or window.end)
+    return max(0, microseconds(end - start))

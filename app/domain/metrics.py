@@ -25,11 +25,11 @@ from app.domain.metric_figures import (
     PairStanding,
     metrics_from_counts,
 )
-from app.domain.metric_windows import Window
+from app.domain.metric_windows import Window, existing_microseconds, microseconds
 from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
 
-__all__ = ["PairRecords", "Window", "compute_pair_metrics", "count_pair", "existing_microseconds"]
+__all__ = ["PairRecords", "Window", "compute_pair_metrics", "count_pair"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +76,6 @@ class PairRecords:
     ratings: Sequence[RatingFacts]
 
 
-def microseconds(delta: timedelta) -> int:
-    """A duration in whole microseconds (day figures are these / 86,400,000,000)."""
-    return (delta.days * 86_400 + delta.seconds) * 10**6 + delta.microseconds
-
-
 def is_slot(meeting: MeetingFacts, window: Window, now: datetime) -> bool:
     """Held, canceled by a person, or still scheduled after its end; inside the window and
     not in the future. System cancellations and meetings yet to end are not slots."""
@@ -91,14 +86,6 @@ def is_slot(meeting: MeetingFacts, window: Window, now: datetime) -> bool:
     if meeting.status is MeetingStatus.CANCELED:
         return meeting.canceled_by_id is not None
     return meeting.starts_at + timedelta(minutes=meeting.duration_minutes) < now
-
-
-def existing_microseconds(pair: Pair, window: Window, now: datetime) -> int:
-    """D: the time of the window during which the pair existed and which is not in the
-    future, from max(from, started_at) to min(to, now, ended_at), or 0 if negative."""
-    start = max(window.start, pair.started_at)
-    end = min(window.end, now, pair.ended_at or window.end)
-    return max(0, microseconds(end - start))
 
 
 def count_pair(records: PairRecords, window: Window, now: datetime, policy: Policy) -> PairCounts:

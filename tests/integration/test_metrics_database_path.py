@@ -79,6 +79,14 @@ def test_each_pair_metric_matches_the_reference(
 
     (row,) = live.portal.call(from_database)
     cadence = _reference_cadence(history, policy)
+
+    async def in_state() -> list[PairCountsRow]:  # the SQL cadence state is the domain's
+        async with live.engine.connect() as connection:
+            query = MetricsQuery(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
+            state = MetricsFilter(pair_id=history.pair.id, cadence_state=cadence.state)
+            return await MetricsRepository(connection).pair_counts(query, state)
+
+    assert len(live.portal.call(in_state)) == 1
     assert (row.last_held_at, row.next_at) == (cadence.last_held_at, cadence.next_at)
     assert row.counts == count_pair(history.records(), window, NOW, policy)
     active = history.pair.status is PairStatus.ACTIVE

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,8 +17,7 @@ from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import DAY_MICROSECONDS
-from app.domain.metric_windows import Bucket, Window
-from app.domain.metrics import microseconds
+from app.domain.metric_windows import EPOCH, Bucket, Window, microseconds
 from app.persistence.sql_time import (
     date_month_number,
     epoch_day_number,
@@ -34,7 +33,6 @@ RATINGS = RatingRow.__table__  # type: ignore[attr-defined]
 COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
 
 MINUTE_MICROSECONDS = 60 * 10**6
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 WEEK_DAYS = 7
 
 

@@ -22,8 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.metric_figures import PairCounts
 from app.domain.metric_rollups import Totals
-from app.domain.metric_windows import Bucket, bucket_start, buckets
-from app.domain.metrics import existing_microseconds
+from app.domain.metric_windows import Bucket, bucket_start, buckets, existing_microseconds
 from app.domain.pairs import Pair
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metric_aggregates import (

@@ -8,15 +8,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import BigInteger, case, func, literal, or_, select
 
 from app.domain.cadence import CadenceState
 from app.domain.meetings import MeetingStatus
+from app.domain.metric_figures import DAY_MICROSECONDS
+from app.domain.metric_windows import EPOCH, microseconds
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.queries import PairFilter
 from app.persistence.repositories.base import TableRepository
-from app.persistence.sql_time import epoch_days
+from app.persistence.sql_time import epoch_microseconds
 from app.persistence.tables import MeetingRow, PairRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
@@ -144,14 +146,17 @@ class PairRepository(TableRepository[Pair]):
         c = self.table.c
         last_held = last_held_at_sql(org_id, c.id)
         next_at = next_at_sql(org_id, c.id, now)
-        due = epoch_days(func.coalesce(last_held, c.started_at)) + c.cadence_days
-        now_days = literal(now.timestamp() / 86400)
+        # Instants as whole microseconds, compared exactly (as app.domain.cadence does).
+        day = literal(DAY_MICROSECONDS, BigInteger)
+        due = epoch_microseconds(func.coalesce(last_held, c.started_at)) + c.cadence_days * day
+        late_after = due + literal(grace_days * DAY_MICROSECONDS, BigInteger)
+        now_at = literal(microseconds(now - EPOCH), BigInteger)
         return case(
             (c.status == PairStatus.PAUSED.value, CadenceState.PAUSED.value),
             (c.status == PairStatus.ENDED.value, CadenceState.ENDED.value),
-            (now_days > due + grace_days, CadenceState.OVERDUE.value),
+            (now_at > late_after, CadenceState.OVERDUE.value),
             (next_at.is_(None), CadenceState.UNBOOKED.value),
-            (epoch_days(next_at) > due + grace_days, CadenceState.AT_RISK.value),
+            (epoch_microseconds(next_at) > late_after, CadenceState.AT_RISK.value),
             else_=CadenceState.ON_TRACK.value,
         )
 
