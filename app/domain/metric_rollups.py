@@ -148,8 +148,9 @@ class Rollup:
 
     @property
     def coverage(self) -> float | None:
-        """Σ min(held, expected) / Σ expected: a pair meeting more often than its cadence
-        does not make up for another that does not meet."""
+        """Σ min(held, expected) / Σ expected over the pairs that existed in the window: a
+        pair meeting more often than its cadence does not make up for another that does not
+        meet."""
         return rate(self.covered, self.expected)
 
 
@@ -166,8 +167,9 @@ def roll_up(pairs: Iterable[PairFigures]) -> Rollup:
         signals.update(signal.code for signal in figures.metrics.signals)
         if figures.metrics.health_score is not None:
             scores.append(figures.metrics.health_score)
-        expected += c.expected
-        covered += min(c.held, c.expected)
+        if c.existing_microseconds > 0:  # a pair that did not exist is not expected to meet
+            expected += c.expected
+            covered += min(c.held, c.expected)
         booked += c.next_meeting_booked
         overdue_open += c.overdue_open
     return Rollup(

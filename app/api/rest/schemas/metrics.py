@@ -225,7 +225,9 @@ class SummaryOut(BaseModel):
     states: dict[str, int] = Field(description="Pairs per cadence state now.")
     pairs_booked: int = Field(description="Pairs with a next meeting on the books.")
     overdue_open: int
-    expected_meetings: int = Field(description="Σ max(1, floor(D / cadence_days)).")
+    expected_meetings: int = Field(
+        description="Σ max(1, floor(D / cadence_days)) over the pairs with D > 0."
+    )
     covered_meetings: int = Field(description="Σ min(held, expected) per pair.")
     coverage: float | None = Field(description="covered_meetings / expected_meetings.")
     counts: CountsOut
