@@ -79,7 +79,10 @@ class PairListRequest:
 
 
 async def basis(uc: UseCase, start: datetime | None, end: datetime | None) -> MetricsBasis:
-    window = metrics_window(start, end, uc.now)
+    return await basis_of(uc, metrics_window(start, end, uc.now))
+
+
+async def basis_of(uc: UseCase, window: Window) -> MetricsBasis:
     return MetricsBasis(window, await uc.uow.policies.get(uc.org_id), uc.now)
 
 
@@ -116,11 +119,11 @@ async def pair_metrics(
 
 
 async def metrics_of_pairs(
-    uc: UseCase, pair_ids: list[UUID], start: datetime | None, end: datetime | None
+    uc: UseCase, pair_ids: list[UUID], window: Window
 ) -> tuple[MetricsBasis, dict[UUID, PairReport]]:
-    """The metrics of many pairs in one statement (for a page of pairs); pairs the caller
-    may not see are left out."""
-    measured = await basis(uc, start, end)
+    """The metrics of many pairs over a checked window (app.domain.metric_windows) in one
+    statement, for a page of pairs; pairs the caller may not see are left out."""
+    measured = await basis_of(uc, window)
     filters = visible(uc, MetricsFilter(pair_ids=tuple(pair_ids)))
     rows = await uc.uow.metrics.pair_counts(measured.query(uc.org_id), filters)
     return measured, {row.pair.id: report(row, measured) for row in rows}

@@ -111,3 +111,17 @@ def test_a_page_of_pairs_with_cadence_and_metrics_costs_a_constant(live: Live) -
     # facts of every pair, the policy, the planning mode (PostgreSQL) and the counts of every
     # pair's metrics.
     assert counts[0] == counts[1] and counts[1] <= 7, counts
+
+
+def test_a_bad_window_is_its_own_fields_error(world: World) -> None:
+    query = """
+    { pairs(first: 5) { nodes {
+        ok: metrics(from: "2026-01-01T00:00:00Z") { slots }
+        bad: metrics(from: "2026-02-01T00:00:00Z", to: "2026-01-01T00:00:00Z") { slots }
+    } } }
+    """
+    body = graphql(world.tenant, query)
+    nodes = body["data"]["pairs"]["nodes"]
+    assert nodes and all(n["ok"] is not None and n["bad"] is None for n in nodes)
+    assert {e["extensions"]["code"] for e in body["errors"]} == {"invalid_window"}
+    assert all(e["path"][-1] == "bad" for e in body["errors"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -15,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.meetings import Meeting, MeetingStatus
+from app.domain.metric_windows import Window
 from app.domain.notes import Note
 from app.domain.pairs import Pair
 from app.domain.people import Person
@@ -64,11 +64,11 @@ _ANY_PARENT = UUID(int=0)
 
 @dataclass(frozen=True, slots=True)
 class MetricsOfPair:
-    """One pair's metrics over a window (`None`: the default window)."""
+    """One pair's metrics over a window already checked by the field asking for it (so a
+    bad window is that field's error alone)."""
 
     pair_id: UUID
-    start: datetime | None
-    end: datetime | None
+    window: Window
 
 
 MeasuredPair = tuple[MetricsBasis, PairReport] | None
@@ -150,15 +150,15 @@ class Loaders:
 
     async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
         """Every pair asking for the same window is measured in one statement."""
-        windows: dict[tuple[datetime | None, datetime | None], list[UUID]] = defaultdict(list)
+        windows: dict[Window, list[UUID]] = defaultdict(list)
         for key in keys:
-            windows[(key.start, key.end)].append(key.pair_id)
+            windows[key.window].append(key.pair_id)
         found: dict[MetricsOfPair, MeasuredPair] = {}
-        for (start, end), pair_ids in windows.items():
-            measured, reports = await metrics_of_pairs(self.uc, pair_ids, start, end)
+        for window, pair_ids in windows.items():
+            measured, reports = await metrics_of_pairs(self.uc, pair_ids, window)
             for pair_id in pair_ids:
                 report = reports.get(pair_id)
-                found[MetricsOfPair(pair_id, start, end)] = (
+                found[MetricsOfPair(pair_id, window)] = (
                     None if report is None else (measured, report)
                 )
         return [found[key] for key in keys]

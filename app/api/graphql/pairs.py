@@ -38,6 +38,7 @@ from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.errors import NotFound
 from app.domain.meetings import MeetingStatus
+from app.domain.metric_windows import metrics_window
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import Pair as DomainPair
 from app.domain.pairs import PairKind, PairSource, PairStatus
@@ -117,9 +118,8 @@ class Pair:
         self, info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
     ) -> PairMetrics | None:
         info.context.require(Scope.METRICS_READ)
-        measured = await info.context.loaders.metrics_of_pair.load(
-            MetricsOfPair(self.id, start, end)
-        )
+        window = metrics_window(start, end, info.context.use_case.now)
+        measured = await info.context.loaders.metrics_of_pair.load(MetricsOfPair(self.id, window))
         return None if measured is None else PairMetrics.of(*measured)
 
     @resolves(
