@@ -125,3 +125,10 @@ def test_a_bad_window_is_its_own_fields_error(world: World) -> None:
     assert nodes and all(n["ok"] is not None and n["bad"] is None for n in nodes)
     assert {e["extensions"]["code"] for e in body["errors"]} == {"invalid_window"}
     assert all(e["path"][-1] == "bad" for e in body["errors"])
+
+
+def test_rollups_are_priced_by_the_complexity_budget(world: World) -> None:
+    aliases = " ".join(f"s{i}: metricsSummary(scope: ORG) {{ pairs }}" for i in range(12))
+    body = graphql(world.tenant, "{ " + aliases + " }")
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "query_too_complex"

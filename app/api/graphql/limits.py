@@ -32,6 +32,9 @@ MAX_DEPTH = 12
 MAX_ALIASES = 20
 MAX_TOKENS = 5_000
 COMPLEXITY_BUDGET = 100_000
+# Fields that aggregate over many pairs cost what a page of records would: a rollup reads
+# every meeting of its scope's window; a pair's metrics are batched per window.
+FIELD_COSTS = {"metricsSummary": 10_000, "timeseries": 10_000, "metrics": 20}
 
 
 class ComplexityBudget(SchemaExtension):
@@ -87,7 +90,8 @@ def _cost(
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
             children = _cost(selection.selection_set, fragments, variables, visiting)
-            total += 1 + _page_size(selection, variables) * children
+            own = FIELD_COSTS.get(selection.name.value, 1)
+            total += own + _page_size(selection, variables) * children
         elif isinstance(selection, InlineFragmentNode):
             total += _cost(selection.selection_set, fragments, variables, visiting)
         elif isinstance(selection, FragmentSpreadNode):
