@@ -5,6 +5,7 @@ everything it touches."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from enum import Enum
 from typing import Annotated, Any
 
@@ -133,6 +134,16 @@ class Access:
                 "This operation is for service keys; person tokens cannot use it.",
             )
         return Caller(org_id=person.org_id, person=person)
+
+
+@asynccontextmanager
+async def read_again(request: Request, uc: UseCase) -> AsyncIterator[UseCase]:
+    """A read transaction of its own for a caller already authenticated by this request:
+    for a response that is read while it is sent (the request's own transaction has ended
+    by then), in the caller's organization and at the request's instant."""
+    async with unit_of_work(runtime_of(request).engine, write=False) as uow:
+        await uow.enter_organization(uc.org_id)
+        yield UseCase(uow, uc.caller, uc.now)
 
 
 def _operation_id(request: Request) -> str:

@@ -11,7 +11,7 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from app.api.access import MetricsRead
+from app.api.access import MetricsRead, read_again
 from app.api.problems import problem_responses
 from app.api.rest.csv_rows import csv_text
 from app.api.rest.responses import Paging
@@ -26,13 +26,11 @@ from app.api.rest.schemas.metrics import (
     SummaryResponse,
     TimeseriesResponse,
 )
-from app.api.runtime import runtime_of
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_windows import Bucket
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
-from app.persistence.unit_of_work import unit_of_work
 from app.services import metric_rollups, metrics
 from app.services.context import UseCase
 from app.services.metric_rollups import RollupRequest, RollupScope
@@ -144,15 +142,10 @@ async def list_pair_metrics(
 def _csv_response(
     request: Request, uc: UseCase, measured: MetricsBasis, wanted: PairListRequest
 ) -> StreamingResponse:
-    """Rows are read while they are sent, in a read transaction of their own (the request's
-    has ended by then)."""
-    engine = runtime_of(request).engine
-    caller = uc.caller
+    """Rows are read while they are sent, in a read transaction of their own."""
 
     async def rows() -> AsyncGenerator[str]:
-        async with unit_of_work(engine, write=False) as uow:
-            await uow.enter_organization(caller.org_id)
-            reading = UseCase(uow, caller, measured.computed_at)
+        async with read_again(request, uc) as reading:
             async for text in csv_text(metrics.every_report(reading, measured, wanted)):
                 yield text
 
