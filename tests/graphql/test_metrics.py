@@ -132,3 +132,11 @@ def test_rollups_are_priced_by_the_complexity_budget(world: World) -> None:
     body = graphql(world.tenant, "{ " + aliases + " }")
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "query_too_complex"
+
+
+def test_pair_metrics_at_the_root_need_only_the_metrics_scope(world: World) -> None:
+    query = "query($id: UUID!) { pairMetrics(id: $id) { slots healthScore } }"
+    key = world.tenant.key(Scope.METRICS_READ)
+    assert data(world.tenant, query, {"id": world.pair["id"]}, key=key)["pairMetrics"] is not None
+    outsider = world.token(world.outsider)
+    assert data(world.tenant, query, {"id": world.pair["id"]}, key=outsider)["pairMetrics"] is None

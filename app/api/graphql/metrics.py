@@ -15,12 +15,13 @@ from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
+from app.domain.errors import NotFound
 from app.domain.metric_figures import PairMetrics as DomainPairMetrics
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_rollups import Rollup, Totals, rates_of
 from app.domain.metric_windows import Bucket, Window
 from app.domain.pairs import PairKind
-from app.services import metric_rollups
+from app.services import metric_rollups, metrics
 from app.services.metric_rollups import RollupRequest, RollupScope
 from app.services.metrics import MetricsBasis, PairReport
 
@@ -276,6 +277,21 @@ class Timeseries:
 
 @strawberry.type
 class MetricsQuery:
+    @resolves(
+        "One pair's metrics over [from, to), or null if the caller may not see the pair"
+        " (metrics:read; GET /v1/pairs/{id}/metrics)."
+    )
+    async def pair_metrics(
+        self, info: GraphInfo, id: UUID, start: From = None, end: To = None
+    ) -> PairMetrics | None:
+        info.context.require(Scope.METRICS_READ)
+        info.context.address(info, pair_id=id)
+        try:
+            measured, found = await metrics.pair_metrics(info.context.use_case, id, start, end)
+        except NotFound:
+            return None
+        return PairMetrics.of(measured, found)
+
     @resolves(
         "A rollup: `ORG`, `LEAD` (the pairs personId leads) or `TEAM` (pairs led by personId"
         " or anyone below them) (metrics:read)."
