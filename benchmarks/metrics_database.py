@@ -1,0 +1,125 @@
+"""The in-process measurements of the metrics benchmark: the floor, the production statement
+and summaries, and the reference implementation, which must agree on every pair's counts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from metrics_floor import app_jit, connect_floor, floor_counts
+from metrics_organization import Team
+from metrics_reference import load_records, reference_rollup
+from metrics_timing import Timing, timed
+from rest_api import BenchError, log
+
+from app.domain.metric_figures import PairCounts
+from app.domain.metric_rollups import PairFigures, Rollup, roll_up
+from app.domain.policy import Policy
+from app.domain.queries import MetricsFilter
+from app.persistence.database import create_engine
+from app.persistence.repositories.metric_aggregates import COUNT_COLUMNS
+from app.persistence.repositories.metrics import MetricsQuery, MetricsRepository, PairCountsRow
+from app.services.metrics import MetricsBasis, report
+
+
+async def production_summary(
+    repository: MetricsRepository, query: MetricsQuery, policy: Policy, filters: MetricsFilter
+) -> tuple[list[PairCountsRow], Rollup]:
+    """What the summary endpoint computes: every pair's counts in one statement, each pair's
+    figures, the rollup."""
+    rows = await repository.pair_counts(query, filters)
+    basis = MetricsBasis(query.window, policy, query.now)
+    figures = []
+    for row in rows:
+        found = report(row, basis)
+        figures.append(PairFigures(row.counts, found.metrics, found.cadence_state))
+    return rows, roll_up(figures)
+
+
+def check_agreement(
+    production: Sequence[PairCountsRow],
+    floor: Sequence[Mapping[str, Any]],
+    reference: Mapping[UUID, PairCounts],
+) -> None:
+    """The three computations give every pair the same counts (and the same cadence facts)."""
+    if not len(production) == len(floor) == len(reference):
+        raise BenchError(
+            f"pairs counted: production {len(production)}, floor {len(floor)},"
+            f" reference {len(reference)}"
+        )
+    for row, floor_row in zip(production, floor, strict=True):
+        ours = {name: getattr(row.counts, name) for name in COUNT_COLUMNS}
+        ours |= {"pair_id": row.pair.id, "last_held_at": row.last_held_at, "next_at": row.next_at}
+        theirs = {name: floor_row[name] for name in ours}
+        if ours != theirs:
+            differences = {
+                name: (ours[name], theirs[name]) for name in ours if ours[name] != theirs[name]
+            }
+            raise BenchError(f"the floor disagrees on pair {row.pair.id}: {differences}")
+        if reference[row.pair.id] != row.counts:
+            raise BenchError(
+                f"the reference disagrees on pair {row.pair.id}:\n"
+                f" reference  {reference[row.pair.id]}\n production {row.counts}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseResults:
+    floor: Timing
+    statement: Timing
+    org_summary: Timing
+    team_summary: Timing
+    team_pairs: int
+    reference_load: Timing
+    reference_compute: Timing
+    jit: str  # PostgreSQL's jit setting on the app's connections and the floor's
+
+
+async def measure_database(
+    db_url: str, query: MetricsQuery, policy: Policy, team: Team, repeats: int
+) -> DatabaseResults:
+    async with AsyncExitStack() as stack:
+        engine = create_engine(db_url)
+        stack.push_async_callback(engine.dispose)
+        jit = await app_jit(engine)
+        connection = await connect_floor(db_url, jit)
+        stack.push_async_callback(connection.close)
+        floor_seconds, floor = await timed(repeats, lambda: floor_counts(connection, query))
+        log("timed the floor")
+        async with engine.connect() as production:
+            repository = MetricsRepository(production)
+            statement, _ = await timed(
+                repeats, lambda: repository.pair_counts(query, MetricsFilter())
+            )
+            org_seconds, (rows, rollup) = await timed(
+                repeats, lambda: production_summary(repository, query, policy, MetricsFilter())
+            )
+            team_filter = MetricsFilter(team_of=team.manager_id)
+            team_seconds, (team_rows, _) = await timed(
+                repeats, lambda: production_summary(repository, query, policy, team_filter)
+            )
+        log("timed the production statement and summaries")
+        load_seconds, records = await timed(1, lambda: load_records(connection, query))
+
+        async def compute() -> tuple[Rollup, dict[UUID, PairCounts]]:
+            return reference_rollup(records, query, policy)
+
+        compute_seconds, (reference, reference_counts) = await timed(1, compute)
+        log("timed the reference implementation")
+    check_agreement(rows, floor, reference_counts)
+    if reference != rollup:
+        raise BenchError(f"the rollups differ:\n reference  {reference}\n production {rollup}")
+    log(f"production, floor and reference agree on the counts of all {len(rows):,} pairs")
+    return DatabaseResults(
+        floor=Timing("floor: one hand-written SQL statement (asyncpg)", floor_seconds),
+        statement=Timing("production statement (MetricsRepository.pair_counts)", statement),
+        org_summary=Timing("production org summary (statement, figures, roll_up)", org_seconds),
+        team_summary=Timing("production team summary", team_seconds),
+        team_pairs=len(team_rows),
+        reference_load=Timing("reference: load the raw rows", load_seconds),
+        reference_compute=Timing("reference: count every pair in Python, roll up", compute_seconds),
+        jit=jit,
+    )

@@ -1,0 +1,210 @@
+"""The meetings of the metrics benchmark's pairs and what hangs off them (agenda items,
+ratings, commitments), generated pair by pair as rows to COPY."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from random import Random
+from uuid import UUID
+
+from metrics_organization import DAY, HOUR, PairPlan, new_id
+from rest_api import MEETING_COLUMNS
+
+from app.domain.agenda import AgendaItemKind
+from app.domain.commitments import CommitmentStatus
+from app.domain.meeting_lifecycle import CancelReason, SystemCancelReason
+from app.domain.meetings import MeetingStatus
+
+Row = tuple[object, ...]  # one row to COPY
+
+ITEM_COLUMNS = (
+    "id", "org_id", "meeting_id", "author_id", "title", "details", "kind", "position", "state",
+    "carried_from_id", "created_at", "updated_at",
+)  # fmt: skip
+RATING_COLUMNS = (
+    "id", "org_id", "meeting_id", "person_id", "score", "comment", "created_at", "updated_at",
+)  # fmt: skip
+COMMITMENT_COLUMNS = (
+    "id", "org_id", "pair_id", "meeting_id", "owner_id", "title", "due_on", "status",
+    "completed_at", "created_at", "updated_at",
+)  # fmt: skip
+
+OTHER_KINDS = tuple(
+    kind.value for kind in AgendaItemKind if kind is not AgendaItemKind.STATUS_UPDATE
+)
+CANCEL_REASONS = tuple(reason.value for reason in CancelReason)
+SCORES = (1, 2, 3, 3, 4, 4, 4, 4, 5, 5)
+TITLES = ("Check-in", "Wins this week", "Blocked on review", "Quarter priorities", "Feedback")
+
+
+@dataclass(frozen=True, slots=True)
+class Habits:
+    """How one pair tends to behave, so the organization has healthy and unhealthy pairs."""
+
+    cancel: float
+    unrecorded: float
+    late: float
+    member_share: float
+    status_share: float
+    rating: float
+    commitment: float
+    done: float
+
+    @classmethod
+    def draw(cls, rng: Random) -> Habits:
+        return cls(
+            cancel=rng.uniform(0.02, 0.18),
+            unrecorded=rng.uniform(0.0, 0.06),
+            late=rng.uniform(0.1, 0.5),
+            member_share=rng.uniform(0.15, 0.85),
+            status_share=rng.uniform(0.05, 0.6),
+            rating=rng.uniform(0.2, 0.8),
+            commitment=rng.uniform(0.3, 0.8),
+            done=rng.uniform(0.4, 0.95),
+        )
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows of some pairs' histories, by table, waiting to be copied."""
+
+    meetings: list[Row] = field(default_factory=list)
+    items: list[Row] = field(default_factory=list)
+    ratings: list[Row] = field(default_factory=list)
+    commitments: list[Row] = field(default_factory=list)
+
+    def tables(self) -> Iterator[tuple[str, Sequence[str], list[Row]]]:
+        yield "meetings", MEETING_COLUMNS, self.meetings
+        yield "agenda_items", ITEM_COLUMNS, self.items
+        yield "ratings", RATING_COLUMNS, self.ratings
+        yield "commitments", COMMITMENT_COLUMNS, self.commitments
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Writes one pair's meetings and what hangs off them into a batch."""
+
+    org_id: UUID
+    pair: PairPlan
+    habits: Habits
+    now: datetime
+    rng: Random
+    batch: Batch
+
+    def write(self) -> None:
+        spacing = self.pair.cadence_days * DAY
+        for index in range(self.pair.meetings):
+            starts_at = self.pair.first_start + index * spacing
+            if index < self.pair.meetings - 1 and self.rng.random() < 0.2:  # moved a little
+                starts_at += self.rng.randint(-2, 2) * DAY
+            self.meeting(starts_at)
+
+    def meeting(self, starts_at: datetime) -> None:
+        rng, pair, habits = self.rng, self.pair, self.habits
+        meeting_id = new_id(rng)
+        created_at = starts_at - rng.randint(3, 21) * DAY
+        status, canceled_at, canceled_by, reason = MeetingStatus.SCHEDULED, None, None, None
+        completed_at, actual = None, None
+        if starts_at + pair.duration_minutes * timedelta(minutes=1) < self.now:
+            roll = rng.random()
+            if roll < habits.cancel:
+                status, canceled_at = MeetingStatus.CANCELED, self.canceled_at(starts_at)
+                canceled_by, reason = self.canceled_by()
+            elif roll >= habits.cancel + habits.unrecorded:
+                status, actual = MeetingStatus.COMPLETED, self.actual_minutes()
+                completed_at = starts_at + (actual or pair.duration_minutes) * timedelta(minutes=1)
+        reschedules = 0 if rng.random() < 0.9 else rng.randint(1, 2)
+        original = starts_at - rng.randint(1, 3) * DAY if reschedules else starts_at
+        self.batch.meetings.append(
+            (
+                meeting_id, self.org_id, pair.id, starts_at, pair.duration_minutes, status.value,
+                reschedules, original, canceled_at, canceled_by, reason, completed_at, actual,
+                created_at, completed_at or canceled_at or created_at,
+            )
+        )  # fmt: skip
+        if completed_at is not None:
+            self.agenda(meeting_id, created_at)
+            self.rate(meeting_id, completed_at)
+            if rng.random() < habits.commitment:
+                self.commit(meeting_id, starts_at, completed_at)
+
+    def canceled_at(self, starts_at: datetime) -> datetime:
+        if self.rng.random() < self.habits.late:
+            return starts_at - self.rng.uniform(0.5, 23.5) * HOUR
+        return starts_at - self.rng.uniform(25, 24 * 7) * HOUR
+
+    def canceled_by(self) -> tuple[UUID | None, str]:
+        roll = self.rng.random()
+        if roll < 0.08:  # by the system: not a cancellation in the metrics
+            return None, SystemCancelReason.PAIR_PAUSED.value
+        person = self.pair.lead_id if roll < 0.6 else self.pair.member_id
+        return person, CANCEL_REASONS[self.rng.randrange(len(CANCEL_REASONS))]
+
+    def actual_minutes(self) -> int | None:
+        duration = self.pair.duration_minutes
+        roll = self.rng.random()
+        if roll < 0.2:
+            return None
+        if roll < 0.3:  # cut short
+            return self.rng.randint(duration // 3, duration * 2 // 3)
+        return duration + self.rng.randint(-5, 5)
+
+    def agenda(self, meeting_id: UUID, created_at: datetime) -> None:
+        rng, pair, habits = self.rng, self.pair, self.habits
+        for position in range(rng.randint(2, 4)):
+            author = pair.member_id if rng.random() < habits.member_share else pair.lead_id
+            kind = (
+                AgendaItemKind.STATUS_UPDATE.value
+                if rng.random() < habits.status_share
+                else OTHER_KINDS[rng.randrange(len(OTHER_KINDS))]
+            )
+            self.batch.items.append(
+                (
+                    new_id(rng), self.org_id, meeting_id, author, TITLES[position], None, kind,
+                    position, "discussed", None, created_at, created_at,
+                )
+            )  # fmt: skip
+
+    def rate(self, meeting_id: UUID, completed_at: datetime) -> None:
+        rng = self.rng
+        raters = [self.pair.member_id] if rng.random() < self.habits.rating else []
+        if rng.random() < self.habits.rating / 3:
+            raters.append(self.pair.lead_id)
+        for person in raters:
+            score = SCORES[rng.randrange(len(SCORES))]
+            self.batch.ratings.append(
+                (new_id(rng), self.org_id, meeting_id, person, score, None, completed_at,
+                 completed_at)
+            )  # fmt: skip
+
+    def commit(self, meeting_id: UUID, starts_at: datetime, completed_at: datetime) -> None:
+        rng, pair = self.rng, self.pair
+        owner = pair.member_id if rng.random() < 0.6 else pair.lead_id
+        due = starts_at.date() + rng.randint(3, 14) * DAY if rng.random() < 0.95 else None
+        status = self.commitment_status(due)
+        done_at = None
+        if status is CommitmentStatus.DONE:
+            target = datetime.combine(due or starts_at.date(), datetime.min.time(), UTC) + 12 * HOUR
+            late = rng.random() < 0.25
+            target += rng.randint(1, 10) * DAY if late else -rng.randint(0, 5) * DAY
+            done_at = min(max(target, completed_at), self.now)
+        self.batch.commitments.append(
+            (
+                new_id(rng), self.org_id, pair.id, meeting_id, owner, "Follow up", due,
+                status.value, done_at, completed_at, done_at or completed_at,
+            )
+        )  # fmt: skip
+
+    def commitment_status(self, due: date | None) -> CommitmentStatus:
+        roll = self.rng.random()
+        if due is not None and due < self.now.date():
+            if roll < self.habits.done:
+                return CommitmentStatus.DONE
+            return (
+                CommitmentStatus.DROPPED
+                if roll < self.habits.done + 0.05
+                else CommitmentStatus.OPEN
+            )
+        return CommitmentStatus.DONE if roll < 0.2 else CommitmentStatus.OPEN
