@@ -1,25 +1,39 @@
-"""Meeting-health metrics on the graph: `Pair.metrics`, `metricsSummary` and `timeseries`,
-over the same services as GET /v1/pairs/{id}/metrics, /v1/metrics/summary and
-/v1/metrics/timeseries (docs/metrics.md has every formula). Metrics carry no content."""
+"""Meeting-health metrics on the graph: `pairMetrics`, `Pair.metrics`, `metricsSummary` and
+`timeseries`, over the same services as GET /v1/pairs/{id}/metrics, /v1/metrics/summary and
+/v1/metrics/timeseries (docs/metrics.md has every formula). The object types are REST's
+response models as GraphQL types, so a field is declared and filled in one place. Metrics
+carry no content."""
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 import strawberry
+from pydantic import BaseModel
+from strawberry.experimental.pydantic import type as pydantic_type
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
+from app.api.rest.schemas.metrics import (
+    Basis,
+    CountsOut,
+    HealthComponentsOut,
+    HealthOut,
+    PairMetricsOut,
+    PointOut,
+    PolicyFiguresOut,
+    RatesOut,
+    SignalOut,
+    SummaryOut,
+    WindowOut,
+)
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
 from app.domain.errors import NotFound
-from app.domain.metric_figures import PairMetrics as DomainPairMetrics
 from app.domain.metric_figures import SignalCode
-from app.domain.metric_rollups import Rollup, Totals, rates_of
-from app.domain.metric_windows import Bucket, Window
+from app.domain.metric_windows import Bucket
 from app.domain.pairs import PairKind
 from app.services import metric_rollups, metrics
 from app.services.metric_rollups import RollupRequest, RollupScope
@@ -34,164 +48,84 @@ To = Annotated[
 ]
 
 
-@strawberry.type(description="The window [from, to) the figures cover.")
+M = TypeVar("M")
+
+
+def graph(kind: type[M], model: BaseModel, **extra: object) -> M:
+    """The GraphQL object of a REST response model: the same fields, in camelCase."""
+    # Strawberry adds `from_pydantic` to the class; type checkers cannot see it.
+    converted: M = getattr(kind, "from_pydantic")(model, extra=extra or None)  # noqa: B009
+    return converted
+
+
+@pydantic_type(model=WindowOut, description="The window [from, to) the figures cover.")
 class MetricsWindow:
     start: datetime = strawberry.field(name="from")
     end: datetime = strawberry.field(name="to")
 
-    @classmethod
-    def of(cls, window: Window) -> MetricsWindow:
-        return cls(start=window.start, end=window.end)
 
-
-@strawberry.type(description="The cadence policy figures the metrics used.")
+@pydantic_type(model=PolicyFiguresOut, all_fields=True, description=PolicyFiguresOut.__doc__)
 class PolicyFigures:
-    target_cadence_days: int
-    grace_days: int
-    late_cancel_hours: int
+    pass
 
 
-@strawberry.type(description="Each health component in [0, 1].")
+@pydantic_type(model=HealthComponentsOut, all_fields=True, description=HealthComponentsOut.__doc__)
 class HealthComponents:
-    attendance: float
-    consistency: float
-    follow_through: float
-    balance: float
-    substance: float
-    booked: float
+    pass
 
 
-@strawberry.type
+@pydantic_type(model=SignalOut, all_fields=True)
 class MetricsSignal:
-    code: SignalCode
-    message: str
+    pass
 
 
-def _basis(measured: MetricsBasis) -> dict[str, Any]:
-    policy = measured.policy
-    return {
-        "window": MetricsWindow.of(measured.window),
-        "policy": PolicyFigures(
-            target_cadence_days=policy.target_cadence_days,
-            grace_days=policy.grace_days,
-            late_cancel_hours=policy.late_cancel_hours,
-        ),
-        "computed_at": measured.computed_at,
-    }
-
-
-@strawberry.type(
-    description="One pair's metrics over the window; rates are null when their denominator is 0."
-)
+@pydantic_type(model=PairMetricsOut, all_fields=True, description=PairMetricsOut.__doc__)
 class PairMetrics:
-    window: MetricsWindow
     policy: PolicyFigures
     computed_at: datetime
-    cadence_state: CadenceState
-    cadence_days: int
-    held: int
-    canceled: int
-    unrecorded: int
-    slots: int
-    held_rate: float | None
-    cancel_rate: float | None
-    late_cancel_rate: float | None
-    reschedule_rate: float | None
-    lead_cancel_share: float | None
-    gap_count: int
-    cadence_adherence: float | None
-    max_gap_days: float | None
-    mean_gap_days: float | None
-    coverage: float
-    agenda_items: int
-    member_share: float | None
-    status_share: float | None
-    commitments_due: int
-    follow_through_rate: float | None
-    lead_follow_through_rate: float | None
-    member_follow_through_rate: float | None
-    on_time_rate: float | None
-    overdue_open: int
-    next_meeting_booked: bool
-    shortened_share: float | None
-    rating_avg: float | None
-    health_score: int | None = strawberry.field(description="0–100; null while D < cadenceDays.")
-    health_components: HealthComponents | None
-    signals: list[MetricsSignal]
-
-    @classmethod
-    def of(cls, measured: MetricsBasis, found: PairReport) -> PairMetrics:
-        m = found.metrics
-        skipped = {"window", "health_components", "signals"}
-        figures = {f.name: getattr(m, f.name) for f in fields(DomainPairMetrics)}
-        return cls(
-            **_basis(measured),
-            cadence_state=found.cadence_state,
-            **{name: value for name, value in figures.items() if name not in skipped},
-            health_components=(
-                None if m.health_components is None else HealthComponents(**m.health_components)
-            ),
-            signals=[MetricsSignal(code=SignalCode(s.code), message=s.message) for s in m.signals],
-        )
 
 
-@strawberry.type(description="Summed counts; every rate can be recomputed from these.")
+def pair_metrics_of(measured: MetricsBasis, found: PairReport) -> PairMetrics:
+    """REST's pair metrics, with the policy figures and instant the answer used."""
+    return graph(
+        PairMetrics,
+        PairMetricsOut.of(found),
+        policy=PolicyFiguresOut.of(measured.policy).model_dump(),  # fields beyond the model
+        computed_at=measured.computed_at,
+    )
+
+
+@pydantic_type(model=CountsOut, all_fields=True, description=CountsOut.__doc__)
 class MetricCounts:
-    slots: int
-    held: int
-    canceled: int
-    unrecorded: int
-    late_canceled: int
-    rescheduled: int
-    canceled_by_lead: int
-    gap_count: int
-    gaps_within_cadence: int
     max_gap_microseconds: float | None = strawberry.field(
         description="A float: microsecond figures exceed GraphQL's 32-bit Int."
     )
     total_gap_microseconds: float
-    agenda_items: int
-    member_items: int
-    status_items: int
-    commitments_due: int
-    commitments_done: int
-    commitments_on_time: int
-    lead_due: int
-    lead_done: int
-    member_due: int
-    member_done: int
-    measured: int
-    shortened: int
-    rating_total: int
-    rating_count: int
-
-    @classmethod
-    def of(cls, totals: Totals) -> MetricCounts:
-        return cls(slots=totals.slots, **{f.name: getattr(totals, f.name) for f in fields(Totals)})
 
 
-@strawberry.type(description="Rates recomputed from the summed counts, never averaged.")
+@pydantic_type(model=RatesOut, all_fields=True, description=RatesOut.__doc__)
 class MetricRates:
-    held_rate: float | None
-    cancel_rate: float | None
-    late_cancel_rate: float | None
-    reschedule_rate: float | None
-    lead_cancel_share: float | None
-    cadence_adherence: float | None
-    max_gap_days: float | None
-    mean_gap_days: float | None
-    member_share: float | None
-    status_share: float | None
-    follow_through_rate: float | None
-    lead_follow_through_rate: float | None
-    member_follow_through_rate: float | None
-    on_time_rate: float | None
-    shortened_share: float | None
-    rating_avg: float | None
+    pass
 
-    @classmethod
-    def of(cls, totals: Totals) -> MetricRates:
-        return cls(**rates_of(totals))
+
+@pydantic_type(model=HealthOut, all_fields=True, description=HealthOut.__doc__)
+class HealthDistribution:
+    pass
+
+
+@pydantic_type(model=PointOut, all_fields=True, description=PointOut.__doc__)
+class TimeseriesPoint:
+    pass
+
+
+def _basis(measured: MetricsBasis) -> dict[str, Any]:
+    """What every metrics answer states, as GraphQL objects."""
+    stated = Basis.fields_of(measured)
+    return {
+        "window": graph(MetricsWindow, stated["window"]),
+        "policy": graph(PolicyFigures, stated["policy"]),
+        "computed_at": measured.computed_at,
+    }
 
 
 @strawberry.type
@@ -204,15 +138,6 @@ class StateCount:
 class SignalCount:
     code: SignalCode
     pairs: int
-
-
-@strawberry.type(description="Health scores of the pairs that have one.")
-class HealthDistribution:
-    scored_pairs: int
-    mean: float | None
-    p25: float | None
-    median: float | None
-    p75: float | None
 
 
 @strawberry.type(description="Metrics rolled up over a scope (GET /v1/metrics/summary).")
@@ -236,34 +161,25 @@ class MetricsSummary:
     signals: list[SignalCount]
 
     @classmethod
-    def of(cls, measured: MetricsBasis, wanted: RollupRequest, rollup: Rollup) -> MetricsSummary:
-        h = rollup.health
+    def of(cls, measured: MetricsBasis, summary: SummaryOut) -> MetricsSummary:
+        """REST's summary with its maps as lists."""
         return cls(
             **_basis(measured),
-            scope=wanted.scope,
-            person_id=wanted.person_id,
-            kind=wanted.kind,
-            pairs=rollup.pairs,
-            states=[StateCount(state=CadenceState(s), pairs=n) for s, n in rollup.states.items()],
-            pairs_booked=rollup.pairs_booked,
-            overdue_open=rollup.overdue_open,
-            expected_meetings=rollup.expected,
-            covered_meetings=rollup.covered,
-            coverage=rollup.coverage,
-            counts=MetricCounts.of(rollup.totals),
-            rates=MetricRates.of(rollup.totals),
-            health=HealthDistribution(
-                scored_pairs=h.scored_pairs, mean=h.mean, p25=h.p25, median=h.median, p75=h.p75
-            ),
-            signals=[SignalCount(code=SignalCode(c), pairs=n) for c, n in rollup.signals.items()],
+            scope=RollupScope(summary.scope),
+            person_id=summary.person_id,
+            kind=summary.kind,
+            pairs=summary.pairs,
+            states=[StateCount(state=CadenceState(s), pairs=n) for s, n in summary.states.items()],
+            pairs_booked=summary.pairs_booked,
+            overdue_open=summary.overdue_open,
+            expected_meetings=summary.expected_meetings,
+            covered_meetings=summary.covered_meetings,
+            coverage=summary.coverage,
+            counts=graph(MetricCounts, summary.counts),
+            rates=graph(MetricRates, summary.rates),
+            health=graph(HealthDistribution, summary.health),
+            signals=[SignalCount(code=SignalCode(c), pairs=n) for c, n in summary.signals.items()],
         )
-
-
-@strawberry.type
-class TimeseriesPoint:
-    window: MetricsWindow = strawberry.field(description="The bucket, clipped to the window.")
-    counts: MetricCounts
-    rates: MetricRates
 
 
 @strawberry.type(description="Counts and rates per ISO week or calendar month (UTC).")
@@ -290,7 +206,7 @@ class MetricsQuery:
             measured, found = await metrics.pair_metrics(info.context.use_case, id, start, end)
         except NotFound:
             return None
-        return PairMetrics.of(measured, found)
+        return pair_metrics_of(measured, found)
 
     @resolves(
         "A rollup: `ORG`, `LEAD` (the pairs personId leads) or `TEAM` (pairs led by personId"
@@ -309,7 +225,7 @@ class MetricsQuery:
         info.context.address(info)
         wanted = RollupRequest(scope, person_id, kind)
         measured, rollup = await metric_rollups.summary(info.context.use_case, wanted, start, end)
-        return MetricsSummary.of(measured, wanted, rollup)
+        return MetricsSummary.of(measured, SummaryOut.of(rollup, scope.value, person_id, kind))
 
     @resolves("The summary's counts and rates per bucket (metrics:read).")
     async def timeseries(
@@ -331,10 +247,5 @@ class MetricsQuery:
         return Timeseries(
             **_basis(measured),
             bucket=bucket,
-            points=[
-                TimeseriesPoint(
-                    window=MetricsWindow.of(w), counts=MetricCounts.of(t), rates=MetricRates.of(t)
-                )
-                for w, t in points
-            ],
+            points=[graph(TimeseriesPoint, PointOut.of(w, t)) for w, t in points],
         )

@@ -22,7 +22,7 @@ from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.loaders import FirstChildren, MetricsOfPair
 from app.api.graphql.meetings import Meeting, meeting_node
 from app.api.graphql.metrics import From as MetricsFrom
-from app.api.graphql.metrics import PairMetrics
+from app.api.graphql.metrics import PairMetrics, pair_metrics_of
 from app.api.graphql.metrics import To as MetricsTo
 from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
 from app.api.graphql.people import Person, load_person
@@ -120,7 +120,7 @@ class Pair:
         info.context.require(Scope.METRICS_READ)
         window = metrics_window(start, end, info.context.use_case.now)
         measured = await info.context.loaders.metrics_of_pair.load(MetricsOfPair(self.id, window))
-        return None if measured is None else PairMetrics.of(*measured)
+        return None if measured is None else pair_metrics_of(*measured)
 
     @resolves(
         "The pair's meetings in start order, or newest first"

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.domain.cadence import CadenceState
+from app.domain.metric_figures import SignalCode
 from app.domain.metric_rollups import Rollup, Totals, rates_of
 from app.domain.metric_windows import Bucket, Window
 from app.domain.pairs import PairKind, PairStatus
@@ -60,6 +61,8 @@ class Basis(BaseModel):
 
 
 class HealthComponentsOut(BaseModel):
+    """Each health component in [0, 1]."""
+
     attendance: float
     consistency: float
     follow_through: float
@@ -69,7 +72,7 @@ class HealthComponentsOut(BaseModel):
 
 
 class SignalOut(BaseModel):
-    code: str
+    code: SignalCode
     message: str
 
 
@@ -127,7 +130,7 @@ class PairMetricsOut(BaseModel):
         figures.update(
             window=WindowOut.of(m.window),
             health_components=m.health_components,
-            signals=[SignalOut(code=s.code, message=s.message) for s in m.signals],
+            signals=[SignalOut(code=SignalCode(s.code), message=s.message) for s in m.signals],
         )
         pair = found.pair
         return cls(
@@ -210,6 +213,8 @@ class CountsOut(BaseModel):
 
 
 class HealthOut(BaseModel):
+    """Health scores of the pairs that have one."""
+
     scored_pairs: int = Field(description="Pairs with a health score (D ≥ cadence_days).")
     mean: float | None
     p25: float | None
@@ -265,6 +270,8 @@ class SummaryResponse(Basis):
 
 
 class PointOut(BaseModel):
+    """One bucket's counts and rates."""
+
     window: WindowOut = Field(description="The bucket, clipped to the requested window.")
     counts: CountsOut
     rates: RatesOut
