@@ -15,7 +15,7 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
 from app.api.graphql.people import Person, load_person
@@ -29,7 +29,6 @@ from app.api.rest.schemas.content import CommitmentCreate, CommitmentUpdate
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
 from app.domain.commitments import CommitmentStatus
-from app.domain.errors import NotFound
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.queries import CommitmentFilter
 from app.services import commitments as service
@@ -81,10 +80,7 @@ class Commitment:
         if found is not None and found.pair_id != self.pair_id:
             # An open commitment follows its owner to a new pair (rule 8); the meeting it
             # came from stays the old pair's, seen by that pair's people only.
-            try:
-                found = await lookups.meeting(info.context.use_case, found.id)
-            except NotFound:
-                return None
+            found = await or_none(lookups.meeting(info.context.use_case, found.id))
         return None if found is None else meeting_node(found)
 
 
@@ -98,10 +94,8 @@ class CommitmentsQuery:
     async def commitment(self, info: GraphInfo, id: UUID) -> Commitment | None:
         info.context.address(info, commitment_id=id)
         info.context.read_content(info)
-        try:
-            return commitment_node(await lookups.commitment(info.context.use_case, id))
-        except NotFound:
-            return None
+        found = await or_none(lookups.commitment(info.context.use_case, id))
+        return None if found is None else commitment_node(found)
 
     @resolves(
         "Commitments, oldest first; the filters of GET"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from fastapi import Request, Response
 from graphql import GraphQLError
@@ -15,6 +17,7 @@ from strawberry.types import Info
 from app.api.graphql.loaders import Loaders
 from app.api.runtime import Runtime
 from app.domain.access import Scope, ServiceKey
+from app.domain.errors import NotFound
 from app.services.context import UseCase
 
 
@@ -111,9 +114,18 @@ class GraphContext(BaseContext):
 
 
 GraphInfo = Info[GraphContext, None]
+T = TypeVar("T")
 
 
 def audited_operation(field_name: str) -> str:
     """The audit trail's name of a GraphQL field, in the shape of REST's operation ids:
     `scheduleMeeting` is `graphql-schedule-meeting`."""
     return "graphql-" + re.sub(r"(?<!^)(?=[A-Z])", "-", field_name).lower()
+
+
+async def or_none(lookup: Awaitable[T]) -> T | None:
+    """A record the caller may not see (or that does not exist) resolves to null."""
+    try:
+        return await lookup
+    except NotFound:
+        return None

@@ -19,13 +19,12 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.loaders import FirstChildren
 from app.api.graphql.notes import Note, note_node
 from app.api.graphql.people import Person, load_person
 from app.domain.access import Scope
-from app.domain.errors import NotFound
 from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.meetings import MeetingEvent as DomainMeetingEvent
 from app.domain.meetings import MeetingEventKind, MeetingStatus
@@ -175,10 +174,8 @@ class MeetingsQuery:
     async def meeting(self, info: GraphInfo, id: UUID) -> Meeting | None:
         info.context.require(Scope.MEETINGS_READ)
         info.context.address(info, meeting_id=id)
-        try:
-            return meeting_node(await lookups.meeting(info.context.use_case, id))
-        except NotFound:
-            return None
+        found = await or_none(lookups.meeting(info.context.use_case, id))
+        return None if found is None else meeting_node(found)
 
     @resolves(
         "Meetings in start order; the filters of GET /v1/meetings"

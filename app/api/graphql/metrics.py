@@ -14,7 +14,7 @@ import strawberry
 from pydantic import BaseModel
 from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
 from app.api.rest.schemas.metrics import (
     Basis,
@@ -31,7 +31,6 @@ from app.api.rest.schemas.metrics import (
 )
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
-from app.domain.errors import NotFound
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_windows import Bucket
 from app.domain.pairs import PairKind
@@ -202,11 +201,8 @@ class MetricsQuery:
     ) -> PairMetrics | None:
         info.context.require(Scope.METRICS_READ)
         info.context.address(info, pair_id=id)
-        try:
-            measured, found = await metrics.pair_metrics(info.context.use_case, id, start, end)
-        except NotFound:
-            return None
-        return pair_metrics_of(measured, found)
+        measured = await or_none(metrics.pair_metrics(info.context.use_case, id, start, end))
+        return None if measured is None else pair_metrics_of(*measured)
 
     @resolves(
         "A rollup: `ORG`, `LEAD` (the pairs personId leads) or `TEAM` (pairs led by personId"

@@ -17,7 +17,7 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.loaders import FirstChildren, MetricsOfPair
 from app.api.graphql.meetings import Meeting, meeting_node
@@ -189,10 +189,8 @@ class PairsQuery:
     async def pair(self, info: GraphInfo, id: UUID) -> Pair | None:
         info.context.require(Scope.PAIRS_READ)
         info.context.address(info, pair_id=id)
-        try:
-            return pair_node(await lookups.pair(info.context.use_case, id))
-        except NotFound:
-            return None
+        found = await or_none(lookups.pair(info.context.use_case, id))
+        return None if found is None else pair_node(found)
 
     @resolves(
         "Pairs the caller may see, oldest first; the filters of"

@@ -15,7 +15,7 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
 from app.api.graphql.problems import (
@@ -26,7 +26,6 @@ from app.api.graphql.problems import (
 )
 from app.api.rest.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
-from app.domain.errors import NotFound
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.people import Person as DomainPerson
 from app.domain.people import Role
@@ -72,10 +71,8 @@ class PeopleQuery:
     @resolves("One person, or null (people:read).")
     async def person(self, info: GraphInfo, id: UUID) -> Person | None:
         info.context.require(Scope.PEOPLE_READ)
-        try:
-            return person_node(await lookups.person(info.context.use_case, id))
-        except NotFound:
-            return None
+        found = await or_none(lookups.person(info.context.use_case, id))
+        return None if found is None else person_node(found)
 
     @resolves("People, oldest first; the filters of GET /v1/people.")
     async def people(

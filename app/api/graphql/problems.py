@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo, MissingScope
+from app.api.graphql.context import GraphInfo, MissingScope, or_none
 from app.api.graphql.decorators import resolves
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
 from app.services import lookups
@@ -58,9 +58,8 @@ class ScheduleConflict(Problem):
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
         from app.api.graphql.meetings import meeting_node
 
-        try:
-            found = await lookups.meeting(info.context.use_case, self.conflicting_meeting_id)
-        except NotFound:
+        found = await or_none(lookups.meeting(info.context.use_case, self.conflicting_meeting_id))
+        if found is None:
             return None
         return meeting_node(found)
 

@@ -15,7 +15,7 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo
+from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.deletion import Deleted, DeleteResult
 from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
@@ -28,7 +28,6 @@ from app.api.graphql.problems import (
 from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
-from app.domain.errors import NotFound
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.templates import Template as DomainTemplate
 from app.domain.templates import TemplateSection
@@ -72,10 +71,8 @@ class TemplatesQuery:
     async def template(self, info: GraphInfo, id: UUID) -> Template | None:
         info.context.address(info, template_id=id)
         info.context.read_content(info)
-        try:
-            return template_node(await lookups.template(info.context.use_case, id))
-        except NotFound:
-            return None
+        found = await or_none(lookups.template(info.context.use_case, id))
+        return None if found is None else template_node(found)
 
     @resolves("Templates, oldest first (content:read).")
     async def templates(
