@@ -7,15 +7,15 @@ carry no content."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
-from pydantic import BaseModel
 from strawberry.experimental.pydantic import type as pydantic_type
 
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
+from app.api.graphql.rest_models import graph
 from app.api.rest.schemas.metrics import (
     Basis,
     CountsOut,
@@ -45,16 +45,6 @@ From = Annotated[
 To = Annotated[
     datetime | None, strawberry.argument(name="to", description="Window end (default: now).")
 ]
-
-
-M = TypeVar("M")
-
-
-def graph(kind: type[M], model: BaseModel, **extra: object) -> M:
-    """The GraphQL object of a REST response model: the same fields, in camelCase."""
-    # Strawberry adds `from_pydantic` to the class; type checkers cannot see it.
-    converted: M = getattr(kind, "from_pydantic")(model, extra=extra or None)  # noqa: B009
-    return converted
 
 
 @pydantic_type(model=WindowOut, description="The window [from, to) the figures cover.")

@@ -7,6 +7,7 @@ from typing import Annotated, cast
 from uuid import UUID
 
 import strawberry
+from strawberry.experimental.pydantic import type as pydantic_type
 
 from app.api.graphql.commitments import Commitment, commitment_node
 from app.api.graphql.connections import (
@@ -32,7 +33,8 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.pairs import PairCreate, PairEnd, PairUpdate
+from app.api.graphql.rest_models import graph
+from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairUpdate
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
@@ -53,17 +55,13 @@ from app.services.context import UseCase
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
 
-@strawberry.type(description="Where a pair stands now (GET /v1/pairs/{id}/cadence).")
+@pydantic_type(
+    model=CadenceOut,
+    all_fields=True,
+    description="Where a pair stands now (GET /v1/pairs/{id}/cadence).",
+)
 class Cadence:
-    last_held_at: datetime | None = strawberry.field(
-        description="Start of the latest completed meeting."
-    )
-    due_at: datetime = strawberry.field(description="(lastHeldAt or startedAt) + cadenceDays.")
-    next_at: datetime | None = strawberry.field(description="Start of the earliest future meeting.")
-    state: CadenceState
-    cadence_days: int
-    grace_days: int
-    target_cadence_days: int
+    pass
 
 
 @strawberry.type(
@@ -98,17 +96,7 @@ class Pair:
     async def cadence(self, info: GraphInfo) -> Cadence | None:
         info.context.require(Scope.PAIRS_READ)
         found = await info.context.loaders.cadence(self.record)
-        if found is None:
-            return None
-        return Cadence(
-            last_held_at=found.cadence.last_held_at,
-            due_at=found.cadence.due_at,
-            next_at=found.cadence.next_at,
-            state=found.cadence.state,
-            cadence_days=found.pair.cadence_days,
-            grace_days=found.policy.grace_days,
-            target_cadence_days=found.policy.target_cadence_days,
-        )
+        return None if found is None else graph(Cadence, CadenceOut.of(found))
 
     @resolves(
         "The pair's meeting-health metrics over [from, to) (metrics:read); for the pair's"

@@ -140,15 +140,5 @@ async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -
 )
 async def pair_cadence(pair_id: UUID, uc: PairsRead) -> Response:
     """Where the pair stands now: last held, due, next booked, and the state that follows."""
-    found = await cadence.pair_cadence(uc, pair_id)
-    out = CadenceOut(
-        pair_id=found.pair.id,
-        last_held_at=found.cadence.last_held_at,
-        due_at=found.cadence.due_at,
-        next_at=found.cadence.next_at,
-        state=found.cadence.state,
-        cadence_days=found.pair.cadence_days,
-        grace_days=found.policy.grace_days,
-        target_cadence_days=found.policy.target_cadence_days,
-    )
+    out = CadenceOut.of(await cadence.pair_cadence(uc, pair_id))
     return Response(out.model_dump_json(), media_type="application/json")

@@ -11,6 +11,7 @@ from pydantic import Field, Strict
 from app.api.rest.schemas.common import Input, Output, Resource, text_rules
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairSource, PairStatus
+from app.services.cadence import PairCadence
 
 CadenceDays = Annotated[int, Strict(), Field(ge=1, le=365)]
 DurationMinutes = Annotated[int, Strict(), Field(ge=1, le=1440)]
@@ -47,6 +48,19 @@ class CadenceOut(Output):
     cadence_days: int
     grace_days: int
     target_cadence_days: int
+
+    @classmethod
+    def of(cls, found: PairCadence) -> CadenceOut:
+        return cls(
+            pair_id=found.pair.id,
+            last_held_at=found.cadence.last_held_at,
+            due_at=found.cadence.due_at,
+            next_at=found.cadence.next_at,
+            state=found.cadence.state,
+            cadence_days=found.pair.cadence_days,
+            grace_days=found.policy.grace_days,
+            target_cadence_days=found.policy.target_cadence_days,
+        )
 
 
 class PairEnd(Input):
