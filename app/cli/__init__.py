@@ -1,0 +1,18 @@
+"""The `rapport` command: migrate, serve, organizations, keys and demo data.
+
+Commands that create something print only its id or secret, so scripts can capture it. Each
+group of commands lives in its own module and is registered here.
+"""
+
+from __future__ import annotations
+
+from app.cli import keys, orgs, running
+from app.cli.root import cli
+
+cli.add_typer(orgs.app, name="orgs")
+cli.add_typer(keys.app, name="keys")
+running.register(cli)
+
+
+def main() -> None:
+    cli()
