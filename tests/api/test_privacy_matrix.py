@@ -84,6 +84,8 @@ KEYS_ONLY = {
     "service-keys-list",
     "service-keys-revoke",
     "person-tokens-create",
+    "sign-in-get",
+    "sign-in-replace",
 }
 
 RULES = [
