@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
@@ -18,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import Live
 from tests.support.identity_provider import Issuer, ec_key, local_issuer, rsa_key
+from tests.support.signing import jwt_segment
 from tests.support.tenants import Tenant
 
 ME_QUERY = "{ me { kind person { id email } } }"
@@ -223,13 +223,10 @@ def test_algorithm_and_key_confusion_is_refused(tenant: Tenant, issuer: Issuer) 
 
 
 def _hmac(claims: dict[str, Any], secret: bytes, header: dict[str, Any]) -> str:
-    def segment(data: dict[str, Any]) -> str:
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-    signing_input = f"{segment({'alg': 'HS256', 'typ': 'JWT', **header})}.{segment(claims)}"
+    signing_input = f"{jwt_segment({'alg': 'HS256', 'typ': 'JWT', **header})}.{jwt_segment(claims)}"
     signature = hmac.new(secret, signing_input.encode(), hashlib.sha256).digest()
     return f"{signing_input}.{base64.urlsafe_b64encode(signature).decode().rstrip('=')}"
 
 
 def _unsigned(claims: dict[str, Any], header: dict[str, Any]) -> str:
-    return jwt.encode(claims, None, algorithm="none", headers=header)
+    return f"{jwt_segment({'alg': 'none', **header})}.{jwt_segment(claims)}."

@@ -4,8 +4,6 @@ generation or organization, or of a deactivated person."""
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
@@ -18,26 +16,12 @@ from fastapi import FastAPI
 
 from app.api.app import create_app
 from app.domain.access import Scope
-from app.persistence.unit_of_work import unit_of_work
 from app.settings import Settings
 from tests.conftest import Live, live_settings
 from tests.support.live import runtime, serve_in_thread
 from tests.support.postgres import as_app_role
+from tests.support.signing import jwt_segment, signing_key
 from tests.support.tenants import Tenant
-
-
-def signing_key(live: Live, kid: str) -> bytes:
-    """The key of a signing generation, as the service derives it (for forgeries that
-    carry a valid signature)."""
-
-    async def derive() -> bytes | None:
-        async with unit_of_work(live.engine, write=False) as uow:
-            keys = runtime(live.app).credentials.signing_keys
-            return await keys.verifying(uow, kid, live.clock())
-
-    key = live.portal.call(derive)
-    assert key is not None
-    return key
 
 
 def _mint(tenant: Tenant, person_id: str, key: str | None = None, **extra: object) -> str:
@@ -92,10 +76,6 @@ def test_deactivated_people_lose_access_at_once(tenant: Tenant) -> None:
     assert refused.status_code == 422 and refused.json()["code"] == "person_inactive"
 
 
-def _segment(data: dict[str, object]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-
-
 FORGERIES = [
     "tampered",
     "alg_none",
@@ -134,10 +114,10 @@ def test_untrustworthy_tokens_are_refused(live: Live, tenant: Tenant, forgery: s
     head, _, signature = token.split(".")
     forgeries: dict[str, Callable[[], str]] = {
         "tampered": lambda: ".".join(
-            [head, _segment({**claims, "sub": other.person()["id"]}), signature]
+            [head, jwt_segment({**claims, "sub": other.person()["id"]}), signature]
         ),
         "alg_none": lambda: (
-            f"{_segment({'alg': 'none', 'kid': header['kid']})}.{_segment(claims)}."
+            f"{jwt_segment({'alg': 'none', 'kid': header['kid']})}.{jwt_segment(claims)}."
         ),
         "hs512": lambda: jwt.encode(claims, key * 2, algorithm="HS512", headers=header),
         "wrong_secret": lambda: jwt.encode(claims, "x" * 48, algorithm="HS256", headers=header),
