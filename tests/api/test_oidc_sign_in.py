@@ -16,8 +16,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import Live
+from tests.support.credentials import caller_of, jwt_segment, refusal_of
 from tests.support.identity_provider import Issuer, ec_key, local_issuer, rsa_key
-from tests.support.signing import jwt_segment
 from tests.support.tenants import Tenant
 
 ME_QUERY = "{ me { kind person { id email } } }"
@@ -40,18 +40,6 @@ def _enable(tenant: Tenant, issuer: Issuer, **extra: Any) -> str:
     return audience
 
 
-def _me(tenant: Tenant, token: str) -> tuple[int, dict[str, Any]]:
-    response = tenant.call("GET", "/v1/me", key=token)
-    return response.status_code, response.json()
-
-
-def _refused(tenant: Tenant, token: str, code: str = "invalid_credential") -> str:
-    status, problem = _me(tenant, token)
-    assert status == 401, problem
-    assert problem["code"] == code, problem
-    return str(problem["detail"])
-
-
 def test_an_id_token_signs_its_person_in_on_rest_and_graphql(
     tenant: Tenant, issuer: Issuer
 ) -> None:
@@ -59,7 +47,7 @@ def test_an_id_token_signs_its_person_in_on_rest_and_graphql(
     audience = _enable(tenant, issuer)
     for key in issuer.keys:  # RS256 and ES256
         token = issuer.id_token(audience, key=key, email=person["email"].upper())
-        status, me = _me(tenant, token)
+        status, me = caller_of(tenant, token)
         assert status == 200, me
         assert me["kind"] == "person" and me["person"]["id"] == person["id"]
     graph = tenant.call("POST", "/graphql", key=token, json={"query": ME_QUERY}).json()
@@ -70,9 +58,9 @@ def test_the_subject_can_name_the_person_by_external_id(tenant: Tenant, issuer: 
     subject = f"hris-{uuid4().hex[:8]}"
     person = tenant.person(external_id=subject)
     audience = _enable(tenant, issuer, person_claim="external_id")
-    status, me = _me(tenant, issuer.id_token(audience, sub=subject, email="unrelated@x.org"))
+    status, me = caller_of(tenant, issuer.id_token(audience, sub=subject, email="unrelated@x.org"))
     assert status == 200 and me["person"]["id"] == person["id"]
-    _refused(tenant, issuer.id_token(audience, email=person["email"]))
+    refusal_of(tenant, issuer.id_token(audience, email=person["email"]))
 
 
 def test_tokens_that_do_not_check_out_are_refused(tenant: Tenant, issuer: Issuer) -> None:
@@ -93,21 +81,21 @@ def test_tokens_that_do_not_check_out_are_refused(tenant: Tenant, issuer: Issuer
         "unknown kid": issuer.id_token(audience, key=rsa_key(), email=email),
     }
     for case, token in refusals.items():
-        status, problem = _me(tenant, token)
+        status, problem = caller_of(tenant, token)
         assert (status, problem["code"]) == (401, "invalid_credential"), (case, problem)
     expired = issuer.id_token(audience, email=email, lifetime=-10)
-    assert "expired" in _refused(tenant, expired, code="token_expired")
+    assert "expired" in refusal_of(tenant, expired, code="token_expired")
     several = issuer.id_token([audience, "another-client"], email=email, azp=audience)
-    assert _me(tenant, several)[0] == 200
+    assert caller_of(tenant, several)[0] == 200
 
 
 def test_a_deactivated_person_cannot_sign_in(tenant: Tenant, issuer: Issuer) -> None:
     person = tenant.person()
     audience = _enable(tenant, issuer)
     token = issuer.id_token(audience, email=person["email"])
-    assert _me(tenant, token)[0] == 200
+    assert caller_of(tenant, token)[0] == 200
     tenant.call("POST", f"/v1/people/{person['id']}/deactivate")
-    assert "deactivated" in _refused(tenant, token)
+    assert "deactivated" in refusal_of(tenant, token)
 
 
 def test_a_new_key_at_the_issuer_is_fetched_when_a_token_names_it(
@@ -115,11 +103,11 @@ def test_a_new_key_at_the_issuer_is_fetched_when_a_token_names_it(
 ) -> None:
     person = tenant.person()
     audience = _enable(tenant, issuer)
-    assert _me(tenant, issuer.id_token(audience, email=person["email"]))[0] == 200
+    assert caller_of(tenant, issuer.id_token(audience, email=person["email"]))[0] == 200
     fetched = issuer.fetches
     rotated = rsa_key()
     issuer.keys = [rotated]  # the issuer rotates: the old key is gone, a new kid appears
-    status, me = _me(tenant, issuer.id_token(audience, key=rotated, email=person["email"]))
+    status, me = caller_of(tenant, issuer.id_token(audience, key=rotated, email=person["email"]))
     assert status == 200, me
     assert issuer.fetches == fetched + 1
 
@@ -157,12 +145,12 @@ def test_with_oidc_on_no_service_key_can_act_as_a_person(tenant: Tenant, issuer:
     _enable(tenant, issuer)
     refused = tenant.call("POST", "/v1/person-tokens", json={"person_id": person["id"]})
     assert refused.status_code == 403 and refused.json()["code"] == "oidc_sign_in_only"
-    assert "OpenID Connect" in _refused(tenant, old_token)
+    assert "OpenID Connect" in refusal_of(tenant, old_token)
     graph = tenant.call("POST", "/graphql", key=old_token, json={"query": ME_QUERY})
     assert graph.status_code == 401
     back = tenant.call("PUT", "/v1/sign-in", json={"mode": "tokens"})
     assert back.status_code == 200 and back.json()["mode"] == "tokens"
-    assert _me(tenant, old_token)[0] == 200
+    assert caller_of(tenant, old_token)[0] == 200
 
 
 def test_an_id_token_reaches_only_the_organization_of_its_issuer_and_audience(
@@ -177,14 +165,13 @@ def test_an_id_token_reaches_only_the_organization_of_its_issuer_and_audience(
         # audience: they reach no one.
         other_audience = _enable(other, attacker)
         forged_issuer = attacker.id_token(audience, email=email, iss=issuer.issuer)
-        _refused(tenant, forged_issuer)
-        _refused(tenant, attacker.id_token(audience, email=email))
+        refusal_of(tenant, forged_issuer)
+        refusal_of(tenant, attacker.id_token(audience, email=email))
         # Each provider's genuine token names the person of its own organization.
-        assert (
-            _me(other, attacker.id_token(other_audience, email=email))[1]["person"]["id"]
-            == (theirs["id"])
-        )
-        assert _me(tenant, issuer.id_token(audience, email=email))[1]["person"]["id"] == mine["id"]
+        theirs_token = attacker.id_token(other_audience, email=email)
+        assert caller_of(other, theirs_token)[1]["person"]["id"] == theirs["id"]
+        mine_token = issuer.id_token(audience, email=email)
+        assert caller_of(tenant, mine_token)[1]["person"]["id"] == mine["id"]
         # The other organization cannot claim this one's issuer and audience.
         taken = other.call("PUT", "/v1/sign-in", json=issuer.sign_in_settings(audience))
         assert taken.status_code == 409 and taken.json()["code"] == "sign_in_in_use"
@@ -217,7 +204,7 @@ def test_algorithm_and_key_confusion_is_refused(tenant: Tenant, issuer: Issuer) 
             "no kid": jwt.encode(genuine, issuer.keys[0].private, algorithm="RS256"),
         }
         for case, token in forgeries.items():
-            status, problem = _me(tenant, token)
+            status, problem = caller_of(tenant, token)
             assert (status, problem["code"]) == (401, "invalid_credential"), case
         assert attacker.fetches == 0
 

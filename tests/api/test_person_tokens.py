@@ -18,9 +18,9 @@ from app.api.app import create_app
 from app.domain.access import Scope
 from app.settings import Settings
 from tests.conftest import Live, live_settings
+from tests.support.credentials import caller_of, jwt_segment, refusal_of, signing_key
 from tests.support.live import runtime, serve_in_thread
 from tests.support.postgres import as_app_role
-from tests.support.signing import jwt_segment, signing_key
 from tests.support.tenants import Tenant
 
 
@@ -34,21 +34,10 @@ def _mint(tenant: Tenant, person_id: str, key: str | None = None, **extra: objec
     return token
 
 
-def _me(tenant: Tenant, token: str) -> tuple[int, dict[str, Any]]:
-    response = tenant.call("GET", "/v1/me", key=token)
-    return response.status_code, response.json()
-
-
-def _refused(tenant: Tenant, token: str, code: str = "invalid_credential") -> str:
-    status, problem = _me(tenant, token)
-    assert (status, problem["code"]) == (401, code), problem
-    return str(problem["detail"])
-
-
 def test_a_token_acts_for_its_person_until_it_expires(live: Live, tenant: Tenant) -> None:
     person = tenant.person()
     token = _mint(tenant, person["id"], ttl_seconds=120)
-    status, me = _me(tenant, token)
+    status, me = caller_of(tenant, token)
     assert status == 200 and me["person"]["id"] == person["id"]
     live.clock.pinned = live.clock() + timedelta(seconds=121)
     response = tenant.call("GET", "/v1/me", key=token)
@@ -69,9 +58,9 @@ def test_default_lifetime_is_fifteen_minutes_and_at_most_twelve_hours(tenant: Te
 def test_deactivated_people_lose_access_at_once(tenant: Tenant) -> None:
     person = tenant.person()
     token = _mint(tenant, person["id"])
-    assert _me(tenant, token)[0] == 200
+    assert caller_of(tenant, token)[0] == 200
     tenant.call("POST", f"/v1/people/{person['id']}/deactivate")
-    assert "deactivated" in _refused(tenant, token)
+    assert "deactivated" in refusal_of(tenant, token)
     refused = tenant.call("POST", "/v1/person-tokens", json={"person_id": person["id"]})
     assert refused.status_code == 422 and refused.json()["code"] == "person_inactive"
 
@@ -140,7 +129,7 @@ def test_untrustworthy_tokens_are_refused(live: Live, tenant: Tenant, forgery: s
         "kid_missing": lambda: jwt.encode(claims, key, algorithm="HS256"),
         "junk": lambda: "not-a-token",
     }
-    detail = _refused(tenant, forgeries[forgery]())
+    detail = refusal_of(tenant, forgeries[forgery]())
     assert detail and "Traceback" not in detail
 
 
@@ -167,7 +156,7 @@ def test_only_an_admin_key_mints_for_an_admin(tenant: Tenant) -> None:
     assert refused.status_code == 403, refused.text
     assert refused.json()["code"] == "admin_token_needs_admin_key"
     token = _mint(tenant, admin["id"], key=tenant.admin_key)
-    assert _me(tenant, token)[1]["person"]["role"] == "admin"
+    assert caller_of(tenant, token)[1]["person"]["role"] == "admin"
 
 
 def test_a_member_promoted_after_minting_does_not_carry_admin_power(tenant: Tenant) -> None:
@@ -180,7 +169,7 @@ def test_a_member_promoted_after_minting_does_not_carry_admin_power(tenant: Tena
         "PATCH", f"/v1/people/{member['id']}", key=minter, json={"role": "admin"}
     )
     assert promoted.status_code == 200, promoted.text
-    assert "admin" in _refused(tenant, token)
+    assert "admin" in refusal_of(tenant, token)
     policy = tenant.call("PATCH", "/v1/policy", key=token, json={"grace_days": 5})
     assert policy.status_code == 401
 
@@ -189,10 +178,10 @@ def test_tokens_die_with_the_key_that_minted_them(tenant: Tenant) -> None:
     person = tenant.person()
     minter = tenant.key(Scope.TOKENS_WRITE)
     token = _mint(tenant, person["id"], key=minter)
-    assert _me(tenant, token)[0] == 200
+    assert caller_of(tenant, token)[0] == 200
     key_id = _key_id(tenant, minter)
     assert tenant.call("DELETE", f"/v1/service-keys/{key_id}").status_code == 204
-    assert "revoked" in _refused(tenant, token)
+    assert "revoked" in refusal_of(tenant, token)
     graph = tenant.call("POST", "/graphql", key=token, json={"query": "{ me { kind } }"})
     assert graph.status_code == 401
     assert graph.json()["errors"][0]["extensions"]["code"] == "invalid_credential"
@@ -219,7 +208,7 @@ def test_a_revocation_reaches_every_process_within_the_key_cache_time(
     bearer = {"Authorization": f"Bearer {token}"}
     assert there.get("/v1/me", headers=bearer).status_code == 200  # now trusted a while
     assert tenant.call("DELETE", f"/v1/service-keys/{_key_id(tenant, minter)}").status_code == 204
-    assert "revoked" in _refused(tenant, token)  # at once where it was revoked
+    assert "revoked" in refusal_of(tenant, token)  # at once where it was revoked
     keys = runtime(app).credentials.keys
     later = keys.clock() + runtime(app).settings.key_cache_seconds + 0.001
     keys.by_id.clock = keys.by_digest.clock = lambda: later  # the cache time has passed
@@ -247,4 +236,4 @@ def test_the_clock_bounds_are_the_services_own(live: Live, tenant: Tenant) -> No
     key = signing_key(live, header["kid"])
     ahead = int(datetime.now().timestamp()) + 50
     fine = jwt.encode({**claims, "iat": ahead, "exp": ahead + 600}, key, "HS256", header)
-    assert _me(tenant, fine)[0] == 200
+    assert caller_of(tenant, fine)[0] == 200

@@ -14,10 +14,10 @@ import pytest
 
 from app.api.app import create_app
 from tests.conftest import Live, live_settings
+from tests.support.credentials import signing_key
 from tests.support.live import runtime, serve_in_thread
 from tests.support.postgres import as_app_role
 from tests.support.processes import RAPPORT, rapport_env
-from tests.support.signing import signing_key
 from tests.support.tenants import Tenant
 
 

@@ -21,9 +21,9 @@ ROUNDS = 12
 USES = 6
 
 
-def _cli(workdir: Path, *args: str, **settings: str) -> str:
-    done = subprocess.run(
-        [str(RAPPORT), *args],
+def _run(workdir: Path, command: list[str], **settings: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command,
         cwd=workdir,
         env=rapport_env(**settings),
         capture_output=True,
@@ -31,6 +31,10 @@ def _cli(workdir: Path, *args: str, **settings: str) -> str:
         timeout=120,
         check=False,
     )
+
+
+def _cli(workdir: Path, *args: str, **settings: str) -> str:
+    done = _run(workdir, [str(RAPPORT), *args], **settings)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -100,15 +104,7 @@ def test_production_refuses_to_start_without_a_secret_in_one_line(tmp_path: Path
         [str(RAPPORT), "serve", "--port", "1"],
         [sys.executable, "-c", "import app.api.main"],
     ):
-        done = subprocess.run(
-            command,
-            cwd=tmp_path,
-            env=rapport_env(**settings),
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        done = _run(tmp_path, command, **settings)
         assert done.returncode != 0
         lines = (done.stdout + done.stderr).strip().splitlines()
         assert len(lines) == 1 and "RAPPORT_TOKEN_SECRET" in lines[0], lines
