@@ -95,6 +95,17 @@ def _sanitize(record: logging.LogRecord) -> None:
         record.args = tuple(_safe(value) for value in record.args)
 
 
+class PathWithoutQuery(logging.Filter):
+    """Access log lines name the path, not the query string: list filters carry emails
+    (`/v1/people?email=…`) and external ids."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
 def install() -> None:
     """Make every log record of the process safe from the moment it is created (handlers
     of any library, pytest's capture included, only ever see the summary). Idempotent."""
@@ -102,6 +113,9 @@ def install() -> None:
         logger = logging.getLogger(name)
         if logger.level < logging.WARNING:
             logger.setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(each, PathWithoutQuery) for each in access.filters):
+        access.addFilter(PathWithoutQuery())
     previous = logging.getLogRecordFactory()
     if getattr(previous, _INSTALLED, False):
         return

@@ -133,7 +133,15 @@ def test_the_log_of_a_real_server_holds_nothing_of_the_note(
         marker = private_marker()
         body = f"{marker} {FAULT_TAG} ask {email} about leaving"
         _write_failing_note(http, meeting["id"], minted.json()["token"], body)
+        # List filters carry personal data too; the access log names the path only.
+        found = http.get(
+            "/v1/people",
+            params={"email": email},
+            headers={"Authorization": f"Bearer {tenant.admin_key}"},
+        )
+        assert found.status_code == 200 and found.json()["data"][0]["id"] == author["id"]
     log = served.log_text()
     for secret in (marker, email, "about leaving"):
         assert secret not in log, secret
     assert "unexpected fault in notes-create" in log, log
+    assert '"GET /v1/people HTTP/1.1" 200' in log, log
