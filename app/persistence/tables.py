@@ -284,7 +284,7 @@ class SignInRow(SQLModel, table=True):
         primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
     )
     mode: str = _text(16)
-    issuer: str | None = _text(1000, nullable=True)
+    issuer: str | None = _text(300, nullable=True)
     audience: str | None = _text(255, nullable=True)
     jwks_url: str | None = _text(2000, nullable=True)
     person_claim: str = _text(16)

@@ -52,6 +52,8 @@ async def issue(
     uc: UseCase, signing_keys: SigningKeys, *, person_id: UUID, ttl_seconds: int
 ) -> IssuedToken:
     """Sign a token for an active person of the key's organization."""
+    if uc.caller.key_id is None:
+        raise TypeError("person tokens are minted by service keys")
     if not (await uc.uow.sign_in.get(uc.org_id)).mints_tokens:
         raise Forbidden(
             "This organization signs its people in through its OpenID Connect provider;"

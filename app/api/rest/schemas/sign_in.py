@@ -9,7 +9,9 @@ from pydantic import Field
 from app.api.rest.schemas.common import Input, Output, text_rules
 from app.domain.sign_in import PersonClaim, SignInMode
 
-ProviderUrl = Annotated[str, text_rules(min_length=1, max_length=1000)]
+# The issuer and the audience are indexed together (unique across organizations): their
+# maxima keep the longest pair within PostgreSQL's index row size, even in 4-byte UTF-8.
+Issuer = Annotated[str, text_rules(min_length=1, max_length=300)]
 
 
 class SignInIn(Input):
@@ -18,7 +20,7 @@ class SignInIn(Input):
         " people sign in with ID tokens of the organization's OpenID Connect provider,"
         " verified by Rapport; minting is off and minted tokens are refused."
     )
-    issuer: ProviderUrl | None = Field(
+    issuer: Issuer | None = Field(
         default=None, description="The provider's issuer identifier (the ID token's `iss`)."
     )
     audience: Annotated[str, text_rules(min_length=1, max_length=255)] | None = Field(

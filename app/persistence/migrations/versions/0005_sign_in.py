@@ -32,7 +32,7 @@ def upgrade() -> None:
         "sign_in_settings",
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("mode", sa.String(length=16), nullable=False),
-        sa.Column("issuer", sa.String(length=1000), nullable=True),
+        sa.Column("issuer", sa.String(length=300), nullable=True),
         sa.Column("audience", sa.String(length=255), nullable=True),
         sa.Column("jwks_url", sa.String(length=2000), nullable=True),
         sa.Column("person_claim", sa.String(length=16), nullable=False),
