@@ -137,8 +137,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "JWT",
-            "description": "A person token from POST /v1/person-tokens: the caller is that"
-            " person and the privacy contract applies.",
+            "description": "A person token from POST /v1/person-tokens, or, in an"
+            " organization signing in with OpenID Connect (GET /v1/sign-in), an ID token of"
+            " its identity provider: the caller is that person and the privacy contract"
+            " applies.",
         },
     }
     for route in api_routes():
