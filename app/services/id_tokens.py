@@ -28,6 +28,8 @@ from app.services.person_tokens import InvalidToken, check_lifetime
 
 logger = logging.getLogger("rapport.sign_in")
 MAX_CLIENTS = 256
+# The longest values the columns hold (sign_in_settings, people).
+MAX_ISSUER_LENGTH, MAX_AUDIENCE_LENGTH, MAX_EMAIL_LENGTH = 300, 255, 320
 
 
 class IdentityProviderUnavailable(Exception):
@@ -106,6 +108,24 @@ def _signing_key(client: PyJWKClient, kid: str) -> PyJWK:
         raise IdentityProviderUnavailable from error
 
 
+def _plain(value: object, max_length: int) -> str | None:
+    """A claim value a database column can hold and compare: text without NUL, within the
+    column's length; anything else matches nothing."""
+    if isinstance(value, str) and 0 < len(value) <= max_length and "\x00" not in value:
+        return value
+    return None
+
+
+def route_of(claims: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """The (issuer, audiences) an unverified ID token claims, when they could name an
+    organization's settings at all."""
+    issuer = _plain(claims.get("iss"), MAX_ISSUER_LENGTH)
+    audience = claims.get("aud")
+    listed = audience if isinstance(audience, list) else [audience]
+    audiences = [a for a in (_plain(each, MAX_AUDIENCE_LENGTH) for each in listed) if a]
+    return (issuer, audiences) if issuer and audiences else None
+
+
 def audiences_of(claims: dict[str, Any]) -> list[str]:
     audience = claims.get("aud")
     listed = audience if isinstance(audience, list) else [audience]
@@ -161,6 +181,7 @@ def person_reference(claims: dict[str, Any], person_claim: PersonClaim) -> str:
         if claims.get("email_verified") is False:
             raise InvalidToken("The ID token's email is not verified by the issuer.")
         value = claims.get("email")
-    if not isinstance(value, str) or not value:
-        raise InvalidToken(f"The ID token has no {person_claim.value} for the person.")
-    return value
+    reference = _plain(value, MAX_EMAIL_LENGTH)
+    if reference is None:
+        raise InvalidToken(f"The ID token has no usable {person_claim.value} for the person.")
+    return reference

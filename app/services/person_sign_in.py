@@ -49,6 +49,8 @@ async def authenticate(
     except jwt.PyJWTError as error:
         raise InvalidToken("The token is malformed.") from error
     algorithm = header.get("alg")
+    if not isinstance(algorithm, str):
+        raise InvalidToken("The token's header names no algorithm.")
     if algorithm == person_tokens.ALGORITHM:
         return await _person_token(uow, credential, header, now, credentials)
     if algorithm in ASYMMETRIC_ALGORITHMS:
@@ -101,9 +103,8 @@ async def _id_token(
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
         raise InvalidToken("The ID token is malformed.") from error
-    issuer = unverified.get("iss")
-    audiences = id_tokens.audiences_of(unverified)
-    matches = await uow.sign_in.find_oidc(issuer, audiences) if isinstance(issuer, str) else []
+    route = id_tokens.route_of(unverified)
+    matches = await uow.sign_in.find_oidc(*route) if route is not None else []
     if len(matches) != 1:
         raise InvalidToken("No organization signs its people in with this issuer and audience.")
     sign_in = matches[0]

@@ -81,6 +81,7 @@ FORGERIES = [
     "kid_unknown",
     "kid_not_a_generation",
     "kid_missing",
+    "alg_not_a_string",
     "junk",
 ]
 
@@ -127,6 +128,10 @@ def test_untrustworthy_tokens_are_refused(live: Live, tenant: Tenant, forgery: s
         "kid_unknown": lambda: signed({}, kid="999"),
         "kid_not_a_generation": lambda: signed({}, kid="../../etc/passwd"),
         "kid_missing": lambda: jwt.encode(claims, key, algorithm="HS256"),
+        "alg_not_a_string": lambda: (
+            jwt_segment({"alg": ["HS256", "RS256"], "kid": "1"})
+            + f".{jwt_segment(claims)}.{signature}"
+        ),
         "junk": lambda: "not-a-token",
     }
     detail = refusal_of(tenant, forgeries[forgery]())
