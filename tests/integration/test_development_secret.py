@@ -17,8 +17,8 @@ from app.settings import development_secret
 from tests.support.processes import RAPPORT, ServedProcess, rapport_env, rapport_serve
 
 WORKERS = 2
-ROUNDS = 12
-USES = 6
+ROUNDS = 8
+USES = 5
 
 
 def _run(workdir: Path, command: list[str], **settings: str) -> subprocess.CompletedProcess[str]:
