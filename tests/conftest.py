@@ -1,10 +1,13 @@
-"""The suite runs every API and integration test on SQLite and on PostgreSQL."""
+"""The suite runs every API and integration test on SQLite and on PostgreSQL, and checks
+that no log record of the whole run carries private-note text."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
@@ -16,6 +19,7 @@ from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from app.settings import Settings
 from tests.support.live import StatementCounter, TestClock, runtime, serve_in_thread
+from tests.support.log_privacy import PrivacyLogCollector
 from tests.support.postgres import (
     as_app_role,
     ensure_app_role,
@@ -40,6 +44,30 @@ class Live:
 
     def tenant(self) -> Tenant:
         return new_tenant(self.base_url, self.portal, self.engine, self.clock)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def suite_log_privacy() -> Iterator[PrivacyLogCollector]:
+    """Every record that reaches the root logger during the run (INFO and above; the test
+    servers' uvicorn loggers propagate to it) is checked for private-note markers; the run
+    fails at its end if one carried any."""
+    collector = PrivacyLogCollector()
+    root = logging.getLogger()
+    level = root.level
+    # The test side's HTTP client logs each request it sends; it is not the service.
+    quiet = {name: logging.getLogger(name).level for name in ("httpx", "httpcore")}
+    root.addHandler(collector)
+    root.setLevel(min(level, logging.INFO))
+    for name in quiet:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+        root.setLevel(level)
+        for name, previous in quiet.items():
+            logging.getLogger(name).setLevel(previous)
+    collector.check()
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +99,7 @@ def live(database_url: str) -> Iterator[Live]:
     # The app connects as a non-owner role on PostgreSQL, as in production, so row-level
     # security applies; the suite's own set-up connects as the owner.
     app_url = database_url if database_url.startswith("sqlite") else as_app_role(database_url)
-    app = create_app(Settings(database_url=app_url, log_level="WARNING"), clock=clock)
+    app = create_app(live_settings(app_url), clock=clock)
     counter = StatementCounter()
     with serve_in_thread(app) as base_url, start_blocking_portal() as portal:
         counter.attach(runtime(app).engine)
@@ -81,6 +109,19 @@ def live(database_url: str) -> Iterator[Live]:
             yield Live(dialect, database_url, base_url, app, clock, counter, portal, engine)
         finally:
             portal.call(engine.dispose)
+
+
+def live_settings(database_url: str, **overrides: Any) -> Settings:
+    """The suite's app settings: development mode, with a local OpenID Connect issuer
+    (served over http on loopback) whose JWKS is fetched again on any unknown `kid`."""
+    fields: dict[str, Any] = {
+        "database_url": database_url,
+        "log_level": "WARNING",
+        "oidc_allow_http_loopback": True,
+        "oidc_jwks_refetch_seconds": 0,
+        **overrides,
+    }
+    return Settings(**fields)
 
 
 async def _engine(url: str) -> AsyncEngine:

@@ -16,11 +16,18 @@ from app.api.runtime import Runtime, runtime_of
 from app.domain.access import KEY_PREFIX, Scope, key_digest
 from app.domain.privacy import Caller
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services import audit, person_tokens
+from app.services import audit, person_sign_in
 from app.services.context import UseCase
+from app.services.id_tokens import IdentityProviderUnavailable
+from app.services.person_tokens import ExpiredToken, InvalidToken
 
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="rapport"'}
 INVALID = {"WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token"'}
+EXPIRED = {
+    "WWW-Authenticate": 'Bearer realm="rapport", error="invalid_token",'
+    ' error_description="The token has expired"'
+}
+PROVIDER_RETRY_SECONDS = 5
 
 
 class Callers(Enum):
@@ -88,7 +95,8 @@ class Access:
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
         digest = key_digest(secret)
-        key = runtime.keys.get(digest)
+        keys = runtime.credentials.keys
+        key = keys.get(digest)
         if key is not None:
             await uow.enter_organization(key.org_id)
         else:
@@ -99,7 +107,7 @@ class Access:
                     "This service key is unknown or has been revoked.",
                     headers=INVALID,
                 )
-            runtime.keys.put(key)
+            keys.put(key)
         if self.callers is Callers.PEOPLE:
             raise ApiProblem(
                 "person_token_only",
@@ -112,22 +120,26 @@ class Access:
                 required_scope=self.scope.value,
             )
         return Caller(
-            org_id=key.org_id, key_id=key.id, key_reads_content=key.grants(Scope.CONTENT_READ)
+            org_id=key.org_id,
+            key_id=key.id,
+            key_reads_content=key.grants(Scope.CONTENT_READ),
+            key_is_admin=key.grants(Scope.ADMIN),
         )
 
     async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
         try:
-            claims = person_tokens.read(token, runtime.settings.signing_secret(), now)
-        except person_tokens.InvalidToken as error:
+            person = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
+        except ExpiredToken as error:
+            raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
+        except InvalidToken as error:
             raise ApiProblem("invalid_credential", str(error), headers=INVALID) from error
-        await uow.enter_organization(claims.org_id)
-        person = await uow.people.get(claims.org_id, claims.person_id)
-        if person is None or not person.active:
+        except IdentityProviderUnavailable as error:
             raise ApiProblem(
-                "invalid_credential",
-                "The person of this token is deactivated or unknown.",
-                headers=INVALID,
-            )
+                "identity_provider_unavailable",
+                "The organization's identity provider cannot be reached to verify this ID"
+                " token; retry shortly.",
+                headers={"Retry-After": str(PROVIDER_RETRY_SECONDS)},
+            ) from error
         if self.callers is Callers.SERVICE_KEYS:
             raise ApiProblem(
                 "service_key_only",

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
+from app import safe_logging
 from app.api.access import Access, Callers
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
@@ -25,10 +26,11 @@ from app.api.rest.routers import (
     people,
     policy,
     service_keys,
+    sign_in,
     templates,
 )
 from app.api.rest.routers import audit as audit_routes
-from app.api.runtime import KeyCache, Runtime
+from app.api.runtime import Runtime, credentials_for
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.settings import Settings, get_settings
@@ -50,6 +52,7 @@ ROUTERS = (
             service_keys,
             access_routes,
             audit_routes,
+            sign_in,
         )
     ),
 )
@@ -64,11 +67,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     """Build the app; the engine is created on startup and disposed on shutdown."""
     settings = settings or get_settings()
     settings.check_production_ready()
+    safe_logging.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-        app.state.runtime = Runtime(settings, engine, clock, KeyCache(settings.key_cache_seconds))
+        app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings))
         try:
             yield
         finally:
@@ -133,8 +137,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             "type": "http",
             "scheme": "bearer",
             "bearerFormat": "JWT",
-            "description": "A person token from POST /v1/person-tokens: the caller is that"
-            " person and the privacy contract applies.",
+            "description": "A person token from POST /v1/person-tokens, or, in an"
+            " organization signing in with OpenID Connect (GET /v1/sign-in), an ID token of"
+            " its identity provider: the caller is that person and the privacy contract"
+            " applies.",
         },
     }
     for route in api_routes():

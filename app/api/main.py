@@ -1,5 +1,9 @@
 """The ASGI application that `rapport serve` runs (settings from the environment)."""
 
 from app.api.app import create_app
+from app.settings import UnsafeSettings
 
-app = create_app()
+try:
+    app = create_app()
+except UnsafeSettings as error:  # one clear line, not a traceback, for whoever starts it
+    raise SystemExit(f"rapport: {error}") from None

@@ -318,6 +318,53 @@ _KINDS = [
         "Already rated",
         "One rating per participant; send replace: true to change it.",
     ),
+    # Person credentials and sign-in (privacy contract, rule 5).
+    ProblemKind(
+        "token_expired",
+        401,
+        "Token expired",
+        "The person token or ID token has expired; get a new one.",
+    ),
+    ProblemKind(
+        "identity_provider_unavailable",
+        503,
+        "Identity provider unavailable",
+        "The organization's OpenID Connect provider's keys (JWKS) cannot be fetched right"
+        " now, so an ID token cannot be verified; retry after `Retry-After` seconds.",
+    ),
+    ProblemKind(
+        "admin_token_needs_admin_key",
+        403,
+        "Admin token needs an admin key",
+        "Only a service key with the admin scope can mint a person token for an admin.",
+    ),
+    ProblemKind(
+        "oidc_sign_in_only",
+        403,
+        "Sign-in through the identity provider",
+        "The organization signs its people in with OpenID Connect; no service key can mint"
+        " person tokens for it.",
+    ),
+    ProblemKind(
+        "oidc_incomplete",
+        422,
+        "OpenID Connect settings incomplete",
+        "OpenID Connect sign-in needs issuer, audience and jwks_url.",
+    ),
+    ProblemKind(
+        "unsafe_provider_url",
+        422,
+        "Unsafe identity provider URL",
+        "Identity provider URLs are https on a public host (no loopback, private or reserved"
+        " address, no user information).",
+    ),
+    ProblemKind(
+        "sign_in_in_use",
+        409,
+        "Issuer and audience in use",
+        "Another organization already signs in with this issuer and audience; an ID token"
+        " finds its organization by that pair, so each pair serves one organization.",
+    ),
 ]
 
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}

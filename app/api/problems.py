@@ -15,6 +15,7 @@ from starlette.routing import Match
 
 from app.api.problem_catalog import CATALOG, ProblemKind
 from app.domain.errors import DomainError
+from app.safe_logging import log_fault, request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 logger = logging.getLogger("rapport.api")
@@ -156,12 +157,9 @@ def _allowed_methods(request: Request) -> list[str]:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
-    logger.exception(
-        "unexpected fault on %s %s (request %s)",
-        request.method,
-        request.url.path,
-        request.headers.get("x-request-id", "-"),
-    )
+    route = request.scope.get("route")
+    where = str(getattr(route, "operation_id", None) or f"{request.method} (no route)")
+    log_fault(logger, where, request_id(request.headers.get("x-request-id")), error)
     return problem_response(
         CATALOG["internal_error"], "An unexpected fault occurred; it has been logged."
     )
@@ -180,6 +178,8 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
     every = (
         "unauthorized",
         "invalid_credential",
+        "token_expired",
+        "identity_provider_unavailable",
         "insufficient_scope",
         "validation_error",
         "unknown_field",

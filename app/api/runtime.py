@@ -1,47 +1,18 @@
-"""What a running app holds: its engine, its clock and its credential cache."""
+"""What a running app holds: its engine, its clock and what it needs to verify credentials."""
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from uuid import UUID
+from dataclasses import dataclass
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.domain.access import ServiceKey
 from app.domain.clock import Clock
+from app.services.credential_cache import KeyCache, SignInCache
+from app.services.id_tokens import IdentityProviders
+from app.services.person_sign_in import Credentials
+from app.services.token_signing import SigningKeys
 from app.settings import Settings
-
-
-@dataclass(slots=True)
-class KeyCache:
-    """Recently verified service keys by digest, so a hot path skips the lookup.
-
-    Entries live `ttl` seconds; revoking a key forgets it at once in this process.
-    """
-
-    ttl: float
-    entries: dict[str, tuple[ServiceKey, float]] = field(default_factory=dict)
-
-    def get(self, digest: str) -> ServiceKey | None:
-        entry = self.entries.get(digest)
-        if entry is None:
-            return None
-        key, expires = entry
-        if expires < time.monotonic():
-            del self.entries[digest]
-            return None
-        return key
-
-    def put(self, key: ServiceKey) -> None:
-        if self.ttl > 0:
-            self.entries[key.digest] = (key, time.monotonic() + self.ttl)
-
-    def forget(self, key_id: UUID) -> None:
-        for digest, (key, _) in list(self.entries.items()):
-            if key.id == key_id:
-                del self.entries[digest]
 
 
 @dataclass(slots=True)
@@ -49,7 +20,24 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     clock: Clock
-    keys: KeyCache
+    credentials: Credentials
+
+
+def credentials_for(settings: Settings) -> Credentials:
+    """Every cache of trust in this process lives `key_cache_seconds`."""
+    return Credentials(
+        keys=KeyCache(settings.key_cache_seconds),
+        sign_ins=SignInCache(settings.key_cache_seconds),
+        signing_keys=SigningKeys(
+            settings.signing_secret(), cache_seconds=settings.key_cache_seconds
+        ),
+        providers=IdentityProviders(
+            cache_seconds=settings.oidc_jwks_cache_seconds,
+            refetch_seconds=settings.oidc_jwks_refetch_seconds,
+            timeout_seconds=settings.oidc_jwks_timeout_seconds,
+            allow_http_loopback=settings.oidc_allow_http_loopback,
+        ),
+    )
 
 
 def runtime_of(request: Request) -> Runtime:

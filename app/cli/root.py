@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import typer
 
+from app import safe_logging
 from app.persistence.database import create_engine
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.settings import get_settings
@@ -22,6 +23,7 @@ cli = typer.Typer(
 
 def in_transaction(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     """Run `work` in one write transaction on RAPPORT_DATABASE_URL."""
+    safe_logging.install()
 
     async def run() -> T:
         engine = create_engine(get_settings().database_url)

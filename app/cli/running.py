@@ -14,7 +14,7 @@ from app.persistence.migrate import upgrade_to_head
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import Caller, UseCase
 from app.services.settings_admin import create_service_key
-from app.settings import get_settings
+from app.settings import UnsafeSettings, get_settings
 
 DEV_KEY_NAME = "local quick start"
 
@@ -32,6 +32,11 @@ def serve(
     """Serve the API with uvicorn."""
     import uvicorn
 
+    try:
+        get_settings().check_production_ready()
+    except UnsafeSettings as error:
+        typer.echo(f"rapport: {error}", err=True)
+        raise typer.Exit(1) from None
     uvicorn.run(
         "app.api.main:app",
         host=host,

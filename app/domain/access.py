@@ -10,6 +10,10 @@ from enum import StrEnum
 from uuid import UUID
 
 KEY_PREFIX = "rpt_"
+# A person token lives at most 12 hours; an `iat` further than a minute ahead of the
+# service's clock is not a clock difference but a forgery or a broken issuer.
+MAX_TOKEN_TTL_SECONDS = 12 * 3600
+MAX_CLOCK_SKEW_SECONDS = 60
 
 
 class Scope(StrEnum):

@@ -28,6 +28,7 @@ class Caller:
     key_id: UUID | None = None
     person: Person | None = None
     key_reads_content: bool = False
+    key_is_admin: bool = False
 
     @property
     def person_id(self) -> UUID | None:

@@ -15,10 +15,13 @@ WRITE_OPTION = "rapport_write"
 
 
 def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An async engine for either database, with SQLite set up for safe concurrent use."""
+    """An async engine for either database, with SQLite set up for safe concurrent use.
+
+    SQL parameters are content (note bodies, emails): they never reach an exception's text
+    or a log line (`hide_parameters`)."""
     url = async_database_url(database_url)
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _configure_sqlite(engine)
         return engine
     # JIT compilation pays off for long analytical queries whose cost the planner estimates
@@ -30,6 +33,7 @@ def create_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=False,
+        hide_parameters=True,
         connect_args={"server_settings": {"jit": "off"}},
     )
 

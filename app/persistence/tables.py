@@ -263,3 +263,40 @@ class AuditEventRow(SQLModel, table=True):
     record_ids: dict[str, str] = Field(sa_type=JSON, nullable=False)
     actor_key_id: UUID | None = Field(default=None, nullable=True)
     actor_person_id: UUID | None = Field(default=None, nullable=True)
+
+
+class SignInRow(SQLModel, table=True):
+    """How an organization's people sign in (no row: person tokens)."""
+
+    __tablename__ = "sign_in_settings"
+    __table_args__ = (
+        # An ID token finds its organization by its (issuer, audience) pair.
+        Index(
+            "uq_sign_in_oidc_issuer_audience",
+            "issuer",
+            "audience",
+            unique=True,
+            sqlite_where=text("mode = 'oidc'"),
+            postgresql_where=text("mode = 'oidc'"),
+        ),
+    )
+    org_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
+    )
+    mode: str = _text(16)
+    issuer: str | None = _text(300, nullable=True)
+    audience: str | None = _text(255, nullable=True)
+    jwks_url: str | None = _text(2000, nullable=True)
+    person_claim: str = _text(16)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
+class TokenSigningGenerationRow(SQLModel, table=True):
+    """Generations of the person-token signing key; not tenant data (one list for all)."""
+
+    __tablename__ = "token_signing_generations"
+    generation: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    salt: str = _text(64)
+    created_at: datetime = _instant()
+    retired_at: datetime | None = _instant(nullable=True)

@@ -28,6 +28,7 @@ from app.persistence.repositories.settings_store import (
     ServiceKeyRepository,
     TemplateRepository,
 )
+from app.persistence.repositories.sign_in import SigningGenerationRepository, SignInRepository
 from app.persistence.tables import PersonRow
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
@@ -52,6 +53,8 @@ class UnitOfWork:
         self.ratings = RatingRepository(connection)
         self.audit = AuditRepository(connection)
         self.metrics = MetricsRepository(connection)
+        self.sign_in = SignInRepository(connection)
+        self.signing_generations = SigningGenerationRepository(connection)
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security

@@ -13,6 +13,7 @@ import pytest
 
 from app.domain.access import Scope
 from tests.conftest import Live
+from tests.support.log_privacy import private_marker
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
 from tests.support.tenants import World, build_world
 
@@ -84,6 +85,8 @@ KEYS_ONLY = {
     "service-keys-list",
     "service-keys-revoke",
     "person-tokens-create",
+    "sign-in-get",
+    "sign-in-replace",
 }
 
 RULES = [
@@ -187,24 +190,26 @@ def test_metrics_rows_follow_the_reporting_line(world: World, kind: str) -> None
 def test_private_notes_are_their_authors_alone(world: World) -> None:
     member, lead = world.token(world.member), world.token(world.lead)
     meeting = world.meeting["id"]
+    marker = private_marker()
     created = world.tenant.call(
         "POST",
         f"/v1/meetings/{meeting}/notes",
         key=member,
-        json={"body": "Thinking about a move", "visibility": "private"},
+        json={"body": f"Thinking about a move {marker}", "visibility": "private"},
     )
     assert created.status_code == 201, created.text
     note = created.json()
     assert note["author_id"] == world.member["id"]
     path = f"/v1/notes/{note['id']}"
     assert world.tenant.call("GET", path, key=member).status_code == 200
-    assert world.tenant.call("PATCH", path, key=member, json={"body": "Edited"}).status_code == 200
+    edited = {"body": f"Edited {private_marker()}"}
+    assert world.tenant.call("PATCH", path, key=member, json=edited).status_code == 200
     for key in (lead, world.token(world.admin), world.tenant.admin_key):
         for method, body in (("GET", None), ("PATCH", {"body": "x"}), ("DELETE", None)):
             response = world.tenant.call(method, path, key=key, json=body)
             assert response.status_code == 404, (method, response.text)
         listed = world.tenant.call("GET", f"/v1/meetings/{meeting}/notes", key=key).text
-        assert note["id"] not in listed and "move" not in listed
+        assert note["id"] not in listed and marker not in listed
     mine = world.tenant.call("GET", f"/v1/meetings/{meeting}/notes", key=member).json()["data"]
     assert note["id"] in [n["id"] for n in mine]
     assert world.tenant.call("DELETE", path, key=member).status_code == 204

@@ -22,6 +22,7 @@ TABLES = (
     "templates",
     "policies",
     "service_keys",
+    "sign_in_settings",
 )
 
 
@@ -47,6 +48,7 @@ def test_unfiltered_queries_stay_inside_the_organization(live: Live) -> None:
             f"/v1/meetings/{meeting['id']}/agenda-items",
             {"author_id": pair["lead_id"], "title": "Topic"},
         )
+        assert tenant.call("PUT", "/v1/sign-in", json={"mode": "tokens"}).status_code == 200
     first = str(tenants[0].org_id)
     for table in TABLES:
         sql = f"SELECT DISTINCT org_id::text AS org FROM {table}"  # no organization filter

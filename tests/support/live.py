@@ -64,8 +64,12 @@ def _free_port() -> int:
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
     """Serve the app on a free loopback port until the block ends; yields the base URL."""
     port = _free_port()
+    # No logging configuration of uvicorn's own: its records propagate to the root logger,
+    # where the suite's capture and its log privacy check see them.
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", log_config=None
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

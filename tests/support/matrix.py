@@ -337,6 +337,12 @@ CASES: dict[str, Case] = {
     ),
     "me-commitments": Case(Call(params=lambda _w: {"status": "open"}), BAD_LIMIT),
     "me-pairs": Case(Call(params=lambda _w: {"state": "on_track"}), BAD_LIMIT),
+    # Sign-in (person tokens or OpenID Connect).
+    "sign-in-get": Case(Call(), None),
+    "sign-in-replace": Case(
+        Call(json=lambda _w: {"mode": "tokens", "person_claim": "email"}),
+        Call(json=lambda _w: {"mode": "oidc"}, status=422, code="oidc_incomplete"),
+    ),
 }
 
 ACTING_FIELDS = ("author_id", "canceled_by_id", "person_id")

@@ -212,6 +212,7 @@ SNAPSHOT_PATHS = (
     "/v1/templates?limit=200",
     "/v1/service-keys?limit=200",
     "/v1/policy",
+    "/v1/sign-in",
 )
 
 

@@ -9,11 +9,14 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from fastapi import Request
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from app.api.graphql.context import GraphContext
 from app.api.graphql.session import is_fault
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
+from app.safe_logging import log_fault, request_id
 
 logger = logging.getLogger("rapport.graphql")
 FAULT_MESSAGE = "An unexpected fault occurred; it has been logged."
@@ -37,10 +40,16 @@ class ErrorShaping(SchemaExtension):
         yield
         result = self.execution_context.result
         if isinstance(result, ExecutionResult) and result.errors:
-            result.errors = [_shaped(error) for error in result.errors]
+            request = _request_id(self.execution_context.context)
+            result.errors = [_shaped(error, request) for error in result.errors]
 
 
-def _shaped(error: GraphQLError) -> GraphQLError:
+def _request_id(context: object) -> str:
+    http = context.request if isinstance(context, GraphContext) else None
+    return request_id(http.headers.get("x-request-id") if isinstance(http, Request) else None)
+
+
+def _shaped(error: GraphQLError, request: str) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
         extensions: dict[str, Any] = {
@@ -50,7 +59,8 @@ def _shaped(error: GraphQLError) -> GraphQLError:
         }
         return _located(error, original.detail, extensions)
     if is_fault(error):
-        logger.error("unexpected fault in %s", error.path, exc_info=original)
+        where = "graphql " + ".".join(str(step) for step in error.path or ())
+        log_fault(logger, where, request, original or error)
         return _located(
             error,
             FAULT_MESSAGE,

@@ -101,7 +101,7 @@ async def _key_of(context: GraphContext, use_case: UseCase) -> ServiceKey | None
         return None
     _, _, credential = context.http_request.headers.get("authorization", "").partition(" ")
     credential = credential.strip()
-    cached = context.runtime.keys.get(key_digest(credential))
+    cached = context.runtime.credentials.keys.get(key_digest(credential))
     if credential.startswith(KEY_PREFIX) and cached is not None:
         return cached
     return (await me.describe(use_case)).service_key

@@ -32,19 +32,27 @@ router = APIRouter(prefix="/v1", tags=["access"])
     operation_id="person-tokens-create",
     status_code=200,
     response_model=PersonTokenOut,
-    responses=problem_responses("service_key_only", "unknown_reference", "person_inactive"),
+    responses=problem_responses(
+        "service_key_only",
+        "unknown_reference",
+        "person_inactive",
+        "admin_token_needs_admin_key",
+        "oidc_sign_in_only",
+    ),
 )
 async def create_person_token(
     body: PersonTokenCreate, uc: TokensWrite, request: Request
 ) -> Response:
     """Mint a short-lived signed token with which a front end acts for one active person
-    (200: a token is issued, not a resource one can fetch again)."""
-    settings = runtime_of(request).settings
+    (200: a token is issued, not a resource one can fetch again). It dies with the key that
+    minted it; only an admin key mints for an admin; organizations signing in with OpenID
+    Connect mint none."""
+    runtime = runtime_of(request)
     issued = await person_tokens.issue(
         uc,
-        settings.signing_secret(),
+        runtime.credentials.signing_keys,
         person_id=body.person_id,
-        ttl_seconds=body.ttl_seconds or settings.token_ttl_seconds,
+        ttl_seconds=body.ttl_seconds or runtime.settings.token_ttl_seconds,
     )
     out = PersonTokenOut(
         token=issued.token,

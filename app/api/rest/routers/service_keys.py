@@ -65,8 +65,8 @@ async def list_keys(uc: AdminRead, paging: Paging) -> Response:
     responses=problem_responses("service_key_only", "not_found"),
 )
 async def revoke_key(key_id: UUID, uc: AdminWrite, request: Request) -> Response:
-    """Revoke a key; it stops working at once on this replica, within the key cache time
-    on others."""
+    """Revoke a key; it and the person tokens it minted stop working at once on this
+    replica, within the key cache time on others."""
     await service.revoke_service_key(uc, key_id)
-    runtime_of(request).keys.forget(key_id)
+    runtime_of(request).credentials.keys.forget(key_id)
     return Response(status_code=204)

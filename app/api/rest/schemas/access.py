@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, Strict
 from app.api.rest.schemas.common import Input, Output
 from app.api.rest.schemas.people import PersonOut
 from app.api.rest.schemas.settings import ServiceKeyOut
-from app.settings import MAX_TOKEN_TTL_SECONDS
+from app.domain.access import MAX_TOKEN_TTL_SECONDS
 
 
 class PersonTokenCreate(Input):

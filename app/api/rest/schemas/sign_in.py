@@ -1,0 +1,46 @@
+"""Sign-in settings models."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+
+from app.api.rest.schemas.common import Input, Output, text_rules
+from app.domain.sign_in import PersonClaim, SignInMode
+
+# The issuer and the audience are indexed together (unique across organizations): their
+# maxima keep the longest pair within PostgreSQL's index row size, even in 4-byte UTF-8.
+Issuer = Annotated[str, text_rules(min_length=1, max_length=300)]
+
+
+class SignInIn(Input):
+    mode: SignInMode = Field(
+        description="`tokens`: service keys with tokens:write mint person tokens. `oidc`:"
+        " people sign in with ID tokens of the organization's OpenID Connect provider,"
+        " verified by Rapport; minting is off and minted tokens are refused."
+    )
+    issuer: Issuer | None = Field(
+        default=None, description="The provider's issuer identifier (the ID token's `iss`)."
+    )
+    audience: Annotated[str, text_rules(min_length=1, max_length=255)] | None = Field(
+        default=None,
+        description="The client id registered at the provider (the ID token's `aud`);"
+        " an (issuer, audience) pair serves one organization.",
+    )
+    jwks_url: Annotated[str, text_rules(min_length=1, max_length=2000)] | None = Field(
+        default=None, description="https URL of the provider's JSON Web Key Set."
+    )
+    person_claim: PersonClaim = Field(
+        default=PersonClaim.EMAIL,
+        description="`email`: the `email` claim names the person; `external_id`: the `sub`"
+        " claim is the person's `external_id`.",
+    )
+
+
+class SignInOut(Output):
+    mode: SignInMode
+    issuer: str | None
+    audience: str | None
+    jwks_url: str | None
+    person_claim: PersonClaim

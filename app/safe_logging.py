@@ -1,0 +1,129 @@
+"""Logs never carry content or personal data (the privacy contract names logs).
+
+An exception's message can hold anything: a database driver's error holds SQL parameters
+and row values ("Failing row contains …"), a validation error holds the input. So every log
+record of the process carries an exception only as a safe summary — the classes of its
+chain with their SQLSTATE or errno, and the frames it passed through — never a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+_INSTALLED = "_rapport_safe_records"
+_SQLSTATE = re.compile(r"[0-9A-Z]{5}")
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+# Statement logging at INFO and row logging at DEBUG would put content in the log whatever
+# hide_parameters says about parameters: these loggers stay quiet below WARNING.
+_QUIET_LOGGERS = ("sqlalchemy.engine", "sqlalchemy.pool", "aiosqlite", "asyncpg")
+
+
+def _chain(error: BaseException) -> Iterator[BaseException]:
+    """The exception, then what caused it (or what it happened while handling)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+
+
+def _label(error: BaseException) -> str:
+    kind = type(error)
+    name = f"{kind.__module__}.{kind.__qualname__}"
+    for attribute in ("sqlstate", "pgcode"):
+        state = getattr(error, attribute, None)
+        if isinstance(state, str) and _SQLSTATE.fullmatch(state):
+            return f"{name} [SQLSTATE {state}]"
+    if isinstance(error, OSError) and isinstance(error.errno, int):
+        return f"{name} [errno {error.errno}]"
+    return name
+
+
+def describe(error: BaseException) -> str:
+    """One line: the exception's classes, outermost first, with SQLSTATE or errno."""
+    return " <- ".join(_label(each) for each in _chain(error))
+
+
+def frames(error: BaseException) -> str:
+    """Where the exception and its causes were raised (files, lines, functions, code), no
+    message and no local variable."""
+    blocks = []
+    for each in reversed(list(_chain(error))):
+        stack = "".join(
+            traceback.StackSummary.extract(traceback.walk_tb(each.__traceback__)).format()
+        )
+        blocks.append(f"Traceback (message withheld):\n{stack}{_label(each)}")
+    return "\n\nwhich led to\n\n".join(blocks)
+
+
+def request_id(value: str | None) -> str:
+    """A client's request id when it is sane (an email is not), else '-'."""
+    return value if value is not None and _SANE_REQUEST_ID.fullmatch(value) else "-"
+
+
+def log_fault(logger: logging.Logger, where: str, request: str, error: BaseException) -> None:
+    """An unexpected fault: where it happened, the request id and the safe summary."""
+    logger.error(
+        "unexpected fault in %s (request %s): %s\n%s",
+        where,
+        request,
+        describe(error),
+        frames(error),
+    )
+
+
+def _safe(value: Any) -> Any:
+    return describe(value) if isinstance(value, BaseException) else value
+
+
+def _sanitize(record: logging.LogRecord) -> None:
+    exc_info = record.exc_info
+    if exc_info and exc_info[1] is not None:
+        record.exc_text = frames(exc_info[1])
+        record.exc_info = None
+    record.msg = _safe(record.msg)
+    if isinstance(record.args, Mapping):
+        record.args = {name: _safe(value) for name, value in record.args.items()}
+    elif record.args:
+        record.args = tuple(_safe(value) for value in record.args)
+
+
+class PathWithoutQuery(logging.Filter):
+    """Access log lines name the path, not the query string: list filters carry emails
+    (`/v1/people?email=…`) and external ids."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
+
+
+def install() -> None:
+    """Make every log record of the process safe from the moment it is created (handlers
+    of any library, pytest's capture included, only ever see the summary). Idempotent."""
+    for name in _QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:
+            logger.setLevel(logging.WARNING)
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(each, PathWithoutQuery) for each in access.filters):
+        access.addFilter(PathWithoutQuery())
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, _INSTALLED, False):
+        return
+
+    def safe_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _sanitize(record)
+        return record
+
+    setattr(safe_record, _INSTALLED, True)
+    logging.setLogRecordFactory(safe_record)

@@ -1,0 +1,147 @@
+"""A database error in the middle of a private note's write (PostgreSQL: the session is
+killed; SQLite: a statement fails half-way) leaves no trace of the note or its author in
+any log: not in the records the suite captures, not in the log a real `rapport serve`
+writes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from uuid import uuid4
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import Live
+from tests.support.log_privacy import private_marker, record_text
+from tests.support.postgres import as_app_role
+from tests.support.processes import rapport_serve
+from tests.support.tenants import Tenant
+
+FAULT_TAG = "inject-fault"
+
+
+async def _install_fault(live: Live) -> None:
+    """Notes whose body carries the tag fail while being inserted."""
+    async with live.engine.begin() as connection:
+        if live.dialect == "postgresql":
+            await connection.execute(
+                text(
+                    "CREATE FUNCTION rapport_test_fault() RETURNS trigger LANGUAGE plpgsql AS"
+                    " $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$"
+                )
+            )
+            await connection.execute(
+                text(
+                    "CREATE TRIGGER rapport_test_fault BEFORE INSERT ON notes FOR EACH ROW"
+                    f" WHEN (NEW.body LIKE '%{FAULT_TAG}%') EXECUTE FUNCTION rapport_test_fault()"
+                )
+            )
+        else:
+            # json('{') fails at run time ("malformed JSON"), after the row's values are bound.
+            await connection.execute(
+                text(
+                    "CREATE TRIGGER rapport_test_fault BEFORE INSERT ON notes"
+                    f" WHEN NEW.body LIKE '%{FAULT_TAG}%' BEGIN SELECT json('{{'); END"
+                )
+            )
+
+
+async def _remove_fault(live: Live) -> None:
+    async with live.engine.begin() as connection:
+        await connection.execute(text("DROP TRIGGER rapport_test_fault ON notes"))
+        await connection.execute(text("DROP FUNCTION rapport_test_fault()"))
+
+
+async def _remove_sqlite_fault(live: Live) -> None:
+    async with live.engine.begin() as connection:
+        await connection.execute(text("DROP TRIGGER rapport_test_fault"))
+
+
+@pytest.fixture
+def faulty_notes(live: Live) -> Iterator[None]:
+    live.portal.call(_install_fault, live)
+    try:
+        yield
+    finally:
+        remove = _remove_fault if live.dialect == "postgresql" else _remove_sqlite_fault
+        live.portal.call(remove, live)
+
+
+def _write_failing_note(http: httpx.Client, meeting_id: str, token: str, body: str) -> None:
+    """The write answers 500 without the note in it. (The server closes the connection
+    after a 500, so the request asks not to keep it for the next one.)"""
+    response = http.post(
+        f"/v1/meetings/{meeting_id}/notes",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "X-Request-ID": "fault-probe-1",
+            "Connection": "close",
+        },
+        json={"body": body, "visibility": "private"},
+    )
+    assert response.status_code == 500, response.text
+    assert response.json()["code"] == "internal_error"
+    assert body not in response.text
+
+
+def test_a_database_error_during_a_private_note_write_logs_nothing_of_it(
+    live: Live, tenant: Tenant, faulty_notes: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    email = f"author.{uuid4().hex[:8]}@example.com"
+    author = tenant.person(email=email)
+    pair = tenant.pair(lead_id=author["id"])
+    meeting = tenant.meeting(pair["id"], timedelta(days=3))
+    token = tenant.call("POST", "/v1/person-tokens", json={"person_id": author["id"]})
+    marker = private_marker()
+    with caplog.at_level(logging.INFO):
+        _write_failing_note(
+            tenant.http,
+            meeting["id"],
+            token.json()["token"],
+            f"{marker} {FAULT_TAG} ask {email} about leaving",
+        )
+    logged = "\n".join(record_text(record) for record in caplog.records)
+    for secret in (marker, email, "about leaving"):
+        assert secret not in logged, secret
+    # The fault is logged all the same: where, which request, what kind of error.
+    assert "unexpected fault in notes-create (request fault-probe-1)" in logged
+    assert "DBAPIError" in logged or "OperationalError" in logged
+    notes = tenant.call("GET", f"/v1/meetings/{meeting['id']}/notes").json()["data"]
+    assert notes == []  # nothing half-written
+
+
+def test_the_log_of_a_real_server_holds_nothing_of_the_note(
+    live: Live, tenant: Tenant, faulty_notes: None, tmp_path: Path
+) -> None:
+    url = live.database_url
+    app_url = url if url.startswith("sqlite") else as_app_role(url)
+    with rapport_serve(tmp_path, database_url=app_url, log_level="debug") as served:
+        http = httpx.Client(base_url=served.base_url, timeout=30)
+        email = f"author.{uuid4().hex[:8]}@example.com"
+        author = tenant.person(email=email)
+        pair = tenant.pair(lead_id=author["id"])
+        meeting = tenant.meeting(pair["id"], timedelta(days=3))
+        minted = http.post(
+            "/v1/person-tokens",
+            headers={"Authorization": f"Bearer {tenant.admin_key}"},
+            json={"person_id": author["id"]},
+        )
+        marker = private_marker()
+        body = f"{marker} {FAULT_TAG} ask {email} about leaving"
+        _write_failing_note(http, meeting["id"], minted.json()["token"], body)
+        # List filters carry personal data too; the access log names the path only.
+        found = http.get(
+            "/v1/people",
+            params={"email": email},
+            headers={"Authorization": f"Bearer {tenant.admin_key}"},
+        )
+        assert found.status_code == 200 and found.json()["data"][0]["id"] == author["id"]
+    log = served.log_text()
+    for secret in (marker, email, "about leaving"):
+        assert secret not in log, secret
+    assert "unexpected fault in notes-create" in log, log
+    assert '"GET /v1/people HTTP/1.1" 200' in log, log
