@@ -1,4 +1,5 @@
-"""What a running app holds: its engine, its clock and its credential cache."""
+"""What a running app holds: its engine, its clock, its credential cache and the buffer of
+read audit records."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.access import ServiceKey
 from app.domain.clock import Clock
+from app.services.read_audit import ReadAuditLog
 from app.settings import Settings
 
 
@@ -50,6 +52,7 @@ class Runtime:
     engine: AsyncEngine
     clock: Clock
     keys: KeyCache
+    read_audit: ReadAuditLog
 
 
 def runtime_of(request: Request) -> Runtime:

@@ -29,16 +29,21 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn, with the HTTP limits of RAPPORT_HTTP_* (timeouts, header
+    size)."""
     import uvicorn
 
+    from app.api.http_server import server_options
+
+    settings = get_settings()
     uvicorn.run(
         "app.api.main:app",
         host=host,
         port=port,
         workers=workers,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
         proxy_headers=True,
+        **server_options(settings),
     )
 
 
