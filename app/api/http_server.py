@@ -12,6 +12,8 @@ with it; the limits are settings (RAPPORT_HTTP_*).
 from __future__ import annotations
 
 import asyncio
+import socket
+import struct
 from http import HTTPStatus
 from typing import Any
 
@@ -144,8 +146,13 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self.send_timer = None
 
     def _send_timed_out(self) -> None:
+        """Reset the connection: a plain close would keep the unsent response (megabytes in
+        the kernel) queued behind the client's closed window for minutes."""
         self.send_timer = None
-        self.transport.abort()  # close() would wait for the client to read the buffer
+        sock = self.transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop(self.head_timer)
