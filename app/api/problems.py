@@ -214,8 +214,6 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "too_long",
         "naive_timestamp",
         "malformed_request",
-        "uri_too_long",
-        "headers_too_large",
         "internal_error",
         "database_unavailable",
     )
