@@ -47,17 +47,16 @@ def rapport_serve(settings: dict[str, str], log: Path) -> Iterator[str]:
 
 
 def _wait_until_up(process: subprocess.Popen[bytes], base_url: str) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
+    def up() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"rapport serve exited with {process.returncode}")
         try:
-            if httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200:
-                return
+            return httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
         except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("rapport serve did not start within 60 s")
+            return False
+
+    if not wait_for(up, within=60):
+        raise RuntimeError("rapport serve did not start within 60 s")
 
 
 def connect(base_url: str, *, receive_buffer: int | None = None) -> socket.socket:
