@@ -10,6 +10,7 @@ sessions; a busy process pays nothing.
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,6 +31,7 @@ logger = logging.getLogger("rapport.database")
 _UNAVAILABLE_STATES = ("08", "57P01", "57P02", "57P03")
 IDLE_BEFORE_PING = 1.0  # seconds in the pool after which a connection is pinged first
 _RETURNED_AT = "rapport_returned_at"
+_OPENED_AT = "rapport_opened_at"
 UNREACHABLE = "The database cannot be reached right now; nothing was changed. Retry shortly."
 BUSY = "Every database connection of this process is busy; nothing was changed. Retry shortly."
 
@@ -45,21 +47,25 @@ class DatabaseUnavailable(Exception):
 
 @dataclass(slots=True)
 class Outage:
-    """Whether the database failed last time, so that an outage is logged when it begins
-    and when it ends, never once per request."""
+    """Whether the database is down, so that an outage is logged when it begins and when it
+    ends, never once per request. Only a transaction opened after the last change of state
+    may change it again: one that was under way when the database stopped may still commit,
+    and one that began before it was back may still fail, and neither says anything new."""
 
-    since: float | None = None
+    since: float | None = None  # when the current outage began
+    changed_at: float = -math.inf
 
-    def began(self, error: BaseException) -> None:
-        if self.since is None:
-            self.since = time.monotonic()
+    def began(self, error: BaseException, opened: float) -> None:
+        if self.since is None and opened >= self.changed_at:
+            self.since = self.changed_at = time.monotonic()
             logger.error(
                 "database unavailable (%s); requests answer 503 until it is back", _kind(error)
             )
 
-    def ended(self) -> None:
-        if self.since is not None:
-            seconds, self.since = time.monotonic() - self.since, None
+    def ended(self, opened: float) -> None:
+        if self.since is not None and opened >= self.since:
+            self.changed_at = time.monotonic()
+            seconds, self.since = self.changed_at - self.since, None
             logger.warning("database available again after %.1f s", seconds)
 
 
@@ -74,6 +80,8 @@ def outage_of(engine: AsyncEngine | Engine) -> Outage:
 
 def _kind(error: BaseException) -> str:
     """The error's class and SQLSTATE: never its message, which may quote a statement."""
+    if isinstance(error, DatabaseUnavailable) and error.__cause__ is not None:
+        error = error.__cause__
     original = getattr(error, "orig", None) or error
     state = _state(original)
     return type(original).__name__ + (f" {state}" if state else "")
@@ -97,21 +105,26 @@ def unreachable(error: BaseException) -> bool:
 @asynccontextmanager
 async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
     """A pooled connection, or DatabaseUnavailable when none can be had (the server down,
-    the pool exhausted); failures of the block itself pass unchanged."""
-    entered = False
+    the pool exhausted); failures of the block itself pass unchanged, and a block that
+    completes shows the database answers."""
+    outage, opened, entered = outage_of(engine), time.monotonic(), False
     try:
         async with engine.connect() as connection:
             entered = True
+            connection.info[_OPENED_AT] = opened
             yield connection
     except PoolTimeout as error:
         if entered:
             raise
         raise DatabaseUnavailable(BUSY) from error
-    except (OSError, DBAPIError) as error:
+    except (OSError, DBAPIError, DatabaseUnavailable) as error:
         if entered:
             raise
-        outage_of(engine).began(error)
+        outage.began(error, opened)
+        if isinstance(error, DatabaseUnavailable):
+            raise
         raise DatabaseUnavailable() from error
+    outage.ended(opened)
 
 
 def watch(engine: AsyncEngine, *, ping_timeout: float) -> None:
@@ -127,7 +140,9 @@ def watch(engine: AsyncEngine, *, ping_timeout: float) -> None:
         context.is_disconnect = True
         # A statement abandoned after its timeout says nothing about the other connections.
         context.invalidate_pool_on_disconnect = not isinstance(error, TimeoutError)
-        outage_of(sync_engine).began(error)
+        if context.connection is not None:  # else connecting failed: see connected()
+            opened = context.connection.info.get(_OPENED_AT, time.monotonic())
+            outage_of(sync_engine).began(error, opened)
         return DatabaseUnavailable()
 
     if sync_engine.dialect.name != "postgresql":

@@ -8,7 +8,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from app.persistence.availability import DatabaseUnavailable, connected, outage_of, watch
+from app.persistence.availability import DatabaseUnavailable, connected, watch
 from app.settings import async_database_url
 
 WRITE_OPTION = "rapport_write"
@@ -76,5 +76,4 @@ async def database_answers(engine: AsyncEngine) -> bool:
             await connection.execute(text("SELECT 1"))
     except DatabaseUnavailable:
         return False
-    outage_of(engine).ended()
     return True

@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.errors import StateConflict
-from app.persistence.availability import connected, outage_of
+from app.persistence.availability import connected
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.content import (
@@ -102,7 +102,6 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
                 yield UnitOfWork(connection)
-        outage_of(engine).ended()
     except IntegrityError as error:
         raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
     except DBAPIError as error:

@@ -42,6 +42,7 @@ pytestmark = pytest.mark.slow
 PAIRS = 3  # one client each
 OUTAGE_SECONDS = 6
 LOAD_SECONDS = 4  # before the outage, and again after it
+MEETING = "query($id: UUID!) { meeting(id: $id) { id agendaItems { nodes { id title } } } }"
 
 
 @dataclass
@@ -54,6 +55,7 @@ class Outcome:
     status: int | None = None  # None: no answer (the connection failed or timed out)
     retry_after: str | None = None
     done: float = float("inf")
+    errors: object = None  # a GraphQL answer's errors
 
 
 @dataclass
@@ -76,7 +78,11 @@ class Client:
         outcome.done = time.monotonic()
         outcome.status = response.status_code
         outcome.retry_after = response.headers.get("retry-after")
-        return response.json() if response.is_success else None
+        if not response.is_success:
+            return None
+        answer = response.json()
+        outcome.errors = answer.get("errors") if path == "/graphql" else None
+        return answer
 
     def step(self) -> None:
         pair = self.pair["id"]
@@ -84,6 +90,7 @@ class Client:
         if listed is None:
             return
         (meeting,) = listed["data"]
+        self.call("POST", "/graphql", {"query": MEETING, "variables": {"id": meeting["id"]}})
         soon = datetime.now(UTC) + timedelta(minutes=2)
         if datetime.fromisoformat(meeting["starts_at"]) > soon + timedelta(minutes=10):
             self.call("PATCH", f"/v1/meetings/{meeting['id']}", {"starts_at": soon.isoformat()})
@@ -190,12 +197,15 @@ def _check_answers(outcomes: list[Outcome], restart: Restart) -> None:
     assert before and during and after
     for outcome in before + after:
         assert outcome.status is not None and 200 <= outcome.status < 300, outcome
+        assert outcome.errors is None, outcome
     for outcome in during:
         if outcome.status == 503:
             assert outcome.retry_after is not None, outcome
         else:
             assert outcome.status is not None and 200 <= outcome.status < 300, outcome
+            assert outcome.errors is None, outcome
     assert any(o.status == 503 for o in during)
+    assert any(o.status == 503 for o in during if o.path == "/graphql")
     completed = [o for o in outcomes if o.path.endswith("/complete") and o.status == 200]
     assert any(o.sent < restart.stopping for o in completed)
     assert any(o.sent >= restart.started for o in completed)
