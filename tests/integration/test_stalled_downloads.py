@@ -2,8 +2,8 @@
 the rows are read a chunk per short transaction, and a client that reads nothing for the
 send timeout is disconnected. `rapport serve` runs in a process of its own on PostgreSQL (as
 `rapport_app`) with a small pool; the stalled readers are raw sockets with a small receive
-window that send the request and never read. PostgreSQL only (`pg_stat_activity`): runs
-once."""
+window that send the request and never read. Slow, PostgreSQL only (`pg_stat_activity`):
+runs once."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ from tests.support.server import (
     wait_for,
 )
 from tests.support.tenants import create_key, create_org
+
+pytestmark = pytest.mark.slow
 
 PAIRS = 20_000  # the export (about 5 MB) outgrows the sockets' buffers, so readers stall
 PEOPLE = 150  # enough distinct (lead, member) couples for the pairs
