@@ -90,6 +90,42 @@ class Settings(BaseSettings):
         " ::1 or localhost. Refused in production.",
     )
 
+    # Limits and failure: the HTTP server and the database connection (docs/security.md).
+    http_keep_alive_seconds: int = Field(
+        default=5, ge=1, le=75, description="An idle keep-alive connection is closed after this."
+    )
+    http_header_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=75,
+        description="A request's line and headers must arrive within this time (from the"
+        " connection or the first byte of the request); a partial request gets 408.",
+    )
+    http_max_header_bytes: int = Field(
+        default=64 * 1024,
+        ge=8 * 1024,
+        le=1024 * 1024,
+        description="Request line and headers together; beyond it a long URL gets 414, long"
+        " headers 431.",
+    )
+    http_send_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A client that reads nothing of a response for this long is disconnected.",
+    )
+    db_connect_timeout_seconds: float = Field(
+        default=1.5,
+        gt=0,
+        description="Connecting (and checking an idle pooled connection) gives up after this;"
+        " the request answers 503 database_unavailable.",
+    )
+    db_statement_timeout_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="A statement the database does not answer within this time is abandoned"
+        " (503 database_unavailable), so a vanished server cannot hold requests forever.",
+    )
+
     def check_production_ready(self) -> None:
         """Refuse to start in production without a strong token secret or with
         development-only settings."""

@@ -78,16 +78,16 @@ class Access:
                 caller = await self._person(runtime, uow, credential, now)
             use_case = UseCase(uow, caller, now)
             yield use_case
-            if self._audited(caller):
-                if not self.write:
-                    await uow.relax_durability()
-                await audit.record(
-                    use_case, _operation_id(request), request.method, dict(request.path_params)
-                )
+            audited = self._audited(caller)
+            if audited and self.write:
+                await audit.record(use_case, *_audit_line(request))
+        if audited and not self.write:
+            runtime.read_audit.record(use_case, *_audit_line(request))
 
     def _audited(self, caller: Caller) -> bool:
         """Every change, and every read of content by a service key, goes to the audit
-        trail (in the same transaction as the change)."""
+        trail: a change in its own transaction, a read once it succeeded (off the request
+        path, app.services.read_audit)."""
         reads_content = self.scope is Scope.CONTENT_READ or (
             self.scope is Scope.MEETINGS_READ and caller.key_reads_content  # follow-up
         )
@@ -158,9 +158,11 @@ async def read_again(request: Request, uc: UseCase) -> AsyncIterator[UseCase]:
         yield UseCase(uow, uc.caller, uc.now)
 
 
-def _operation_id(request: Request) -> str:
+def _audit_line(request: Request) -> tuple[str, str, dict[str, str]]:
+    """The operation id, the method and the ids in the path."""
     route = request.scope.get("route")
-    return str(getattr(route, "operation_id", None) or request.url.path)
+    operation = str(getattr(route, "operation_id", None) or request.url.path)
+    return operation, request.method, dict(request.path_params)
 
 
 def _use_case(scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY) -> Any:

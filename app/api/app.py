@@ -33,6 +33,7 @@ from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import Runtime, credentials_for
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
+from app.services.read_audit import ReadAuditLog
 from app.settings import Settings, get_settings
 
 ROUTERS = (
@@ -71,11 +72,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(settings.database_url, pool_size=settings.db_pool_size)
-        app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings))
+        engine = create_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            connect_timeout=settings.db_connect_timeout_seconds,
+            statement_timeout=settings.db_statement_timeout_seconds,
+        )
+        read_audit = ReadAuditLog(engine)
+        app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings), read_audit)
+        read_audit.start()
         try:
             yield
         finally:
+            await read_audit.stop()
             await engine.dispose()
 
     app = FastAPI(

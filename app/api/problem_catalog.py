@@ -365,6 +365,35 @@ _KINDS = [
         "Another organization already signs in with this issuer and audience; an ID token"
         " finds its organization by that pair, so each pair serves one organization.",
     ),
+    # Limits and failure: the HTTP server's limits and the database's availability.
+    ProblemKind(
+        "request_timeout",
+        408,
+        "Request timeout",
+        "The request line and headers did not arrive within the server's header timeout;"
+        " the connection is closed.",
+    ),
+    ProblemKind(
+        "uri_too_long",
+        414,
+        "URI too long",
+        "The request target (path and query string) exceeds the server's header limit"
+        " (64 KB by default); the connection is closed.",
+    ),
+    ProblemKind(
+        "headers_too_large",
+        431,
+        "Request headers too large",
+        "The request line and headers exceed the server's limit (64 KB by default);"
+        " the connection is closed.",
+    ),
+    ProblemKind(
+        "database_unavailable",
+        503,
+        "Database unavailable",
+        "The database cannot be reached (a restart, a failover) or every connection is busy;"
+        " nothing was changed. Retry after the `Retry-After` seconds.",
+    ),
 ]
 
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}

@@ -15,6 +15,7 @@ from starlette.routing import Match
 
 from app.api.problem_catalog import CATALOG, ProblemKind
 from app.domain.errors import DomainError
+from app.persistence.availability import DatabaseUnavailable
 from app.safe_logging import log_fault, request_id
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -46,13 +47,8 @@ class ApiProblem(Exception):
         self.extra = extra
 
 
-def problem_response(
-    kind: ProblemKind,
-    detail: str,
-    *,
-    headers: dict[str, str] | None = None,
-    **extra: Any,
-) -> Response:
+def problem_body(kind: ProblemKind, detail: str, **extra: Any) -> bytes:
+    """The RFC 9457 document, as JSON."""
     body = {
         "type": kind.type_uri,
         "title": kind.title,
@@ -61,8 +57,21 @@ def problem_response(
         "code": kind.code,
         **extra,
     }
+    return orjson.dumps(body)
+
+
+def problem_response(
+    kind: ProblemKind,
+    detail: str,
+    *,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> Response:
     return Response(
-        orjson.dumps(body), status_code=kind.status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        problem_body(kind, detail, **extra),
+        status_code=kind.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
     )
 
 
@@ -156,6 +165,22 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+RETRY_AFTER_SECONDS = 2
+
+
+def database_unavailable_headers() -> dict[str, str]:
+    """Outages are short (a restart, a failover): clients retry soon."""
+    return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+async def _database_unavailable(_request: Request, error: Exception) -> Response:
+    """Logged once per outage by app.persistence.availability, not per request."""
+    assert isinstance(error, DatabaseUnavailable)
+    return problem_response(
+        CATALOG["database_unavailable"], error.detail, headers=database_unavailable_headers()
+    )
+
+
 async def _unexpected(request: Request, error: Exception) -> Response:
     route = request.scope.get("route")
     where = str(getattr(route, "operation_id", None) or f"{request.method} (no route)")
@@ -170,6 +195,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DatabaseUnavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -189,6 +215,7 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "naive_timestamp",
         "malformed_request",
         "internal_error",
+        "database_unavailable",
     )
     by_status: dict[int, list[ProblemKind]] = {}
     for code in dict.fromkeys((*every, *codes)):

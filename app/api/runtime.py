@@ -1,4 +1,5 @@
-"""What a running app holds: its engine, its clock and what it needs to verify credentials."""
+"""What a running app holds: its engine, its clock, what it needs to verify credentials
+and the buffer of read audit records."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from app.domain.clock import Clock
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
 from app.services.person_sign_in import Credentials
+from app.services.read_audit import ReadAuditLog
 from app.services.token_signing import SigningKeys
 from app.settings import Settings
 
@@ -21,6 +23,7 @@ class Runtime:
     engine: AsyncEngine
     clock: Clock
     credentials: Credentials
+    read_audit: ReadAuditLog
 
 
 def credentials_for(settings: Settings) -> Credentials:

@@ -29,11 +29,15 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the API with uvicorn."""
+    """Serve the API with uvicorn, with the HTTP limits of RAPPORT_HTTP_* (timeouts, header
+    size)."""
     import uvicorn
 
+    from app.api.http_server import server_options
+
+    settings = get_settings()
     try:
-        get_settings().check_production_ready()
+        settings.check_production_ready()
     except UnsafeSettings as error:
         typer.echo(f"rapport: {error}", err=True)
         raise typer.Exit(1) from None
@@ -42,8 +46,9 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
         proxy_headers=True,
+        **server_options(settings),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.errors import StateConflict
+from app.persistence.availability import connected
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.content import (
@@ -70,13 +71,6 @@ class UnitOfWork:
         async with self.connection.begin_nested():
             yield
 
-    async def relax_durability(self) -> None:
-        """A transaction that only records a read in the audit trail need not wait for its
-        WAL flush (PostgreSQL); a crash may lose the last fraction of a second of read
-        records, never a change."""
-        if self.connection.dialect.name == "postgresql":
-            await self.connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-
     async def lock_people(self, org_id: UUID, person_ids: list[UUID]) -> None:
         """Serialize writers that check rules across these people's meetings (PostgreSQL
         row locks; SQLite already holds its write lock from BEGIN IMMEDIATE)."""
@@ -103,9 +97,10 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
     """Open a transaction; it commits when the block ends normally, else rolls back.
 
     A race that the database settles (a unique index hit by two writers at once, a deadlock)
-    rolls everything back and becomes a `concurrent_change` conflict the client can retry."""
+    rolls everything back and becomes a `concurrent_change` conflict the client can retry;
+    losing the database is DatabaseUnavailable (app.persistence.availability)."""
     try:
-        async with engine.connect() as connection:
+        async with connected(engine) as connection:
             if write:
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():

@@ -8,20 +8,24 @@ from app.domain.queries import AuditFilter
 from app.services.context import UseCase, new_id
 
 
-async def record(uc: UseCase, operation: str, method: str, record_ids: dict[str, str]) -> None:
+def event_of(uc: UseCase, operation: str, method: str, record_ids: dict[str, str]) -> AuditEvent:
     """One line: the operation, the ids it addressed, the caller and the instant."""
-    await uc.uow.audit.add(
-        AuditEvent(
-            id=new_id(),
-            org_id=uc.org_id,
-            at=uc.now,
-            operation=operation,
-            method=method,
-            record_ids=record_ids,
-            actor_key_id=uc.caller.key_id,
-            actor_person_id=uc.caller.person_id,
-        )
+    return AuditEvent(
+        id=new_id(),
+        org_id=uc.org_id,
+        at=uc.now,
+        operation=operation,
+        method=method,
+        record_ids=record_ids,
+        actor_key_id=uc.caller.key_id,
+        actor_person_id=uc.caller.person_id,
     )
+
+
+async def record(uc: UseCase, operation: str, method: str, record_ids: dict[str, str]) -> None:
+    """A change's line, in the change's own transaction: it is committed with the change or
+    not at all. (Reads are recorded by app.services.read_audit, off the request path.)"""
+    await uc.uow.audit.add(event_of(uc, operation, method, record_ids))
 
 
 async def list_events(uc: UseCase, filters: AuditFilter, request: PageRequest) -> Page[AuditEvent]:

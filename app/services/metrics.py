@@ -10,7 +10,7 @@ Metrics carry no content.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
+from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -139,6 +139,24 @@ async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
     return visible(uc, filters)
 
 
+async def _chunk(
+    uc: UseCase,
+    measured: MetricsBasis,
+    request: PairListRequest,
+    after_id: UUID | None,
+    limit: int,
+) -> tuple[list[PairReport], UUID | None]:
+    """Up to `limit` pairs after `after_id` in id order (those raising the signal asked
+    for), and the id to continue after (None after the last pair)."""
+    rows = await uc.uow.metrics.pair_counts(
+        measured.query(uc.org_id), request.filters, after_id=after_id, limit=limit
+    )
+    found = [report(row, measured) for row in rows]
+    if request.signal is not None:
+        found = [f for f in found if any(s.code == request.signal for s in f.metrics.signals)]
+    return found, rows[-1].pair.id if len(rows) == limit else None
+
+
 async def reports(
     uc: UseCase,
     measured: MetricsBasis,
@@ -148,20 +166,12 @@ async def reports(
     chunk: int = EXPORT_CHUNK,
 ) -> AsyncGenerator[PairReport]:
     """Every pair the request selects, in id order, fetched `chunk` pairs per statement."""
-    query = measured.query(uc.org_id)
     while True:
-        rows = await uc.uow.metrics.pair_counts(
-            query, request.filters, after_id=after_id, limit=chunk
-        )
-        for row in rows:
-            found = report(row, measured)
-            if request.signal is None or any(
-                s.code == request.signal for s in found.metrics.signals
-            ):
-                yield found
-        if len(rows) < chunk:
+        found, after_id = await _chunk(uc, measured, request, after_id, chunk)
+        for item in found:
+            yield item
+        if after_id is None:
             return
-        after_id = rows[-1].pair.id
 
 
 def _health_key(order: PairOrder) -> Callable[[PairReport], tuple[bool, int, UUID]]:
@@ -241,19 +251,39 @@ async def pairs_page(
 async def export_request(
     uc: UseCase, start: datetime | None, end: datetime | None, request: PairListRequest
 ) -> tuple[MetricsBasis, PairListRequest]:
-    """Check an export before it streams (its rows are read in a transaction of their own)."""
+    """Check an export before it streams: its window, instant and policy are fixed here."""
     measured = await basis(uc, start, end)
     return measured, replace(request, filters=await checked_filters(uc, request.filters))
 
 
-async def every_report(
-    uc: UseCase, measured: MetricsBasis, request: PairListRequest
-) -> AsyncGenerator[PairReport]:
-    """Every selected row in the request's order; id order streams in constant memory."""
+Reading = Callable[[], AbstractAsyncContextManager[UseCase]]
+
+
+async def exported_chunks(
+    reading: Reading, measured: MetricsBasis, request: PairListRequest
+) -> AsyncGenerator[list[PairReport]]:
+    """Every selected row in the request's order, EXPORT_CHUNK pairs per short transaction
+    of its own (keyset over pair ids): while a chunk is being sent, to a client as slow as
+    it likes, no connection or transaction is held. Health order sorts every row first."""
+    chunks = _chunks_by_id(reading, measured, request)
     if request.order is PairOrder.PAIR_ID:
-        async with aclosing(reports(uc, measured, request)) as found:
-            async for item in found:
-                yield item
+        async for found in chunks:
+            yield found
         return
-    for item in await sorted_reports(uc, measured, request):
-        yield item
+    everything = sorted(
+        [item async for found in chunks for item in found], key=_health_key(request.order)
+    )
+    for first in range(0, len(everything), EXPORT_CHUNK):
+        yield everything[first : first + EXPORT_CHUNK]
+
+
+async def _chunks_by_id(
+    reading: Reading, measured: MetricsBasis, request: PairListRequest
+) -> AsyncGenerator[list[PairReport]]:
+    after_id: UUID | None = None
+    while True:
+        async with reading() as uc:
+            found, after_id = await _chunk(uc, measured, request, after_id, EXPORT_CHUNK)
+        yield found
+        if after_id is None:
+            return

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.access import Scope
+from tests.conftest import Live
+from tests.support.live import read_audit_written
 from tests.support.tenants import World
 
 
@@ -16,7 +18,7 @@ def _events(world: World, **params: str) -> list[dict[str, Any]]:
     return data
 
 
-def test_changes_and_content_reads_are_recorded_without_content(world: World) -> None:
+def test_changes_and_content_reads_are_recorded_without_content(live: Live, world: World) -> None:
     reader = world.tenant.key(Scope.CONTENT_READ)
     note_path = f"/v1/notes/{world.note['id']}"
     assert world.tenant.call("GET", note_path, key=reader).status_code == 200
@@ -26,6 +28,7 @@ def test_changes_and_content_reads_are_recorded_without_content(world: World) ->
     )
     world.tenant.call("GET", note_path, key=token)
 
+    read_audit_written(live.app)
     reads = _events(world, operation="notes-get")
     assert [e["record_ids"] for e in reads] == [{"note_id": world.note["id"]}]
     assert reads[0]["actor_key_id"] and reads[0]["actor_person_id"] is None

@@ -59,7 +59,6 @@ def test_list_statements_do_not_grow_with_the_page(live: Live, path: str) -> Non
     large_count, large_rows = _statements(live, large, large_path)
     assert large_rows > small_rows
     assert large_count == small_count
-    # Authenticate, the parent's check or the follow-up query, the page, and for a content
-    # read by a key the audit line (with its relaxed commit on PostgreSQL). BEGIN/COMMIT are
-    # not counted.
-    assert large_count <= 5
+    # Authenticate, the parent's check or the follow-up query, the page (the audit line of a
+    # content read by a key is written off the request path). BEGIN/COMMIT are not counted.
+    assert large_count <= 3

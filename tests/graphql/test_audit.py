@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.access import Scope
+from tests.conftest import Live
 from tests.graphql.client import data
+from tests.support.live import read_audit_written
 from tests.support.tenants import World
 
 
@@ -18,10 +20,11 @@ def _events(world: World, operation: str) -> list[dict[str, Any]]:
     return events
 
 
-def test_a_keys_content_read_is_recorded_by_its_top_level_field(world: World) -> None:
+def test_a_keys_content_read_is_recorded_by_its_top_level_field(live: Live, world: World) -> None:
     reader = world.tenant.key(Scope.MEETINGS_READ, Scope.CONTENT_READ)
     query = "query($id: UUID!) { meeting(id: $id) { notes { nodes { body } } } }"
     data(world.tenant, query, {"id": world.meeting["id"]}, key=reader)
+    read_audit_written(live.app)
     (event,) = _events(world, "graphql-meeting")
     assert event["record_ids"] == {"meeting_id": world.meeting["id"]}
     assert event["actor_key_id"] and event["method"] == "POST"
@@ -29,6 +32,7 @@ def test_a_keys_content_read_is_recorded_by_its_top_level_field(world: World) ->
 
     data(world.tenant, query, {"id": world.meeting["id"]}, key=world.token(world.member))
     data(world.tenant, "{ meetings { nodes { id } } }", key=reader)
+    read_audit_written(live.app)
     assert len(_events(world, "graphql-meeting")) == 1  # persons' reads are not content reads
     assert _events(world, "graphql-meetings") == []  # nor are meetings without content
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -16,6 +17,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.runtime import Runtime
+from app.services.read_audit import WRITER
 
 
 @dataclass
@@ -33,20 +35,25 @@ class TestClock:
 
 @dataclass
 class StatementCounter:
-    """Counts SQL statements the app's engine sends (for N+1 tests)."""
+    """Counts SQL statements the app's engine sends for requests (for N+1 tests); the
+    background writer of read audit records is not a request."""
 
     count: int = 0
+    statements: list[str] = field(default_factory=list)
     enabled: bool = field(default=False)
 
     def attach(self, engine: AsyncEngine) -> None:
         @event.listens_for(engine.sync_engine, "before_cursor_execute")
-        def _count(*_args: object) -> None:
-            if self.enabled:
+        def _count(_connection: object, _cursor: object, statement: str, *_args: object) -> None:
+            task = asyncio.current_task()
+            if self.enabled and (task is None or task.get_name() != WRITER):
                 self.count += 1
+                self.statements.append(statement)
 
     @contextmanager
     def measure(self) -> Iterator[StatementCounter]:
         self.count = 0
+        self.statements = []
         self.enabled = True
         try:
             yield self
@@ -54,7 +61,8 @@ class StatementCounter:
             self.enabled = False
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nobody listens on (yet)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -63,7 +71,7 @@ def _free_port() -> int:
 @contextmanager
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
     """Serve the app on a free loopback port until the block ends; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     # No logging configuration of uvicorn's own: its records propagate to the root logger,
     # where the suite's capture and its log privacy check see them.
     server = uvicorn.Server(
@@ -88,3 +96,13 @@ def serve_in_thread(app: FastAPI) -> Iterator[str]:
 def runtime(app: FastAPI) -> Runtime:
     value: Runtime = app.state.runtime
     return value
+
+
+def read_audit_written(app: FastAPI, within: float = 30.0) -> None:
+    """Wait until the served app has written the read audit records it buffered (they are
+    written within about a second, off the request path)."""
+    deadline = time.monotonic() + within
+    while not runtime(app).read_audit.idle:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"read audit records still unwritten after {within} s")
+        time.sleep(0.05)

@@ -10,7 +10,6 @@ import asyncio
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
+
+from tests.support.live import free_port
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -36,60 +37,61 @@ async def _answers(url: str) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class ThrowawayCluster:
+    """A PostgreSQL cluster of the suite's own (local binaries, trust authentication) that a
+    test may stop and start again; never the shared server."""
+
+    def __init__(self) -> None:
+        binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        initdb = shutil.which("initdb") or (binaries[-1] if binaries else None)
+        if initdb is None:
+            raise RuntimeError(
+                "No PostgreSQL answers (RAPPORT_TEST_DATABASE_URL or 127.0.0.1:5432) and no"
+                " local binaries (initdb) exist to start one; the suite needs PostgreSQL."
+            )
+        self.bin_dir = Path(initdb).parent
+        self.workdir = Path(tempfile.mkdtemp(prefix="rapport-pg-"))
+        self.data = self.workdir / "data"
+        self.port = free_port()
+        self.run_as: list[str] = []
+        if os.geteuid() == 0:  # initdb refuses to run as root
+            shutil.chown(self.workdir, "postgres")
+            self.run_as = ["runuser", "-u", "postgres", "--"]
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres")
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, program: str, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self.run_as, str(self.bin_dir / program), *args], check=check, capture_output=True
+        )
+
+    def start(self) -> None:
+        """Start and wait until it accepts connections."""
+        options = f"-p {self.port} -k {self.workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = str(self.workdir / "log")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "start", "-l", log)
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop: `fast` ends every session (as a restart does), `immediate` crashes."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop", check=False)
+
+    def remove(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
 
 @contextmanager
-def _throwaway_cluster() -> Iterator[str]:
-    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    initdb = shutil.which("initdb") or (binaries[-1] if binaries else None)
-    if initdb is None:
-        raise RuntimeError(
-            "No PostgreSQL answers (RAPPORT_TEST_DATABASE_URL or 127.0.0.1:5432) and no local"
-            " binaries (initdb) exist to start one; the suite needs PostgreSQL."
-        )
-    bin_dir = Path(initdb).parent
-    workdir = Path(tempfile.mkdtemp(prefix="rapport-pg-"))
-    data = workdir / "data"
-    port = _free_port()
-    run_as: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root
-        shutil.chown(workdir, "postgres")
-        run_as = ["runuser", "-u", "postgres", "--"]
-    subprocess.run(
-        [*run_as, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
-        check=True,
-        capture_output=True,
-    )
-    options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(
-        [
-            *run_as,
-            str(bin_dir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            options,
-            "-w",
-            "start",
-            "-l",
-            str(workdir / "log"),
-        ],
-        check=True,
-        capture_output=True,
-    )
+def throwaway_cluster() -> Iterator[ThrowawayCluster]:
+    """A started throwaway cluster, removed afterwards."""
+    cluster = ThrowawayCluster()
     try:
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+        cluster.start()
+        yield cluster
     finally:
-        subprocess.run(
-            [*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-            check=False,
-            capture_output=True,
-        )
-        shutil.rmtree(workdir, ignore_errors=True)
+        cluster.remove()
 
 
 @contextmanager
@@ -99,8 +101,8 @@ def postgres_server() -> Iterator[str]:
         if candidate and asyncio.run(_answers(candidate)):
             yield _plain(candidate)
             return
-    with _throwaway_cluster() as url:
-        yield url
+    with throwaway_cluster() as cluster:
+        yield cluster.admin_url
 
 
 APP_ROLE = "rapport_app"

@@ -23,12 +23,14 @@ from tests.support.live import TestClock
 _serial = itertools.count(1)
 
 
-async def _create_org(engine: AsyncEngine, name: str) -> UUID:
+async def create_org(engine: AsyncEngine, name: str) -> UUID:
+    """A new organization (with its defaults), as an operator's tooling creates one."""
     async with unit_of_work(engine, write=True) as uow:
         return await create_organization(uow, name, system_clock())
 
 
-async def _create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope]) -> str:
+async def create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope]) -> str:
+    """A new service key of the organization; returns its secret."""
     async with unit_of_work(engine, write=True) as uow:
         use_case = UseCase(uow, Caller(org_id=org_id), system_clock())
         _, secret = await create_service_key(use_case, name="test", scopes=scopes)
@@ -66,7 +68,7 @@ class Tenant:
     clock: TestClock
 
     def key(self, *scopes: Scope) -> str:
-        return self.portal.call(_create_key, self.engine, self.org_id, frozenset(scopes))
+        return self.portal.call(create_key, self.engine, self.org_id, frozenset(scopes))
 
     def store_key(self, secret: str, scopes: frozenset[Scope]) -> None:
         """Store a key whose secret the test chose (real keys are always random)."""
@@ -106,8 +108,8 @@ class Tenant:
 def new_tenant(
     base_url: str, portal: BlockingPortal, engine: AsyncEngine, clock: TestClock
 ) -> Tenant:
-    org_id = portal.call(_create_org, engine, f"Org {next(_serial)}")
-    admin_key = portal.call(_create_key, engine, org_id, frozenset({Scope.ADMIN}))
+    org_id = portal.call(create_org, engine, f"Org {next(_serial)}")
+    admin_key = portal.call(create_key, engine, org_id, frozenset({Scope.ADMIN}))
     http = httpx.Client(base_url=base_url, timeout=30)
     return Tenant(org_id, admin_key, http, portal, engine, clock)
 

@@ -1,10 +1,12 @@
 """The request's transaction around the execution of an operation, opened by the same
 credential check as REST: one read transaction for a query, one write transaction for a
 mutation (each mutation field in its own savepoint). Refused credentials answer 401 with
-the REST problem code; an unexpected fault rolls everything back."""
+the REST problem code; an unexpected fault rolls everything back, and so does losing the
+database (503 `database_unavailable`, as in REST)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import cast
 
@@ -15,10 +17,11 @@ from strawberry.types.graphql import OperationType
 from app.api.access import Access
 from app.api.graphql.context import GraphContext, audited_operation
 from app.api.graphql.settling import settle
-from app.api.problems import ApiProblem
+from app.api.problems import ApiProblem, database_unavailable_headers
 from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
 from app.domain.errors import DomainError
-from app.services import audit, me
+from app.persistence.availability import DatabaseUnavailable
+from app.services import me
 from app.services.context import UseCase
 
 
@@ -48,50 +51,74 @@ class RequestTransaction(SchemaExtension):
         try:
             use_case = await anext(transaction)
         except ApiProblem as refused:
-            self._refuse(context, refused)
+            self.execution_context.result = _refusal(context, refused, "UNAUTHENTICATED")
             yield
             return
-        context.begin(use_case, await _key_of(context, use_case))
+        except DatabaseUnavailable as lost:
+            self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
+            yield
+            return
+        try:
+            context.begin(use_case, await _key_of(context, use_case))
+        except DatabaseUnavailable as lost:
+            with contextlib.suppress(DatabaseUnavailable):
+                await transaction.aclose()
+            self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
+            yield
+            return
         yield
-        await self._finish(context, transaction, writes)
+        try:
+            await self._finish(context, transaction, writes)
+        except DatabaseUnavailable as lost:
+            self._answer_unavailable(context, lost)
 
     async def _finish(
         self, context: GraphContext, transaction: AsyncGenerator[UseCase], writes: bool
     ) -> None:
         await settle(context)
         result = self.execution_context.result
-        faults = [e for e in getattr(result, "errors", None) or [] if is_fault(e)]
+        errors = getattr(result, "errors", None) or []
+        lost = next((e.original_error for e in errors if _lost_database(e)), None)
+        if lost is not None:
+            await _end(transaction, _RollBack())
+            raise lost
+        faults = [e for e in errors if is_fault(e)]
         if writes and faults and isinstance(result, ExecutionResult):
             # Nothing half-written: a fault undoes the request's other mutations too.
             await _end(transaction, _RollBack())
             result.data = None
             return
-        use_case = context.use_case
-        content_reads = [root for root in context.root_fields.values() if root.read_content]
-        if use_case.caller.key_id is not None and content_reads:
-            if not writes:
-                await use_case.uow.relax_durability()
-            for root in content_reads:
-                await audit.record(use_case, audited_operation(root.name), "POST", root.record_ids)
         await _end(transaction, None)
+        use_case = context.use_case
+        if use_case.caller.key_id is not None:  # content read by a key: as in REST
+            for root in context.root_fields.values():
+                if root.read_content:
+                    operation = audited_operation(root.name)
+                    context.runtime.read_audit.record(use_case, operation, "POST", root.record_ids)
 
-    def _refuse(self, context: GraphContext, refused: ApiProblem) -> None:
-        self.execution_context.result = ExecutionResult(
-            data=None,
-            errors=[
-                GraphQLError(
-                    refused.detail,
-                    extensions={
-                        "code": refused.kind.code,
-                        "classification": "UNAUTHENTICATED",
-                        **refused.extra,
-                    },
-                )
-            ],
-        )
-        context.http_response.status_code = refused.kind.status
-        for name, value in (refused.headers or {}).items():
-            context.http_response.headers[name] = value
+    def _answer_unavailable(self, context: GraphContext, lost: DatabaseUnavailable) -> None:
+        """The database went away during the execution: nothing of it stands (503)."""
+        result = self.execution_context.result
+        assert isinstance(result, ExecutionResult)
+        refused = _refusal(context, _unavailable(lost), "UNAVAILABLE")
+        result.data, result.errors = refused.data, refused.errors
+
+
+def _unavailable(lost: DatabaseUnavailable) -> ApiProblem:
+    return ApiProblem("database_unavailable", lost.detail, headers=database_unavailable_headers())
+
+
+def _lost_database(error: GraphQLError) -> bool:
+    return isinstance(error.original_error, DatabaseUnavailable)
+
+
+def _refusal(context: GraphContext, refused: ApiProblem, classification: str) -> ExecutionResult:
+    """The whole request refused with REST's problem code, status and headers."""
+    context.http_response.status_code = refused.kind.status
+    for name, value in (refused.headers or {}).items():
+        context.http_response.headers[name] = value
+    extensions = {"code": refused.kind.code, "classification": classification, **refused.extra}
+    return ExecutionResult(data=None, errors=[GraphQLError(refused.detail, extensions=extensions)])
 
 
 async def _key_of(context: GraphContext, use_case: UseCase) -> ServiceKey | None:
@@ -118,6 +145,9 @@ async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) ->
 
 
 def is_fault(error: GraphQLError) -> bool:
-    """An error nobody raised on purpose (not a GraphQL error, not a domain refusal)."""
+    """An error nobody raised on purpose (not a GraphQL error, not a domain refusal, not the
+    database going away)."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | DomainError)
+    return original is not None and not isinstance(
+        original, GraphQLError | DomainError | DatabaseUnavailable
+    )

@@ -11,10 +11,12 @@ import io
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
-from app.api.rest.schemas.metrics import HealthComponentsOut, PairMetricsOut
-from app.services.metrics import PairReport
+from fastapi.responses import StreamingResponse
+from starlette.types import Send
 
-ROWS_PER_WRITE = 200
+from app.api.rest.schemas.metrics import HealthComponentsOut, PairMetricsOut
+from app.persistence.availability import DatabaseUnavailable
+from app.services.metrics import PairReport
 
 
 def _columns() -> list[str]:
@@ -57,14 +59,21 @@ def _text(rows: Iterable[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-async def csv_text(reports: AsyncIterator[PairReport]) -> AsyncIterator[str]:
-    """The header, then the rows a few hundred at a time (memory stays flat)."""
+async def csv_text(chunks: AsyncIterator[list[PairReport]]) -> AsyncIterator[str]:
+    """The header, then one write per chunk of rows (memory stays flat)."""
     yield _text([COLUMNS])
-    batch: list[list[Any]] = []
-    async for found in reports:
-        batch.append(_values(found))
-        if len(batch) == ROWS_PER_WRITE:
-            yield _text(batch)
-            batch = []
-    if batch:
-        yield _text(batch)
+    async for found in chunks:
+        if found:
+            yield _text(_values(report) for report in found)
+
+
+class ExportStream(StreamingResponse):
+    """A stream whose rows are read while it is sent. Should the database go away half-way,
+    the response is left incomplete (the connection closes without the final chunk), so
+    that no client takes a cut-off export for a whole one."""
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        except DatabaseUnavailable:
+            return

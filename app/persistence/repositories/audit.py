@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy.dialects import postgresql, sqlite
+
 from app.domain.audit import AuditEvent
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import AuditFilter
@@ -27,6 +29,13 @@ class AuditRepository(TableRepository[AuditEvent]):
             actor_key_id=row["actor_key_id"],
             actor_person_id=row["actor_person_id"],
         )
+
+    async def add_once(self, events: list[AuditEvent]) -> None:
+        """Insert, skipping ids already stored: a batch is retried when its commit was cut
+        off, and that commit may have gone through."""
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(self.table).on_conflict_do_nothing(index_elements=["id"])
+        await self.connection.execute(statement, [self.to_row(event) for event in events])
 
     async def list_page(
         self, org_id: UUID, filters: AuditFilter, request: PageRequest

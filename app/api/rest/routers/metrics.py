@@ -3,7 +3,6 @@ time series. Every response states the window and the policy figures it used."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
@@ -13,7 +12,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from app.api.access import MetricsRead, read_again
 from app.api.problems import problem_responses
-from app.api.rest.csv_rows import csv_text
+from app.api.rest.csv_rows import ExportStream, csv_text
 from app.api.rest.responses import Paging
 from app.api.rest.schemas.common import Instant
 from app.api.rest.schemas.metrics import (
@@ -142,16 +141,11 @@ async def list_pair_metrics(
 def _csv_response(
     request: Request, uc: UseCase, measured: MetricsBasis, wanted: PairListRequest
 ) -> StreamingResponse:
-    """Rows are read while they are sent, in a read transaction of their own."""
-
-    async def rows() -> AsyncGenerator[str]:
-        async with read_again(request, uc) as reading:
-            async for text in csv_text(metrics.every_report(reading, measured, wanted)):
-                yield text
-
+    """Rows are read while they are sent, a chunk per short read transaction of its own."""
+    chunks = metrics.exported_chunks(lambda: read_again(request, uc), measured, wanted)
     window, policy = measured.window, measured.policy
-    return StreamingResponse(
-        rows(),
+    return ExportStream(
+        csv_text(chunks),
         media_type="text/csv; charset=utf-8",
         headers={
             "Content-Disposition": 'attachment; filename="pair-metrics.csv"',
