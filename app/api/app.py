@@ -18,6 +18,7 @@ from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
     commitments,
+    directory,
     meetings,
     metrics,
     notes,
@@ -50,6 +51,7 @@ ROUTERS = (
             service_keys,
             access_routes,
             audit_routes,
+            directory,
         )
     ),
 )

@@ -18,6 +18,7 @@ from app.persistence.repositories.content import (
     CommitmentRepository,
     NoteRepository,
 )
+from app.persistence.repositories.groups import GroupRepository
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pairs import PairRepository
@@ -52,6 +53,7 @@ class UnitOfWork:
         self.ratings = RatingRepository(connection)
         self.audit = AuditRepository(connection)
         self.metrics = MetricsRepository(connection)
+        self.groups = GroupRepository(connection)
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security

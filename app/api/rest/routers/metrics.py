@@ -47,6 +47,10 @@ To = Annotated[
     Instant | None, Query(alias="to", description="Window end, exclusive (default: now).")
 ]
 CSV = "text/csv"
+GroupId = Annotated[
+    UUID | None,
+    Query(description="A group: only pairs with either of their two people in it."),
+]
 
 
 class Format(StrEnum):
@@ -109,6 +113,7 @@ async def list_pair_metrics(
     state: CadenceState | None = None,
     signal: SignalCode | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     sort: Annotated[
         PairOrder,
         Query(
@@ -122,7 +127,9 @@ async def list_pair_metrics(
     """One row per pair the caller may see. JSON is paged (`limit`, `cursor`); CSV streams
     every row, with the JSON field names as columns."""
     wanted = PairListRequest(
-        MetricsFilter(lead_id=lead_id, team_of=team_of, kind=kind, cadence_state=state),
+        MetricsFilter(
+            lead_id=lead_id, team_of=team_of, kind=kind, cadence_state=state, group_id=group_id
+        ),
         signal,
         sort,
     )
@@ -185,13 +192,14 @@ async def summary(
     scope: Scope,
     person_id: UUID | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     start: From = None,
     end: To = None,
 ) -> Response:
     """Counts summed over the scope's pairs, rates recomputed from the sums, pairs per
     cadence state, the health score's mean and quartiles, and how many pairs raise each
     signal."""
-    wanted = RollupRequest(scope, person_id, kind)
+    wanted = RollupRequest(scope, person_id, kind, group_id)
     measured, rollup = await metric_rollups.summary(uc, wanted, start, end)
     data = SummaryOut.of(rollup, scope.value, person_id, kind)
     return _json(SummaryResponse(data=data, **Basis.fields_of(measured)))
@@ -209,12 +217,13 @@ async def timeseries(
     bucket: Annotated[Bucket, Query(description="ISO `week` or calendar `month` (UTC).")],
     person_id: UUID | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     start: From = None,
     end: To = None,
 ) -> Response:
     """The same counts and rates per bucket, each bucket clipped to the window (gaps are
     counted between held meetings of the same bucket)."""
-    wanted = RollupRequest(scope, person_id, kind)
+    wanted = RollupRequest(scope, person_id, kind, group_id)
     measured, points = await metric_rollups.timeseries(uc, wanted, bucket, start, end)
     return _json(
         TimeseriesResponse(
