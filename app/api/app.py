@@ -30,6 +30,7 @@ from app.api.rest.routers import (
 )
 from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import KeyCache, Runtime
+from app.api.scim import scim_routers
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.settings import Settings, get_settings
@@ -90,6 +91,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(graphql_router(), include_in_schema=False)
+    for router in scim_routers():
+        app.include_router(router)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

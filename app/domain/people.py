@@ -41,6 +41,9 @@ class Person:
     # A manager a directory named before that person existed: their id, externalId or
     # userName as sent; it takes effect when they are provisioned.
     manager_ref: str | None = None
+    # The name's parts as an identity provider sent them; `name` is what everyone reads.
+    given_name: str | None = None
+    family_name: str | None = None
     scim_deleted_at: datetime | None = None
 
 

@@ -68,6 +68,9 @@ class PersonRow(SQLModel, table=True):
     # A manager named by a directory before that person exists (their id, externalId or
     # userName as the directory sent it); resolved when they arrive.
     manager_ref: str | None = _text(200, nullable=True)
+    # The parts of the name as an identity provider sent them (SCIM name.givenName/familyName).
+    given_name: str | None = _text(200, nullable=True)
+    family_name: str | None = _text(200, nullable=True)
     scim_deleted_at: datetime | None = _instant(nullable=True)
 
 

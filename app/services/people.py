@@ -60,6 +60,8 @@ async def create_person(
     role: Role = Role.MEMBER,
     manager_ref: str | None = None,
     active: bool = True,
+    given_name: str | None = None,
+    family_name: str | None = None,
 ) -> Person:
     """Hire: a login name defaults to the email; with `auto_pairs`, a manager starts the
     person's manager_report pair, and people who named this person as their manager before
@@ -91,6 +93,8 @@ async def create_person(
         updated_at=uc.now,
         username=login,
         manager_ref=manager_ref,
+        given_name=given_name,
+        family_name=family_name,
     )
     await uc.uow.people.add(person)
     await follow_people(uc, [person])

@@ -22,6 +22,8 @@ class ProvidedPerson:
 
     username: str
     name: str
+    given_name: str | None = None
+    family_name: str | None = None
     email: str | None = None
     external_id: str | None = None
     timezone: str | None = None
@@ -60,6 +62,8 @@ def _fields(wanted: ProvidedPerson) -> dict[str, object]:
     return {
         "username": wanted.username,
         "name": wanted.name,
+        "given_name": wanted.given_name,
+        "family_name": wanted.family_name,
         "email": wanted.email,
         "external_id": wanted.external_id,
         "timezone": wanted.timezone or "UTC",

@@ -71,6 +71,8 @@ class PeopleRepository(TableRepository[Person]):
             updated_at=row["updated_at"],
             username=row["username"],
             manager_ref=row["manager_ref"],
+            given_name=row["given_name"],
+            family_name=row["family_name"],
             scim_deleted_at=row["scim_deleted_at"],
         )
 

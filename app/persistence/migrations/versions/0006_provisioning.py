@@ -30,6 +30,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("username", sa.String(length=320), nullable=True))
         batch_op.add_column(sa.Column("username_key", sa.String(length=320), nullable=True))
         batch_op.add_column(sa.Column("manager_ref", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("given_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("family_name", sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column("scim_deleted_at", sa.DateTime(timezone=True), nullable=True))
     # People created before login names existed sign in with their email.
     op.execute("UPDATE people SET username = email, username_key = email_key")
@@ -99,6 +101,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_people_org_manager_ref")
         batch_op.drop_constraint("uq_people_org_username", type_="unique")
         batch_op.drop_column("scim_deleted_at")
+        batch_op.drop_column("family_name")
+        batch_op.drop_column("given_name")
         batch_op.drop_column("manager_ref")
         batch_op.drop_column("username_key")
         batch_op.drop_column("username")

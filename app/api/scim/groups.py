@@ -1,0 +1,150 @@
+"""SCIM Groups: named sets of people, over the group services."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import Request
+from fastapi.responses import Response
+from scim2_models import Context, ListResponse, PatchOp
+
+from app.api.access import ScimRead, ScimWrite
+from app.api.scim.http import (
+    answer,
+    base_url,
+    body_of,
+    check_version,
+    scim_router,
+    search_of,
+    shown,
+    window,
+)
+from app.api.scim.mapping import group_of, group_query, version_of
+from app.api.scim.models import POLICY, Group
+from app.domain.errors import InvalidInput, NotFound
+from app.services import groups as service
+from app.services.context import UseCase
+from app.services.groups import GroupWithMembers
+
+router = scim_router()
+
+
+def _id(group_id: str) -> UUID:
+    try:
+        return UUID(group_id)
+    except ValueError as error:
+        raise NotFound("group", group_id) from error
+
+
+def _members(group: Any) -> list[UUID]:
+    """Members are people: their SCIM ids."""
+    found = []
+    for member in group.members or []:
+        try:
+            found.append(UUID(str(member.value)))
+        except ValueError as error:
+            raise InvalidInput(
+                f"members: {member.value!r} is not the id of a user.", code="unknown_reference"
+            ) from error
+    return found
+
+
+def _name(group: Any) -> str:
+    name = (group.display_name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("displayName holds 1 to 200 characters.", code="invalid_value")
+    return name
+
+
+def _answer(
+    request: Request, found: GroupWithMembers, context: Context, *, status: int = 200
+) -> Response:
+    group = group_of(found.group, found.member_ids, base_url(request))
+    body = group.model_dump(scim_ctx=context, response_parameters=shown(request, Group))
+    headers = {"ETag": version_of(found.group.updated_at)}
+    if status == 201:
+        headers["Location"] = f"{base_url(request)}/Groups/{found.group.id}"
+    return answer(body, status=status, headers=headers)
+
+
+def _parsed(payload: Any, context: Context) -> Any:
+    return Group.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
+
+
+@router.post("/Groups", operation_id="scim-groups-create")
+async def create_group(request: Request, uc: ScimWrite) -> Response:
+    group = _parsed(await body_of(request), Context.RESOURCE_CREATION_REQUEST)
+    created = await service.create_group(uc, _name(group), group.external_id, _members(group))
+    return _answer(request, created, Context.RESOURCE_CREATION_RESPONSE, status=201)
+
+
+@router.post("/Groups/.search", operation_id="scim-groups-search")
+async def search_groups(request: Request, uc: ScimRead) -> Response:
+    """The search of GET /Groups, sent as a SearchRequest body."""
+    return await _listed(request, uc)
+
+
+@router.get("/Groups", operation_id="scim-groups-list")
+async def list_groups(request: Request, uc: ScimRead) -> Response:
+    """Groups by `displayName eq` / `externalId eq`, 1-based index paging."""
+    return await _listed(request, uc)
+
+
+async def _listed(request: Request, uc: UseCase) -> Response:
+    search = await search_of(request, Group)
+    query = group_query(search.filter)
+    start, count = window(search)
+    total, found = await service.group_window(uc, query, start - 1, count)
+    base = base_url(request)
+    listed = ListResponse[Group](
+        total_results=total,
+        start_index=start,
+        items_per_page=len(found),
+        resources=[group_of(g.group, g.member_ids, base) for g in found],
+    )
+    return answer(listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search))
+
+
+@router.get("/Groups/{group_id}", operation_id="scim-groups-get")
+async def get_group(request: Request, group_id: str, uc: ScimRead) -> Response:
+    found = await service.group(uc, _id(group_id))
+    return _answer(request, found, Context.RESOURCE_QUERY_RESPONSE)
+
+
+async def _current(request: Request, uc: UseCase, group_id: str) -> GroupWithMembers:
+    found = await service.group(uc, _id(group_id))
+    check_version(request, version_of(found.group.updated_at))
+    return found
+
+
+@router.put("/Groups/{group_id}", operation_id="scim-groups-replace")
+async def replace_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
+    current = await _current(request, uc, group_id)
+    group = _parsed(await body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
+    replaced = await service.replace_group(
+        uc, current.group.id, _name(group), group.external_id, _members(group)
+    )
+    return _answer(request, replaced, Context.RESOURCE_REPLACEMENT_RESPONSE)
+
+
+@router.patch("/Groups/{group_id}", operation_id="scim-groups-patch")
+async def patch_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
+    """Members added and removed (Entra's removal by value included), or a new name."""
+    current = await _current(request, uc, group_id)
+    patch = PatchOp[Group].model_validate(
+        await body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
+    )
+    group = group_of(current.group, current.member_ids, base_url(request))
+    if patch.patch(group, POLICY):
+        current = await service.replace_group(
+            uc, current.group.id, _name(group), group.external_id, _members(group)
+        )
+    return _answer(request, current, Context.RESOURCE_PATCH_RESPONSE)
+
+
+@router.delete("/Groups/{group_id}", operation_id="scim-groups-delete", status_code=204)
+async def delete_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
+    current = await _current(request, uc, group_id)
+    await service.delete_group(uc, current.group.id)
+    return Response(status_code=204)

@@ -1,0 +1,84 @@
+"""Reading SCIM requests and writing SCIM responses (`application/scim+json` in and out;
+`application/json` is accepted too)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from scim2_models import ResponseParameters, SearchRequest
+
+from app.api.scim.errors import SCIM_MEDIA_TYPE, ScimRoute
+from app.api.scim.models import MAX_RESULTS
+from app.domain.errors import InvalidInput, StateConflict
+
+PREFIX = "/scim/v2"
+DEFAULT_COUNT = 100
+
+
+def scim_router() -> APIRouter:
+    """SCIM operations are left out of the OpenAPI document (SCIM describes itself)."""
+    return APIRouter(prefix=PREFIX, route_class=ScimRoute, include_in_schema=False)
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/") + PREFIX
+
+
+async def body_of(request: Request) -> Any:
+    try:
+        return orjson.loads(await request.body())
+    except orjson.JSONDecodeError as error:
+        raise InvalidInput("The body is not valid JSON.", code="invalid_syntax") from error
+
+
+def answer(
+    body: dict[str, Any], *, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(body), status_code=status, media_type=SCIM_MEDIA_TYPE, headers=headers
+    )
+
+
+async def search_of(request: Request, model: Any) -> Any:
+    """A search, from the query string (GET) or the body (POST …/.search)."""
+    if request.method == "POST":
+        payload = await body_of(request)
+    else:
+        query = request.query_params
+        payload = {
+            name: query[name]
+            for name in ("filter", "startIndex", "count", "attributes", "excludedAttributes")
+            if name in query
+        }
+    return SearchRequest[model].model_validate(payload)
+
+
+def window(search: Any) -> tuple[int, int]:
+    """(startIndex, count): 1-based; count defaults to 100 and is cut to the maximum."""
+    start = search.start_index if search.start_index is not None else 1
+    count = search.count if search.count is not None else DEFAULT_COUNT
+    return max(start, 1), min(max(count, 0), MAX_RESULTS)
+
+
+def check_version(request: Request, version: str) -> None:
+    """`If-Match` with a stale version is refused (412), so a provider never overwrites a
+    change it has not seen."""
+    wanted = request.headers.get("if-match")
+    if wanted is not None and wanted.strip() not in ("*", version):
+        raise StateConflict(
+            "The resource changed since this version (If-Match).", code="precondition_failed"
+        )
+
+
+def shown(request: Request, model: Any) -> Any:
+    """`attributes` / `excludedAttributes` of a read or a write's answer."""
+    query = request.query_params
+    return ResponseParameters[model].model_validate(
+        {
+            "attributes": query.get("attributes"),
+            "excludedAttributes": query.get("excludedAttributes"),
+        }
+    )
