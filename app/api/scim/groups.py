@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from scim2_models import Context, ListResponse, PatchOp
 
 from app.api.access import ScimRead, ScimWrite
+from app.api.scim import shim
 from app.api.scim.http import (
     answer,
     base_url,
@@ -18,7 +19,6 @@ from app.api.scim.http import (
     scim_router,
     search_of,
     shown,
-    window,
 )
 from app.api.scim.mapping import group_of, group_query, version_of
 from app.api.scim.models import POLICY, Group
@@ -94,7 +94,7 @@ async def list_groups(request: Request, uc: ScimRead) -> Response:
 async def _listed(request: Request, uc: UseCase) -> Response:
     search = await search_of(request, Group)
     query = group_query(search.filter)
-    start, count = window(search)
+    start, count = search.start, search.count
     total, found = await service.group_window(uc, query, start - 1, count)
     base = base_url(request)
     listed = ListResponse[Group](
@@ -103,7 +103,9 @@ async def _listed(request: Request, uc: UseCase) -> Response:
         items_per_page=len(found),
         resources=[group_of(g.group, g.member_ids, base) for g in found],
     )
-    return answer(listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search))
+    return answer(
+        listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search.shown)
+    )
 
 
 @router.get("/Groups/{group_id}", operation_id="scim-groups-get")
@@ -133,7 +135,9 @@ async def patch_group(request: Request, group_id: str, uc: ScimWrite) -> Respons
     """Members added and removed (Entra's removal by value included), or a new name."""
     current = await _current(request, uc, group_id)
     patch = PatchOp[Group].model_validate(
-        await body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
+        shim.patch_payload(await body_of(request)),
+        scim_ctx=Context.RESOURCE_PATCH_REQUEST,
+        scim_policy=POLICY,
     )
     group = group_of(current.group, current.member_ids, base_url(request))
     if patch.patch(group, POLICY):

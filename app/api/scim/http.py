@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -42,10 +43,24 @@ def answer(
     )
 
 
-async def search_of(request: Request, model: Any) -> Any:
+@dataclass(frozen=True, slots=True)
+class Search:
+    """A search: the filter as sent (Rapport reads the forms it supports itself, such as
+    Entra's `emails[type eq "work"].value eq …` on attributes it does not publish), the
+    1-based window, and which attributes to return."""
+
+    filter: str | None
+    start: int
+    count: int
+    shown: Any
+
+
+async def search_of(request: Request, model: Any) -> Search:
     """A search, from the query string (GET) or the body (POST …/.search)."""
     if request.method == "POST":
         payload = await body_of(request)
+        if not isinstance(payload, dict):
+            raise InvalidInput("A search is a SearchRequest object.", code="invalid_syntax")
     else:
         query = request.query_params
         payload = {
@@ -53,14 +68,16 @@ async def search_of(request: Request, model: Any) -> Any:
             for name in ("filter", "startIndex", "count", "attributes", "excludedAttributes")
             if name in query
         }
-    return SearchRequest[model].model_validate(payload)
-
-
-def window(search: Any) -> tuple[int, int]:
-    """(startIndex, count): 1-based; count defaults to 100 and is cut to the maximum."""
+    wanted = payload.pop("filter", None)
+    search = SearchRequest[model].model_validate(payload)
     start = search.start_index if search.start_index is not None else 1
     count = search.count if search.count is not None else DEFAULT_COUNT
-    return max(start, 1), min(max(count, 0), MAX_RESULTS)
+    return Search(
+        None if wanted is None else str(wanted),
+        max(start, 1),
+        min(max(count, 0), MAX_RESULTS),
+        search,
+    )
 
 
 def check_version(request: Request, version: str) -> None:

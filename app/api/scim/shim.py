@@ -7,7 +7,11 @@ into the RFC 7643/7644 form before parsing (docs/provisioning.md lists these qui
 - no `displayName` (Okta's default mapping sends `name` only): Rapport stores one display
   name, taken from `name.formatted`, else given and family names, else the userName;
 - no `timezone` or `active` (most providers): UTC and active, the values Rapport holds
-  for a person whose directory says nothing.
+  for a person whose directory says nothing;
+- `emails[type eq "work"].value` as a PATCH path or key (Entra): Rapport keeps one email
+  and publishes no email `type`, so it replaces the email;
+- members given as `{"$ref": null, "value": id}` (Entra): a null sub-attribute in a PATCH
+  value names nothing, so it is left out before members are matched.
 
 Entra's capitalised ops, `"False"` as a string, dotted keys in a path-less `replace`,
 removal by value and paths whose filter matches no entry are read by scim2-models itself
@@ -15,11 +19,13 @@ removal by value and paths whose filter matches no entry are read by scim2-model
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.api.scim.models import ENTERPRISE
 
 MANAGER_PATHS = {f"{ENTERPRISE}:manager".lower(), f"{ENTERPRISE}:manager.value".lower()}
+WORK_EMAIL = re.compile(r'^emails\[\s*type\s+eq\s+"work"\s*\]\.value$', re.IGNORECASE)
 
 
 def _cleared(value: Any) -> bool:
@@ -59,7 +65,8 @@ def _display_name(body: dict[str, Any]) -> Any:
 
 
 def patch_payload(body: Any) -> Any:
-    """A PatchOp: manager values made complex, cleared managers made removals."""
+    """A PatchOp: manager values made complex, cleared managers made removals, the work
+    email addressed as the email, null sub-attributes dropped."""
     if not isinstance(body, dict) or not isinstance(body.get("Operations"), list):
         return body
     operations: list[Any] = []
@@ -73,6 +80,9 @@ def _operation(operation: Any) -> list[Any]:
         return [operation]
     verb = str(operation.get("op", "")).lower()
     path, value = operation.get("path"), operation.get("value")
+    if isinstance(value, list):
+        value = [_without_nulls(item) for item in value]
+        operation = {**operation, "value": value}
     if verb == "remove":
         return [operation]
     if isinstance(path, str) and path.lower() in MANAGER_PATHS:
@@ -81,9 +91,18 @@ def _operation(operation: Any) -> list[Any]:
         if path.lower().endswith(".value"):
             return [{**operation, "path": f"{ENTERPRISE}:manager", "value": {"value": value}}]
         return [{**operation, "value": _manager(value)}]
+    if isinstance(path, str) and WORK_EMAIL.match(path.strip()):
+        return [{**operation, "path": "emails", "value": [{"value": value}]}]
     if path is None and isinstance(value, dict):
         return _pathless(operation, value)
     return [operation]
+
+
+def _without_nulls(item: Any) -> Any:
+    """`{"$ref": null, "value": id}` names the entry `id` (Entra's group members)."""
+    if isinstance(item, dict):
+        return {key: value for key, value in item.items() if value is not None}
+    return item
 
 
 def _pathless(operation: dict[str, Any], value: dict[str, Any]) -> list[Any]:
@@ -91,7 +110,9 @@ def _pathless(operation: dict[str, Any], value: dict[str, Any]) -> list[Any]:
     rewritten: dict[str, Any] = {}
     removals: list[Any] = []
     for key, item in value.items():
-        if key.lower() in MANAGER_PATHS:
+        if WORK_EMAIL.match(key.strip()):
+            rewritten["emails"] = [{"value": item}]
+        elif key.lower() in MANAGER_PATHS:
             if _cleared(item if not isinstance(item, dict) else item.get("value")):
                 removals.append({"op": "remove", "path": f"{ENTERPRISE}:manager"})
             else:

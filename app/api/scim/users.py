@@ -20,7 +20,6 @@ from app.api.scim.http import (
     scim_router,
     search_of,
     shown,
-    window,
 )
 from app.api.scim.mapping import directory_query, provided, user_of, version_of
 from app.api.scim.models import POLICY, FullUser
@@ -76,7 +75,7 @@ async def list_users(request: Request, uc: ScimRead) -> Response:
 async def _listed(request: Request, uc: UseCase) -> Response:
     search = await search_of(request, FullUser)
     query = directory_query(search.filter)
-    start, count = window(search)
+    start, count = search.start, search.count
     total, people = await provisioning.directory_window(uc, query, start - 1, count)
     base = base_url(request)
     listed = ListResponse[FullUser](
@@ -85,7 +84,9 @@ async def _listed(request: Request, uc: UseCase) -> Response:
         items_per_page=len(people),
         resources=[user_of(person, base) for person in people],
     )
-    return answer(listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search))
+    return answer(
+        listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search.shown)
+    )
 
 
 @router.get("/Users/{user_id}", operation_id="scim-users-get")
