@@ -25,6 +25,7 @@ class Directory:
 
     def __call__(self, method: str, path: str, body: Any = None, **kwargs: Any) -> httpx.Response:
         headers = {"Content-Type": SCIM} if body is not None else {}
+        headers.update(kwargs.pop("headers", {}))
         return self.tenant.call(
             method, f"/scim/v2{path}", key=self.key, json=body, headers=headers, **kwargs
         )
