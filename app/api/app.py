@@ -31,6 +31,8 @@ from app.api.rest.routers import (
 from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import KeyCache, Runtime
 from app.api.scim import scim_routers
+from app.api.scim.errors import scim_answer
+from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.settings import Settings, get_settings
@@ -87,7 +89,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         ),
         lifespan=lifespan,
     )
-    install_problem_handlers(app)
+    install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(graphql_router(), include_in_schema=False)

@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from fastapi import Request
 from fastapi.responses import Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from scim2_models import Context, Error, SCIMException
 
@@ -56,37 +54,45 @@ def _of_domain(error: DomainError) -> Response:
     return scim_error(400, error.detail, keyword)
 
 
+class ScimRefused(DomainError):
+    """A payload scim2-models refused (its keyword and status kept)."""
+
+    def __init__(self, status: int, scim_type: str | None, detail: str) -> None:
+        super().__init__(detail, code="scim_refused")
+        self.status = status
+        self.scim_type = scim_type
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Parsing and patching with scim2-models: what it refuses is the client's error (400
+    with its keyword), never a fault."""
+    try:
+        yield
+    except ValidationError as error:
+        first = Error.from_validation_error(error.errors()[0])
+        detail = first.detail or "The payload does not follow the schema."
+        raise ScimRefused(first.status or 400, first.scim_type or "invalidValue", detail) from error
+    except SCIMException as error:
+        found = error.to_error()
+        raise ScimRefused(found.status or 400, found.scim_type, found.detail or "") from error
+
+
 def error_response(error: Exception) -> Response | None:
     """The SCIM answer to a refusal, or None for a fault."""
+    if isinstance(error, ScimRefused):
+        return scim_error(error.status, error.detail, error.scim_type)
     if isinstance(error, ApiProblem):
         return scim_error(error.kind.status, error.detail, headers=error.headers)
     if isinstance(error, DomainError):
         return _of_domain(error)
-    if isinstance(error, SCIMException):
-        found = error.to_error()
-        return scim_error(found.status or 400, found.detail or "", found.scim_type)
-    if isinstance(error, ValidationError):
-        first = Error.from_validation_error(error.errors()[0])
-        detail = first.detail or "The payload does not follow the schema."
-        return scim_error(first.status or 400, detail, first.scim_type or "invalidValue")
     return None
 
 
-class ScimRoute(APIRoute):
-    """A SCIM operation: refusals raised anywhere in it (the credential check included)
-    come back in SCIM's error format rather than as RFC 9457 problems."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def scim_handler(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except Exception as error:
-                answer = error_response(error)
-                if answer is not None:
-                    return answer
-                logger.exception("unexpected fault on %s %s", request.method, request.url.path)
-                return scim_error(500, "An unexpected fault occurred; it has been logged.")
-
-        return scim_handler
+def scim_answer(error: Exception) -> Response:
+    """The answer to any failure under /scim/v2 (a fault is logged and answered 500)."""
+    answer = error_response(error)
+    if answer is not None:
+        return answer
+    logger.error("unexpected fault on a SCIM request", exc_info=error)
+    return scim_error(500, "An unexpected fault occurred; it has been logged.")

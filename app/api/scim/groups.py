@@ -7,15 +7,16 @@ from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import Response
-from scim2_models import Context, ListResponse, PatchOp
+from scim2_models import Context, ListResponse
 
 from app.api.access import ScimRead, ScimWrite
-from app.api.scim import shim
+from app.api.scim.errors import refusals
 from app.api.scim.http import (
     answer,
     base_url,
     body_of,
     check_version,
+    patched,
     scim_router,
     search_of,
     shown,
@@ -69,7 +70,8 @@ def _answer(
 
 
 def _parsed(payload: Any, context: Context) -> Any:
-    return Group.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
+    with refusals():
+        return Group.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
 
 
 @router.post("/Groups", operation_id="scim-groups-create")
@@ -134,13 +136,8 @@ async def replace_group(request: Request, group_id: str, uc: ScimWrite) -> Respo
 async def patch_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
     """Members added and removed (Entra's removal by value included), or a new name."""
     current = await _current(request, uc, group_id)
-    patch = PatchOp[Group].model_validate(
-        shim.patch_payload(await body_of(request)),
-        scim_ctx=Context.RESOURCE_PATCH_REQUEST,
-        scim_policy=POLICY,
-    )
     group = group_of(current.group, current.member_ids, base_url(request))
-    if patch.patch(group, POLICY):
+    if patched(Group, await body_of(request), group):
         current = await service.replace_group(
             uc, current.group.id, _name(group), group.external_id, _members(group)
         )

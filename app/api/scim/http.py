@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from scim2_models import ResponseParameters, SearchRequest
+from scim2_models import Context, PatchOp, ResponseParameters, SearchRequest
 
-from app.api.scim.errors import SCIM_MEDIA_TYPE, ScimRoute
-from app.api.scim.models import MAX_RESULTS
+from app.api.scim import shim
+from app.api.scim.errors import SCIM_MEDIA_TYPE, refusals
+from app.api.scim.models import MAX_RESULTS, POLICY
 from app.domain.errors import InvalidInput, StateConflict
 
 PREFIX = "/scim/v2"
@@ -21,7 +22,7 @@ DEFAULT_COUNT = 100
 
 def scim_router() -> APIRouter:
     """SCIM operations are left out of the OpenAPI document (SCIM describes itself)."""
-    return APIRouter(prefix=PREFIX, route_class=ScimRoute, include_in_schema=False)
+    return APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def base_url(request: Request) -> str:
@@ -69,7 +70,8 @@ async def search_of(request: Request, model: Any) -> Search:
             if name in query
         }
     wanted = payload.pop("filter", None)
-    search = SearchRequest[model].model_validate(payload)
+    with refusals():
+        search = SearchRequest[model].model_validate(payload)
     start = search.start_index if search.start_index is not None else 1
     count = search.count if search.count is not None else DEFAULT_COUNT
     return Search(
@@ -93,9 +95,19 @@ def check_version(request: Request, version: str) -> None:
 def shown(request: Request, model: Any) -> Any:
     """`attributes` / `excludedAttributes` of a read or a write's answer."""
     query = request.query_params
-    return ResponseParameters[model].model_validate(
-        {
-            "attributes": query.get("attributes"),
-            "excludedAttributes": query.get("excludedAttributes"),
-        }
-    )
+    with refusals():
+        return ResponseParameters[model].model_validate(
+            {
+                "attributes": query.get("attributes"),
+                "excludedAttributes": query.get("excludedAttributes"),
+            }
+        )
+
+
+def patched(model: Any, payload: Any, resource: Any) -> bool:
+    """Apply a PatchOp (after the provider shim) to `resource`; whether it changed."""
+    with refusals():
+        patch = PatchOp[model].model_validate(
+            shim.patch_payload(payload), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
+        )
+        return bool(patch.patch(resource, POLICY))

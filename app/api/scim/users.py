@@ -8,15 +8,17 @@ from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import Response
-from scim2_models import Context, ListResponse, PatchOp
+from scim2_models import Context, ListResponse
 
 from app.api.access import ScimRead, ScimWrite
 from app.api.scim import shim
+from app.api.scim.errors import refusals
 from app.api.scim.http import (
     answer,
     base_url,
     body_of,
     check_version,
+    patched,
     scim_router,
     search_of,
     shown,
@@ -49,7 +51,10 @@ def _user(request: Request, person: Person, context: Context, *, status: int = 2
 
 
 def _parsed(payload: Any, context: Context) -> Any:
-    return FullUser.model_validate(shim.user_payload(payload), scim_ctx=context, scim_policy=POLICY)
+    with refusals():
+        return FullUser.model_validate(
+            shim.user_payload(payload), scim_ctx=context, scim_policy=POLICY
+        )
 
 
 @router.post("/Users", operation_id="scim-users-create")
@@ -116,13 +121,8 @@ async def patch_user(request: Request, user_id: str, uc: ScimWrite) -> Response:
     """RFC operations and the providers' dialects, applied to the user as it is, then
     written as a whole."""
     person = await _current(request, uc, user_id)
-    patch = PatchOp[FullUser].model_validate(
-        shim.patch_payload(await body_of(request)),
-        scim_ctx=Context.RESOURCE_PATCH_REQUEST,
-        scim_policy=POLICY,
-    )
     user = user_of(person, base_url(request))
-    if patch.patch(user, POLICY):
+    if patched(FullUser, await body_of(request), user):
         person = await provisioning.replace_person(uc, person.id, provided(user))
     return _user(request, person, Context.RESOURCE_PATCH_RESPONSE)
 
