@@ -326,16 +326,19 @@ def _check_unique(
             key = key_of(person)
             if key is not None:
                 holders.setdefault(key, []).append(person.id)
+        reported = errors.rows()
         for holding in holders.values():
-            if len(holding) < 2:
+            rows = [row_of[p] for p in holding if p in row_of]
+            # Rows already refused (two rows with one email) are not reported twice.
+            among_rows_reported = len(rows) == len(holding) and all(r in reported for r in rows)
+            if len(holding) < 2 or among_rows_reported:
                 continue
-            for person_id in holding:
-                if person_id in row_of:
-                    errors.add(
-                        row_of[person_id],
-                        code,
-                        f"Another person would have the same {code.removeprefix('duplicate_')}.",
-                    )
+            for row in rows:
+                errors.add(
+                    row,
+                    code,
+                    f"Another person would have the same {code.removeprefix('duplicate_')}.",
+                )
 
 
 def _managers_first(people: list[Person]) -> list[Person]:
