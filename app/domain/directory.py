@@ -328,12 +328,12 @@ def _check_unique(
                 holders.setdefault(key, []).append(person.id)
         reported = errors.rows()
         for holding in holders.values():
-            rows = [row_of[p] for p in holding if p in row_of]
+            indexes = [row_of[p] for p in holding if p in row_of]
             # Rows already refused (two rows with one email) are not reported twice.
-            among_rows_reported = len(rows) == len(holding) and all(r in reported for r in rows)
-            if len(holding) < 2 or among_rows_reported:
+            among_reported = len(indexes) == len(holding) and all(i in reported for i in indexes)
+            if len(holding) < 2 or among_reported:
                 continue
-            for row in rows:
+            for row in indexes:
                 errors.add(
                     row,
                     code,

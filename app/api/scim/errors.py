@@ -23,10 +23,7 @@ _KEYWORDS = {
     "duplicate_external_id": "uniqueness",
     "duplicate_email": "uniqueness",
     "reporting_cycle": "invalidValue",
-    "invalid_filter": "invalidFilter",
-    "invalid_syntax": "invalidSyntax",
 }
-_STATUSES = {"precondition_failed": 412}
 
 
 def scim_error(
@@ -48,17 +45,18 @@ def _of_domain(error: DomainError) -> Response:
     if isinstance(error, InvalidInput):
         return scim_error(400, error.detail, keyword or "invalidValue")
     if isinstance(error, StateConflict):
-        return scim_error(_STATUSES.get(error.code, 409), error.detail, keyword)
+        return scim_error(409, error.detail, keyword)
     if isinstance(error, Forbidden):
         return scim_error(403, error.detail)
     return scim_error(400, error.detail, keyword)
 
 
 class ScimRefused(DomainError):
-    """A payload scim2-models refused (its keyword and status kept)."""
+    """A refusal said only in SCIM's terms (a keyword and a status), such as a payload
+    scim2-models refused or a filter Rapport does not answer; it never reaches REST."""
 
     def __init__(self, status: int, scim_type: str | None, detail: str) -> None:
-        super().__init__(detail, code="scim_refused")
+        super().__init__(detail)
         self.status = status
         self.scim_type = scim_type
 

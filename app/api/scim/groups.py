@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from scim2_models import Context, ListResponse
 
 from app.api.access import ScimRead, ScimWrite
-from app.api.scim.errors import refusals
+from app.api.scim.errors import ScimRefused, refusals
 from app.api.scim.http import (
     answer,
     base_url,
@@ -54,7 +54,7 @@ def _members(group: Any) -> list[UUID]:
 def _name(group: Any) -> str:
     name = (group.display_name or "").strip()
     if not name or len(name) > 200:
-        raise InvalidInput("displayName holds 1 to 200 characters.", code="invalid_value")
+        raise ScimRefused(400, "invalidValue", "displayName holds 1 to 200 characters.")
     return name
 
 

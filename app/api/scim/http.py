@@ -12,9 +12,8 @@ from fastapi.responses import Response
 from scim2_models import Context, PatchOp, ResponseParameters, SearchRequest
 
 from app.api.scim import shim
-from app.api.scim.errors import SCIM_MEDIA_TYPE, refusals
+from app.api.scim.errors import SCIM_MEDIA_TYPE, ScimRefused, refusals
 from app.api.scim.models import MAX_RESULTS, POLICY
-from app.domain.errors import InvalidInput, StateConflict
 
 PREFIX = "/scim/v2"
 DEFAULT_COUNT = 100
@@ -33,7 +32,7 @@ async def body_of(request: Request) -> Any:
     try:
         return orjson.loads(await request.body())
     except orjson.JSONDecodeError as error:
-        raise InvalidInput("The body is not valid JSON.", code="invalid_syntax") from error
+        raise ScimRefused(400, "invalidSyntax", "The body is not valid JSON.") from error
 
 
 def answer(
@@ -61,7 +60,7 @@ async def search_of(request: Request, model: Any) -> Search:
     if request.method == "POST":
         payload = await body_of(request)
         if not isinstance(payload, dict):
-            raise InvalidInput("A search is a SearchRequest object.", code="invalid_syntax")
+            raise ScimRefused(400, "invalidSyntax", "A search is a SearchRequest object.")
     else:
         query = request.query_params
         payload = {
@@ -87,9 +86,7 @@ def check_version(request: Request, version: str) -> None:
     change it has not seen."""
     wanted = request.headers.get("if-match")
     if wanted is not None and wanted.strip() not in ("*", version):
-        raise StateConflict(
-            "The resource changed since this version (If-Match).", code="precondition_failed"
-        )
+        raise ScimRefused(412, None, "The resource changed since this version (If-Match).")
 
 
 def shown(request: Request, model: Any) -> Any:

@@ -22,6 +22,7 @@ from scim2_models.path import (
     ValuePath,
 )
 
+from app.api.scim.errors import ScimRefused
 from app.api.scim.models import EnterpriseUser, FullUser, Group, GroupMember, Manager, UserName
 from app.domain.errors import InvalidInput
 from app.domain.groups import Group as DomainGroup
@@ -126,7 +127,7 @@ def _equalities(node: FilterNode) -> list[tuple[str, str]]:
         terms = _equalities(node.val_filter)
         if ("type", "work") in [(n.lower(), v.lower()) for n, v in terms]:
             return [("emails.value", v) for n, v in terms if n.lower() == "value"]
-    raise InvalidInput(f"Unsupported filter: {node}.", code="invalid_filter")
+    raise ScimRefused(400, "invalidFilter", f"Unsupported filter: {node}.")
 
 
 def _name(path: AttrPath) -> str:
@@ -141,7 +142,7 @@ def parse_filter(text: str | None) -> list[tuple[str, str]]:
     try:
         node = ScimFilter(text).ast
     except ValueError as error:
-        raise InvalidInput(f"The filter cannot be read: {error}", code="invalid_filter") from error
+        raise ScimRefused(400, "invalidFilter", f"The filter cannot be read: {error}") from error
     return _equalities(node)
 
 
@@ -153,7 +154,7 @@ def directory_query(text: str | None) -> DirectoryQuery:
     for name, value in parse_filter(text):
         field = fields.get(name.lower())
         if field is None or wanted.get(field, value) != value:
-            raise InvalidInput(f"Unsupported filter on {name}.", code="invalid_filter")
+            raise ScimRefused(400, "invalidFilter", f"Unsupported filter on {name}.")
         wanted[field] = value
     return DirectoryQuery(**wanted)
 
@@ -164,6 +165,6 @@ def group_query(text: str | None) -> GroupQuery:
     for name, value in parse_filter(text):
         field = fields.get(name.lower())
         if field is None or wanted.get(field, value) != value:
-            raise InvalidInput(f"Unsupported filter on {name}.", code="invalid_filter")
+            raise ScimRefused(400, "invalidFilter", f"Unsupported filter on {name}.")
         wanted[field] = value
     return GroupQuery(**wanted)
