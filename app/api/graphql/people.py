@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
@@ -177,23 +178,25 @@ class PeopleMutation:
         " meetings are canceled (people:write)."
     )
     async def deactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
-        async def deactivate(uc: UseCase) -> DomainPerson:
-            return await service.deactivate_person(uc, id)
-
-        outcome = await perform(info, Scope.PEOPLE_WRITE, deactivate, PersonResult, person_id=id)
-        return cast(
-            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-        )
+        return await _life_event(info, id, service.deactivate_person)
 
     @mutates(
         "Bring a person back: same id and history; their reporting pair starts again"
         " (people:write)."
     )
     async def reactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
-        async def reactivate(uc: UseCase) -> DomainPerson:
-            return await service.reactivate_person(uc, id)
+        return await _life_event(info, id, service.reactivate_person)
 
-        outcome = await perform(info, Scope.PEOPLE_WRITE, reactivate, PersonResult, person_id=id)
-        return cast(
-            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-        )
+
+async def _life_event(
+    info: GraphInfo, person_id: UUID, change: Callable[[UseCase, UUID], Awaitable[DomainPerson]]
+) -> PersonResult:
+    """Leaving or coming back: one person, one service call."""
+
+    async def act(uc: UseCase) -> DomainPerson:
+        return await change(uc, person_id)
+
+    outcome = await perform(info, Scope.PEOPLE_WRITE, act, PersonResult, person_id=person_id)
+    return cast(
+        PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
+    )

@@ -7,22 +7,23 @@ from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import Response
-from scim2_models import Context, ListResponse
+from scim2_models import Context
 
 from app.api.access import ScimRead, ScimWrite
-from app.api.scim.errors import ScimRefused, refusals
+from app.api.scim.errors import ScimRefused
 from app.api.scim.http import (
-    answer,
     base_url,
     body_of,
     check_version,
+    listed,
+    one,
+    parsed,
     patched,
     scim_router,
     search_of,
-    shown,
 )
 from app.api.scim.mapping import group_of, group_query, version_of
-from app.api.scim.models import POLICY, Group
+from app.api.scim.models import Group
 from app.domain.errors import InvalidInput, NotFound
 from app.services import groups as service
 from app.services.context import UseCase
@@ -59,26 +60,17 @@ def _name(group: Any) -> str:
 
 
 def _answer(
-    request: Request, found: GroupWithMembers, context: Context, *, status: int = 200
+    request: Request, found: GroupWithMembers, context: Context, *, created: bool = False
 ) -> Response:
     group = group_of(found.group, found.member_ids, base_url(request))
-    body = group.model_dump(scim_ctx=context, response_parameters=shown(request, Group))
-    headers = {"ETag": version_of(found.group.updated_at)}
-    if status == 201:
-        headers["Location"] = f"{base_url(request)}/Groups/{found.group.id}"
-    return answer(body, status=status, headers=headers)
-
-
-def _parsed(payload: Any, context: Context) -> Any:
-    with refusals():
-        return Group.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
+    return one(request, group, context, created=created)
 
 
 @router.post("/Groups", operation_id="scim-groups-create")
 async def create_group(request: Request, uc: ScimWrite) -> Response:
-    group = _parsed(await body_of(request), Context.RESOURCE_CREATION_REQUEST)
+    group = parsed(Group, await body_of(request), Context.RESOURCE_CREATION_REQUEST)
     created = await service.create_group(uc, _name(group), group.external_id, _members(group))
-    return _answer(request, created, Context.RESOURCE_CREATION_RESPONSE, status=201)
+    return _answer(request, created, Context.RESOURCE_CREATION_RESPONSE, created=True)
 
 
 @router.post("/Groups/.search", operation_id="scim-groups-search")
@@ -96,18 +88,9 @@ async def list_groups(request: Request, uc: ScimRead) -> Response:
 async def _listed(request: Request, uc: UseCase) -> Response:
     search = await search_of(request, Group)
     query = group_query(search.filter)
-    start, count = search.start, search.count
-    total, found = await service.group_window(uc, query, start - 1, count)
+    total, found = await service.group_window(uc, query, search.start - 1, search.count)
     base = base_url(request)
-    listed = ListResponse[Group](
-        total_results=total,
-        start_index=start,
-        items_per_page=len(found),
-        resources=[group_of(g.group, g.member_ids, base) for g in found],
-    )
-    return answer(
-        listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search.shown)
-    )
+    return listed(Group, search, total, [group_of(g.group, g.member_ids, base) for g in found])
 
 
 @router.get("/Groups/{group_id}", operation_id="scim-groups-get")
@@ -125,7 +108,7 @@ async def _current(request: Request, uc: UseCase, group_id: str) -> GroupWithMem
 @router.put("/Groups/{group_id}", operation_id="scim-groups-replace")
 async def replace_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
     current = await _current(request, uc, group_id)
-    group = _parsed(await body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
+    group = parsed(Group, await body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
     replaced = await service.replace_group(
         uc, current.group.id, _name(group), group.external_id, _members(group)
     )

@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from scim2_models import Context, PatchOp, ResponseParameters, SearchRequest
+from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, SearchRequest
 
 from app.api.scim import shim
 from app.api.scim.errors import SCIM_MEDIA_TYPE, ScimRefused, refusals
@@ -108,3 +108,31 @@ def patched(model: Any, payload: Any, resource: Any) -> bool:
             shim.patch_payload(payload), scim_ctx=Context.RESOURCE_PATCH_REQUEST, scim_policy=POLICY
         )
         return bool(patch.patch(resource, POLICY))
+
+
+def parsed(model: Any, payload: Any, context: Context) -> Any:
+    """A resource of `model` read from a request body."""
+    with refusals():
+        return model.model_validate(payload, scim_ctx=context, scim_policy=POLICY)
+
+
+def one(request: Request, resource: Any, context: Context, *, created: bool = False) -> Response:
+    """A resource with its version (`ETag`) and, when created, its `Location`."""
+    body = resource.model_dump(scim_ctx=context, response_parameters=shown(request, type(resource)))
+    headers = {"ETag": resource.meta.version}
+    if created:
+        headers["Location"] = resource.meta.location
+    return answer(body, status=201 if created else 200, headers=headers)
+
+
+def listed(model: Any, search: Search, total: int, resources: list[Any]) -> Response:
+    """A page of a search as a ListResponse."""
+    page = ListResponse[model](
+        total_results=total,
+        start_index=search.start,
+        items_per_page=len(resources),
+        resources=resources,
+    )
+    return answer(
+        page.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search.shown)
+    )

@@ -146,25 +146,24 @@ def parse_filter(text: str | None) -> list[tuple[str, str]]:
     return _equalities(node)
 
 
+def _fields_of(text: str | None, fields: dict[str, str]) -> dict[str, str]:
+    """The filter's `eq` terms, by the query field each attribute (any case) stands for."""
+    wanted: dict[str, str] = {}
+    for name, value in parse_filter(text):
+        field = fields.get(name.lower())
+        if field is None or wanted.get(field, value) != value:
+            raise ScimRefused(400, "invalidFilter", f"Unsupported filter on {name}.")
+        wanted[field] = value
+    return wanted
+
+
 def directory_query(text: str | None) -> DirectoryQuery:
     """`userName eq`, `externalId eq`, `emails[type eq "work"].value eq` (or `emails.value
     eq`), joined with `and`."""
-    wanted: dict[str, str] = {}
     fields = {"username": "username", "externalid": "external_id", "emails.value": "email"}
-    for name, value in parse_filter(text):
-        field = fields.get(name.lower())
-        if field is None or wanted.get(field, value) != value:
-            raise ScimRefused(400, "invalidFilter", f"Unsupported filter on {name}.")
-        wanted[field] = value
-    return DirectoryQuery(**wanted)
+    return DirectoryQuery(**_fields_of(text, fields))
 
 
 def group_query(text: str | None) -> GroupQuery:
-    wanted: dict[str, str] = {}
     fields = {"displayname": "display_name", "externalid": "external_id"}
-    for name, value in parse_filter(text):
-        field = fields.get(name.lower())
-        if field is None or wanted.get(field, value) != value:
-            raise ScimRefused(400, "invalidFilter", f"Unsupported filter on {name}.")
-        wanted[field] = value
-    return GroupQuery(**wanted)
+    return GroupQuery(**_fields_of(text, fields))

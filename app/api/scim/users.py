@@ -8,23 +8,23 @@ from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import Response
-from scim2_models import Context, ListResponse
+from scim2_models import Context
 
 from app.api.access import ScimRead, ScimWrite
 from app.api.scim import shim
-from app.api.scim.errors import refusals
 from app.api.scim.http import (
-    answer,
     base_url,
     body_of,
     check_version,
+    listed,
+    one,
+    parsed,
     patched,
     scim_router,
     search_of,
-    shown,
 )
 from app.api.scim.mapping import directory_query, provided, user_of, version_of
-from app.api.scim.models import POLICY, FullUser
+from app.api.scim.models import FullUser
 from app.domain.errors import NotFound
 from app.domain.people import Person
 from app.services import provisioning
@@ -41,20 +41,12 @@ def _id(user_id: str) -> UUID:
         raise NotFound("user", user_id) from error
 
 
-def _user(request: Request, person: Person, context: Context, *, status: int = 200) -> Response:
-    user = user_of(person, base_url(request))
-    body = user.model_dump(scim_ctx=context, response_parameters=shown(request, FullUser))
-    headers = {"ETag": version_of(person.updated_at)}
-    if status == 201:
-        headers["Location"] = f"{base_url(request)}/Users/{person.id}"
-    return answer(body, status=status, headers=headers)
+def _user(request: Request, person: Person, context: Context, *, created: bool = False) -> Response:
+    return one(request, user_of(person, base_url(request)), context, created=created)
 
 
 def _parsed(payload: Any, context: Context) -> Any:
-    with refusals():
-        return FullUser.model_validate(
-            shim.user_payload(payload), scim_ctx=context, scim_policy=POLICY
-        )
+    return parsed(FullUser, shim.user_payload(payload), context)
 
 
 @router.post("/Users", operation_id="scim-users-create")
@@ -62,7 +54,7 @@ async def create_user(request: Request, uc: ScimWrite) -> Response:
     """Provision a person (or bring back one deleted under the same userName/externalId)."""
     user = _parsed(await body_of(request), Context.RESOURCE_CREATION_REQUEST)
     person = await provisioning.provision(uc, provided(user))
-    return _user(request, person, Context.RESOURCE_CREATION_RESPONSE, status=201)
+    return _user(request, person, Context.RESOURCE_CREATION_RESPONSE, created=True)
 
 
 @router.post("/Users/.search", operation_id="scim-users-search")
@@ -80,18 +72,9 @@ async def list_users(request: Request, uc: ScimRead) -> Response:
 async def _listed(request: Request, uc: UseCase) -> Response:
     search = await search_of(request, FullUser)
     query = directory_query(search.filter)
-    start, count = search.start, search.count
-    total, people = await provisioning.directory_window(uc, query, start - 1, count)
+    total, people = await provisioning.directory_window(uc, query, search.start - 1, search.count)
     base = base_url(request)
-    listed = ListResponse[FullUser](
-        total_results=total,
-        start_index=start,
-        items_per_page=len(people),
-        resources=[user_of(person, base) for person in people],
-    )
-    return answer(
-        listed.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=search.shown)
-    )
+    return listed(FullUser, search, total, [user_of(person, base) for person in people])
 
 
 @router.get("/Users/{user_id}", operation_id="scim-users-get")
