@@ -19,24 +19,18 @@ from app.api.scim.http import (
     one,
     parsed,
     patched,
+    record_id,
     scim_router,
     search_of,
 )
 from app.api.scim.mapping import group_of, group_query, version_of
 from app.api.scim.models import Group
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput
 from app.services import groups as service
 from app.services.context import UseCase
 from app.services.groups import GroupWithMembers
 
 router = scim_router()
-
-
-def _id(group_id: str) -> UUID:
-    try:
-        return UUID(group_id)
-    except ValueError as error:
-        raise NotFound("group", group_id) from error
 
 
 def _members(group: Any) -> list[UUID]:
@@ -95,12 +89,12 @@ async def _listed(request: Request, uc: UseCase) -> Response:
 
 @router.get("/Groups/{group_id}", operation_id="scim-groups-get")
 async def get_group(request: Request, group_id: str, uc: ScimRead) -> Response:
-    found = await service.group(uc, _id(group_id))
+    found = await service.group(uc, record_id(group_id, "group"))
     return _answer(request, found, Context.RESOURCE_QUERY_RESPONSE)
 
 
 async def _current(request: Request, uc: UseCase, group_id: str) -> GroupWithMembers:
-    found = await service.group(uc, _id(group_id))
+    found = await service.group(uc, record_id(group_id, "group"))
     check_version(request, version_of(found.group.updated_at))
     return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 import orjson
 from fastapi import APIRouter, Request
@@ -14,6 +15,7 @@ from scim2_models import Context, ListResponse, PatchOp, ResponseParameters, Sea
 from app.api.scim import shim
 from app.api.scim.errors import SCIM_MEDIA_TYPE, ScimRefused, refusals
 from app.api.scim.models import MAX_RESULTS, POLICY
+from app.domain.errors import NotFound
 
 PREFIX = "/scim/v2"
 DEFAULT_COUNT = 100
@@ -22,6 +24,14 @@ DEFAULT_COUNT = 100
 def scim_router() -> APIRouter:
     """SCIM operations are left out of the OpenAPI document (SCIM describes itself)."""
     return APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def record_id(text: str, resource: str) -> UUID:
+    """An id that is no UUID names nothing (404, as SCIM expects)."""
+    try:
+        return UUID(text)
+    except ValueError as error:
+        raise NotFound(resource, text) from error
 
 
 def base_url(request: Request) -> str:

@@ -4,7 +4,6 @@ that REST calls, serialize."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -20,25 +19,17 @@ from app.api.scim.http import (
     one,
     parsed,
     patched,
+    record_id,
     scim_router,
     search_of,
 )
 from app.api.scim.mapping import directory_query, provided, user_of, version_of
 from app.api.scim.models import FullUser
-from app.domain.errors import NotFound
 from app.domain.people import Person
 from app.services import provisioning
 from app.services.context import UseCase
 
 router = scim_router()
-
-
-def _id(user_id: str) -> UUID:
-    """An id that is no UUID names no user (404, as SCIM expects)."""
-    try:
-        return UUID(user_id)
-    except ValueError as error:
-        raise NotFound("user", user_id) from error
 
 
 def _user(request: Request, person: Person, context: Context, *, created: bool = False) -> Response:
@@ -79,12 +70,12 @@ async def _listed(request: Request, uc: UseCase) -> Response:
 
 @router.get("/Users/{user_id}", operation_id="scim-users-get")
 async def get_user(request: Request, user_id: str, uc: ScimRead) -> Response:
-    person = await provisioning.directory_person(uc, _id(user_id))
+    person = await provisioning.directory_person(uc, record_id(user_id, "user"))
     return _user(request, person, Context.RESOURCE_QUERY_RESPONSE)
 
 
 async def _current(request: Request, uc: UseCase, user_id: str) -> Person:
-    person = await provisioning.directory_person(uc, _id(user_id))
+    person = await provisioning.directory_person(uc, record_id(user_id, "user"))
     check_version(request, version_of(person.updated_at))
     return person
 
