@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format openapi graphql-schema bench bench-graphql clean
+.PHONY: install run test lint format openapi graphql-schema bench bench-graphql bench-directory clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: install
 ## The nested GraphQL query against the REST calls a front end would make, on PostgreSQL.
 bench-graphql: install
 	$(BIN)/python benchmarks/graphql_api.py
+
+## The directory sync of 10,000 people (first, re-sync, no-op) against COPY, on PostgreSQL.
+bench-directory: install
+	$(BIN)/python benchmarks/directory_sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -23,7 +23,7 @@ from app.domain.people import email_key
 PAIRS_PER_COPY = 250  # pairs whose history is generated and copied at a time
 PEOPLE_COLUMNS = (
     "id", "org_id", "email", "email_key", "name", "timezone", "manager_id", "external_id",
-    "role", "active", "created_at", "updated_at",
+    "role", "active", "created_at", "updated_at", "username", "username_key",
 )  # fmt: skip
 PAIR_COLUMNS = (
     "id", "org_id", "lead_id", "member_id", "kind", "cadence_days", "duration_minutes",
@@ -41,7 +41,8 @@ def people_rows(org_id: UUID, people: Sequence[Person], now: datetime) -> list[R
             (
                 person.id, org_id, email, email_key(email), f"Person {number}",
                 TIMEZONES[number % len(TIMEZONES)], person.manager_id, None,
-                "admin" if number == 0 else "member", True, joined, joined,
+                "admin" if number == 0 else "member", True, joined, joined, email,
+                email_key(email),
             )
         )  # fmt: skip
     return rows

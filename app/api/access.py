@@ -189,3 +189,6 @@ TokensWrite = Annotated[
 AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]
+# SCIM: service keys with the scim scope; the key's organization is the directory.
+ScimRead = Annotated[UseCase, _use_case(Scope.SCIM, write=False, callers=Callers.SERVICE_KEYS)]
+ScimWrite = Annotated[UseCase, _use_case(Scope.SCIM, write=True, callers=Callers.SERVICE_KEYS)]

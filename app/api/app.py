@@ -19,6 +19,7 @@ from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
     commitments,
+    directory,
     meetings,
     metrics,
     notes,
@@ -31,6 +32,9 @@ from app.api.rest.routers import (
 )
 from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import Runtime, credentials_for
+from app.api.scim import scim_routers
+from app.api.scim.errors import scim_answer
+from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.services.read_audit import ReadAuditLog
@@ -54,6 +58,7 @@ ROUTERS = (
             access_routes,
             audit_routes,
             sign_in,
+            directory,
         )
     ),
 )
@@ -97,10 +102,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         ),
         lifespan=lifespan,
     )
-    install_problem_handlers(app)
+    install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
     for router in ROUTERS:
         app.include_router(router)
     app.include_router(graphql_router(), include_in_schema=False)
+    for router in scim_routers():
+        app.include_router(router)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

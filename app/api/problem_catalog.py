@@ -396,5 +396,31 @@ _KINDS = [
     ),
 ]
 
+# Provisioning: login names, reactivation and the directory sync.
+_KINDS += [
+    ProblemKind(
+        "duplicate_username",
+        409,
+        "Duplicate username",
+        "Login names (`username`, SCIM's userName) are unique per organization, regardless"
+        " of case.",
+    ),
+    ProblemKind(
+        "person_active",
+        409,
+        "Person active",
+        "Only a deactivated person can be reactivated.",
+    ),
+    ProblemKind(
+        "invalid_directory",
+        422,
+        "Invalid directory",
+        "Rows of a directory sync are invalid; `errors` lists every bad row as"
+        " `{row, code, detail}` (codes: `unknown_manager`, `ambiguous_manager`,"
+        " `manager_inactive`, `reporting_cycle`, `duplicate_email`, `duplicate_external_id`,"
+        " `duplicate_username`, `unknown_timezone`). Nothing was written.",
+    ),
+]
+
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}
 BY_SLUG: dict[str, ProblemKind] = {kind.code.replace("_", "-"): kind for kind in _KINDS}

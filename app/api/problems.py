@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -84,13 +85,31 @@ def _status_kind(error: DomainError) -> ProblemKind:
     return kind
 
 
-async def _domain_error(_request: Request, error: Exception) -> Response:
+# A surface with an error format of its own (SCIM), by path prefix: its answer to a failure.
+ErrorFormat = Callable[[Exception], Response]
+
+
+def _own_format(request: Request, error: Exception) -> Response | None:
+    """Failures under a surface's prefix are said in its format; the transaction has been
+    rolled back by then, as for any failure."""
+    formats: dict[str, ErrorFormat] = getattr(request.app.state, "error_formats", {})
+    for prefix, answer in formats.items():
+        if request.url.path.startswith(prefix):
+            return answer(error)
+    return None
+
+
+async def _domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
+    if (own := _own_format(request, error)) is not None:
+        return own
     return problem_response(_status_kind(error), error.detail, **error.extra)
 
 
-async def _api_problem(_request: Request, error: Exception) -> Response:
+async def _api_problem(request: Request, error: Exception) -> Response:
     assert isinstance(error, ApiProblem)
+    if (own := _own_format(request, error)) is not None:
+        return own
     return problem_response(error.kind, error.detail, headers=error.headers, **error.extra)
 
 
@@ -173,15 +192,19 @@ def database_unavailable_headers() -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
-async def _database_unavailable(_request: Request, error: Exception) -> Response:
+async def _database_unavailable(request: Request, error: Exception) -> Response:
     """Logged once per outage by app.persistence.availability, not per request."""
     assert isinstance(error, DatabaseUnavailable)
+    if (own := _own_format(request, error)) is not None:
+        return own
     return problem_response(
         CATALOG["database_unavailable"], error.detail, headers=database_unavailable_headers()
     )
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
+    if (own := _own_format(request, error)) is not None:
+        return own
     route = request.scope.get("route")
     where = str(getattr(route, "operation_id", None) or f"{request.method} (no route)")
     log_fault(logger, where, request_id(request.headers.get("x-request-id")), error)
@@ -190,7 +213,9 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     )
 
 
-def install_problem_handlers(app: FastAPI) -> None:
+def install_problem_handlers(app: FastAPI, formats: dict[str, ErrorFormat] | None = None) -> None:
+    """One handler per failure family; `formats` gives surfaces their own error format."""
+    app.state.error_formats = formats or {}
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -28,7 +28,7 @@ class Organization:
 class Person:
     id: UUID
     org_id: UUID
-    email: str
+    email: str | None
     name: str
     timezone: str
     manager_id: UUID | None
@@ -37,11 +37,32 @@ class Person:
     active: bool
     created_at: datetime
     updated_at: datetime
+    username: str
+    # A manager a directory named before that person existed: their id, externalId or
+    # userName as sent; it takes effect when they are provisioned.
+    manager_ref: str | None = None
+    # The name's parts as an identity provider sent them; `name` is what everyone reads.
+    given_name: str | None = None
+    family_name: str | None = None
+    scim_deleted_at: datetime | None = None
+
+
+class ManagerState(StrEnum):
+    """Where a person's reporting line stands (`?manager_state=` on the people list)."""
+
+    INACTIVE = "inactive"  # their manager is deactivated
+    NONE = "none"  # no manager and none pending
+    PENDING = "pending"  # a directory named a manager who is not provisioned yet
 
 
 def email_key(email: str) -> str:
     """Emails are unique per organization regardless of case."""
     return email.strip().lower()
+
+
+def username_key(username: str) -> str:
+    """Login names are unique per organization regardless of case."""
+    return username.strip().lower()
 
 
 def check_no_reporting_cycle(

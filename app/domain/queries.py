@@ -11,6 +11,7 @@ from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.pairs import PairKind, PairStatus
+from app.domain.people import ManagerState
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,23 @@ class PeopleFilter:
     email: str | None = None
     external_id: str | None = None
     updated_since: datetime | None = None
+    username: str | None = None
+    manager_state: ManagerState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryQuery:
+    """What an identity provider looks people up by (SCIM filters), all of them at once."""
+
+    username: str | None = None
+    external_id: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupQuery:
+    display_name: str | None = None
+    external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +96,4 @@ class MetricsFilter:
     kind: PairKind | None = None
     cadence_state: CadenceState | None = None
     viewer_id: UUID | None = None  # a person (not admin): their pairs and their team's
+    group_id: UUID | None = None  # pairs with either of their two people in the group

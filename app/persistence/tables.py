@@ -45,14 +45,16 @@ class PersonRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("org_id", "email_key", name="uq_people_org_email"),
         UniqueConstraint("org_id", "external_id", name="uq_people_org_external_id"),
+        UniqueConstraint("org_id", "username_key", name="uq_people_org_username"),
         Index("ix_people_org_created", "org_id", "created_at", "id"),
         Index("ix_people_org_manager", "org_id", "manager_id"),
         Index("ix_people_org_updated", "org_id", "updated_at"),
+        Index("ix_people_org_manager_ref", "org_id", "manager_ref"),
     )
     id: UUID = Field(primary_key=True)
     org_id: UUID = _org_fk()
-    email: str = _text(320)
-    email_key: str = _text(320)
+    email: str | None = _text(320, nullable=True)
+    email_key: str | None = _text(320, nullable=True)
     name: str = _text(200)
     timezone: str = _text(64)
     manager_id: UUID | None = _fk("people.id", nullable=True)
@@ -61,6 +63,15 @@ class PersonRow(SQLModel, table=True):
     active: bool = Field(nullable=False)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    username: str = _text(320)
+    username_key: str = _text(320)
+    # A manager named by a directory before that person exists (their id, externalId or
+    # userName as the directory sent it); resolved when they arrive.
+    manager_ref: str | None = _text(200, nullable=True)
+    # The parts of the name as an identity provider sent them (SCIM name.givenName/familyName).
+    given_name: str | None = _text(200, nullable=True)
+    family_name: str | None = _text(200, nullable=True)
+    scim_deleted_at: datetime | None = _instant(nullable=True)
 
 
 class PairRow(SQLModel, table=True):
@@ -288,6 +299,20 @@ class SignInRow(SQLModel, table=True):
     audience: str | None = _text(255, nullable=True)
     jwks_url: str | None = _text(2000, nullable=True)
     person_claim: str = _text(16)
+
+
+class GroupRow(SQLModel, table=True):
+    __tablename__ = "groups"
+    __table_args__ = (
+        UniqueConstraint("org_id", "external_id", name="uq_groups_org_external_id"),
+        Index("ix_groups_org_created", "org_id", "created_at", "id"),
+        Index("ix_groups_org_name", "org_id", "display_name_key"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    display_name: str = _text(200)
+    display_name_key: str = _text(200)
+    external_id: str | None = _text(200, nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
 
@@ -300,3 +325,14 @@ class TokenSigningGenerationRow(SQLModel, table=True):
     salt: str = _text(64)
     created_at: datetime = _instant()
     retired_at: datetime | None = _instant(nullable=True)
+
+
+class GroupMemberRow(SQLModel, table=True):
+    __tablename__ = "group_members"
+    __table_args__ = (Index("ix_group_members_org_person", "org_id", "person_id"),)
+    group_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("groups.id", ondelete="CASCADE")]
+    )
+    person_id: UUID = Field(primary_key=True, sa_column_args=[ForeignKey("people.id")])
+    org_id: UUID = _org_fk()
+    created_at: datetime = _instant()

@@ -19,6 +19,7 @@ from app.persistence.repositories.content import (
     CommitmentRepository,
     NoteRepository,
 )
+from app.persistence.repositories.groups import GroupRepository
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pairs import PairRepository
@@ -56,6 +57,7 @@ class UnitOfWork:
         self.metrics = MetricsRepository(connection)
         self.sign_in = SignInRepository(connection)
         self.signing_generations = SigningGenerationRepository(connection)
+        self.groups = GroupRepository(connection)
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security

@@ -38,15 +38,20 @@ async def record(
     uc: UseCase, meeting_id: UUID, kind: MeetingEventKind, data: dict[str, object]
 ) -> None:
     """Append a line to the meeting's history, naming the acting credential."""
-    await uc.uow.meeting_events.add(
-        MeetingEvent(
-            id=new_id(),
-            org_id=uc.org_id,
-            meeting_id=meeting_id,
-            kind=kind,
-            at=uc.now,
-            actor_person_id=uc.caller.person_id,
-            actor_key_id=uc.caller.key_id,
-            data=data,
-        )
+    await uc.uow.meeting_events.add(history_line(uc, meeting_id, kind, data))
+
+
+def history_line(
+    uc: UseCase, meeting_id: UUID, kind: MeetingEventKind, data: dict[str, object]
+) -> MeetingEvent:
+    """A line of a meeting's history, naming the acting credential."""
+    return MeetingEvent(
+        id=new_id(),
+        org_id=uc.org_id,
+        meeting_id=meeting_id,
+        kind=kind,
+        at=uc.now,
+        actor_person_id=uc.caller.person_id,
+        actor_key_id=uc.caller.key_id,
+        data=data,
     )

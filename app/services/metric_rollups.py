@@ -3,7 +3,7 @@ counts and rates per week or month."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
@@ -15,6 +15,7 @@ from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
 from app.services import lookups
 from app.services.context import UseCase
+from app.services.groups import referenced_group
 from app.services.metrics import MetricsBasis, basis, report, visible
 
 
@@ -29,9 +30,19 @@ class RollupRequest:
     scope: RollupScope
     person_id: UUID | None = None
     kind: PairKind | None = None
+    group_id: UUID | None = None  # only pairs with either of their people in the group
 
 
 async def _scope_filter(uc: UseCase, request: RollupRequest) -> MetricsFilter:
+    """The pairs a rollup covers, within the group when one is named."""
+    scoped = await _scope_only(uc, request)
+    if request.group_id is None:
+        return scoped
+    await referenced_group(uc, request.group_id, "group_id")
+    return replace(scoped, group_id=request.group_id)
+
+
+async def _scope_only(uc: UseCase, request: RollupRequest) -> MetricsFilter:
     """The pairs a rollup covers; a person who is not an admin rolls up their own team only."""
     if request.scope is RollupScope.ORG:
         if request.person_id is not None:

@@ -32,6 +32,7 @@ from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metrics import MetricsQuery, PairCountsRow
 from app.services import lookups
 from app.services.context import UseCase
+from app.services.groups import referenced_group
 
 EXPORT_CHUNK = 500  # pairs per statement while streaming every row
 
@@ -136,6 +137,8 @@ async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
         await lookups.referenced_person(uc, filters.lead_id, "lead_id")
     if filters.team_of is not None:
         await lookups.referenced_person(uc, filters.team_of, "team_of")
+    if filters.group_id is not None:
+        await referenced_group(uc, filters.group_id, "group_id")
     return visible(uc, filters)
 
 

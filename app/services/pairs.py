@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -11,11 +12,12 @@ from app.domain.meeting_lifecycle import SystemCancelReason, cancel_by_system
 from app.domain.meetings import MeetingEventKind
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_pair
+from app.domain.policy import Policy
 from app.domain.privacy import check_admin
 from app.domain.queries import PairFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
-from app.services.meeting_records import record
+from app.services.meeting_records import history_line
 
 
 async def create_pair(
@@ -42,7 +44,35 @@ async def create_pair(
             f"These two people already have a {kind.value} pair that has not ended.",
             code="duplicate_pair",
         )
-    pair = Pair(
+    pair = _new_pair(uc, lead_id, member_id, kind, cadence, duration, source)
+    await uc.uow.pairs.add(pair)
+    return pair
+
+
+def reporting_pair(uc: UseCase, lead_id: UUID, member_id: UUID, policy: Policy) -> Pair:
+    """Rule 8: a reporting line's pair, at the policy's target cadence and default duration
+    (both within the policy, which keeps them consistent)."""
+    return _new_pair(
+        uc,
+        lead_id,
+        member_id,
+        PairKind.MANAGER_REPORT,
+        policy.target_cadence_days,
+        policy.default_duration_minutes,
+        PairSource.REPORTING_LINE,
+    )
+
+
+def _new_pair(
+    uc: UseCase,
+    lead_id: UUID,
+    member_id: UUID,
+    kind: PairKind,
+    cadence: int,
+    duration: int,
+    source: PairSource,
+) -> Pair:
+    return Pair(
         id=new_id(),
         org_id=uc.org_id,
         lead_id=lead_id,
@@ -58,8 +88,6 @@ async def create_pair(
         created_at=uc.now,
         updated_at=uc.now,
     )
-    await uc.uow.pairs.add(pair)
-    return pair
 
 
 async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pair:
@@ -73,7 +101,7 @@ async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pa
     if (status := changes.get("status")) is not None:
         pair.set_active(status is PairStatus.ACTIVE, uc.now)
         if status is PairStatus.PAUSED:
-            await _cancel_future_meetings(uc, pair, SystemCancelReason.PAIR_PAUSED)
+            await _cancel_future_meetings(uc, [pair.id], SystemCancelReason.PAIR_PAUSED)
     policy = await uc.uow.policies.get(uc.org_id)
     if (cadence := changes.get("cadence_days")) is not None:
         policy.check_cadence(cadence)
@@ -89,23 +117,32 @@ async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pa
 async def end_pair(uc: UseCase, pair_id: UUID, reason: str) -> Pair:
     """Rule 7: ending a pair cancels its future meetings (a system cancellation)."""
     pair = await lookups.managed_pair(uc, pair_id)
-    await end_loaded_pair(uc, pair, reason)
+    await end_pairs(uc, [(pair, reason)])
     return pair
 
 
-async def end_loaded_pair(uc: UseCase, pair: Pair, reason: str) -> None:
-    pair.end(uc.now, reason)
-    await uc.uow.pairs.save(pair)
-    await _cancel_future_meetings(uc, pair, SystemCancelReason.PAIR_ENDED)
+async def end_pairs(uc: UseCase, ends: Sequence[tuple[Pair, str]]) -> None:
+    """Rule 7 for any number of pairs at once: each ends and its future meetings are
+    canceled by the system, written in batches."""
+    if not ends:
+        return
+    for pair, reason in ends:
+        pair.end(uc.now, reason)
+    await uc.uow.pairs.save_many([pair for pair, _ in ends])
+    await _cancel_future_meetings(uc, [pair.id for pair, _ in ends], SystemCancelReason.PAIR_ENDED)
 
 
-async def _cancel_future_meetings(uc: UseCase, pair: Pair, reason: SystemCancelReason) -> None:
-    for meeting in await uc.uow.meetings.future_scheduled_of_pair(uc.org_id, pair.id, uc.now):
+async def _cancel_future_meetings(
+    uc: UseCase, pair_ids: Sequence[UUID], reason: SystemCancelReason
+) -> None:
+    meetings = await uc.uow.meetings.future_scheduled_of_pairs(uc.org_id, pair_ids, uc.now)
+    for meeting in meetings:
         cancel_by_system(meeting, reason, uc.now)
-        await uc.uow.meetings.save(meeting)
-        await record(
-            uc, meeting.id, MeetingEventKind.CANCELED, {"reason": reason.value, "by_system": True}
-        )
+    await uc.uow.meetings.save_many(meetings)
+    data: dict[str, object] = {"reason": reason.value, "by_system": True}
+    await uc.uow.meeting_events.add_many(
+        [history_line(uc, m.id, MeetingEventKind.CANCELED, data) for m in meetings]
+    )
 
 
 async def list_pairs(uc: UseCase, filters: PairFilter, request: PageRequest) -> Page[Pair]:

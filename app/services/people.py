@@ -1,59 +1,81 @@
-"""People: create, edit, deactivate; reporting lines kept acyclic and in step (rule 8)."""
+"""People: hire (create), move (edit), leave (deactivate), come back (reactivate); reporting
+lines kept acyclic and their pairs in step (rule 8). REST, GraphQL, SCIM and the directory
+sync change people through these functions only."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.paging import Page, PageRequest
-from app.domain.pairs import PairKind, PairSource
 from app.domain.people import Person, Role, check_no_reporting_cycle, check_timezone
 from app.domain.privacy import check_admin
 from app.domain.queries import PeopleFilter
 from app.services import lookups
 from app.services.context import UseCase, new_id
-from app.services.pairs import create_pair, end_loaded_pair
+from app.services.reporting_lines import follow_people
 
-ENDED_REPORTING_LINE_CHANGED = "reporting_line_changed"
-ENDED_PERSON_DEACTIVATED = "person_deactivated"
-NON_NULLABLE = ("email", "name", "timezone", "role")
+NON_NULLABLE = ("username", "name", "timezone", "role")
 
 
-async def _check_unique(
-    uc: UseCase, email: str | None, external_id: str | None, me: UUID | None
+async def check_unique(
+    uc: UseCase,
+    me: UUID | None,
+    *,
+    email: str | None = None,
+    external_id: str | None = None,
+    username: str | None = None,
 ) -> None:
-    if email is not None:
-        holder = await uc.uow.people.find_by_email(uc.org_id, email)
+    """Emails (when present), external ids and login names are unique per organization."""
+    people = uc.uow.people
+    checks = (
+        ("email", email, people.find_by_email),
+        ("external_id", external_id, people.find_by_external_id),
+        ("username", username, people.find_by_username),
+    )
+    for field, value, find in checks:
+        if value is None:
+            continue
+        holder = await find(uc.org_id, value)
         if holder is not None and holder.id != me:
             raise StateConflict(
-                "Another person of this organization already has this email.",
-                code="duplicate_email",
+                f"Another person of this organization already has this {field}.",
+                code=f"duplicate_{field}",
                 person_id=str(holder.id),
-            )
-    if external_id is not None:
-        holder = await uc.uow.people.find_by_external_id(uc.org_id, external_id)
-        if holder is not None and holder.id != me:
-            raise StateConflict(
-                "Another person of this organization already has this external_id.",
-                code="duplicate_external_id",
-                person_id=str(holder.id),
+                field=field,
             )
 
 
 async def create_person(
     uc: UseCase,
     *,
-    email: str,
     name: str,
-    timezone: str,
+    email: str | None = None,
+    username: str | None = None,
+    timezone: str = "UTC",
     manager_id: UUID | None = None,
     external_id: str | None = None,
     role: Role = Role.MEMBER,
+    manager_ref: str | None = None,
+    active: bool = True,
+    given_name: str | None = None,
+    family_name: str | None = None,
 ) -> Person:
+    """Hire: a login name defaults to the email; with `auto_pairs`, a manager starts the
+    person's manager_report pair, and people who named this person as their manager before
+    they existed now report to them."""
     check_admin(uc.caller, "add people")
     check_timezone(timezone)
-    await _check_unique(uc, email, external_id, None)
+    login = username if username is not None else email
+    if login is None:
+        raise InvalidInput(
+            "A person needs a username or an email (the username defaults to the email).",
+            code="missing_field",
+            field="username",
+        )
+    await check_unique(uc, None, email=email, external_id=external_id, username=login)
     if manager_id is not None:
         manager = await lookups.referenced_person(uc, manager_id, "manager_id")
         _check_manager_active(manager)
@@ -66,12 +88,17 @@ async def create_person(
         manager_id=manager_id,
         external_id=external_id,
         role=role,
-        active=True,
+        active=active,
         created_at=uc.now,
         updated_at=uc.now,
+        username=login,
+        manager_ref=manager_ref,
+        given_name=given_name,
+        family_name=family_name,
     )
     await uc.uow.people.add(person)
-    await _follow_reporting_line(uc, person, None)
+    await follow_people(uc, [person])
+    await resolve_pending(uc, person)
     return person
 
 
@@ -83,7 +110,9 @@ def _check_manager_active(manager: Person) -> None:
 
 
 async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -> Person:
-    """Edit a person; a new manager_id must not close a loop (rule 8)."""
+    """Move or edit: a new manager must be active and must not close a loop (rule 8); the
+    reporting pair follows. `manager_ref` (a directory's pending manager) is only ever set
+    with no manager."""
     person = await lookups.person(uc, person_id)
     check_admin(uc.caller, "change people")
     for name in NON_NULLABLE:
@@ -91,62 +120,61 @@ async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "timezone" in changes:
         check_timezone(changes["timezone"])
-    await _check_unique(uc, changes.get("email"), changes.get("external_id"), person.id)
-    old_manager_id = person.manager_id
-    if "manager_id" in changes and changes["manager_id"] != old_manager_id:
-        new_manager_id: UUID | None = changes["manager_id"]
-        if new_manager_id is not None:
-            if not person.active:
-                raise StateConflict(
-                    "A deactivated person takes no new manager.", code="person_deactivated"
-                )
-            manager = await lookups.referenced_person(uc, new_manager_id, "manager_id")
-            _check_manager_active(manager)
-            chain = await uc.uow.people.managers_above(uc.org_id, new_manager_id)
-            check_no_reporting_cycle(person.id, new_manager_id, chain)
+    await check_unique(
+        uc,
+        person.id,
+        email=changes.get("email"),
+        external_id=changes.get("external_id"),
+        username=changes.get("username"),
+    )
+    if "manager_id" in changes and changes["manager_id"] != person.manager_id:
+        await _check_new_manager(uc, person, changes["manager_id"])
+    if "manager_id" in changes:
+        changes.setdefault("manager_ref", None)
+    before = replace(person)
     for name, value in changes.items():
         setattr(person, name, value)
+    if person == before:
+        return person
     person.updated_at = uc.now
     await uc.uow.people.save(person)
-    if person.manager_id != old_manager_id:
-        await _follow_reporting_line(uc, person, old_manager_id)
+    if person.manager_id != before.manager_id:
+        await follow_people(uc, [person])
+    if (person.username, person.external_id) != (before.username, before.external_id):
+        await resolve_pending(uc, person)
     return person
 
 
-async def _follow_reporting_line(uc: UseCase, person: Person, old_manager_id: UUID | None) -> None:
-    """Rule 8 with auto_pairs: the person's manager_report pair follows their manager; the
-    member's open commitments move to the new pair, the old lead's stay where they were."""
-    policy = await uc.uow.policies.get(uc.org_id)
-    if not policy.auto_pairs:
+async def _check_new_manager(uc: UseCase, person: Person, manager_id: UUID | None) -> None:
+    if manager_id is None:
         return
-    old_pair = None
-    if old_manager_id is not None:
-        old_pair = await uc.uow.pairs.find_live(
-            uc.org_id, old_manager_id, person.id, PairKind.MANAGER_REPORT
-        )
-        if old_pair is not None:
-            await end_loaded_pair(uc, old_pair, ENDED_REPORTING_LINE_CHANGED)
-    if person.manager_id is None:
-        return
-    new_pair = await uc.uow.pairs.find_live(
-        uc.org_id, person.manager_id, person.id, PairKind.MANAGER_REPORT
-    )
-    if new_pair is None:
-        new_pair = await create_pair(
-            uc,
-            lead_id=person.manager_id,
-            member_id=person.id,
-            kind=PairKind.MANAGER_REPORT,
-            source=PairSource.REPORTING_LINE,
-        )
-    if old_pair is not None:
-        await uc.uow.commitments.move_open_of_owner(
-            uc.org_id, old_pair.id, person.id, new_pair.id, uc.now
-        )
+    if not person.active:
+        raise StateConflict("A deactivated person takes no new manager.", code="person_deactivated")
+    manager = await lookups.referenced_person(uc, manager_id, "manager_id")
+    _check_manager_active(manager)
+    chain = await uc.uow.people.managers_above(uc.org_id, manager_id)
+    check_no_reporting_cycle(person.id, manager_id, chain)
+
+
+async def resolve_pending(uc: UseCase, arrived: Person) -> list[Person]:
+    """People whose directory named `arrived` as their manager before it existed (by id,
+    externalId or userName) now report to it; a loop is refused like any other (rule 8)."""
+    waiting = await uc.uow.people.pending_on(uc.org_id, arrived)
+    if not waiting:
+        return []
+    chain = await uc.uow.people.managers_above(uc.org_id, arrived.id)
+    for person in waiting:
+        check_no_reporting_cycle(person.id, arrived.id, chain)
+        person.manager_id, person.manager_ref, person.updated_at = arrived.id, None, uc.now
+    await uc.uow.people.save_many(waiting)
+    await follow_people(uc, waiting)
+    return waiting
 
 
 async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
-    """Rule 8: a deactivated person's pairs all end (their future meetings are canceled)."""
+    """Leave (rule 8): every pair of the person ends and their future meetings are canceled.
+    Their reports keep them as manager (so `?manager_state=inactive` finds them and a
+    return restores the line); the reports' reporting pairs end with theirs."""
     person = await lookups.person(uc, person_id)
     check_admin(uc.caller, "deactivate people")
     if not person.active:
@@ -154,8 +182,22 @@ async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
     person.active = False
     person.updated_at = uc.now
     await uc.uow.people.save(person)
-    for pair in await uc.uow.pairs.live_of_person(uc.org_id, person.id):
-        await end_loaded_pair(uc, pair, ENDED_PERSON_DEACTIVATED)
+    await follow_people(uc, [person], flipped=[person])
+    return person
+
+
+async def reactivate_person(uc: UseCase, person_id: UUID) -> Person:
+    """Come back (rule 9): same id, history and email; their reporting pair, and those of
+    their active reports, start again as new pairs."""
+    person = await lookups.person(uc, person_id)
+    check_admin(uc.caller, "reactivate people")
+    if person.active:
+        raise StateConflict("This person is active already.", code="person_active")
+    person.active = True
+    person.scim_deleted_at = None
+    person.updated_at = uc.now
+    await uc.uow.people.save(person)
+    await follow_people(uc, [person], flipped=[person])
     return person
 
 

@@ -59,6 +59,8 @@ ADMIN_ONLY = {
     "people-create",
     "people-update",
     "people-deactivate",
+    "people-reactivate",
+    "directory-sync",
     "pairs-create",
     "policy-update",
     "templates-create",

@@ -173,6 +173,8 @@ def _person(org_id: UUID, person_id: UUID) -> dict[str, Any]:
         "active": True,
         "created_at": NOW,
         "updated_at": NOW,
+        "username": email,
+        "username_key": email,
     }
 
 

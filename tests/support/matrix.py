@@ -38,6 +38,14 @@ def _future(days: int = 10) -> str:
     return (datetime.now(UTC) + timedelta(days=days)).isoformat()
 
 
+def _someone_who_left(world: World) -> str:
+    """A person of the world's organization who has been deactivated."""
+    person = world.tenant.person(name="Left")
+    left = world.tenant.call("POST", f"/v1/people/{person['id']}/deactivate")
+    assert left.status_code == 200, left.text
+    return str(person["id"])
+
+
 BAD_ID = Call(path=lambda _w: {"any": "not-a-uuid"}, status=422, code="wrong_type")
 BAD_LIMIT = Call(params=lambda _w: {"limit": 0}, status=422, code="validation_error")
 
@@ -342,6 +350,25 @@ CASES: dict[str, Case] = {
     "sign-in-replace": Case(
         Call(json=lambda _w: {"mode": "tokens", "person_claim": "email"}),
         Call(json=lambda _w: {"mode": "oidc"}, status=422, code="oidc_incomplete"),
+    ),
+    # Provisioning: reactivation and the directory sync.
+    "people-reactivate": Case(Call(path=lambda w: {"person_id": _someone_who_left(w)}), BAD_ID),
+    "directory-sync": Case(
+        Call(json=lambda _w: {"people": [{"external_id": "hris-1", "name": "Hired"}]}),
+        Call(
+            json=lambda _w: {
+                "people": [{"external_id": "x", "name": "X", "manager_external_id": "nobody"}]
+            },
+            status=422,
+            code="invalid_directory",
+        ),
+        foreign=lambda _a, b: Call(
+            json=lambda _w: {
+                "people": [{"external_id": "x", "name": "X", "manager_email": b.lead["email"]}]
+            },
+            status=422,
+            code="invalid_directory",
+        ),
     ),
 }
 

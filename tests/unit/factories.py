@@ -14,10 +14,11 @@ ORG = uuid4()
 
 
 def person(*, active: bool = True, person_id: UUID | None = None) -> Person:
+    email = f"{uuid4().hex[:8]}@example.com"
     return Person(
         id=person_id or uuid4(),
         org_id=ORG,
-        email=f"{uuid4().hex[:8]}@example.com",
+        email=email,
         name="Someone",
         timezone="UTC",
         manager_id=None,
@@ -26,6 +27,7 @@ def person(*, active: bool = True, person_id: UUID | None = None) -> Person:
         active=active,
         created_at=NOW,
         updated_at=NOW,
+        username=email,
     )
 
 

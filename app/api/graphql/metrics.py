@@ -45,6 +45,10 @@ From = Annotated[
 To = Annotated[
     datetime | None, strawberry.argument(name="to", description="Window end (default: now).")
 ]
+GroupId = Annotated[
+    UUID | None,
+    strawberry.argument(description="A group: only pairs with either of their two people in it."),
+]
 
 
 @pydantic_type(model=WindowOut, description="The window [from, to) the figures cover.")
@@ -204,12 +208,13 @@ class MetricsQuery:
         scope: RollupScope,
         person_id: UUID | None = None,
         kind: PairKind | None = None,
+        group_id: GroupId = None,
         start: From = None,
         end: To = None,
     ) -> MetricsSummary | None:
         info.context.require(Scope.METRICS_READ)
         info.context.address(info)
-        wanted = RollupRequest(scope, person_id, kind)
+        wanted = RollupRequest(scope, person_id, kind, group_id)
         measured, rollup = await metric_rollups.summary(info.context.use_case, wanted, start, end)
         return MetricsSummary.of(measured, SummaryOut.of(rollup, scope.value, person_id, kind))
 
@@ -221,12 +226,13 @@ class MetricsQuery:
         scope: RollupScope,
         person_id: UUID | None = None,
         kind: PairKind | None = None,
+        group_id: GroupId = None,
         start: From = None,
         end: To = None,
     ) -> Timeseries | None:
         info.context.require(Scope.METRICS_READ)
         info.context.address(info)
-        wanted = RollupRequest(scope, person_id, kind)
+        wanted = RollupRequest(scope, person_id, kind, group_id)
         measured, points = await metric_rollups.timeseries(
             info.context.use_case, wanted, bucket, start, end
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
@@ -27,8 +28,8 @@ from app.api.graphql.problems import (
 from app.api.rest.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
 from app.domain.paging import DEFAULT_LIMIT
+from app.domain.people import ManagerState, Role
 from app.domain.people import Person as DomainPerson
-from app.domain.people import Role
 from app.domain.queries import PeopleFilter
 from app.services import lookups
 from app.services import people as service
@@ -38,7 +39,8 @@ from app.services.context import UseCase
 @strawberry.type(description="Someone in the organization; every caller of it sees the directory.")
 class Person:
     id: UUID
-    email: str
+    email: str | None
+    username: str
     name: str
     timezone: str
     manager_id: UUID | None
@@ -47,6 +49,15 @@ class Person:
     active: bool
     created_at: datetime
     updated_at: datetime
+    record: strawberry.Private[DomainPerson]
+
+    @resolves("A manager a directory named who is not provisioned yet.")
+    def pending_manager(self) -> str | None:
+        return self.record.manager_ref
+
+    @resolves("When an identity provider deleted the person over SCIM.")
+    def directory_deleted_at(self) -> datetime | None:
+        return self.record.scim_deleted_at
 
     @resolves("The person's manager (needs people:read for a key).")
     async def manager(self, info: GraphInfo) -> Person | None:
@@ -85,17 +96,22 @@ class PeopleQuery:
         email: str | None = None,
         external_id: str | None = None,
         updated_since: datetime | None = None,
+        username: str | None = None,
+        manager_state: ManagerState | None = None,
     ) -> Connection[Person]:
         info.context.require(Scope.PEOPLE_READ)
-        filters = PeopleFilter(active, manager_id, email, external_id, updated_since)
+        filters = PeopleFilter(
+            active, manager_id, email, external_id, updated_since, username, manager_state
+        )
         page = await service.list_people(info.context.use_case, filters, page_request(first, after))
         return from_page(page, after, lambda p: p.created_at, person_node)
 
 
 @strawberry.input
 class CreatePersonInput:
-    email: str
     name: str
+    email: str | None = None
+    username: str | None = None
     timezone: str = "UTC"
     manager_id: UUID | None = None
     external_id: str | None = None
@@ -106,6 +122,7 @@ class CreatePersonInput:
 class UpdatePersonInput:
     id: UUID
     email: str | None = strawberry.UNSET
+    username: str | None = strawberry.UNSET
     name: str | None = strawberry.UNSET
     timezone: str | None = strawberry.UNSET
     manager_id: UUID | None = strawberry.UNSET
@@ -161,10 +178,25 @@ class PeopleMutation:
         " meetings are canceled (people:write)."
     )
     async def deactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
-        async def deactivate(uc: UseCase) -> DomainPerson:
-            return await service.deactivate_person(uc, id)
+        return await _life_event(info, id, service.deactivate_person)
 
-        outcome = await perform(info, Scope.PEOPLE_WRITE, deactivate, PersonResult, person_id=id)
-        return cast(
-            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-        )
+    @mutates(
+        "Bring a person back: same id and history; their reporting pair starts again"
+        " (people:write)."
+    )
+    async def reactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
+        return await _life_event(info, id, service.reactivate_person)
+
+
+async def _life_event(
+    info: GraphInfo, person_id: UUID, change: Callable[[UseCase, UUID], Awaitable[DomainPerson]]
+) -> PersonResult:
+    """Leaving or coming back: one person, one service call."""
+
+    async def act(uc: UseCase) -> DomainPerson:
+        return await change(uc, person_id)
+
+    outcome = await perform(info, Scope.PEOPLE_WRITE, act, PersonResult, person_id=person_id)
+    return cast(
+        PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
+    )

@@ -29,6 +29,15 @@ from app.domain.paging import Cursor, Page, PageRequest
 from app.persistence.types import UTCDateTime
 
 E = TypeVar("E")
+T = TypeVar("T")
+
+# Rows per statement when many records are read by id or written at once: statements grow
+# with the batch count, never one per record, and stay well below drivers' parameter limits.
+BATCH = 1000
+
+
+def batches(items: Sequence[T], size: int = BATCH) -> list[Sequence[T]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
 
 
 def sort_value_text(value: object) -> str:
@@ -148,11 +157,47 @@ class TableRepository(Generic[E]):
     async def add(self, entity: E) -> None:
         await self.connection.execute(insert(self.table).values(self.to_row(entity)))
 
-    async def add_many(self, entities: list[E]) -> None:
-        """Insert many rows in one executemany (imports and carry-over)."""
-        if entities:
-            rows = [self.to_row(entity) for entity in entities]
+    async def add_many(self, entities: Sequence[E]) -> None:
+        """Insert many rows, a batch per executemany (imports, carry-over, directory syncs)."""
+        for batch in batches(entities):
+            rows = [self.to_row(entity) for entity in batch]
             await self.connection.execute(insert(self.table), rows)
+
+    async def save_many(self, entities: Sequence[E]) -> None:
+        """Write every column of many existing rows, a batch per executemany."""
+        if not entities:
+            return
+        table = self.table
+        columns = [c for c in table.columns if c.name not in ("org_id", "id")]
+        statement = (
+            update(table)
+            .where(table.c.org_id == bindparam("key_org_id"), table.c.id == bindparam("key_id"))
+            .values({c.name: bindparam(f"new_{c.name}", type_=c.type) for c in columns})
+        )
+        for batch in batches(entities):
+            rows = [self.to_row(entity) for entity in batch]
+            await self.connection.execute(
+                statement,
+                [
+                    {
+                        "key_org_id": row["org_id"],
+                        "key_id": row["id"],
+                        **{f"new_{c.name}": row[c.name] for c in columns},
+                    }
+                    for row in rows
+                ],
+            )
+
+    async def by_ids_in_batches(
+        self, org_id: UUID, column: str, ids: Sequence[UUID], *where: ColumnElement[bool]
+    ) -> list[E]:
+        """The records whose `column` is one of `ids`, a statement per batch of ids."""
+        found: list[E] = []
+        for batch in batches(sorted(set(ids), key=str)):
+            found += await self.fetch_all(
+                self.select_in_org(org_id).where(self.table.c[column].in_(batch), *where)
+            )
+        return found
 
     async def save(self, entity: E) -> None:
         """Write every column of an existing row (scoped by organization and id)."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -15,7 +15,7 @@ from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import CommitmentFilter
-from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.base import TableRepository, batches
 from app.persistence.repositories.meetings import pair_ids_of
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
 
@@ -229,17 +229,24 @@ class CommitmentRepository(TableRepository[Commitment]):
             .order_by(c.created_at, c.id)
         )
 
-    async def move_open_of_owner(
-        self, org_id: UUID, from_pair_id: UUID, owner_id: UUID, to_pair_id: UUID, at: datetime
+    async def move_open_of_owners(
+        self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]], at: datetime
     ) -> None:
+        """For each (from pair, owner, to pair): the owner's open commitments move, a batch
+        of moves per executemany."""
         c = self.table.c
-        await self.connection.execute(
+        statement = (
             update(self.table)
             .where(
                 c.org_id == org_id,
-                c.pair_id == from_pair_id,
-                c.owner_id == owner_id,
+                c.pair_id == bindparam("from_pair"),
+                c.owner_id == bindparam("owner"),
                 c.status == CommitmentStatus.OPEN.value,
             )
-            .values(pair_id=to_pair_id, updated_at=at)
+            .values(pair_id=bindparam("to_pair"), updated_at=at)
         )
+        for batch in batches(moves):
+            await self.connection.execute(
+                statement,
+                [{"from_pair": f, "owner": o, "to_pair": t} for f, o, t in batch],
+            )

@@ -88,19 +88,20 @@ class MeetingRepository(TableRepository[Meeting]):
             statement = statement.where(c.id != other_than)
         return await self.fetch_one(statement.order_by(c.starts_at, c.id).limit(1))
 
-    async def future_scheduled_of_pair(
-        self, org_id: UUID, pair_id: UUID, now: datetime
+    async def future_scheduled_of_pairs(
+        self, org_id: UUID, pair_ids: Sequence[UUID], now: datetime
     ) -> list[Meeting]:
+        """The scheduled meetings of these pairs that start after `now`, a statement per
+        batch of pairs."""
         c = self.table.c
-        return await self.fetch_all(
-            self.select_in_org(org_id)
-            .where(
-                c.pair_id == pair_id,
-                c.status == MeetingStatus.SCHEDULED.value,
-                c.starts_at > now,
-            )
-            .order_by(c.starts_at, c.id)
+        found = await self.by_ids_in_batches(
+            org_id,
+            "pair_id",
+            pair_ids,
+            c.status == MeetingStatus.SCHEDULED.value,
+            c.starts_at > now,
         )
+        return sorted(found, key=lambda meeting: (meeting.starts_at, meeting.id))
 
     async def first_of_pairs(
         self,

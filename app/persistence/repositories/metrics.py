@@ -36,10 +36,11 @@ from app.persistence.repositories.metric_aggregates import (
     joined,
 )
 from app.persistence.repositories.pairs import PairRepository, last_held_at_sql, next_at_sql
-from app.persistence.tables import PairRow, PersonRow
+from app.persistence.tables import GroupMemberRow, PairRow, PersonRow
 
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
+GROUP_MEMBERS = GroupMemberRow.__table__  # type: ignore[attr-defined]
 
 __all__ = ["MetricsQuery", "MetricsRepository", "PairCountsRow"]
 
@@ -118,6 +119,12 @@ class MetricsRepository:
             statement = statement.where(
                 or_(p.member_id == filters.viewer_id, p.lead_id.in_(select(seen.c.id)))
             )
+        if filters.group_id is not None:
+            members = select(GROUP_MEMBERS.c.person_id).where(
+                GROUP_MEMBERS.c.org_id == query.org_id,
+                GROUP_MEMBERS.c.group_id == filters.group_id,
+            )
+            statement = statement.where(or_(p.lead_id.in_(members), p.member_id.in_(members)))
         if filters.cadence_state is not None:
             state = self.pairs.cadence_state_sql(query.org_id, query.now, query.grace_days)
             statement = statement.where(state == filters.cadence_state.value)

@@ -103,6 +103,17 @@ class PairRepository(TableRepository[Pair]):
             .order_by(c.created_at, c.id)
         )
 
+    async def live_of_people(self, org_id: UUID, person_ids: Sequence[UUID]) -> list[Pair]:
+        """Every non-ended pair that any of these people is in, a statement per batch."""
+        c = self.table.c
+        live = c.status != PairStatus.ENDED.value
+        found = {
+            pair.id: pair
+            for column in ("lead_id", "member_id")
+            for pair in await self.by_ids_in_batches(org_id, column, person_ids, live)
+        }
+        return sorted(found.values(), key=lambda pair: (pair.created_at, pair.id))
+
     async def list_page(
         self,
         org_id: UUID,

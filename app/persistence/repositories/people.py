@@ -6,12 +6,19 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.paging import Page, PageRequest
-from app.domain.people import Organization, Person, Role, email_key
-from app.domain.queries import PeopleFilter
+from app.domain.people import (
+    ManagerState,
+    Organization,
+    Person,
+    Role,
+    email_key,
+    username_key,
+)
+from app.domain.queries import DirectoryQuery, PeopleFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import OrganizationRow, PersonRow
 
@@ -62,15 +69,21 @@ class PeopleRepository(TableRepository[Person]):
             active=row["active"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            username=row["username"],
+            manager_ref=row["manager_ref"],
+            given_name=row["given_name"],
+            family_name=row["family_name"],
+            scim_deleted_at=row["scim_deleted_at"],
         )
 
     def to_row(self, entity: Person) -> dict[str, Any]:
         row = {
             column.name: getattr(entity, column.name)
             for column in self.table.columns
-            if column.name != "email_key"
+            if column.name not in ("email_key", "username_key")
         }
-        row["email_key"] = email_key(entity.email)
+        row["email_key"] = None if entity.email is None else email_key(entity.email)
+        row["username_key"] = username_key(entity.username)
         return row
 
     async def find_by_email(self, org_id: UUID, email: str) -> Person | None:
@@ -82,6 +95,60 @@ class PeopleRepository(TableRepository[Person]):
         return await self.fetch_one(
             self.select_in_org(org_id).where(self.table.c.external_id == external_id)
         )
+
+    async def find_by_username(self, org_id: UUID, username: str) -> Person | None:
+        return await self.fetch_one(
+            self.select_in_org(org_id).where(self.table.c.username_key == username_key(username))
+        )
+
+    async def all_of_org(self, org_id: UUID) -> list[Person]:
+        """Everyone of the organization in one statement (a directory sync diffs them all)."""
+        return await self.fetch_all(self.select_in_org(org_id))
+
+    async def reports_of(self, org_id: UUID, manager_ids: list[UUID]) -> list[Person]:
+        return await self.by_ids_in_batches(org_id, "manager_id", manager_ids)
+
+    async def pending_on(self, org_id: UUID, arrived: Person) -> list[Person]:
+        """People whose pending manager reference names `arrived` by id, externalId or
+        userName (login names compare regardless of case)."""
+        c = self.table.c
+        names: list[ColumnElement[bool]] = [
+            c.manager_ref == str(arrived.id),
+            func.lower(c.manager_ref) == username_key(arrived.username),
+        ]
+        if arrived.external_id is not None:
+            names.append(c.manager_ref == arrived.external_id)
+        return await self.fetch_all(
+            self.select_in_org(org_id).where(c.manager_ref.is_not(None), or_(*names))
+        )
+
+    def _directory(self, org_id: UUID, query: DirectoryQuery) -> Select[Any]:
+        """The people an identity provider sees: not deleted through SCIM."""
+        c = self.table.c
+        statement = self.select_in_org(org_id).where(c.scim_deleted_at.is_(None))
+        if query.username is not None:
+            statement = statement.where(c.username_key == username_key(query.username))
+        if query.external_id is not None:
+            statement = statement.where(c.external_id == query.external_id)
+        if query.email is not None:
+            statement = statement.where(c.email_key == email_key(query.email))
+        return statement
+
+    async def directory_page(
+        self, org_id: UUID, query: DirectoryQuery, offset: int, limit: int
+    ) -> tuple[int, list[Person]]:
+        """SCIM's index paging: the total and one window, oldest first."""
+        statement = self._directory(org_id, query)
+        total = (
+            await self.connection.execute(select(func.count()).select_from(statement.subquery()))
+        ).scalar_one()
+        c = self.table.c
+        if limit == 0:
+            return total, []
+        people = await self.fetch_all(
+            statement.order_by(c.created_at, c.id).offset(offset).limit(limit)
+        )
+        return total, people
 
     async def managers_above(self, org_id: UUID, person_id: UUID) -> dict[UUID, UUID | None]:
         """The manager of each person on the chain above `person_id` (recursive CTE)."""
@@ -127,4 +194,24 @@ class PeopleRepository(TableRepository[Person]):
             statement = statement.where(c.external_id == filters.external_id)
         if filters.updated_since is not None:
             statement = statement.where(c.updated_at >= filters.updated_since)
+        if filters.username is not None:
+            statement = statement.where(c.username_key == username_key(filters.username))
+        if filters.manager_state is not None:
+            statement = statement.where(self._manager_state(filters.manager_state))
         return await self.page(statement, request, c.created_at, lambda p: p.created_at)
+
+    def _manager_state(self, state: ManagerState) -> ColumnElement[bool]:
+        c = self.table.c
+        if state is ManagerState.NONE:
+            return and_(c.manager_id.is_(None), c.manager_ref.is_(None))
+        if state is ManagerState.PENDING:
+            pending: ColumnElement[bool] = c.manager_ref.is_not(None)
+            return pending
+        manager = self.table.alias("manager")
+        inactive = select(manager.c.id).where(
+            manager.c.org_id == c.org_id,
+            manager.c.id == c.manager_id,
+            manager.c.active.is_(False),
+        )
+        exists: ColumnElement[bool] = inactive.exists()
+        return exists

@@ -46,6 +46,10 @@ To = Annotated[
     Instant | None, Query(alias="to", description="Window end, exclusive (default: now).")
 ]
 CSV = "text/csv"
+GroupId = Annotated[
+    UUID | None,
+    Query(description="A group: only pairs with either of their two people in it."),
+]
 
 
 class Format(StrEnum):
@@ -108,6 +112,7 @@ async def list_pair_metrics(
     state: CadenceState | None = None,
     signal: SignalCode | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     sort: Annotated[
         PairOrder,
         Query(
@@ -121,7 +126,9 @@ async def list_pair_metrics(
     """One row per pair the caller may see. JSON is paged (`limit`, `cursor`); CSV streams
     every row, with the JSON field names as columns."""
     wanted = PairListRequest(
-        MetricsFilter(lead_id=lead_id, team_of=team_of, kind=kind, cadence_state=state),
+        MetricsFilter(
+            lead_id=lead_id, team_of=team_of, kind=kind, cadence_state=state, group_id=group_id
+        ),
         signal,
         sort,
     )
@@ -179,13 +186,14 @@ async def summary(
     scope: Scope,
     person_id: UUID | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     start: From = None,
     end: To = None,
 ) -> Response:
     """Counts summed over the scope's pairs, rates recomputed from the sums, pairs per
     cadence state, the health score's mean and quartiles, and how many pairs raise each
     signal."""
-    wanted = RollupRequest(scope, person_id, kind)
+    wanted = RollupRequest(scope, person_id, kind, group_id)
     measured, rollup = await metric_rollups.summary(uc, wanted, start, end)
     data = SummaryOut.of(rollup, scope.value, person_id, kind)
     return _json(SummaryResponse(data=data, **Basis.fields_of(measured)))
@@ -203,12 +211,13 @@ async def timeseries(
     bucket: Annotated[Bucket, Query(description="ISO `week` or calendar `month` (UTC).")],
     person_id: UUID | None = None,
     kind: PairKind | None = None,
+    group_id: GroupId = None,
     start: From = None,
     end: To = None,
 ) -> Response:
     """The same counts and rates per bucket, each bucket clipped to the window (gaps are
     counted between held meetings of the same bucket)."""
-    wanted = RollupRequest(scope, person_id, kind)
+    wanted = RollupRequest(scope, person_id, kind, group_id)
     measured, points = await metric_rollups.timeseries(uc, wanted, bucket, start, end)
     return _json(
         TimeseriesResponse(

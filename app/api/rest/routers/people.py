@@ -13,7 +13,8 @@ from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
 from app.api.rest.schemas.common import Email, ExternalId, Instant, PageOut
-from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
+from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate, Username
+from app.domain.people import ManagerState
 from app.domain.queries import PeopleFilter
 from app.services import lookups
 from app.services import people as service
@@ -26,6 +27,7 @@ WRITE_PROBLEMS = (
     "person_inactive",
     "duplicate_email",
     "duplicate_external_id",
+    "duplicate_username",
     "pair_ended",
     "duplicate_pair",
     "cadence_out_of_policy",
@@ -40,12 +42,13 @@ WRITE_PROBLEMS = (
     status_code=201,
     response_model=PersonOut,
     responses={
-        **problem_responses("admin_only", *WRITE_PROBLEMS),
+        **problem_responses("admin_only", "missing_field", *WRITE_PROBLEMS),
         **links(
             201,
             GetPerson=to("people-get", person_id=CREATED_ID),
             UpdatePerson=to("people-update", person_id=CREATED_ID),
             DeactivatePerson=to("people-deactivate", person_id=CREATED_ID),
+            ReactivatePerson=to("people-reactivate", person_id=CREATED_ID),
             AddReport=to("people-create", body={"manager_id": CREATED_ID}),
             ListPairsOfPerson=to("pairs-list", person_id=CREATED_ID),
         ),
@@ -71,9 +74,19 @@ async def list_people(
     email: Annotated[Email | None, Query()] = None,
     external_id: Annotated[ExternalId | None, Query()] = None,
     updated_since: Instant | None = None,
+    username: Annotated[Username | None, Query()] = None,
+    manager_state: Annotated[
+        ManagerState | None,
+        Query(
+            description="`inactive`: their manager is deactivated; `none`: no manager and"
+            " none pending; `pending`: a directory named a manager not provisioned yet."
+        ),
+    ] = None,
 ) -> Response:
     """People of the organization, oldest first (sort key `created_at`, then `id`)."""
-    filters = PeopleFilter(active, manager_id, email, external_id, updated_since)
+    filters = PeopleFilter(
+        active, manager_id, email, external_id, updated_since, username, manager_state
+    )
     return many(PersonOut, await service.list_people(uc, filters, paging))
 
 
@@ -116,3 +129,15 @@ async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) ->
 async def deactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
     """Deactivate a person: all their pairs end and their future meetings are canceled."""
     return one(PersonOut, await service.deactivate_person(uc, person_id))
+
+
+@router.post(
+    "/{person_id}/reactivate",
+    operation_id="people-reactivate",
+    response_model=PersonOut,
+    responses=problem_responses("admin_only", "not_found", "person_active"),
+)
+async def reactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
+    """Bring a person back (rehire): same id, history and email; their reporting pair, and
+    those of their active reports, start again as new pairs."""
+    return one(PersonOut, await service.reactivate_person(uc, person_id))

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
-from app.api.rest.schemas.common import Email, ExternalId, Input, Name, Resource, TimezoneName
+from pydantic import Field
+
+from app.api.rest.schemas.common import (
+    Email,
+    ExternalId,
+    Input,
+    Name,
+    Resource,
+    TimezoneName,
+    text_rules,
+)
 from app.domain.people import Role
+
+Username = Annotated[str, text_rules(min_length=1, max_length=320, strip=True)]
 
 
 class PersonCreate(Input):
-    email: Email
+    email: Email | None = None
+    username: Annotated[
+        Username | None, Field(description="The login name; defaults to the email.")
+    ] = None
     name: Name
     timezone: TimezoneName = "UTC"
     manager_id: UUID | None = None
@@ -19,6 +36,7 @@ class PersonCreate(Input):
 
 class PersonUpdate(Input):
     email: Email | None = None
+    username: Username | None = None
     name: Name | None = None
     timezone: TimezoneName | None = None
     manager_id: UUID | None = None
@@ -27,10 +45,21 @@ class PersonUpdate(Input):
 
 
 class PersonOut(Resource):
-    email: str
+    email: str | None
+    username: str
     name: str
     timezone: str
     manager_id: UUID | None
+    pending_manager: str | None = Field(
+        validation_alias="manager_ref",
+        description="A manager a directory named (their id, externalId or userName) who is"
+        " not provisioned yet; manager_id is set when they arrive.",
+    )
     external_id: str | None
     role: Role
     active: bool
+    directory_deleted_at: datetime | None = Field(
+        validation_alias="scim_deleted_at",
+        description="When an identity provider deleted the person over SCIM (they are"
+        " deactivated and hidden from SCIM; their history stays).",
+    )
