@@ -299,6 +299,8 @@ class SignInRow(SQLModel, table=True):
     audience: str | None = _text(255, nullable=True)
     jwks_url: str | None = _text(2000, nullable=True)
     person_claim: str = _text(16)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
 
 
 class GroupRow(SQLModel, table=True):
