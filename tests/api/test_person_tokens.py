@@ -119,4 +119,6 @@ def test_people_cannot_mint_or_manage_keys(tenant: Tenant) -> None:
 def test_production_refuses_to_start_without_a_strong_secret() -> None:
     with pytest.raises(ValueError, match="RAPPORT_TOKEN_SECRET"):
         create_app(Settings(environment="production", token_secret="short"))
-    create_app(Settings(environment="production", token_secret="s" * 48))
+    create_app(
+        Settings(environment="production", token_secret="s" * 48, database_url="postgresql://db/r")
+    )
