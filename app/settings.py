@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     )
     port: int = Field(default=8000, ge=1, le=65535, description="Port `rapport serve` binds.")
     workers: int = Field(default=1, ge=1, description="Worker processes of `rapport serve`.")
+    forwarded_allow_ips: str = Field(
+        default="127.0.0.1",
+        description="Proxies (comma-separated addresses, or `*`) whose `X-Forwarded-For` and"
+        " `X-Forwarded-Proto` headers are trusted: set the load balancer's.",
+    )
     shutdown_grace_seconds: int = Field(
         default=30,
         ge=0,

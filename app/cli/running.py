@@ -40,6 +40,7 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
     )
 

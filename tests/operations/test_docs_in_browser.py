@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from app.api.contract import openapi_document
 from tests.support.processes import environment, rapport, serving
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("docs-browser")]
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium calls home at start; the machine's
