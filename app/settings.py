@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         description="Proxies (comma-separated addresses, or `*`) whose `X-Forwarded-For` and"
         " `X-Forwarded-Proto` headers are trusted: set the load balancer's.",
     )
+    worker_healthcheck_seconds: int = Field(
+        default=30,
+        ge=1,
+        description="With several workers, how long the supervisor waits for a worker to answer"
+        " its health check before it kills and replaces it (cutting its requests off): long"
+        " enough for a starting or CPU-starved worker, short enough to replace a hung one.",
+    )
     shutdown_grace_seconds: int = Field(
         default=30,
         ge=0,

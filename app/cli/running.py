@@ -42,6 +42,7 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
     )
 
 
@@ -58,8 +59,8 @@ def demo(
 
 
 def dev(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Interface to bind [RAPPORT_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind [RAPPORT_PORT].")] = None,
     org_name: Annotated[str, typer.Option("--org-name", help="Demo organization.")] = (
         "Rapport Demo"
     ),
@@ -71,7 +72,8 @@ def dev(
     same one across restarts unless --new-key) and serve."""
     from app.services.demo import load_demo
 
-    database_url = get_settings().database_url
+    settings = get_settings()
+    database_url = settings.database_url
     upgrade_to_head(database_url)
     key_file = dev_key_file(database_url)
     kept = None if new_key or not key_file.exists() else key_file.read_text().strip()
@@ -88,6 +90,7 @@ def dev(
     org_id, secret, created, reused = in_transaction(prepare)
     if not reused:
         _keep(key_file, secret)
+    host, port = host or settings.host, port or settings.port
     base = f"http://{host}:{port}"
     loaded = "loaded just now" if created else "already loaded"
     kind = "kept across restarts; --new-key for another" if reused else "new"

@@ -4,7 +4,6 @@ keeps working when `make run` restarts; `--new-key` replaces it."""
 from __future__ import annotations
 
 import stat
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ import httpx
 
 from app.cli.running import dev_key_file
 from tests.conftest import Live
-from tests.support.processes import RAPPORT, environment, free_port, wait_until_ready
+from tests.support.processes import RAPPORT, environment, serving
 
 
 @dataclass
@@ -27,30 +26,10 @@ class QuickStart:
 
 @contextmanager
 def _dev(env: dict[str, str], cwd: Path, org_name: str, *args: str) -> Iterator[QuickStart]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(RAPPORT), "dev", "--port", str(port), "--org-name", org_name, *args],
-        env=env,
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert process.stdout is not None
-    try:
-        banner = []
-        for line in process.stdout:
-            banner.append(line)
-            if "Admin key" in line:
-                break
-        key = banner[-1].split()[-1]
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_ready(process, base_url, "/readyz")
-        yield QuickStart(key, "".join(banner), base_url)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
-        process.stdout.close()
+    command = [str(RAPPORT), "dev", "--org-name", org_name, *args]
+    with serving(env, command, ready="/readyz", cwd=cwd) as server:
+        key_line = server.wait_for_line("Admin key")
+        yield QuickStart(key_line.split()[-1], "".join(server.output), server.base_url)
 
 
 def _status(run: QuickStart, key: str) -> int:

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import queue
 import signal
 import socket
-import subprocess
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import asyncpg
@@ -21,7 +18,7 @@ import pytest
 
 from app.persistence.migrate import upgrade_to_head
 from tests.support.postgres import scratch_database
-from tests.support.processes import RAPPORT, environment, free_port, rapport, wait_until_ready
+from tests.support.processes import environment, rapport, serving
 
 pytestmark = pytest.mark.slow
 
@@ -52,51 +49,6 @@ def stack(postgres_admin_url: str) -> Iterator[Stack]:
         org = rapport(env, "orgs", "create", "Shutdown").strip()
         key = rapport(env, "keys", "create", "--org", org, "--scope", "admin").strip()
         yield Stack(env, url, key)
-
-
-@dataclass
-class Served:
-    process: subprocess.Popen[str]
-    port: int
-    lines: queue.Queue[str] = field(default_factory=queue.Queue)
-
-    def wait_for_line(self, fragment: str, times: int = 1) -> None:
-        """Block until the server has logged `times` lines containing `fragment`."""
-        while times:
-            if fragment in self.lines.get(timeout=60):
-                times -= 1
-
-
-@contextmanager
-def _serve(stack: Stack, **settings: str) -> Iterator[Served]:
-    port = free_port()
-    env = {**stack.env, "RAPPORT_HOST": "127.0.0.1", "RAPPORT_PORT": str(port)}
-    env.update({f"RAPPORT_{name.upper()}": value for name, value in settings.items()})
-    process = subprocess.Popen(
-        [str(RAPPORT), "serve"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    served = Served(process, port)
-    reader = threading.Thread(target=_pump, args=(process, served.lines), daemon=True)
-    reader.start()
-    try:
-        wait_until_ready(process, f"http://127.0.0.1:{port}", "/readyz")
-        yield served
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(timeout=60)
-        reader.join(timeout=10)
-
-
-def _pump(process: subprocess.Popen[str], lines: queue.Queue[str]) -> None:
-    assert process.stdout is not None
-    for line in process.stdout:
-        lines.put(line)
-    process.stdout.close()
 
 
 class HeldRequest:
@@ -167,7 +119,8 @@ def _emails_in(database_url: str) -> set[str]:
 
 
 def test_sigterm_under_load_cuts_no_request_off(stack: Stack) -> None:
-    with _serve(stack, workers=str(WORKERS)) as served:
+    env = {**stack.env, "RAPPORT_WORKERS": str(WORKERS)}
+    with serving(env, ready="/readyz") as served:
         load = Load(served.port, stack.key)
         clients = [threading.Thread(target=load.run, args=(n,)) for n in range(LOAD_THREADS)]
         for client in clients:
@@ -192,7 +145,8 @@ def test_sigterm_under_load_cuts_no_request_off(stack: Stack) -> None:
 
 
 def test_a_request_that_never_finishes_is_cut_off_after_the_grace_period(stack: Stack) -> None:
-    with _serve(stack, shutdown_grace_seconds="1") as served:
+    env = {**stack.env, "RAPPORT_SHUTDOWN_GRACE_SECONDS": "1"}
+    with serving(env, ready="/readyz") as served:
         held = HeldRequest(served.port, stack.key, "never@example.com")
         served.process.send_signal(signal.SIGTERM)
         served.wait_for_line("timeout graceful shutdown exceeded")

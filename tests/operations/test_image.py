@@ -23,7 +23,7 @@ from app.settings import Settings
 from tests.support import dockerfile
 from tests.support.dockerfile import ROOT, unprivileged
 from tests.support.postgres import as_app_role, ensure_app_role, scratch_database
-from tests.support.processes import free_port, wait_until_ready
+from tests.support.processes import serving
 
 HADOLINT = Path(sys.executable).parent / "hadolint"
 # The python:3.11 image's interpreter; here Debian's, which an unprivileged user can run.
@@ -188,13 +188,10 @@ def test_the_dockerfile_steps_install_migrate_and_serve_unprivileged(
     venv_bin = paths["/opt/rapport"] / "bin"
     with scratch_database(postgres_admin_url) as owner_url:
         ensure_app_role(postgres_admin_url)
-        port = free_port()
         run_env = {
             "PATH": f"{venv_bin}:/usr/bin:/bin",
             "HOME": "/nonexistent",
             **dockerfile.environment(parsed),
-            "RAPPORT_HOST": "127.0.0.1",  # the image binds 0.0.0.0; the test stays on loopback
-            "RAPPORT_PORT": str(port),
             "RAPPORT_TOKEN_SECRET": "t" * 48,
         }
         assert run_env["RAPPORT_ENVIRONMENT"] == "production"
@@ -207,25 +204,18 @@ def test_the_dockerfile_steps_install_migrate_and_serve_unprivileged(
             check=False,
         )
         assert migrate.returncode == 0, migrate.stderr
-        server = subprocess.Popen(
+        # serving() binds 127.0.0.1 (the image binds 0.0.0.0): the test stays on loopback.
+        with serving(
+            {**run_env, "RAPPORT_DATABASE_URL": as_app_role(owner_url)},
             unprivileged([*entrypoint, *dockerfile.exec_form(parsed, "CMD")]),
-            env={**run_env, "RAPPORT_DATABASE_URL": as_app_role(owner_url)},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        base_url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_ready(server, base_url, "/readyz")
+            ready="/readyz",
+        ) as server:
             health = subprocess.run(
-                unprivileged(dockerfile.healthcheck(parsed)), env=run_env, check=False
+                unprivileged(dockerfile.healthcheck(parsed)),
+                env={**run_env, "RAPPORT_PORT": str(server.port)},
+                check=False,
             )
             assert health.returncode == 0
-            page = httpx.get(f"{base_url}/graphql", headers={"Accept": "text/html"})
-            script = httpx.get(f"{base_url}/assets/graphiql/graphiql.min.js")
+            page = httpx.get(f"{server.base_url}/graphql", headers={"Accept": "text/html"})
+            script = httpx.get(f"{server.base_url}/assets/graphiql/graphiql.min.js")
             assert page.status_code == 200 and script.status_code == 200, "assets shipped"
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-            if server.stdout:
-                server.stdout.close()

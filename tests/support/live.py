@@ -54,7 +54,8 @@ class StatementCounter:
             self.enabled = False
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -63,7 +64,7 @@ def _free_port() -> int:
 @contextmanager
 def serve_in_thread(app: FastAPI) -> Iterator[str]:
     """Serve the app on a free loopback port until the block ends; yields the base URL."""
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     )

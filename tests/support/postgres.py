@@ -10,7 +10,6 @@ import asyncio
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
+
+from tests.support.live import free_port
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -36,12 +37,6 @@ async def _answers(url: str) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _throwaway_cluster() -> Iterator[str]:
     binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
@@ -54,7 +49,7 @@ def _throwaway_cluster() -> Iterator[str]:
     bin_dir = Path(initdb).parent
     workdir = Path(tempfile.mkdtemp(prefix="rapport-pg-"))
     data = workdir / "data"
-    port = _free_port()
+    port = free_port()
     run_as: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root
         shutil.chown(workdir, "postgres")

@@ -4,25 +4,22 @@ only through RAPPORT_* environment variables."""
 from __future__ import annotations
 
 import os
+import queue
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
+from tests.support.live import free_port
+
 RAPPORT = Path(sys.executable).parent / "rapport"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def environment(database_url: str, **settings: str) -> dict[str, str]:
@@ -33,16 +30,10 @@ def environment(database_url: str, **settings: str) -> dict[str, str]:
     return env
 
 
-def rapport(env: dict[str, str], *args: str, cwd: Path | None = None) -> str:
+def rapport(env: dict[str, str], *args: str) -> str:
     """Run one command to completion; its stdout, or the failure with its stderr."""
     done = subprocess.run(
-        [str(RAPPORT), *args],
-        check=False,
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [str(RAPPORT), *args], check=False, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, f"rapport {' '.join(args)} failed: {done.stderr}"
     return done.stdout
@@ -59,56 +50,96 @@ def refused(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 @dataclass
 class Server:
-    """A `rapport serve` process and where it answers."""
+    """A serving process, where it answers, and what it has printed so far."""
 
     process: subprocess.Popen[str]
     base_url: str
+    port: int
+    output: list[str] = field(default_factory=list)
+    lines: queue.Queue[str | None] = field(default_factory=queue.Queue)
 
-    def terminate(self) -> int:
-        """SIGTERM, as an orchestrator stops a container; the exit code."""
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=120)
+    @classmethod
+    def start(cls, command: list[str], env: dict[str, str], cwd: Path | None = None) -> Server:
+        """Start `command` on a free loopback port (RAPPORT_HOST and RAPPORT_PORT)."""
+        port = free_port()
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env={**env, "RAPPORT_HOST": "127.0.0.1", "RAPPORT_PORT": str(port)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        server = cls(process, f"http://127.0.0.1:{port}", port)
+        threading.Thread(target=server._pump, daemon=True).start()
+        return server
 
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        with self.process.stdout:
+            for line in self.process.stdout:
+                self.lines.put(line)
+        self.lines.put(None)
 
-def wait_until_ready(process: subprocess.Popen[str], base_url: str, path: str) -> None:
-    """Poll `path` until it answers 200; fail with the server's output if it died."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise AssertionError(f"the server exited with {process.returncode}: {output}")
+    def next_line(self, timeout: float = 60) -> str:
+        """The next line the process prints; fails with everything it printed if it exits
+        or stays silent for `timeout` seconds."""
         try:
-            if httpx.get(base_url + path, timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"{base_url}{path} did not answer 200 within a minute")
+            line = self.lines.get(timeout=timeout)
+        except queue.Empty:
+            line = None
+        if line is None:
+            raise AssertionError("the server printed nothing more:\n" + "".join(self.output))
+        self.output.append(line)
+        return line
+
+    def wait_for_line(self, fragment: str, times: int = 1) -> str:
+        """Read on until the process has printed `times` lines containing `fragment`."""
+        while True:
+            line = self.next_line()
+            if fragment in line:
+                times -= 1
+                if not times:
+                    return line
+
+    def wait_until_ready(self, path: str) -> None:
+        """Poll `path` until it answers 200; fail with the output if the process exits."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                while True:
+                    self.next_line(timeout=10)  # fails with the output at its end
+            try:
+                if httpx.get(self.base_url + path, timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"{self.base_url}{path} did not answer 200 within a minute")
+
+    def stop(self) -> None:
+        """SIGTERM if still running, then wait for the exit (SIGKILL after a minute)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 @contextmanager
-def serving(env: dict[str, str], *args: str) -> Iterator[Server]:
-    """`rapport serve` on a free loopback port until the block ends (then SIGTERM)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [str(RAPPORT), "serve", *args],
-        env={**env, "RAPPORT_HOST": "127.0.0.1", "RAPPORT_PORT": str(port)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    server = Server(process, base_url)
+def serving(
+    env: dict[str, str],
+    command: list[str] | None = None,
+    ready: str = "/healthz",
+    cwd: Path | None = None,
+) -> Iterator[Server]:
+    """A serving command (default `rapport serve`) on a free loopback port, ready once
+    `ready` answers 200; stopped when the block ends."""
+    server = Server.start(command or [str(RAPPORT), "serve"], env, cwd)
     try:
-        wait_until_ready(process, base_url, "/healthz")
+        server.wait_until_ready(ready)
         yield server
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        if process.stdout:
-            process.stdout.close()
+        server.stop()
