@@ -19,8 +19,8 @@ from tests.support.processes import environment, rapport, serving
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("docs-browser")]
 
 CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium calls home at start; the machine's
-# network refuses it (see the machine notes in the README's test section).
+# Without the background-networking flags Chromium calls home at start, which a machine
+# without internet refuses, many connections at a time.
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
