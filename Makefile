@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+GRAPHIQL := app/api/graphiql/PINNED
 
-.PHONY: install run test lint format openapi graphql-schema bench bench-graphql bench-directory clean
+.PHONY: install run test lint format openapi graphql-schema configuration bench bench-graphql bench-directory clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +13,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# GraphiQL's browser build, pinned, from the npm registry (no Python package ships it).
+$(GRAPHIQL): app/api/graphiql_assets.py
+	$(PYTHON) app/api/graphiql_assets.py
+
+install: $(STAMP) $(GRAPHIQL)
 
 ## Serve the API on the embedded SQLite database with demo data (http://127.0.0.1:8000).
 run: install
@@ -38,6 +43,10 @@ openapi: install
 ## Regenerate the committed GraphQL SDL from the schema.
 graphql-schema: install
 	$(BIN)/python -m app.api.graphql.sdl
+
+## Regenerate docs/configuration.md from the Settings class.
+configuration: install
+	$(BIN)/python -m app.settings_reference
 
 ## Throughput of the REST API against a raw asyncpg floor, on PostgreSQL.
 bench: install

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from app import safe_logging
 from app.api.access import Access, Callers
+from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
 from app.api.problems import Problem, install_problem_handlers
@@ -101,7 +102,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             " enforced. Errors are RFC 9457 problems with a stable `code`."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
+    install_docs_pages(app)
     install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
     for router in ROUTERS:
         app.include_router(router)

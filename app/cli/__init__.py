@@ -6,8 +6,11 @@ group of commands lives in its own module and is registered here.
 
 from __future__ import annotations
 
+import sys
+
 from app.cli import keys, orgs, people, running, tokens
-from app.cli.root import cli
+from app.cli.root import REFUSED, CommandRefused, cli
+from app.settings import SettingsRefused
 
 cli.add_typer(orgs.app, name="orgs")
 cli.add_typer(keys.app, name="keys")
@@ -17,4 +20,9 @@ running.register(cli)
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except (SettingsRefused, CommandRefused) as refused:
+        # An operator's mistake is a sentence, not a traceback.
+        print(f"rapport: {refused}", file=sys.stderr)
+        raise SystemExit(REFUSED) from None

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
 import typer
+from sqlalchemy.engine import make_url
 
 from app.cli.root import in_transaction
-from app.domain.access import Scope
 from app.domain.clock import system_clock
 from app.persistence.migrate import upgrade_to_head
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Caller, UseCase
-from app.services.settings_admin import create_service_key
-from app.settings import UnsafeSettings, get_settings
-
-DEV_KEY_NAME = "local quick start"
+from app.services.quick_start import quick_start_key
+from app.settings import get_settings
 
 
 def migrate() -> None:
@@ -25,29 +24,28 @@ def migrate() -> None:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    host: Annotated[str | None, typer.Option(help="Interface to bind [RAPPORT_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind [RAPPORT_PORT].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes [RAPPORT_WORKERS].")] = None,
 ) -> None:
     """Serve the API with uvicorn, with the HTTP limits of RAPPORT_HTTP_* (timeouts, header
-    size)."""
+    size); SIGTERM lets requests in flight finish, then exits."""
     import uvicorn
 
     from app.api.http_server import server_options
 
     settings = get_settings()
-    try:
-        settings.check_production_ready()
-    except UnsafeSettings as error:
-        typer.echo(f"rapport: {error}", err=True)
-        raise typer.Exit(1) from None
+    settings.check_production_ready()
     uvicorn.run(
         "app.api.main:app",
-        host=host,
-        port=port,
-        workers=workers,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         **server_options(settings),
     )
 
@@ -65,44 +63,69 @@ def demo(
 
 
 def dev(
-    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    host: Annotated[str | None, typer.Option(help="Interface to bind [RAPPORT_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind [RAPPORT_PORT].")] = None,
     org_name: Annotated[str, typer.Option("--org-name", help="Demo organization.")] = (
         "Rapport Demo"
     ),
+    new_key: Annotated[
+        bool, typer.Option("--new-key", help="Revoke the kept admin key and mint another.")
+    ] = False,
 ) -> None:
-    """Local quick start: migrate, load the demo organization once, mint a fresh admin key
-    (revoking the previous quick-start key) and serve."""
+    """Local quick start: migrate, load the demo organization once, print the admin key (the
+    same one across restarts unless --new-key) and serve."""
     from app.services.demo import load_demo
 
-    upgrade_to_head(get_settings().database_url)
+    settings = get_settings()
+    database_url = settings.database_url
+    upgrade_to_head(database_url)
+    key_file = dev_key_file(database_url)
+    kept = None if new_key or not key_file.exists() else key_file.read_text().strip()
 
-    async def prepare(uow: UnitOfWork) -> tuple[UUID, str, bool]:
+    async def prepare(uow: UnitOfWork) -> tuple[UUID, str, bool, bool]:
         now = system_clock()
         org_id = await uow.organizations.find_id_by_name(org_name)
         created = org_id is None
         if org_id is None:
             org_id = await load_demo(uow, org_name, now)
-        await uow.enter_organization(org_id)
-        await uow.service_keys.revoke_named(org_id, DEV_KEY_NAME, now)
-        use_case = UseCase(uow, Caller(org_id=org_id), now)
-        _, secret = await create_service_key(
-            use_case, name=DEV_KEY_NAME, scopes=frozenset({Scope.ADMIN})
-        )
-        return org_id, secret, created
+        secret, reused = await quick_start_key(uow, org_id, kept, now)
+        return org_id, secret, created, reused
 
-    org_id, secret, created = in_transaction(prepare)
+    org_id, secret, created, reused = in_transaction(prepare)
+    if not reused:
+        _keep(key_file, secret)
+    host, port = host or settings.host, port or settings.port
     base = f"http://{host}:{port}"
     loaded = "loaded just now" if created else "already loaded"
+    kind = "kept across restarts; --new-key for another" if reused else "new"
     typer.echo(
-        f"\nRapport is starting on the embedded database ({get_settings().database_url}).\n"
+        f"\nRapport is starting on the embedded database ({database_url}).\n"
         f"  API:      {base}/v1\n"
         f"  Docs:     {base}/docs\n"
         f"  Demo org: {org_id} ({loaded})\n"
-        f"  Admin key (new each start): {secret}\n"
+        f"  Admin key ({kind}): {secret}\n"
         f"  Try:      curl -H 'Authorization: Bearer {secret}' {base}/v1/pairs\n"
     )
     serve(host=host, port=port, workers=1)
+
+
+def dev_key_file(database_url: str) -> Path:
+    """Where `rapport dev` keeps its key: beside an SQLite file (`rapport.db` →
+    `rapport.dev-key`), else in the working directory named after the database."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_suffix(".dev-key")
+    return Path(f"{url.database or 'rapport'}.dev-key")
+
+
+def _keep(path: Path, secret: str) -> None:
+    """Write the key readable by its owner only, replacing the previous file whole."""
+    staging = path.with_name(path.name + ".tmp")
+    descriptor = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secret + "\n")
+    os.chmod(staging, 0o600)
+    os.replace(staging, path)
 
 
 def register(cli: typer.Typer) -> None:

@@ -229,7 +229,9 @@ def test_production_refuses_to_start_without_a_strong_secret() -> None:
         create_app(
             Settings(environment="production", token_secret="s" * 48, oidc_allow_http_loopback=True)
         )
-    create_app(Settings(environment="production", token_secret="s" * 48))
+    create_app(
+        Settings(environment="production", token_secret="s" * 48, database_url="postgresql://db/r")
+    )
 
 
 def test_the_clock_bounds_are_the_services_own(live: Live, tenant: Tenant) -> None:

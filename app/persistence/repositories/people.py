@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.paging import Page, PageRequest
@@ -51,6 +51,20 @@ class OrganizationRepository:
         table = OrganizationRow.__table__  # type: ignore[attr-defined]
         found = await self.connection.execute(select(table.c.id).where(table.c.id == org_id))
         return found.first() is not None
+
+    async def all(self) -> list[Organization]:
+        """Every organization, oldest first (the operator's view, past every tenant)."""
+        table = OrganizationRow.__table__  # type: ignore[attr-defined]
+        rows = await self.connection.execute(select(table).order_by(table.c.created_at, table.c.id))
+        return [Organization(**row) for row in rows.mappings()]
+
+    async def sees_every_organization(self) -> bool:
+        """False for a role that PostgreSQL's row-level security confines to one tenant (the
+        app's role): queries across organizations need the tables' owner."""
+        if self.connection.dialect.name != "postgresql":
+            return True
+        confined = await self.connection.scalar(text("SELECT row_security_active('organizations')"))
+        return not confined
 
 
 class PeopleRepository(TableRepository[Person]):

@@ -141,6 +141,11 @@ class ServiceKeyRepository(TableRepository[ServiceKey]):
             select(self.table).where(c.digest == digest, c.revoked_at.is_(None))
         )
 
+    async def organization_of(self, key_id: UUID) -> UUID | None:
+        """The organization a key belongs to, looked up past tenants (operator commands)."""
+        c = self.table.c
+        return await self.connection.scalar(select(c.org_id).where(c.id == key_id))
+
     async def revoke_named(self, org_id: UUID, name: str, at: datetime) -> None:
         c = self.table.c
         await self.connection.execute(

@@ -1,0 +1,1 @@
+"""Running Rapport as an operator does: the image, the CLI, the docs pages, shutdown."""
