@@ -23,7 +23,7 @@ import pytest
 
 from app.domain.access import Scope
 from app.domain.identifiers import new_id
-from app.domain.people import email_key
+from app.domain.people import email_key, username_key
 from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from tests.support.postgres import APP_ROLE, as_app_role, ensure_app_role, scratch_database
@@ -75,7 +75,7 @@ async def _seed(url: str) -> str:
 
 PEOPLE_COLUMNS = (
     "id", "org_id", "email", "email_key", "name", "timezone", "role", "active", "created_at",
-    "updated_at",
+    "updated_at", "username", "username_key",
 )  # fmt: skip
 PAIR_COLUMNS = (
     "id", "org_id", "lead_id", "member_id", "kind", "cadence_days", "duration_minutes",
@@ -91,7 +91,20 @@ async def _copy_pairs(connection: asyncpg.Connection, org_id: UUID) -> None:
         "people",
         columns=PEOPLE_COLUMNS,
         records=[
-            (pid, org_id, email, email_key(email), email, "UTC", "member", True, now, now)
+            (
+                pid,
+                org_id,
+                email,
+                email_key(email),
+                email,
+                "UTC",
+                "member",
+                True,
+                now,
+                now,
+                email,
+                username_key(email),
+            )
             for pid, email in zip(people, emails, strict=True)
         ],
     )
