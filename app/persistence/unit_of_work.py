@@ -30,7 +30,11 @@ from app.persistence.repositories.settings_store import (
     ServiceKeyRepository,
     TemplateRepository,
 )
-from app.persistence.repositories.sign_in import SigningGenerationRepository, SignInRepository
+from app.persistence.repositories.sign_in import (
+    SignInBindingRepository,
+    SigningGenerationRepository,
+    SignInRepository,
+)
 from app.persistence.tables import PersonRow
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
@@ -39,8 +43,9 @@ PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 class UnitOfWork:
     """The repositories of one transaction."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, *, writes: bool = False) -> None:
         self.connection = connection
+        self.writes = writes
         self.organizations = OrganizationRepository(connection)
         self.people = PeopleRepository(connection)
         self.pairs = PairRepository(connection)
@@ -56,6 +61,7 @@ class UnitOfWork:
         self.audit = AuditRepository(connection)
         self.metrics = MetricsRepository(connection)
         self.sign_in = SignInRepository(connection)
+        self.sign_in_bindings = SignInBindingRepository(connection)
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
 
@@ -106,7 +112,7 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
             if write:
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
-                yield UnitOfWork(connection)
+                yield UnitOfWork(connection, writes=write)
     except IntegrityError as error:
         raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
     except DBAPIError as error:
