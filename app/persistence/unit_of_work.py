@@ -65,6 +65,13 @@ class UnitOfWork:
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
 
+    @property
+    def writable(self) -> bool:
+        """Whether this transaction can write a row now: always on PostgreSQL; on SQLite only
+        when it began holding the write lock (a read transaction that upgrades to a write
+        fails with SQLITE_BUSY when another connection wrote since it began reading)."""
+        return self.writes or self.connection.dialect.name == "postgresql"
+
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security
         (a no-op on SQLite, where the repositories' own filters are the only guard)."""

@@ -64,10 +64,10 @@ async def _verdict(
 
 @asynccontextmanager
 async def _writing(uow: UnitOfWork, org_id: UUID) -> AsyncIterator[UnitOfWork]:
-    """Where a first sign-in writes its binding: the request's transaction when it writes
-    (on SQLite it already holds the one write lock), else a short transaction of its own,
-    committed before the request goes on (a read request never writes)."""
-    if uow.writes:
+    """Where a first sign-in writes its binding: the request's own transaction when it can
+    write (committed with the request), else (a read on SQLite) a short write transaction
+    of its own, committed before the request goes on."""
+    if uow.writable:
         yield uow
         return
     async with unit_of_work(uow.connection.engine, write=True) as own:
