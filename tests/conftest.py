@@ -18,6 +18,7 @@ from app.api.app import create_app
 from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from app.settings import Settings
+from tests.support.identity_provider import Issuer, ec_key, local_issuer, rsa_key
 from tests.support.live import StatementCounter, TestClock, runtime, serve_in_thread
 from tests.support.log_privacy import PrivacyLogCollector
 from tests.support.postgres import (
@@ -137,3 +138,10 @@ def tenant(live: Live) -> Tenant:
 @pytest.fixture
 def world(live: Live, tenant: Tenant) -> World:
     return build_world(tenant, live.clock)
+
+
+@pytest.fixture
+def issuer() -> Iterator[Issuer]:
+    """An OpenID Connect provider of the test's own, with an RSA and an EC key."""
+    with local_issuer(rsa_key(), ec_key()) as running:
+        yield running

@@ -132,7 +132,7 @@ class Access:
         except ExpiredToken as error:
             raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
         except InvalidToken as error:
-            raise ApiProblem("invalid_credential", str(error), headers=INVALID) from error
+            raise ApiProblem(error.code, str(error), headers=INVALID) from error
         except IdentityProviderUnavailable as error:
             raise ApiProblem(
                 "identity_provider_unavailable",

@@ -422,5 +422,18 @@ _KINDS += [
     ),
 ]
 
+# Sign-in bindings: a person signs in with the provider account that first signed in as them.
+_KINDS += [
+    ProblemKind(
+        "bound_to_another_account",
+        401,
+        "Person bound to another account",
+        "The ID token is genuine, but the person its claim names (by email or external_id)"
+        " signs in with another account of the identity provider: the account that first"
+        " signed in as them. Changing their email or external_id does not move that binding;"
+        " an admin key removes it (`DELETE /v1/people/{person_id}/sign-in-bindings`).",
+    ),
+]
+
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}
 BY_SLUG: dict[str, ProblemKind] = {kind.code.replace("_", "-"): kind for kind in _KINDS}

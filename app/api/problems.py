@@ -231,6 +231,7 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "invalid_credential",
         "token_expired",
         "identity_provider_unavailable",
+        "bound_to_another_account",
         "insufficient_scope",
         "validation_error",
         "unknown_field",

@@ -97,3 +97,11 @@ class MetricsFilter:
     cadence_state: CadenceState | None = None
     viewer_id: UUID | None = None  # a person (not admin): their pairs and their team's
     group_id: UUID | None = None  # pairs with either of their two people in the group
+
+
+@dataclass(frozen=True, slots=True)
+class BindingFilter:
+    """Sign-in bindings of one person, or those made since an instant (to review)."""
+
+    person_id: UUID | None = None
+    bound_since: datetime | None = None

@@ -338,3 +338,21 @@ class GroupMemberRow(SQLModel, table=True):
     person_id: UUID = Field(primary_key=True, sa_column_args=[ForeignKey("people.id")])
     org_id: UUID = _org_fk()
     created_at: datetime = _instant()
+
+
+class SignInBindingRow(SQLModel, table=True):
+    """The identity provider account `(issuer, subject)` a person signs in with, pinned at
+    their first sign-in at that issuer (app.domain.sign_in_bindings)."""
+
+    __tablename__ = "sign_in_bindings"
+    __table_args__ = (
+        UniqueConstraint("org_id", "person_id", "issuer", name="uq_sign_in_bindings_person"),
+        UniqueConstraint("org_id", "issuer", "subject", name="uq_sign_in_bindings_account"),
+        Index("ix_sign_in_bindings_org_bound", "org_id", "bound_at", "id"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    person_id: UUID = _fk("people.id")
+    issuer: str = _text(300)
+    subject: str = _text(255)
+    bound_at: datetime = _instant()

@@ -30,7 +30,11 @@ from app.persistence.repositories.settings_store import (
     ServiceKeyRepository,
     TemplateRepository,
 )
-from app.persistence.repositories.sign_in import SigningGenerationRepository, SignInRepository
+from app.persistence.repositories.sign_in import (
+    SignInBindingRepository,
+    SigningGenerationRepository,
+    SignInRepository,
+)
 from app.persistence.tables import PersonRow
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
@@ -39,8 +43,9 @@ PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 class UnitOfWork:
     """The repositories of one transaction."""
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, *, writes: bool = False) -> None:
         self.connection = connection
+        self.writes = writes
         self.organizations = OrganizationRepository(connection)
         self.people = PeopleRepository(connection)
         self.pairs = PairRepository(connection)
@@ -56,8 +61,16 @@ class UnitOfWork:
         self.audit = AuditRepository(connection)
         self.metrics = MetricsRepository(connection)
         self.sign_in = SignInRepository(connection)
+        self.sign_in_bindings = SignInBindingRepository(connection)
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
+
+    @property
+    def writable(self) -> bool:
+        """Whether this transaction can write a row now: always on PostgreSQL; on SQLite only
+        when it began holding the write lock (a read transaction that upgrades to a write
+        fails with SQLITE_BUSY when another connection wrote since it began reading)."""
+        return self.writes or self.connection.dialect.name == "postgresql"
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security
@@ -106,7 +119,7 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
             if write:
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
-                yield UnitOfWork(connection)
+                yield UnitOfWork(connection, writes=write)
     except IntegrityError as error:
         raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
     except DBAPIError as error:

@@ -24,6 +24,7 @@ from app.domain.sign_in import (
     SignIn,
     is_global_ip,
 )
+from app.domain.sign_in_bindings import MAX_SUBJECT_LENGTH
 from app.services.person_tokens import InvalidToken, check_lifetime
 
 logger = logging.getLogger("rapport.sign_in")
@@ -185,3 +186,12 @@ def person_reference(claims: dict[str, Any], person_claim: PersonClaim) -> str:
     if reference is None:
         raise InvalidToken(f"The ID token has no usable {person_claim.value} for the person.")
     return reference
+
+
+def account_of(claims: dict[str, Any]) -> tuple[str, str]:
+    """The provider account of verified claims, `(iss, sub)`, that a person is pinned to."""
+    issuer = _plain(claims.get("iss"), MAX_ISSUER_LENGTH)
+    subject = _plain(claims.get("sub"), MAX_SUBJECT_LENGTH)
+    if issuer is None or subject is None:
+        raise InvalidToken("The ID token's subject (sub) is not a usable account identifier.")
+    return issuer, subject

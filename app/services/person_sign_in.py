@@ -16,7 +16,7 @@ from app.domain.access import Scope, ServiceKey
 from app.domain.people import Person, Role
 from app.domain.sign_in import ASYMMETRIC_ALGORITHMS, PersonClaim, SignIn
 from app.persistence.unit_of_work import UnitOfWork
-from app.services import id_tokens, person_tokens
+from app.services import id_tokens, person_tokens, sign_in_bindings
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
 from app.services.person_tokens import InvalidToken, TokenClaims
@@ -98,7 +98,9 @@ async def _id_token(
     uow: UnitOfWork, token: str, header: dict[str, Any], now: datetime, credentials: Credentials
 ) -> Person:
     """An ID token finds its organization by its (issuer, audience) pair, unique across
-    organizations, and is then verified against that organization's settings alone."""
+    organizations, and is then verified against that organization's settings alone. Its
+    account's binding, not its claim, decides the person once that account has signed in
+    (app.domain.sign_in_bindings)."""
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as error:
@@ -112,9 +114,16 @@ async def _id_token(
     claims = await id_tokens.verify(token, header, sign_in, credentials.providers, now)
     reference = id_tokens.person_reference(claims, sign_in.person_claim)
     if sign_in.person_claim is PersonClaim.EXTERNAL_ID:
-        person = await uow.people.find_by_external_id(sign_in.org_id, reference)
+        claimed = await uow.people.find_by_external_id(sign_in.org_id, reference)
     else:
-        person = await uow.people.find_by_email(sign_in.org_id, reference)
+        claimed = await uow.people.find_by_email(sign_in.org_id, reference)
+    account = id_tokens.account_of(claims)
+    person_id = await sign_in_bindings.signing_in(uow, sign_in.org_id, account, claimed, now)
+    person = claimed if claimed is not None and claimed.id == person_id else None
+    if person is None and person_id is not None:
+        # A bound account signs in as its person even when its claim names nobody or
+        # someone else now (their email was changed since).
+        person = await uow.people.get(sign_in.org_id, person_id)
     return _active(sign_in.org_id, person)
 
 

@@ -43,9 +43,13 @@ class TokenClaims:
 class InvalidToken(Exception):
     """The credential cannot be trusted; the message says why, without echoing it."""
 
+    code = "invalid_credential"
+
 
 class ExpiredToken(InvalidToken):
     """The credential was good and has expired: the client should get a new one."""
+
+    code = "token_expired"
 
 
 async def issue(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
 
@@ -16,35 +15,22 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import Live
-from tests.support.credentials import caller_of, jwt_segment, refusal_of
-from tests.support.identity_provider import Issuer, ec_key, local_issuer, rsa_key
+from tests.support.credentials import ME_QUERY, caller_of, jwt_segment, refusal_of
+from tests.support.identity_provider import (
+    Issuer,
+    enable_oidc,
+    local_issuer,
+    new_audience,
+    rsa_key,
+)
 from tests.support.tenants import Tenant
-
-ME_QUERY = "{ me { kind person { id email } } }"
-
-
-@pytest.fixture
-def issuer() -> Iterator[Issuer]:
-    with local_issuer(rsa_key(), ec_key()) as running:
-        yield running
-
-
-def _audience() -> str:
-    return f"rapport-{uuid4().hex[:10]}"
-
-
-def _enable(tenant: Tenant, issuer: Issuer, **extra: Any) -> str:
-    audience = _audience()
-    response = tenant.call("PUT", "/v1/sign-in", json=issuer.sign_in_settings(audience, **extra))
-    assert response.status_code == 200, response.text
-    return audience
 
 
 def test_an_id_token_signs_its_person_in_on_rest_and_graphql(
     tenant: Tenant, issuer: Issuer
 ) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     for key in issuer.keys:  # RS256 and ES256
         token = issuer.id_token(audience, key=key, email=person["email"].upper())
         status, me = caller_of(tenant, token)
@@ -57,7 +43,7 @@ def test_an_id_token_signs_its_person_in_on_rest_and_graphql(
 def test_the_subject_can_name_the_person_by_external_id(tenant: Tenant, issuer: Issuer) -> None:
     subject = f"hris-{uuid4().hex[:8]}"
     person = tenant.person(external_id=subject)
-    audience = _enable(tenant, issuer, person_claim="external_id")
+    audience = enable_oidc(tenant, issuer, person_claim="external_id")
     status, me = caller_of(tenant, issuer.id_token(audience, sub=subject, email="unrelated@x.org"))
     assert status == 200 and me["person"]["id"] == person["id"]
     refusal_of(tenant, issuer.id_token(audience, email=person["email"]))
@@ -65,12 +51,12 @@ def test_the_subject_can_name_the_person_by_external_id(tenant: Tenant, issuer: 
 
 def test_tokens_that_do_not_check_out_are_refused(tenant: Tenant, issuer: Issuer) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     email = person["email"]
     impostor = rsa_key(kid=issuer.keys[0].kid)  # same kid, another key
     refusals = {
         "bad signature": issuer.id_token(audience, key=impostor, email=email),
-        "wrong audience": issuer.id_token(_audience(), email=email),
+        "wrong audience": issuer.id_token(new_audience(), email=email),
         "wrong issuer": issuer.id_token(audience, email=email, iss="https://evil.example"),
         "unknown person": issuer.id_token(audience, email="nobody@example.com"),
         "no email": issuer.id_token(audience),
@@ -91,7 +77,7 @@ def test_tokens_that_do_not_check_out_are_refused(tenant: Tenant, issuer: Issuer
 
 def test_a_deactivated_person_cannot_sign_in(tenant: Tenant, issuer: Issuer) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     token = issuer.id_token(audience, email=person["email"])
     assert caller_of(tenant, token)[0] == 200
     tenant.call("POST", f"/v1/people/{person['id']}/deactivate")
@@ -102,7 +88,7 @@ def test_a_new_key_at_the_issuer_is_fetched_when_a_token_names_it(
     tenant: Tenant, issuer: Issuer
 ) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     assert caller_of(tenant, issuer.id_token(audience, email=person["email"]))[0] == 200
     fetched = issuer.fetches
     rotated = rsa_key()
@@ -124,7 +110,7 @@ def test_a_provider_answering_badly_is_503_not_500(
     tenant: Tenant, issuer: Issuer, answer: str
 ) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     issuer.answer = answer
     _unavailable(tenant, issuer.id_token(audience, email=person["email"]))
 
@@ -132,7 +118,7 @@ def test_a_provider_answering_badly_is_503_not_500(
 def test_a_provider_that_is_down_is_503_not_500(tenant: Tenant) -> None:
     person = tenant.person()
     with local_issuer() as issuer:
-        audience = _enable(tenant, issuer)
+        audience = enable_oidc(tenant, issuer)
         token = issuer.id_token(audience, email=person["email"])
     _unavailable(tenant, token)
 
@@ -142,7 +128,7 @@ def test_with_oidc_on_no_service_key_can_act_as_a_person(tenant: Tenant, issuer:
     minted = tenant.call("POST", "/v1/person-tokens", json={"person_id": person["id"]})
     assert minted.status_code == 200
     old_token = minted.json()["token"]
-    _enable(tenant, issuer)
+    enable_oidc(tenant, issuer)
     refused = tenant.call("POST", "/v1/person-tokens", json={"person_id": person["id"]})
     assert refused.status_code == 403 and refused.json()["code"] == "oidc_sign_in_only"
     assert "OpenID Connect" in refusal_of(tenant, old_token)
@@ -159,11 +145,11 @@ def test_an_id_token_reaches_only_the_organization_of_its_issuer_and_audience(
     other = live.tenant()
     email = f"same.person.{uuid4().hex[:6]}@example.com"
     mine, theirs = tenant.person(email=email), other.person(email=email)
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     with local_issuer() as attacker:
         # The other organization's own provider signs tokens naming this one's issuer or
         # audience: they reach no one.
-        other_audience = _enable(other, attacker)
+        other_audience = enable_oidc(other, attacker)
         forged_issuer = attacker.id_token(audience, email=email, iss=issuer.issuer)
         refusal_of(tenant, forged_issuer)
         refusal_of(tenant, attacker.id_token(audience, email=email))
@@ -179,7 +165,7 @@ def test_an_id_token_reaches_only_the_organization_of_its_issuer_and_audience(
 
 def test_algorithm_and_key_confusion_is_refused(tenant: Tenant, issuer: Issuer) -> None:
     person = tenant.person()
-    audience = _enable(tenant, issuer)
+    audience = enable_oidc(tenant, issuer)
     genuine = jwt.decode(
         issuer.id_token(audience, email=person["email"]), options={"verify_signature": False}
     )

@@ -11,6 +11,8 @@ import asyncpg
 import pytest
 
 from tests.conftest import Live
+from tests.support.credentials import caller_of
+from tests.support.identity_provider import Issuer, enable_oidc
 from tests.support.postgres import as_app_role
 
 TABLES = (
@@ -23,6 +25,7 @@ TABLES = (
     "policies",
     "service_keys",
     "sign_in_settings",
+    "sign_in_bindings",
 )
 
 
@@ -37,9 +40,10 @@ async def _as_app(url: str, org: str | None, sql: str, *args: Any) -> list[async
         await connection.close()
 
 
-def test_unfiltered_queries_stay_inside_the_organization(live: Live) -> None:
+def test_unfiltered_queries_stay_inside_the_organization(live: Live, issuer: Issuer) -> None:
     if live.dialect != "postgresql":
         pytest.skip("row-level security is PostgreSQL's; SQLite relies on the app's scoping")
+    live.clock.pinned = None  # ID tokens are checked against the service's clock
     tenants = [live.tenant(), live.tenant()]
     for tenant in tenants:
         pair = tenant.pair()
@@ -48,7 +52,10 @@ def test_unfiltered_queries_stay_inside_the_organization(live: Live) -> None:
             f"/v1/meetings/{meeting['id']}/agenda-items",
             {"author_id": pair["lead_id"], "title": "Topic"},
         )
-        assert tenant.call("PUT", "/v1/sign-in", json={"mode": "tokens"}).status_code == 200
+        person = tenant.person()
+        audience = enable_oidc(tenant, issuer)
+        signed_in = caller_of(tenant, issuer.id_token(audience, email=person["email"]))
+        assert signed_in[0] == 200, signed_in
     first = str(tenants[0].org_id)
     for table in TABLES:
         sql = f"SELECT DISTINCT org_id::text AS org FROM {table}"  # no organization filter

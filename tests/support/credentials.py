@@ -12,6 +12,8 @@ from tests.conftest import Live
 from tests.support.live import runtime
 from tests.support.tenants import Tenant
 
+ME_QUERY = "{ me { kind person { id email } } }"
+
 
 def signing_key(live: Live, kid: str) -> bytes:
     """The key of a signing generation as the live app derives it (it must still verify)."""

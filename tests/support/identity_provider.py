@@ -17,6 +17,8 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
+from tests.support.tenants import Tenant
+
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
 
@@ -54,6 +56,8 @@ class Issuer:
     keys: list[SigningKey] = field(default_factory=list)
     answer: str = "jwks"  # "jwks", "error" (HTTP 500) or "garbage" (not JSON)
     fetches: int = 0
+    # One account per email address, with its stable subject id, as a provider keeps them.
+    accounts: dict[str, str] = field(default_factory=dict)
 
     @property
     def issuer(self) -> str:
@@ -62,6 +66,10 @@ class Issuer:
     @property
     def jwks_url(self) -> str:
         return f"{self.base_url}/jwks.json"
+
+    def subject_of(self, email: str) -> str:
+        """The subject id of the provider's account with this email (made on first use)."""
+        return self.accounts.setdefault(email.casefold(), f"account-{uuid4().hex}")
 
     def sign_in_settings(self, audience: str, **extra: Any) -> dict[str, Any]:
         return {
@@ -81,13 +89,15 @@ class Issuer:
         headers: dict[str, Any] | None = None,
         **claims: Any,
     ) -> str:
-        """An ID token signed with `key` (the first published key by default)."""
+        """An ID token signed with `key` (the first published key by default), for the
+        account of its `email` claim unless it names a `sub`."""
         key = key or self.keys[0]
         now = int(time.time())
+        email = claims.get("email")
         payload = {
             "iss": self.issuer,
             "aud": audience,
-            "sub": uuid4().hex,
+            "sub": self.subject_of(email) if isinstance(email, str) else uuid4().hex,
             "iat": now,
             "exp": now + lifetime,
             **claims,
@@ -134,3 +144,17 @@ def local_issuer(*keys: SigningKey) -> Iterator[Issuer]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def new_audience() -> str:
+    """A client id of its own for each test (an (issuer, audience) pair serves one
+    organization)."""
+    return f"rapport-{uuid4().hex[:10]}"
+
+
+def enable_oidc(tenant: Tenant, issuer: Issuer, **extra: Any) -> str:
+    """Switch the tenant to OpenID Connect sign-in with this issuer; returns the audience."""
+    audience = new_audience()
+    response = tenant.call("PUT", "/v1/sign-in", json=issuer.sign_in_settings(audience, **extra))
+    assert response.status_code == 200, response.text
+    return audience

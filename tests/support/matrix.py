@@ -370,6 +370,13 @@ CASES: dict[str, Case] = {
             code="invalid_directory",
         ),
     ),
+    # Sign-in bindings: which identity provider account signs in as whom.
+    "sign-in-bindings-list": Case(
+        Call(params=lambda w: {"person_id": w.member["id"]}),
+        Call(params=lambda _w: {"bound_since": "2026-01-01"}, status=422, code="validation_error"),
+        foreign=lambda _a, b: Call(params=lambda _w: {"person_id": b.member["id"]}, status=200),
+    ),
+    "people-sign-in-bindings-delete": Case(Call(status=204), BAD_ID),
 }
 
 ACTING_FIELDS = ("author_id", "canceled_by_id", "person_id")

@@ -1,16 +1,18 @@
 """Sign-in rules without a database: provider URLs (no server-side request forgery),
-complete OpenID Connect settings, and which signing generations verify."""
+complete OpenID Connect settings, which signing generations verify, and which person a
+provider account signs in as."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from app.domain.errors import InvalidInput
 from app.domain.sign_in import SignIn, SignInMode, check_provider_url, is_global_ip
+from app.domain.sign_in_bindings import SignInBinding, Verdict, verdict
 from app.domain.token_generations import SigningGeneration, current_generation
 from app.services.id_tokens import IdentityProviders, IdentityProviderUnavailable
 from tests.support.identity_provider import local_issuer
@@ -116,3 +118,19 @@ def test_a_retired_generation_verifies_until_its_tokens_have_expired() -> None:
     )
     with pytest.raises(LookupError):
         current_generation([retired])
+
+
+def _binding(person: UUID, subject: str) -> SignInBinding:
+    return SignInBinding(uuid4(), uuid4(), person, "https://idp.example.com", subject, NOW)
+
+
+def test_a_bound_account_signs_in_as_its_person_whatever_its_claim_names() -> None:
+    bound, claimed = uuid4(), uuid4()
+    assert verdict(_binding(bound, "a"), None) is Verdict.BOUND
+    assert verdict(_binding(bound, "a"), _binding(claimed, "b")) is Verdict.BOUND
+
+
+def test_a_person_bound_to_another_account_is_refused_and_an_unbound_pair_binds() -> None:
+    claimed = uuid4()
+    assert verdict(None, _binding(claimed, "b")) is Verdict.OTHER_ACCOUNT
+    assert verdict(None, None) is Verdict.BIND

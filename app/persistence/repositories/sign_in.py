@@ -1,4 +1,4 @@
-"""Queries over sign-in settings and the token signing generations."""
+"""Queries over sign-in settings, sign-in bindings and the token signing generations."""
 
 from __future__ import annotations
 
@@ -8,12 +8,17 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import column, func, insert, select, update
+from sqlalchemy import column, delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.paging import Page, PageRequest
+from app.domain.queries import BindingFilter
 from app.domain.sign_in import PersonClaim, SignIn, SignInMode
+from app.domain.sign_in_bindings import SignInBinding
 from app.domain.token_generations import SigningGeneration
-from app.persistence.tables import SignInRow, TokenSigningGenerationRow
+from app.persistence.repositories.base import TableRepository
+from app.persistence.tables import SignInBindingRow, SignInRow, TokenSigningGenerationRow
 
 
 def _sign_in(row: Mapping[Any, Any]) -> SignIn:
@@ -69,6 +74,50 @@ class SignInRepository:
             )
         rows = (await self.connection.execute(statement)).mappings().all()
         return [_sign_in(row) for row in rows]
+
+
+class SignInBindingRepository(TableRepository[SignInBinding]):
+    table = SignInBindingRow.__table__  # type: ignore[attr-defined]
+
+    def to_entity(self, row: Mapping[str, Any]) -> SignInBinding:
+        return SignInBinding(**row)
+
+    async def involving(
+        self, org_id: UUID, issuer: str, subject: str, person_id: UUID | None
+    ) -> list[SignInBinding]:
+        """At this issuer: the account's binding and the person's, in one statement (every
+        ID token's request reads them)."""
+        c = self.table.c
+        ours = c.subject == subject
+        if person_id is not None:
+            ours = or_(ours, c.person_id == person_id)
+        return await self.fetch_all(self.select_in_org(org_id).where(c.issuer == issuer, ours))
+
+    async def add_unless_bound(self, binding: SignInBinding) -> bool:
+        """Insert unless the person or the account is bound at this issuer already (a
+        concurrent first sign-in may have won); True when this one was stored."""
+        dialect = postgresql if self.connection.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(self.table).values(self.to_row(binding))
+        stored = await self.connection.execute(statement.on_conflict_do_nothing())
+        return bool(stored.rowcount)
+
+    async def remove_of_person(self, org_id: UUID, person_id: UUID) -> None:
+        """Every binding of the person, at any issuer."""
+        c = self.table.c
+        await self.connection.execute(
+            delete(self.table).where(c.org_id == org_id, c.person_id == person_id)
+        )
+
+    async def list_page(
+        self, org_id: UUID, filters: BindingFilter, request: PageRequest
+    ) -> Page[SignInBinding]:
+        c = self.table.c
+        statement = self.select_in_org(org_id)
+        if filters.person_id is not None:
+            statement = statement.where(c.person_id == filters.person_id)
+        if filters.bound_since is not None:
+            statement = statement.where(c.bound_at >= filters.bound_since)
+        return await self.page(statement, request, c.bound_at, lambda b: b.bound_at)
 
 
 class SigningGenerationRepository:

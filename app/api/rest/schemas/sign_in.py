@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import Field
 
@@ -44,3 +46,14 @@ class SignInOut(Output):
     audience: str | None
     jwks_url: str | None
     person_claim: PersonClaim
+
+
+class SignInBindingOut(Output):
+    """The identity provider account a person signs in with, pinned at their first sign-in
+    at that issuer; no secret (`sub` is the provider's identifier of the account)."""
+
+    id: UUID
+    person_id: UUID
+    issuer: str = Field(description="The issuer (`iss`) of the ID token that bound the person.")
+    subject: str = Field(description="The account's subject identifier (`sub`) at the issuer.")
+    bound_at: datetime = Field(description="When that account first signed in as the person.")
