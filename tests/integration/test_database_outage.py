@@ -42,7 +42,7 @@ pytestmark = pytest.mark.slow
 PAIRS = 3  # one client each
 OUTAGE_SECONDS = 6
 LOAD_SECONDS = 4  # before the outage, and again after it
-MEETING = "query($id: UUID!) { meeting(id: $id) { id agendaItems { nodes { id title } } } }"
+PAIR = "query($id: UUID!) { pair(id: $id) { id kind } }"
 
 
 @dataclass
@@ -86,11 +86,11 @@ class Client:
 
     def step(self) -> None:
         pair = self.pair["id"]
+        self.call("POST", "/graphql", {"query": PAIR, "variables": {"id": pair}})
         listed = self.call("GET", f"/v1/meetings?pair_id={pair}&status=scheduled")
         if listed is None:
             return
         (meeting,) = listed["data"]
-        self.call("POST", "/graphql", {"query": MEETING, "variables": {"id": meeting["id"]}})
         soon = datetime.now(UTC) + timedelta(minutes=2)
         if datetime.fromisoformat(meeting["starts_at"]) > soon + timedelta(minutes=10):
             self.call("PATCH", f"/v1/meetings/{meeting['id']}", {"starts_at": soon.isoformat()})
