@@ -16,6 +16,7 @@ from app.domain.clock import system_clock
 from app.domain.directory import MAX_ROWS, DirectoryRejected, DirectoryRow
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import Caller, UseCase
+from app.services import audit
 from app.services.directory import sync_directory
 
 app = typer.Typer(help="People.", no_args_is_help=True)
@@ -71,6 +72,8 @@ def people_import(
         done = await sync_directory(
             use_case, rows, deactivate_missing=deactivate_missing, dry_run=dry_run
         )
+        if not dry_run:  # the trail's line for a change made without a credential
+            await audit.record(use_case, "cli_people_import", "CLI", {})
         return DirectorySyncOut.of(done).model_dump_json(indent=2)
 
     try:

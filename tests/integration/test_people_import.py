@@ -41,6 +41,8 @@ def test_rapport_people_import(live: Live, tmp_path: Path) -> None:
     people = {p["external_id"]: p for p in tenant.call("GET", "/v1/people").json()["data"]}
     assert people["e3"]["manager_id"] == people["e2"]["id"]
     assert people["e1"]["role"] == "admin" and people["e3"]["email"] is None
+    trail = tenant.call("GET", "/v1/audit-events").json()["data"]
+    assert [(e["operation"], e["method"]) for e in trail] == [("cli_people_import", "CLI")]
 
     file.write_text(CSV + "e4,,Dee,Moon/Base,nobody,,\n", encoding="utf-8")
     refused = _rapport(live, "people", "import", str(file), "--org", str(tenant.org_id))
