@@ -16,8 +16,8 @@ from app.domain.access import MAX_TOKEN_TTL_SECONDS
 from app.domain.token_generations import SigningGeneration, current_generation
 from app.persistence.unit_of_work import UnitOfWork
 
-# A token naming an unknown generation rereads the list at most this often, so forged
-# `kid`s cannot turn every request into a query.
+# After a reread for an unknown `kid` that found nothing new, the next such reread waits
+# this long, so forged `kid`s cannot turn every request into a query.
 EARLY_REFRESH_SECONDS = 1.0
 
 
@@ -33,6 +33,7 @@ class SigningKeys:
         self._generations: dict[str, SigningGeneration] = {}
         self._keys: dict[str, bytes] = {}
         self._loaded_at = -float("inf")
+        self._fruitless_at = -float("inf")  # the last reread for a `kid` that found nothing
 
     async def signing(self, uow: UnitOfWork) -> tuple[str, bytes]:
         """The current generation's `kid` and key, for a new token."""
@@ -43,8 +44,12 @@ class SigningKeys:
     async def verifying(self, uow: UnitOfWork, kid: str, now: datetime) -> bytes | None:
         """The key of the generation a token names, if that generation still verifies."""
         await self._refresh(uow, older_than=self._cache_seconds)
-        if kid not in self._generations:
-            await self._refresh(uow, older_than=EARLY_REFRESH_SECONDS)
+        if kid not in self._generations and (
+            time.monotonic() - self._fruitless_at >= EARLY_REFRESH_SECONDS
+        ):
+            await self._refresh(uow, older_than=0)
+            if kid not in self._generations:
+                self._fruitless_at = time.monotonic()
         generation = self._generations.get(kid)
         if generation is None or not generation.verifies_at(now, self.grace):
             return None
