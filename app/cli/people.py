@@ -15,8 +15,8 @@ from app.cli.root import in_transaction
 from app.domain.clock import system_clock
 from app.domain.directory import MAX_ROWS, DirectoryRejected, DirectoryRow
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Caller, UseCase
 from app.services import audit
+from app.services.context import Caller, UseCase
 from app.services.directory import sync_directory
 
 app = typer.Typer(help="People.", no_args_is_help=True)
