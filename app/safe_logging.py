@@ -16,10 +16,17 @@ from typing import Any
 
 _INSTALLED = "_rapport_safe_records"
 _SQLSTATE = re.compile(r"[0-9A-Z]{5}")
-_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # Statement logging at INFO and row logging at DEBUG would put content in the log whatever
 # hide_parameters says about parameters: these loggers stay quiet below WARNING.
-_QUIET_LOGGERS = ("sqlalchemy.engine", "sqlalchemy.pool", "aiosqlite", "asyncpg")
+# asgi_correlation_id warns of each client request id it replaced, once per request: any
+# client could fill the log with them.
+_QUIET_LOGGERS = {
+    "sqlalchemy.engine": logging.WARNING,
+    "sqlalchemy.pool": logging.WARNING,
+    "aiosqlite": logging.WARNING,
+    "asyncpg": logging.WARNING,
+    "asgi_correlation_id": logging.ERROR,
+}
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -63,11 +70,6 @@ def frames(error: BaseException) -> str:
     return "\n\nwhich led to\n\n".join(blocks)
 
 
-def request_id(value: str | None) -> str:
-    """A client's request id when it is sane (an email is not), else '-'."""
-    return value if value is not None and _SANE_REQUEST_ID.fullmatch(value) else "-"
-
-
 def log_fault(logger: logging.Logger, where: str, request: str, error: BaseException) -> None:
     """An unexpected fault: where it happened, the request id and the safe summary."""
     logger.error(
@@ -109,10 +111,10 @@ class PathWithoutQuery(logging.Filter):
 def install() -> None:
     """Make every log record of the process safe from the moment it is created (handlers
     of any library, pytest's capture included, only ever see the summary). Idempotent."""
-    for name in _QUIET_LOGGERS:
+    for name, level in _QUIET_LOGGERS.items():
         logger = logging.getLogger(name)
-        if logger.level < logging.WARNING:
-            logger.setLevel(logging.WARNING)
+        if logger.level < level:
+            logger.setLevel(level)
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(each, PathWithoutQuery) for each in access.filters):
         access.addFilter(PathWithoutQuery())

@@ -55,6 +55,23 @@ class Settings(BaseSettings):
     log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = Field(
         default="INFO", description="Logging level of the server (any case)."
     )
+    log_format: Literal["json", "console"] = Field(
+        default="json",
+        description="`json`: one JSON object per line (timestamp, level, event, request id,"
+        " and for each request its organization, caller kind, operation, status and"
+        " duration). `console`: the same, aligned for people (`rapport dev` uses it).",
+    )
+    metrics_access: Literal["open", "token", "off"] = Field(
+        default="token",
+        description="Who may read `/metrics` (Prometheus): `token` needs"
+        " `Authorization: Bearer` RAPPORT_METRICS_TOKEN (401 otherwise, and always while it is"
+        " unset), `open` anyone (`rapport dev` uses it), `off` nobody (404).",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="The bearer token Prometheus sends to `/metrics` when"
+        " RAPPORT_METRICS_ACCESS=token; at least 32 characters.",
+    )
     db_pool_size: int = Field(
         default=20,
         ge=1,
@@ -237,6 +254,18 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
     ProductionRule(
         "RAPPORT_OIDC_ALLOW_HTTP_LOOPBACK must be unset (it is for development and tests)",
         lambda settings: not settings.oidc_allow_http_loopback,
+    ),
+    ProductionRule(
+        "RAPPORT_METRICS_ACCESS must not be `open` (anyone reaching the port would read the"
+        " service's traffic): use `token` with RAPPORT_METRICS_TOKEN, or `off`",
+        lambda settings: settings.metrics_access != "open",
+    ),
+    ProductionRule(
+        f"RAPPORT_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} characters when set",
+        lambda settings: (
+            settings.metrics_token is None
+            or len(settings.metrics_token.get_secret_value()) >= MIN_SECRET_LENGTH
+        ),
     ),
     ProductionRule(
         "RAPPORT_DATABASE_URL must point at PostgreSQL (SQLite has no row-level security,"

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from app.api.problems import ApiProblem
+from app.api.request_log import note_caller
 from app.api.runtime import Runtime, runtime_of
 from app.domain.access import KEY_PREFIX, Scope, key_digest
 from app.domain.privacy import Caller
@@ -76,6 +77,7 @@ class Access:
                 caller = await self._service_key(runtime, uow, credential)
             else:
                 caller = await self._person(runtime, uow, credential, now)
+            note_caller(caller)
             use_case = UseCase(uow, caller, now)
             yield use_case
             audited = self._audited(caller)

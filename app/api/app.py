@@ -6,16 +6,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app import safe_logging
+from app.api import prometheus
 from app.api.access import Access, Callers
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
-from app.api.problems import Problem, install_problem_handlers
+from app.api.problems import REQUEST_ID_HEADER, Problem, install_problem_handlers, new_request_id
+from app.api.request_log import RequestObserver
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
@@ -38,6 +41,7 @@ from app.api.scim.errors import scim_answer
 from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
+from app.persistence.instrumentation import instrument
 from app.services.read_audit import ReadAuditLog
 from app.settings import Settings, get_settings
 
@@ -84,6 +88,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout=settings.db_statement_timeout_seconds,
         )
+        instrument(engine, prometheus.connections_in_use)
         read_audit = ReadAuditLog(engine)
         app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings), read_audit)
         read_audit.start()
@@ -106,6 +111,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     install_docs_pages(app)
+    app.add_middleware(RequestObserver)
+    # Outermost: the request id exists before anything else runs, and every answer has it.
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER, generator=new_request_id
+    )
+    app.include_router(prometheus.router)
     install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
     for router in ROUTERS:
         app.include_router(router)

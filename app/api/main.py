@@ -1,9 +1,12 @@
-"""The ASGI application that `rapport serve` runs (settings from the environment)."""
+"""The ASGI application that `rapport serve` runs (settings from the environment), with
+the server's log configured in each worker."""
 
+from app import logs
 from app.api.app import create_app
-from app.settings import SettingsRefused
+from app.settings import SettingsRefused, get_settings
 
 try:
+    logs.configure(get_settings())
     app = create_app()
 except SettingsRefused as error:  # one clear line, not a traceback, for whoever starts it
     raise SystemExit(f"rapport: {error}") from None

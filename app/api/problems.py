@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import orjson
+from asgi_correlation_id import correlation_id
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -17,9 +19,10 @@ from starlette.routing import Match
 from app.api.problem_catalog import CATALOG, ProblemKind
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.safe_logging import log_fault, request_id
+from app.safe_logging import log_fault
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+REQUEST_ID_HEADER = "X-Request-ID"
 logger = logging.getLogger("rapport.api")
 
 
@@ -33,6 +36,20 @@ class Problem(BaseModel):
     status: int
     detail: str
     code: str
+    request_id: str | None = Field(
+        default=None,
+        description="The request's id, as in its X-Request-ID header: quote it to support.",
+    )
+
+
+def new_request_id() -> str:
+    """A request's id when the client sent none (or something that is not a UUID)."""
+    return str(uuid4())
+
+
+def current_request_id() -> str | None:
+    """The id of the request being handled, if any."""
+    return correlation_id.get()
 
 
 class ApiProblem(Exception):
@@ -58,6 +75,8 @@ def problem_body(kind: ProblemKind, detail: str, **extra: Any) -> bytes:
         "code": kind.code,
         **extra,
     }
+    if (request_id := current_request_id()) is not None:
+        body["request_id"] = request_id
     return orjson.dumps(body)
 
 
@@ -207,9 +226,12 @@ async def _unexpected(request: Request, error: Exception) -> Response:
         return own
     route = request.scope.get("route")
     where = str(getattr(route, "operation_id", None) or f"{request.method} (no route)")
-    log_fault(logger, where, request_id(request.headers.get("x-request-id")), error)
-    return problem_response(
-        CATALOG["internal_error"], "An unexpected fault occurred; it has been logged."
+    request_id = current_request_id() or "-"
+    log_fault(logger, where, request_id, error)
+    return problem_response(  # answered outside the request id's middleware: say it here
+        CATALOG["internal_error"],
+        "An unexpected fault occurred; it has been logged under the request id.",
+        headers={REQUEST_ID_HEADER: request_id},
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
@@ -32,15 +33,24 @@ def serve(
     size); SIGTERM lets requests in flight finish, then exits."""
     import uvicorn
 
+    from app import logs
     from app.api.http_server import server_options
+    from app.api.prometheus import MULTIPROCESS_DIRECTORY
 
     settings = get_settings()
     settings.check_production_ready()
+    logs.configure(settings)
+    workers = workers or settings.workers
+    if workers > 1 and not os.environ.get(MULTIPROCESS_DIRECTORY):
+        # Each worker writes its metrics here and any of them answers /metrics for all.
+        os.environ[MULTIPROCESS_DIRECTORY] = tempfile.mkdtemp(prefix="rapport-metrics-")
     uvicorn.run(
         "app.api.main:app",
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers or settings.workers,
+        workers=workers,
+        log_config=None,  # app.logs: one format for uvicorn's lines and Rapport's
+        access_log=False,  # app.api.request_log writes each request's line
         log_level=settings.log_level.lower(),
         proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
@@ -73,9 +83,13 @@ def dev(
     ] = False,
 ) -> None:
     """Local quick start: migrate, load the demo organization once, print the admin key (the
-    same one across restarts unless --new-key) and serve."""
+    same one across restarts unless --new-key) and serve, with logs for people and metrics
+    open (unless RAPPORT_LOG_FORMAT or RAPPORT_METRICS_ACCESS say otherwise)."""
     from app.services.demo import load_demo
 
+    os.environ.setdefault("RAPPORT_LOG_FORMAT", "console")
+    os.environ.setdefault("RAPPORT_METRICS_ACCESS", "open")
+    get_settings.cache_clear()
     settings = get_settings()
     database_url = settings.database_url
     upgrade_to_head(database_url)
@@ -102,6 +116,7 @@ def dev(
         f"\nRapport is starting on the embedded database ({database_url}).\n"
         f"  API:      {base}/v1\n"
         f"  Docs:     {base}/docs\n"
+        f"  Metrics:  {base}/metrics\n"
         f"  Demo org: {org_id} ({loaded})\n"
         f"  Admin key ({kind}): {secret}\n"
         f"  Try:      curl -H 'Authorization: Bearer {secret}' {base}/v1/pairs\n"

@@ -9,17 +9,16 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from fastapi import Request
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from app.api.graphql.context import GraphContext
 from app.api.graphql.session import is_fault
+from app.api.problems import current_request_id
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
-from app.safe_logging import log_fault, request_id
+from app.safe_logging import log_fault
 
 logger = logging.getLogger("rapport.graphql")
-FAULT_MESSAGE = "An unexpected fault occurred; it has been logged."
+FAULT_MESSAGE = "An unexpected fault occurred; it has been logged under the request id."
 CLASSIFICATIONS: tuple[tuple[type[DomainError], str], ...] = (
     (InvalidInput, "BAD_USER_INPUT"),
     (NotFound, "NOT_FOUND"),
@@ -40,13 +39,8 @@ class ErrorShaping(SchemaExtension):
         yield
         result = self.execution_context.result
         if isinstance(result, ExecutionResult) and result.errors:
-            request = _request_id(self.execution_context.context)
+            request = current_request_id() or "-"
             result.errors = [_shaped(error, request) for error in result.errors]
-
-
-def _request_id(context: object) -> str:
-    http = context.request if isinstance(context, GraphContext) else None
-    return request_id(http.headers.get("x-request-id") if isinstance(http, Request) else None)
 
 
 def _shaped(error: GraphQLError, request: str) -> GraphQLError:
@@ -64,7 +58,11 @@ def _shaped(error: GraphQLError, request: str) -> GraphQLError:
         return _located(
             error,
             FAULT_MESSAGE,
-            {"code": "internal_error", "classification": "INTERNAL_SERVER_ERROR"},
+            {
+                "code": "internal_error",
+                "classification": "INTERNAL_SERVER_ERROR",
+                "request_id": request,
+            },
         )
     return error
 
