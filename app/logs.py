@@ -84,8 +84,13 @@ def configure(settings: Settings) -> None:
     root.handlers = [each for each in root.handlers if each.get_name() != _HANDLER_NAME]
     root.addHandler(handler)
     root.setLevel(settings.log_level)
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+    for name in ("uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
         logger.setLevel(logging.NOTSET)
+    # app.api.request_log writes each request's line; uvicorn's protocols write theirs only
+    # while this logger has somewhere to send it.
+    access = logging.getLogger("uvicorn.access")
+    access.handlers = []
+    access.propagate = False

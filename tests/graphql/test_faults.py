@@ -34,10 +34,12 @@ def test_a_fault_rolls_back_the_whole_mutation_request(
     assert body["data"] is None
     (error,) = body["errors"]
     assert error["message"] == FAULT_MESSAGE
+    request_id = error["extensions"].pop("request_id")  # the one the log line names
     assert error["extensions"] == {
         "code": "internal_error",
         "classification": "INTERNAL_SERVER_ERROR",
     }
+    assert f"(request {request_id})" in caplog.text
     assert "secret" not in str(body)
     assert "SELECT secret FROM internals" in caplog.text  # the log has it
     notes = world.tenant.call("GET", f"/v1/meetings/{world.meeting['id']}/notes").json()["data"]
