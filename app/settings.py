@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+import limits
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -152,6 +153,23 @@ class Settings(BaseSettings):
         " (503 database_unavailable), so a vanished server cannot hold requests forever.",
     )
 
+    # Rate limits (docs/limits.md): budgets in the `limits` package's notation.
+    rate_limit_key: str = Field(
+        default="100/second",
+        description="Requests one credential (a service key, or a person) may make; e.g."
+        " `100/second`, `5000/hour`, `10 per 2 seconds`. Organizations may lower theirs.",
+    )
+    rate_limit_organization: str = Field(
+        default="6000/minute",
+        description="Requests all the credentials of one organization may make together.",
+    )
+    rate_limit_storage: str | None = Field(
+        default=None,
+        description="Unset: each process counts on its own (in memory). `redis://host:port/db`"
+        " (or `rediss://`): every replica shares one count. While Redis cannot be reached,"
+        " each process counts on its own again and says so once in the log.",
+    )
+
     # Serving: what `rapport serve` binds and how it stops.
     host: str = Field(
         default="127.0.0.1",
@@ -177,6 +195,22 @@ class Settings(BaseSettings):
         description="On SIGTERM the server stops accepting connections and lets requests in"
         " flight finish for at most this long, then exits.",
     )
+
+    @field_validator("rate_limit_key", "rate_limit_organization")
+    @classmethod
+    def _a_budget(cls, value: str) -> str:
+        try:
+            limits.parse(value)
+        except ValueError:
+            raise ValueError("must be a budget such as 100/second or 6000/minute") from None
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _a_redis_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("must be a redis:// or rediss:// URL")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

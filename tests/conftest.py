@@ -19,7 +19,13 @@ from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from app.settings import Settings
 from tests.support.identity_provider import Issuer, ec_key, local_issuer, rsa_key
-from tests.support.live import StatementCounter, TestClock, runtime, serve_in_thread
+from tests.support.live import (
+    SUITE_BUDGETS,
+    StatementCounter,
+    TestClock,
+    runtime,
+    serve_in_thread,
+)
 from tests.support.log_privacy import PrivacyLogCollector
 from tests.support.postgres import (
     as_app_role,
@@ -120,6 +126,7 @@ def live_settings(database_url: str, **overrides: Any) -> Settings:
         "log_level": "WARNING",
         "oidc_allow_http_loopback": True,
         "oidc_jwks_refetch_seconds": 0,
+        **SUITE_BUDGETS,
         **overrides,
     }
     return Settings(**fields)

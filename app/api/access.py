@@ -78,6 +78,7 @@ class Access:
             else:
                 caller = await self._person(runtime, uow, credential, now)
             note_caller(caller)
+            await runtime.rate_limiter.admit(uow, caller)
             use_case = UseCase(uow, caller, now)
             yield use_case
             audited = self._audited(caller)

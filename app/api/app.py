@@ -12,12 +12,13 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
 from app import safe_logging
-from app.api import prometheus
+from app.api import measurements, prometheus
 from app.api.access import Access, Callers
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
 from app.api.problems import REQUEST_ID_HEADER, Problem, install_problem_handlers, new_request_id
+from app.api.rate_limiting import RateLimiter
 from app.api.request_log import RequestObserver
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
@@ -30,6 +31,7 @@ from app.api.rest.routers import (
     pairs,
     people,
     policy,
+    rate_limits,
     service_keys,
     sign_in,
     templates,
@@ -64,6 +66,7 @@ ROUTERS = (
             audit_routes,
             sign_in,
             directory,
+            rate_limits,
         )
     ),
 )
@@ -88,9 +91,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout=settings.db_statement_timeout_seconds,
         )
-        instrument(engine, prometheus.connections_in_use)
+        instrument(engine, measurements.connections_in_use)
         read_audit = ReadAuditLog(engine)
-        app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings), read_audit)
+        app.state.runtime = Runtime(
+            settings, engine, clock, credentials_for(settings), read_audit, RateLimiter(settings)
+        )
         read_audit.start()
         try:
             yield
@@ -146,6 +151,29 @@ def _security(access: Access) -> list[dict[str, list[str]]]:
     return [key, person]
 
 
+RESPONSE_HEADERS = {
+    "X-Request-ID": "The request's id (the client's UUID, else a new one); problems repeat it.",
+    "RateLimit-Policy": 'The budgets that apply: `"key";q=100;w=1, "organization";q=6000;w=60`'
+    " (requests `q` per `w` seconds).",
+    "RateLimit": 'Where each budget stands: `"key";r=57;t=1, …` (`r` requests remain, the'
+    " window ends in `t` seconds).",
+}
+
+
+def _declare_headers(operation: dict[str, Any]) -> None:
+    """Every answer of an authenticated operation carries the request id and the rate-limit
+    headers; a 429 says when to retry."""
+    for status, response in operation["responses"].items():
+        headers = response.setdefault("headers", {})
+        for name, description in RESPONSE_HEADERS.items():
+            headers[name] = {"description": description, "schema": {"type": "string"}}
+        if status == "429":
+            headers["Retry-After"] = {
+                "description": "Seconds until the spent budget has room again.",
+                "schema": {"type": "integer"},
+            }
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -183,5 +211,6 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             operation["security"] = _security(access)
             if access.scope is not None:
                 operation["x-required-scope"] = access.scope.value
+            _declare_headers(operation)
     app.openapi_schema = document
     return document

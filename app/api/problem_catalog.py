@@ -48,6 +48,20 @@ _KINDS = [
         "The credential lacks the scope this operation needs; `required_scope` names it.",
     ),
     ProblemKind(
+        "rate_limited",
+        429,
+        "Too many requests",
+        "The credential's or the organization's request budget is spent (the `RateLimit`"
+        " header says which); nothing was changed. Retry after the `Retry-After` seconds.",
+    ),
+    ProblemKind(
+        "invalid_rate_limit",
+        422,
+        "Invalid rate limit",
+        "A budget is written like `100/second` or `6000/minute`, and an organization may only"
+        " lower the service's budgets.",
+    ),
+    ProblemKind(
         "admin_only",
         403,
         "Admins only",

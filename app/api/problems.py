@@ -255,6 +255,7 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "identity_provider_unavailable",
         "bound_to_another_account",
         "insufficient_scope",
+        "rate_limited",
         "validation_error",
         "unknown_field",
         "wrong_type",

@@ -7,12 +7,12 @@ from __future__ import annotations
 import logging
 import time
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api import prometheus
+from app.api import measurements
 from app.domain.privacy import Caller
 from app.persistence.instrumentation import tally_statements
 
@@ -27,6 +27,7 @@ class RequestFacts:
 
     organization_id: UUID | None = None
     caller: str = "none"
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 _facts: ContextVar[RequestFacts | None] = ContextVar("rapport_request_facts", default=None)
@@ -38,6 +39,14 @@ def note_caller(caller: Caller) -> None:
     if facts is not None:
         facts.organization_id = caller.org_id
         facts.caller = "person" if caller.person_id is not None else "service_key"
+
+
+def add_response_header(name: str, value: str) -> None:
+    """A header the request's answer carries, whatever answers it (a route, a problem,
+    GraphQL)."""
+    facts = _facts.get()
+    if facts is not None:
+        facts.headers.append((name.lower().encode("latin-1"), value.encode("latin-1")))
 
 
 def _operation(scope: Scope) -> str:
@@ -58,13 +67,16 @@ class RequestObserver:
         started = time.perf_counter()
         status = 500  # unless a response starts: a fault that escaped every handler
 
+        facts = RequestFacts()
+
         async def sending(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+                if facts.headers:
+                    message = {**message, "headers": [*message["headers"], *facts.headers]}
             await send(message)
 
-        facts = RequestFacts()
         token = _facts.set(facts)
         try:
             with tally_statements() as statements:
@@ -78,7 +90,7 @@ class RequestObserver:
         scope: Scope, facts: RequestFacts, status: int, seconds: float, statements: int
     ) -> None:
         operation, method = _operation(scope), str(scope["method"])
-        prometheus.observe(operation, method, status, seconds, statements)
+        measurements.observe(operation, method, status, seconds, statements)
         level = logging.DEBUG if scope.get("path") in QUIET_PATHS else logging.INFO
         logger.log(
             level,

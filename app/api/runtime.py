@@ -1,5 +1,5 @@
-"""What a running app holds: its engine, its clock, what it needs to verify credentials
-and the buffer of read audit records."""
+"""What a running app holds: its engine, its clock, what it needs to verify credentials,
+its rate limiter and the buffer of read audit records."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api.rate_limiting import RateLimiter
 from app.domain.clock import Clock
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
@@ -24,6 +25,7 @@ class Runtime:
     clock: Clock
     credentials: Credentials
     read_audit: ReadAuditLog
+    rate_limiter: RateLimiter
 
 
 def credentials_for(settings: Settings) -> Credentials:

@@ -303,6 +303,19 @@ class SignInRow(SQLModel, table=True):
     updated_at: datetime = _instant()
 
 
+class RateLimitRow(SQLModel, table=True):
+    """An organization's own request budgets (no row: the service's defaults)."""
+
+    __tablename__ = "rate_limit_settings"
+    org_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
+    )
+    per_key: str | None = _text(64, nullable=True)
+    per_organization: str | None = _text(64, nullable=True)
+    created_at: datetime = _instant()
+    updated_at: datetime = _instant()
+
+
 class GroupRow(SQLModel, table=True):
     __tablename__ = "groups"
     __table_args__ = (

@@ -24,6 +24,7 @@ from app.persistence.repositories.meetings import MeetingEventRepository, Meetin
 from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pairs import PairRepository
 from app.persistence.repositories.people import OrganizationRepository, PeopleRepository
+from app.persistence.repositories.rate_limits import RateLimitRepository
 from app.persistence.repositories.ratings import RatingRepository
 from app.persistence.repositories.settings_store import (
     PolicyRepository,
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.sign_in_bindings = SignInBindingRepository(connection)
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
+        self.rate_limits = RateLimitRepository(connection)
 
     @property
     def writable(self) -> bool:

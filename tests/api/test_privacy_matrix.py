@@ -89,6 +89,8 @@ KEYS_ONLY = {
     "person-tokens-create",
     "sign-in-get",
     "sign-in-replace",
+    "rate-limits-get",
+    "rate-limits-replace",
     "sign-in-bindings-list",
     "people-sign-in-bindings-delete",
 }

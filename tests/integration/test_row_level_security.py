@@ -26,6 +26,7 @@ TABLES = (
     "service_keys",
     "sign_in_settings",
     "sign_in_bindings",
+    "rate_limit_settings",
 )
 
 
@@ -56,6 +57,8 @@ def test_unfiltered_queries_stay_inside_the_organization(live: Live, issuer: Iss
         audience = enable_oidc(tenant, issuer)
         signed_in = caller_of(tenant, issuer.id_token(audience, email=person["email"]))
         assert signed_in[0] == 200, signed_in
+        budgets = {"per_key": "1000/second", "per_organization": None}
+        assert tenant.call("PUT", "/v1/rate-limits", json=budgets).status_code == 200
     first = str(tenants[0].org_id)
     for table in TABLES:
         sql = f"SELECT DISTINCT org_id::text AS org FROM {table}"  # no organization filter

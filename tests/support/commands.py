@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import free_port
+from tests.support.live import SUITE_BUDGET_ENVIRONMENT, free_port
 
 RAPPORT = Path(sys.executable).parent / "rapport"
 
@@ -25,6 +25,7 @@ RAPPORT = Path(sys.executable).parent / "rapport"
 def environment(database_url: str, **settings: str) -> dict[str, str]:
     """This process's environment without RAPPORT_* variables, plus the given settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    env.update(SUITE_BUDGET_ENVIRONMENT)
     env["RAPPORT_DATABASE_URL"] = database_url
     env.update({f"RAPPORT_{name.upper()}": value for name, value in settings.items()})
     return env

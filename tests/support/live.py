@@ -61,6 +61,13 @@ class StatementCounter:
             self.enabled = False
 
 
+# Budgets no test reaches unless it means to: tests of rate limits set their own.
+SUITE_BUDGETS = {"rate_limit_key": "100000/second", "rate_limit_organization": "10000000/minute"}
+SUITE_BUDGET_ENVIRONMENT = {
+    f"RAPPORT_{name.upper()}": value for name, value in SUITE_BUDGETS.items()
+}
+
+
 def free_port() -> int:
     """A loopback port nobody listens on (yet)."""
     with socket.socket() as sock:

@@ -346,6 +346,15 @@ CASES: dict[str, Case] = {
     "me-commitments": Case(Call(params=lambda _w: {"status": "open"}), BAD_LIMIT),
     "me-pairs": Case(Call(params=lambda _w: {"state": "on_track"}), BAD_LIMIT),
     # Sign-in (person tokens or OpenID Connect).
+    "rate-limits-get": Case(Call(), None),
+    "rate-limits-replace": Case(
+        Call(json=lambda _w: {"per_key": "50000/second", "per_organization": None}),
+        Call(
+            json=lambda _w: {"per_key": "200000/second", "per_organization": None},
+            status=422,
+            code="invalid_rate_limit",
+        ),
+    ),
     "sign-in-get": Case(Call(), None),
     "sign-in-replace": Case(
         Call(json=lambda _w: {"mode": "tokens", "person_claim": "email"}),

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import httpx
 
+from tests.support.live import SUITE_BUDGET_ENVIRONMENT
+
 RAPPORT = Path(sys.executable).parent / "rapport"
 
 
@@ -36,6 +38,7 @@ def _free_port() -> int:
 def rapport_env(**settings: str) -> dict[str, str]:
     """The environment without any RAPPORT_ setting of the caller, plus these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RAPPORT_")}
+    env.update(SUITE_BUDGET_ENVIRONMENT)
     env.update({f"RAPPORT_{name.upper()}": value for name, value in settings.items()})
     return env
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import free_port
+from tests.support.live import SUITE_BUDGET_ENVIRONMENT, free_port
 
 TCP_ESTABLISHED = 1
 
@@ -27,6 +27,7 @@ def rapport_serve(settings: dict[str, str], log: Path) -> Iterator[str]:
     command = [str(Path(sys.executable).parent / "rapport"), "serve", "--port", str(port)]
     environment = {
         **{name: value for name, value in os.environ.items() if not name.startswith("RAPPORT_")},
+        **SUITE_BUDGET_ENVIRONMENT,
         **settings,
     }
     with log.open("wb") as output:

@@ -215,6 +215,7 @@ SNAPSHOT_PATHS = (
     "/v1/service-keys?limit=200",
     "/v1/policy",
     "/v1/sign-in",
+    "/v1/rate-limits",
     "/v1/sign-in/bindings?limit=200",
 )
 

@@ -1,0 +1,164 @@
+"""Rate limits per credential and per organization, with the `limits` package: counted in
+memory by each process, or in Redis by every replica together (RAPPORT_RATE_LIMIT_STORAGE).
+
+Every authenticated request costs one from two budgets — its credential's (a service key,
+or a person) and its organization's — and is told where it stands in `RateLimit-Policy` and
+`RateLimit` headers (draft-ietf-httpapi-ratelimit-headers); over either budget it gets
+`429 rate_limited` with `Retry-After`. While Redis cannot be reached each process counts on
+its own, says so once in the log, and tries Redis again every few seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from limits import RateLimitItem
+from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
+from limits.errors import StorageError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+
+from app.api.measurements import RATE_LIMITED
+from app.api.problems import ApiProblem
+from app.api.request_log import add_response_header
+from app.domain.privacy import Caller
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.credential_cache import TtlCache
+from app.services.rate_limit_settings import Budgets, budget
+from app.settings import Settings
+
+logger = logging.getLogger("rapport.rate_limits")
+REDIS_TIMEOUT_SECONDS = 0.25
+REDIS_RETRY_SECONDS = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Standing:
+    name: str
+    item: RateLimitItem
+    allowed: bool
+    remaining: int
+    reset_seconds: int
+
+
+class RateLimiter:
+    """One per process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.defaults = Budgets(
+            budget(settings.rate_limit_key), budget(settings.rate_limit_organization)
+        )
+        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._shared: SlidingWindowCounterRateLimiter | None = None
+        if settings.rate_limit_storage:
+            # No retries inside one request: a lost Redis is noticed at once, and tried
+            # again every REDIS_RETRY_SECONDS.
+            connection: dict[str, Any] = {"retry": Retry(NoBackoff(), 0)}
+            storage = RedisStorage(
+                f"async+{settings.rate_limit_storage}",
+                wrap_exceptions=True,
+                implementation="redispy",
+                key_prefix="rapport-rate-limits",
+                socket_timeout=REDIS_TIMEOUT_SECONDS,
+                socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+                **connection,
+            )
+            self._shared = SlidingWindowCounterRateLimiter(storage)
+        self._shared_lost_at: float | None = None
+        self._organizations = TtlCache[UUID, Budgets](settings.key_cache_seconds)
+
+    def forget(self, org_id: UUID) -> None:
+        """The organization changed its budgets: read them again on its next request."""
+        self._organizations.forget(org_id)
+
+    async def admit(self, uow: UnitOfWork, caller: Caller) -> None:
+        """Count the request; refuse it with 429 when a budget is spent."""
+        budgets = await self._budgets(uow, caller.org_id)
+        who = caller.key_id or caller.person_id
+        asked = (
+            ("key", budgets.per_key, (str(caller.org_id), "key", str(who))),
+            ("organization", budgets.per_organization, (str(caller.org_id), "organization")),
+        )
+        standings = await self._count(asked)
+        add_response_header(
+            "RateLimit-Policy",
+            ", ".join(f'"{s.name}";q={s.item.amount};w={s.item.get_expiry()}' for s in standings),
+        )
+        add_response_header(
+            "RateLimit",
+            ", ".join(f'"{s.name}";r={s.remaining};t={s.reset_seconds}' for s in standings),
+        )
+        spent = [s for s in standings if not s.allowed]
+        if spent:
+            for standing in spent:
+                RATE_LIMITED.labels(standing.name).inc()
+            names = " and ".join(f"the {s.name} budget ({s.item})" for s in spent)
+            raise ApiProblem(
+                "rate_limited",
+                f"Too many requests: {names} is spent; retry after the Retry-After seconds.",
+                headers={"Retry-After": str(max(s.reset_seconds for s in spent))},
+            )
+
+    async def _budgets(self, uow: UnitOfWork, org_id: UUID) -> Budgets:
+        cached = self._organizations.get(org_id)
+        if cached is None:
+            cached = self.defaults.within(await uow.rate_limits.get(org_id))
+            self._organizations.put(org_id, cached)
+        return cached
+
+    async def _count(
+        self, asked: tuple[tuple[str, RateLimitItem, tuple[str, ...]], ...]
+    ) -> list[_Standing]:
+        shared = self._usable_shared()
+        if shared is not None:
+            try:
+                standings = await _count_with(shared, asked)
+            except StorageError:
+                self._lose_shared()
+            else:
+                self._regain_shared()
+                return standings
+        return await _count_with(self._local, asked)
+
+    def _usable_shared(self) -> SlidingWindowCounterRateLimiter | None:
+        lost = self._shared_lost_at
+        if lost is not None and time.monotonic() - lost < REDIS_RETRY_SECONDS:
+            return None
+        return self._shared
+
+    def _lose_shared(self) -> None:
+        if self._shared_lost_at is None:
+            logger.warning("rate-limit store unavailable: each process counts on its own")
+        self._shared_lost_at = time.monotonic()
+
+    def _regain_shared(self) -> None:
+        if self._shared_lost_at is not None:
+            logger.warning("rate-limit store available again: replicas share one count")
+            self._shared_lost_at = None
+
+
+async def _count_with(
+    limiter: SlidingWindowCounterRateLimiter,
+    asked: tuple[tuple[str, RateLimitItem, tuple[str, ...]], ...],
+) -> list[_Standing]:
+    """Spend one from each budget in turn, up to the first that is spent (a request the
+    credential's budget refuses costs its organization nothing), then read where each
+    stands."""
+    allowed: list[bool] = []
+    refused = False
+    for _, item, ids in asked:
+        fits = refused or await limiter.hit(item, *ids)  # not counted once refused
+        refused = refused or not fits
+        allowed.append(fits)
+    stats = await asyncio.gather(*(limiter.get_window_stats(item, *ids) for _, item, ids in asked))
+    now = time.time()
+    return [
+        _Standing(name, item, ok, max(0, stat.remaining), max(1, math.ceil(stat.reset_time - now)))
+        for (name, item, _), ok, stat in zip(asked, allowed, stats, strict=True)
+    ]
