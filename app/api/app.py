@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from asgi_correlation_id import CorrelationIdMiddleware
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
@@ -17,7 +17,13 @@ from app.api.access import Access, Callers
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
-from app.api.problems import REQUEST_ID_HEADER, Problem, install_problem_handlers, new_request_id
+from app.api.problems import (
+    REQUEST_ID_HEADER,
+    Problem,
+    install_problem_handlers,
+    new_request_id,
+    problem_responses,
+)
 from app.api.rate_limiting import RateLimiter
 from app.api.request_log import RequestObserver
 from app.api.rest.routers import access as access_routes
@@ -41,6 +47,7 @@ from app.api.runtime import Runtime, credentials_for
 from app.api.scim import scim_routers
 from app.api.scim.errors import scim_answer
 from app.api.scim.http import PREFIX as SCIM_PREFIX
+from app.api.strict_inputs import strict_inputs
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.persistence.instrumentation import instrument
@@ -124,7 +131,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(prometheus.router)
     install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(strict_inputs)])
     app.include_router(graphql_router(), include_in_schema=False)
     for router in scim_routers():
         app.include_router(router)
@@ -212,5 +219,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             if access.scope is not None:
                 operation["x-required-scope"] = access.scope.value
             _declare_headers(operation)
+            if "requestBody" in operation:
+                operation["responses"].update(problem_responses("unsupported_media_type"))
     app.openapi_schema = document
     return document

@@ -30,6 +30,20 @@ _KINDS = [
         "The body is not valid JSON or the request cannot be read.",
     ),
     ProblemKind(
+        "unknown_parameter",
+        400,
+        "Unknown query parameter",
+        "The operation does not read this query parameter (`parameters` names each); it is"
+        " refused rather than ignored, so that a misspelt filter is noticed.",
+    ),
+    ProblemKind(
+        "unsupported_media_type",
+        415,
+        "Unsupported media type",
+        "Bodies are JSON: send `Content-Type: application/json` (operations without a body"
+        " take none).",
+    ),
+    ProblemKind(
         "unauthorized",
         401,
         "Missing credential",

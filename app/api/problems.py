@@ -263,6 +263,7 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "too_long",
         "naive_timestamp",
         "malformed_request",
+        "unknown_parameter",
         "internal_error",
         "database_unavailable",
     )
