@@ -31,7 +31,7 @@ lists the other options.
 This file parses the options, runs the steps and prints the results; the steps live beside it
 in metrics_organization, metrics_history, metrics_data (the organization and its bulk load),
 metrics_floor, metrics_reference, metrics_database (the in-process measurements) and
-metrics_http; the scratch database, the server and the timing come from harness.py. The
+metrics_http; the scratch database, the server and the timing come from harness/. The
 server and the in-process measurements connect as `rapport_app` (row-level security on; the
 floor too), the loading as the tables' owner.
 """

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/rest_api.py          # or: make bench (about 3 minutes)
     .venv/bin/python benchmarks/rest_api.py --full   # and the RSS after 100,000 requests
 
-Steps (the shared parts live in harness.py): create a scratch database, migrate it, create an
+Steps (the shared parts live in harness/): create a scratch database, migrate it, create an
 organization and an admin key with the CLI, serve Rapport and the floor
 (`benchmarks/baseline_app.py`) with the same number of uvicorn workers, both connecting as
 `rapport_app` with row-level security on (RAPPORT_BENCH_ROLE=owner: as the tables' owner),
@@ -70,6 +70,9 @@ PAGE_SIZE = 50
 FULL_RSS_REQUESTS = 100_000  # --full: Rapport's RSS after this many requests
 RSS_CHUNK_SECONDS = 20  # --full: the GET is loaded in chunks of this, RSS after each
 MEETINGS = h.CopyTable.of("meetings")
+# A round may lose this share of its requests (a 503 when a connection to PostgreSQL times
+# out on an overloaded machine); they are counted in the table. More fails the benchmark.
+TOLERATED_FAILURES = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +284,7 @@ def table(rows: Sequence[Row], goal: float) -> str:
     header = (
         "endpoint", "rapport req/s", "floor req/s", "ratio", "rapport p99", "floor p99",
         "rapport CPU/req", "floor CPU/req", "cpu ratio", "rapport db CPU/req",
-        "floor db CPU/req", "goal",
+        "floor db CPU/req", "failed r/f", "goal",
     )  # fmt: skip
     lines = [
         (
@@ -296,6 +299,7 @@ def table(rows: Sequence[Row], goal: float) -> str:
             "-" if row.cpu_ratio is None else f"{row.cpu_ratio:.2f}",
             h.us(row.rapport.db_cpu_us_per_request),
             h.us(row.baseline.db_cpu_us_per_request),
+            f"{row.rapport.errors}/{row.baseline.errors}",
             "ok" if row.meets(goal) else f"< {goal:g}",
         )
         for row in rows
@@ -356,10 +360,10 @@ class Bench:
         return h.Wrk(h.ensure_wrk(), connections, self.config.threads, (header,))
 
     def load(
-        self, server: h.Server, path: str, connections: int, seconds: float, *, strict: bool = True
+        self, server: h.Server, path: str, connections: int, seconds: float, tolerated: float
     ) -> h.Load:
         wrk, db_url = self.wrk(connections), self.scratch.db_url
-        measured = h.load(wrk, server, db_url, path, seconds, errors_fail=strict)
+        measured = h.load(wrk, server, db_url, path, seconds, tolerated=tolerated)
         if server.name == "rapport":
             self.served += measured.requests
         return measured
@@ -371,8 +375,10 @@ class Bench:
             for endpoint, path in paths.items():
                 for server in self.servers:  # alternating, so drift hits both alike
                     if round_number == 1 and config.warmup_seconds > 0:
-                        self.load(server, path, config.connections, config.warmup_seconds)
-                    measured = self.load(server, path, config.connections, config.seconds)
+                        self.load(server, path, config.connections, config.warmup_seconds, 1.0)
+                    measured = self.load(
+                        server, path, config.connections, config.seconds, TOLERATED_FAILURES
+                    )
                     runs.setdefault((endpoint, server.name), []).append(measured)
                     h.log(
                         f"round {round_number}/{config.rounds} {endpoint} {server.name}:"
@@ -391,7 +397,7 @@ class Bench:
         for connections in (self.config.connections, self.config.many_connections):
             for server in self.servers:
                 time.sleep(2)  # the other server's idle connections close meanwhile
-                measured = self.load(server, path, connections, self.config.seconds, strict=False)
+                measured = self.load(server, path, connections, self.config.seconds, 1.0)
                 found.setdefault(server.name, {})[connections] = measured
                 h.log(
                     f"{server.name} at {connections} connections: p99 {measured.p99_ms:.1f} ms,"
@@ -403,7 +409,7 @@ class Bench:
         """Rapport's RSS after the requests so far; with --full, on to 100,000 of the GET."""
         samples = [(self.served, h.rss_kib(rapport.process.pid))]
         while self.config.full and self.served < FULL_RSS_REQUESTS:
-            self.load(rapport, path, self.config.connections, RSS_CHUNK_SECONDS)
+            self.load(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
             samples.append((self.served, h.rss_kib(rapport.process.pid)))
             h.log(f"rapport served {self.served:,} requests: RSS {samples[-1][1] / 1024:.0f} MiB")
         return samples
