@@ -319,7 +319,7 @@ def concurrency_table(concurrency: dict[str, dict[int, h.Load]]) -> str:
 
 
 def rss_line(rss: list[tuple[int, int]]) -> str:
-    samples = ", ".join(f"{requests:,}: {kib / 1024:.0f} MiB" for requests, kib in rss)
+    samples = ", ".join(f"{requests:,}: {kib / 1024:.1f} MiB" for requests, kib in rss)
     first, last = rss[0][1], rss[-1][1]
     return (
         f"Rapport's RSS (all processes) by requests served: {samples}"
@@ -354,6 +354,8 @@ class Bench:
     def __init__(self, config: Config, scratch: h.Scratch, servers: list[h.Server]) -> None:
         self.config, self.scratch, self.servers = config, scratch, servers
         self.served = 0
+        # Rapport's RSS before any load (after seeding): the first of the RSS samples.
+        self.rss_samples = [(0, h.rss_kib(servers[0].process.pid))]
 
     def wrk(self, connections: int) -> h.Wrk:
         header = f"Authorization: Bearer {self.scratch.key}"
@@ -406,8 +408,9 @@ class Bench:
         return found
 
     def rss(self, rapport: h.Server, path: str) -> list[tuple[int, int]]:
-        """Rapport's RSS after the requests so far; with --full, on to 100,000 of the GET."""
-        samples = [(self.served, h.rss_kib(rapport.process.pid))]
+        """Rapport's RSS before the load and after the requests so far; with --full, on to
+        100,000 of the GET."""
+        samples = [*self.rss_samples, (self.served, h.rss_kib(rapport.process.pid))]
         while self.config.full and self.served < FULL_RSS_REQUESTS:
             self.load(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
             samples.append((self.served, h.rss_kib(rapport.process.pid)))
