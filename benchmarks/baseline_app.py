@@ -17,7 +17,9 @@ Run by the harness (`harness.serve_baseline`) as
 
 - `BASELINE_DATABASE_URL`: a `postgresql://` URL of the database Rapport serves;
 - `BASELINE_ORG_ID`: the organization whose meetings it returns (it has no credentials);
-- `BASELINE_POOL_SIZE`: connections per process (default 20, Rapport's 10 plus 10 overflow).
+- `BASELINE_POOL_SIZE`: connections per process (default 10, the connections Rapport keeps;
+  its 10 more of overflow close when returned, and the shared server's max_connections is
+  100).
 """
 
 from __future__ import annotations
@@ -137,7 +139,7 @@ async def _keep_session(_connection: asyncpg.Connection) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    size = int(os.environ.get("BASELINE_POOL_SIZE", "20"))
+    size = int(os.environ.get("BASELINE_POOL_SIZE", "10"))
     pool = await asyncpg.create_pool(
         os.environ["BASELINE_DATABASE_URL"],
         min_size=1,
