@@ -404,6 +404,7 @@ class Bench:
                 h.log(
                     f"{server.name} at {connections} connections: p99 {measured.p99_ms:.1f} ms,"
                     f" {measured.errors} failed"
+                    + (f"; its log ends:\n{server.log_tail(5)}" if measured.errors else "")
                 )
         return found
 
