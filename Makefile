@@ -48,11 +48,11 @@ graphql-schema: install
 configuration: install
 	$(BIN)/python -m app.settings_reference
 
-## Throughput of the REST API against a raw asyncpg floor, on PostgreSQL.
+## The REST API against a raw asyncpg floor, as rapport_app on PostgreSQL (--full: BENCH_ARGS=--full).
 bench: install
-	$(BIN)/python benchmarks/rest_api.py
+	$(BIN)/python benchmarks/rest_api.py $(BENCH_ARGS)
 
-## The nested GraphQL query against the REST calls a front end would make, on PostgreSQL.
+## GraphQL against PostGraphile v4 (npm, cached in .bench/) and the REST calls, as rapport_app.
 bench-graphql: install
 	$(BIN)/python benchmarks/graphql_api.py
 

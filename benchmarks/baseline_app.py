@@ -1,16 +1,25 @@
 """The benchmark's baseline: FastAPI over a raw asyncpg pool, no ORM, no credentials.
 
-It answers the two requests `rest_api.py` loads with the same SQL Rapport sends (as SQLAlchemy
-renders it for asyncpg) and the same JSON bytes, so the difference in throughput is what
-Rapport's layers cost: credentials, the per-request transaction, SQLAlchemy, the entity
-mapping and pydantic. Like Rapport, each meeting carries `follow_up`: the open commitments of
-its pair made before it started and not made in it, read with one query per response.
+It answers the two requests `rest_api.py` loads with the same JSON bytes and the statements
+Rapport's tables compile to (its own columns and output fields, read from the app, so nothing
+is restated here; the follow-up's pairs as one array parameter), so the difference in
+throughput is what Rapport's layers cost: credentials, the per-request transaction,
+SQLAlchemy, the entity mapping and pydantic. Like Rapport, each meeting carries `follow_up`:
+the open commitments of its pair made before it started and not made in it (at most 20,
+oldest first), read with one query per response: two round trips per request.
 
-Run by `rest_api.py` as `uvicorn baseline_app:app --app-dir benchmarks --workers 2`; it reads
+It connects as the role the harness serves with (`rapport_app`, row-level security on) and
+sets the organization once per pooled connection, which is as little as row-level security
+allows: the floor pays for the policies, not for a per-request transaction.
+
+Run by the harness (`harness.serve_baseline`) as
+`uvicorn baseline_app:app --app-dir benchmarks --workers 2`; it reads
 
 - `BASELINE_DATABASE_URL`: a `postgresql://` URL of the database Rapport serves;
 - `BASELINE_ORG_ID`: the organization whose meetings it returns (it has no credentials);
-- `BASELINE_POOL_SIZE`: connections per process (default 20, Rapport's 10 plus 10 overflow).
+- `BASELINE_POOL_SIZE`: connections per process (default 10, the connections Rapport keeps;
+  its 10 more of overflow close when returned, and the shared server's max_connections is
+  100).
 """
 
 from __future__ import annotations
@@ -27,60 +36,47 @@ import asyncpg
 import orjson
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import Response
+from sqlalchemy import ARRAY, Select, String, Uuid, any_, bindparam, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+from app.api.rest.schemas.content import CommitmentOut
+from app.api.rest.schemas.meetings import MeetingOut
+from app.persistence.tables import metadata
+from app.services.meeting_views import FOLLOW_UP_LIMIT
+
+tables = metadata.tables
 
 # Rapport's MeetingOut fields, in its order (org_id is selected but not shown), then follow_up.
-OUT_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "pair_id",
-    "starts_at",
-    "duration_minutes",
-    "status",
-    "reschedule_count",
-    "original_starts_at",
-    "canceled_at",
-    "canceled_by_id",
-    "cancel_reason",
-    "completed_at",
-    "actual_minutes",
-)
+OUT_COLUMNS = tuple(name for name in MeetingOut.model_fields if name != "follow_up")
+COMMITMENT_COLUMNS = tuple(CommitmentOut.model_fields)  # CommitmentOut's fields, in its order
 
-# CommitmentOut's fields, in its order.
-COMMITMENT_COLUMNS = (
-    "id",
-    "created_at",
-    "updated_at",
-    "pair_id",
-    "meeting_id",
-    "owner_id",
-    "title",
-    "due_on",
-    "status",
-    "completed_at",
-)
 
-# The statements exactly as SQLAlchemy compiles them for Rapport (select(table) + where).
-SELECT_MEETINGS = (
-    "SELECT meetings.id, meetings.org_id, meetings.pair_id, meetings.starts_at,"
-    " meetings.duration_minutes, meetings.status, meetings.reschedule_count,"
-    " meetings.original_starts_at, meetings.canceled_at, meetings.canceled_by_id,"
-    " meetings.cancel_reason, meetings.completed_at, meetings.actual_minutes,"
-    " meetings.created_at, meetings.updated_at \nFROM meetings \n"
-)
-GET_MEETING = SELECT_MEETINGS + "WHERE meetings.org_id = $1::UUID AND meetings.id = $2::UUID"
-LIST_MEETINGS = (
-    SELECT_MEETINGS
-    + "WHERE meetings.org_id = $1::UUID AND meetings.pair_id = $2::UUID"
-    + " ORDER BY meetings.starts_at, meetings.id \n LIMIT $3::INTEGER"
-)
+def _compiled(statement: Select[Any]) -> str:
+    """A statement as SQLAlchemy renders it for asyncpg (numbered, typed parameters)."""
+    return str(statement.compile(dialect=asyncpg_dialect()))  # type: ignore[no-untyped-call]
 
-SELECT_OPEN_COMMITMENTS = (
-    "SELECT commitments.id, commitments.org_id, commitments.pair_id, commitments.meeting_id,"
-    " commitments.owner_id, commitments.title, commitments.due_on, commitments.status,"
-    " commitments.completed_at, commitments.created_at, commitments.updated_at \n"
-    "FROM commitments \nWHERE commitments.org_id = $1::UUID AND commitments.pair_id IN ({pairs})"
-    " AND commitments.status = $2::VARCHAR ORDER BY commitments.created_at, commitments.id"
+
+_MEETINGS, _COMMITMENTS = tables["meetings"], tables["commitments"]
+_m, _c = _MEETINGS.c, _COMMITMENTS.c
+GET_MEETING = _compiled(
+    select(_MEETINGS).where(_m.org_id == bindparam("org"), _m.id == bindparam("id"))
+)
+LIST_MEETINGS = _compiled(
+    select(_MEETINGS)
+    .where(_m.org_id == bindparam("org"), _m.pair_id == bindparam("pair"))
+    .order_by(_m.starts_at, _m.id)
+    .limit(bindparam("limit"))
+)
+# The open commitments of the meetings' pairs, by pair (Rapport's `open_of_pairs`), with the
+# pairs as one array parameter: one statement text, prepared once, whatever the page.
+SELECT_OPEN_COMMITMENTS = _compiled(
+    select(_COMMITMENTS)
+    .where(
+        _c.org_id == bindparam("org"),
+        _c.pair_id == any_(bindparam("pairs", type_=ARRAY(Uuid()))),
+        _c.status == bindparam("status", type_=String()),
+    )
+    .order_by(_c.created_at, _c.id)
 )
 OPEN = "open"
 
@@ -94,10 +90,7 @@ async def _open_commitments(
     pair_ids = sorted({row["pair_id"] for row in meetings}, key=str)
     if not pair_ids:
         return {}
-    pairs = ", ".join(f"${number}::UUID" for number in range(3, 3 + len(pair_ids)))
-    rows = await connection.fetch(
-        SELECT_OPEN_COMMITMENTS.format(pairs=pairs), org_id, OPEN, *pair_ids
-    )
+    rows = await connection.fetch(SELECT_OPEN_COMMITMENTS, org_id, pair_ids, OPEN)
     by_pair: dict[UUID, list[asyncpg.Record]] = {}
     for row in rows:
         by_pair.setdefault(row["pair_id"], []).append(row)
@@ -112,7 +105,7 @@ def _render(
         {name: commitment[name] for name in COMMITMENT_COLUMNS}
         for commitment in open_commitments.get(row["pair_id"], ())
         if commitment["meeting_id"] != row["id"] and commitment["created_at"] < row["starts_at"]
-    ]
+    ][:FOLLOW_UP_LIMIT]
     return body
 
 
@@ -128,6 +121,14 @@ def _json(body: object, status: int = 200) -> Response:
     return Response(content, status, media_type="application/json")
 
 
+async def _enter_organization(connection: asyncpg.Connection) -> None:
+    """Row-level security confines the app's role to the organization of `rapport.org_id`:
+    set once per connection (the floor serves one organization), not per request."""
+    await connection.execute(
+        "SELECT set_config('rapport.org_id', $1, false)", os.environ["BASELINE_ORG_ID"]
+    )
+
+
 async def _keep_session(_connection: asyncpg.Connection) -> None:
     """Return connections to the pool as they are: these handlers change no session state.
 
@@ -138,9 +139,16 @@ async def _keep_session(_connection: asyncpg.Connection) -> None:
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    size = int(os.environ.get("BASELINE_POOL_SIZE", "20"))
+    size = int(os.environ.get("BASELINE_POOL_SIZE", "10"))
     pool = await asyncpg.create_pool(
-        os.environ["BASELINE_DATABASE_URL"], min_size=1, max_size=size, reset=_keep_session
+        os.environ["BASELINE_DATABASE_URL"],
+        min_size=1,
+        max_size=size,
+        init=_enter_organization,
+        reset=_keep_session,
+        # Idle connections close soon, so the floor holds no more than Rapport's pool does
+        # while Rapport is loaded (the server's max_connections is shared).
+        max_inactive_connection_lifetime=1.0,
     )
     app.state.pool = pool
     app.state.org_id = UUID(os.environ["BASELINE_ORG_ID"])

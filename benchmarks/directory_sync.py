@@ -4,7 +4,7 @@ floor of the same rows written by COPY.
     .venv/bin/python benchmarks/directory_sync.py                 # 10,000 people, 7 levels
     .venv/bin/python benchmarks/directory_sync.py --people 1000   # a quick check
 
-Steps: a scratch database migrated, with an organization (metrics_scratch, through the CLI);
+Steps: a scratch database migrated, with an organization (harness.prepare, through the CLI);
 a reporting tree of seven levels with the rows shuffled (managers come after their reports as
 often as before). Then, each timed with the SQL statements it sends:
 
@@ -36,10 +36,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from harness import DEFAULT_SERVER_URL, BenchError, Scratch, cli, log, prepare
 from metrics_data import PAIR_COLUMNS, PEOPLE_COLUMNS, copy
 from metrics_organization import new_id
-from metrics_scratch import prepare
-from rest_api import DEFAULT_SERVER_URL, BenchError, cli, log
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -200,11 +199,14 @@ async def copy_floor(db_url: str, org_id: UUID, first: DirectorySync) -> float:
         await connection.close()
 
 
-async def measure(db_url: str, org_id: UUID, floor_org: UUID, options: Options) -> list[str]:
+async def measure(scratch: Scratch, floor_org: UUID, options: Options) -> list[str]:
+    """The sync as the app runs it (as `rapport_app`, row-level security on); the floor's
+    COPY as the tables' owner."""
+    org_id = UUID(scratch.org_id)
     rng = Random(options.seed)
     rows, levels = directory(options.people, rng)
     changed, moved, removed = reorganized(rows, levels, rng)
-    engine = create_engine(db_url, pool_size=1)
+    engine = create_engine(scratch.app_url, pool_size=1)
     counter = Counter()
 
     @event.listens_for(engine.sync_engine, "before_cursor_execute")
@@ -225,7 +227,7 @@ async def measure(db_url: str, org_id: UUID, floor_org: UUID, options: Options) 
         )
     finally:
         await engine.dispose()
-    floor = await copy_floor(db_url, floor_org, first.sync)
+    floor = await copy_floor(scratch.db_url, floor_org, first.sync)
     return report(options.people, [first, second, noop], floor)
 
 
@@ -262,9 +264,12 @@ def main(argv: Sequence[str]) -> int:
     options = parse_options(argv)
     try:
         with ExitStack() as stack:
-            scratch = prepare(options.server_url, stack, jit=False, keep=options.keep)
+            scratch = prepare(
+                stack, options.server_url, prefix="rapport_bench_directory",
+                scopes=("metrics:read",), keep=options.keep, jit=False,
+            )  # fmt: skip
             floor_org = UUID(cli(["orgs", "create", "Directory floor"], scratch.env))
-            lines = asyncio.run(measure(scratch.db_url, scratch.org_id, floor_org, options))
+            lines = asyncio.run(measure(scratch, floor_org, options))
     except BenchError as error:
         log(f"error: {error}")
         return 1

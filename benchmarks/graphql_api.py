@@ -1,32 +1,42 @@
-"""GraphQL benchmark: one nested query against the REST calls a front end would make for the
-same screen, both served by Rapport on PostgreSQL.
+"""GraphQL benchmark: one screen of a front end and one meeting by id, Rapport's GraphQL
+against PostGraphile v4 (its peer) on the same PostgreSQL database, and against the REST
+calls the same screen takes.
 
     .venv/bin/python benchmarks/graphql_api.py          # or: make bench-graphql
 
 The screen: 50 pairs, each with its last 5 meetings (with their follow-up commitments),
-each meeting's agenda items and notes, and each pair's open commitments.
+each meeting's agenda items and notes, and each pair's open commitments (1,100 records).
 
-- GraphQL: one POST /graphql.
-- REST: GET /v1/pairs, then per pair GET /v1/meetings?pair_id and
+- Rapport GraphQL: one POST /graphql.
+- PostGraphile: one POST /graphql of the same shape (graphql_peer.py: the follow-up rule and
+  the visibility of notes are computed columns).
+- Rapport REST: GET /v1/pairs, then per pair GET /v1/meetings?pair_id and
   GET /v1/commitments?pair_id&status=open, then per meeting its agenda items and notes:
-  601 requests in three waves, at most 6 at a time per user (a browser's connections to one
-  host).
+  601 requests in three waves, at most 6 at a time per user (a browser's connections).
 
-Steps: create a scratch database beside the configured one, migrate it, create an
-organization and an admin key with the CLI, serve Rapport, seed the screen's records through
-REST, check that both ways return the same records, then let simulated users load the screen
-in a loop, each way in turn, and print screens per second, p50 and p99 screen latency and
-the server CPU per screen. Medians over the rounds. The server is stopped and the database
-dropped whatever happens.
+And one meeting by id with its follow-up, on Rapport's GraphQL and on PostGraphile.
+
+Steps: create a scratch database (harness/), migrate it, create an organization and an
+admin key with the CLI, serve Rapport and PostGraphile (installed from npm into .bench/ on
+first use; node must be on PATH), both as `rapport_app` with row-level security on, seed
+the screen's records through REST, check that every way returns the same records, then load
+each in alternating rounds at the same concurrency (wrk for the two GraphQL servers,
+simulated browsers for REST) and print screens (requests) per second, p50 and p99, the CPU
+per screen of the server's processes and of the PostgreSQL backends serving it, and the
+ratios. Medians over the rounds. The servers are stopped and the database dropped whatever
+happens.
 
 Environment (all optional):
 
     RAPPORT_BENCH_DATABASE_URL   PostgreSQL server; the scratch database is created beside it
                                  (postgresql://postgres@127.0.0.1:5432/postgres)
-    RAPPORT_BENCH_SECONDS        measured seconds per way and round (10)
-    RAPPORT_BENCH_ROUNDS         rounds, alternating the two ways (3)
-    RAPPORT_BENCH_USERS          users loading the screen at once (4)
-    RAPPORT_BENCH_WORKERS        uvicorn workers of the server (2)
+    RAPPORT_BENCH_ROLE           rapport_app (default) or owner: the role the servers connect as
+    RAPPORT_BENCH_SECONDS        measured seconds per way and round (10; 6 for one meeting)
+    RAPPORT_BENCH_ROUNDS         rounds, alternating the ways (3)
+    RAPPORT_BENCH_USERS          screens loaded at once (4)
+    RAPPORT_BENCH_CONNECTIONS    connections loading one meeting by id (32)
+    RAPPORT_BENCH_WORKERS        worker processes of each server (2)
+    RAPPORT_BENCH_REST           0: leave out the REST way (the slowest: first round only)
     RAPPORT_BENCH_KEEP           1: keep the scratch database and print its URL
     RAPPORT_BENCH_JSON           a path to also write the results to, as JSON
 """
@@ -41,281 +51,239 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any
 
+import graphql_peer as peer
+import graphql_screen as gs
+import harness as h
 import httpx
-import rest_api as bench
 import uvloop
-
-PAIRS = 50
-MEETINGS_PER_PAIR = 5
-LEADS = 10
-BROWSER_CONNECTIONS = 6
-
-SCREEN = """
-query Screen {
-  pairs(first: 50) {
-    nodes {
-      id
-      meetings(first: 5, newestFirst: true) {
-        nodes {
-          id
-          startsAt
-          followUp { id title }
-          agendaItems { nodes { id title } }
-          notes { nodes { id body } }
-        }
-      }
-      commitments(status: OPEN) { nodes { id title } }
-    }
-  }
-}
-"""
+from graphql_screen import GraphqlWay, Screen
 
 
 @dataclass(frozen=True, slots=True)
 class Config:
+    server_url: str
     seconds: int
     rounds: int
     users: int
+    connections: int
     workers: int
+    rest: bool
+    keep: bool
     json_path: str | None
 
     @classmethod
     def from_env(cls) -> Config:
         env = os.environ
         return cls(
+            server_url=env.get("RAPPORT_BENCH_DATABASE_URL", h.DEFAULT_SERVER_URL),
             seconds=int(env.get("RAPPORT_BENCH_SECONDS", "10")),
             rounds=max(1, int(env.get("RAPPORT_BENCH_ROUNDS", "3"))),
             users=max(1, int(env.get("RAPPORT_BENCH_USERS", "4"))),
+            connections=int(env.get("RAPPORT_BENCH_CONNECTIONS", "32")),
             workers=int(env.get("RAPPORT_BENCH_WORKERS", "2")),
+            rest=env.get("RAPPORT_BENCH_REST", "1") != "0",
+            keep=env.get("RAPPORT_BENCH_KEEP", "") == "1",
             json_path=env.get("RAPPORT_BENCH_JSON") or None,
         )
 
 
-# A screen's records, as comparable sets: (kind, id) of everything shown.
-Screen = frozenset[tuple[str, str]]
+@dataclass(frozen=True, slots=True)
+class Result:
+    step: str  # "screen" or "meeting by id"
+    way: str
+    requests_per_screen: int
+    load: h.Load  # per screen (one GraphQL request, or the REST calls of one screen)
+
+
+# --- checks ------------------------------------------------------------------------------------
+
+
+def same_records(ways: Sequence[GraphqlWay], rapport: h.Server, key: str) -> tuple[str, int]:
+    """Every way shows the same records; returns a meeting's id and the REST calls a screen
+    takes."""
+    screens = {way.name: way.shown(key) for way in ways}
+
+    async def by_rest() -> tuple[Screen, int]:
+        async with gs.browser(rapport.url, key) as client:
+            return await gs.screen_by_rest(client)
+
+    screens["REST"], rest_requests = uvloop.run(by_rest())
+    reference = screens[ways[0].name]
+    for name, shown in screens.items():
+        if shown != reference:
+            raise h.BenchError(
+                f"{ways[0].name} and {name} disagree: only the first"
+                f" {sorted(reference - shown)[:5]}, only {name} {sorted(shown - reference)[:5]}"
+            )
+    pairs = sum(1 for kind, _ in reference if kind == "pair")
+    if pairs != gs.PAIRS:
+        raise h.BenchError(f"expected {gs.PAIRS} pairs on the screen, found {pairs}")
+    meeting_id = min(record for kind, record in reference if kind == "meeting")
+    meetings = {way.name: way.meeting_shown(key, meeting_id) for way in ways}
+    if len(set(meetings.values())) != 1 or len(next(iter(meetings.values()))) < 2:
+        raise h.BenchError(f"one meeting by id: the ways disagree or show no follow-up: {meetings}")
+    h.log(f"every way shows the same {len(reference)} records; REST takes {rest_requests} calls")
+    return meeting_id, rest_requests
+
+
+# --- load --------------------------------------------------------------------------------------
+
+# wrk posts the document and counts answers that are not 200 or carry GraphQL errors.
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = [==[{body}]==]
+failed = 0
+function response(status, headers, body)
+  if status ~= 200 or body:find('"errors"', 1, true) then failed = failed + 1 end
+end
+local threads = {{}}
+function setup(thread) table.insert(threads, thread) end
+function done(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("failed") end
+  io.write(string.format("answers with errors: %d\\n", total))
+end
+"""
 
 
 @dataclass(frozen=True, slots=True)
-class Result:
-    way: str
-    requests_per_screen: int
-    screens_per_second: float
-    p50_ms: float
-    p99_ms: float
-    screens: int
-    cpu_ms_per_screen: float | None
+class Bench:
+    config: Config
+    scratch: h.Scratch
+    logs: Path
+    meeting_id: str
 
+    def graphql(self, way: GraphqlWay, step: str) -> h.Load:
+        """wrk posting one document: `users` screens, or `connections` meetings, at once."""
+        script = self.logs / f"{way.name}-{step.replace(' ', '-')}.lua"
+        script.write_text(WRK_SCRIPT.format(body=way.body(step, self.meeting_id)))
+        config = self.config
+        screen = step == "screen"
+        connections = config.users if screen else config.connections
+        seconds = config.seconds if screen else max(3, config.seconds * 6 // 10)
+        headers = (f"Authorization: Bearer {self.scratch.key}",)
+        wrk = h.Wrk(h.ensure_wrk(), connections, 2, headers, script)
+        return h.load(wrk, way.server, self.scratch.db_url, "/graphql", seconds)
 
-# --- data --------------------------------------------------------------------------------------
+    def rest(self, server: h.Server) -> h.Load:
+        """Simulated browsers loading the screen through REST, `users` at once."""
+        latencies: list[float] = []
 
+        async def user(until: float) -> None:
+            async with gs.browser(server.url, self.scratch.key) as client:
+                while time.monotonic() < until:
+                    started = time.perf_counter()
+                    await gs.screen_by_rest(client)
+                    latencies.append(time.perf_counter() - started)
 
-def seed(client: httpx.Client) -> None:
-    """Ten leads with five members each; every pair with five meetings (an agenda item and a
-    shared note on each) and one open commitment."""
-    tag = time.time_ns()
+        async def users() -> None:
+            until = time.monotonic() + self.config.seconds
+            await asyncio.gather(*(user(until) for _ in range(self.config.users)))
 
-    def create(path: str, body: dict[str, Any]) -> str:
-        response = client.post(path, json=body)
-        if response.status_code != 201:
-            raise bench.BenchError(f"POST {path} answered {response.status_code}: {response.text}")
-        return str(response.json()["id"])
-
-    first = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
-    for lead_number in range(LEADS):
-        lead = create(
-            "/v1/people",
-            {"email": f"lead{lead_number}-{tag}@bench.example", "name": f"Lead {lead_number}"},
+        meter = h.CpuMeter(server.process.pid, self.scratch.db_url)
+        meter.start()
+        started = time.monotonic()
+        uvloop.run(users())
+        elapsed = time.monotonic() - started
+        ordered = sorted(latencies)
+        measured = h.Load(
+            requests_per_second=len(ordered) / elapsed,
+            p50_ms=1000 * statistics.median(ordered),
+            p99_ms=1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
+            requests=len(ordered),
+            errors=0,
         )
-        for slot in range(PAIRS // LEADS):
-            member = create(
-                "/v1/people",
-                {"email": f"m{lead_number}-{slot}-{tag}@bench.example", "name": f"Member {slot}"},
+        return measured.with_cpu(*meter.stop())
+
+
+def measure(
+    bench: Bench, ways: Sequence[GraphqlWay], rapport: h.Server, rest_calls: int
+) -> list[Result]:
+    config = bench.config
+    steps: list[tuple[str, str, int, Callable[[], h.Load]]] = []
+    for step in ("screen", "meeting by id"):
+        for way in ways:
+            steps.append((step, way.name, 1, partial(bench.graphql, way, step)))
+        if step == "screen" and config.rest:
+            steps.append((step, "Rapport REST", rest_calls, partial(bench.rest, rapport)))
+    runs: dict[tuple[str, str], list[h.Load]] = {}
+    for round_number in range(1, config.rounds + 1):
+        for step, way_name, _, run_once in steps:  # alternating: drift hits every way alike
+            if way_name == "Rapport REST" and round_number > 1:
+                continue  # a minute per round on a busy machine: measured in the first only
+            measured = run_once()
+            runs.setdefault((step, way_name), []).append(measured)
+            h.log(
+                f"round {round_number}/{config.rounds} {step}, {way_name}:"
+                f" {measured.requests_per_second:,.1f}/s, p99 {measured.p99_ms:,.0f} ms,"
+                f" CPU {h.us(measured.cpu_us_per_request)} + database"
+                f" {h.us(measured.db_cpu_us_per_request)}"
             )
-            pair = create("/v1/pairs", {"lead_id": lead, "member_id": member, "kind": "mentorship"})
-            for week in range(MEETINGS_PER_PAIR):
-                starts_at = first + timedelta(weeks=week, hours=slot)
-                meeting = create(
-                    "/v1/meetings", {"pair_id": pair, "starts_at": starts_at.isoformat()}
-                )
-                create(
-                    f"/v1/meetings/{meeting}/agenda-items",
-                    {"author_id": member, "title": f"Topic {week}"},
-                )
-                create(f"/v1/meetings/{meeting}/notes", {"author_id": lead, "body": f"Note {week}"})
-            create("/v1/commitments", {"pair_id": pair, "owner_id": member, "title": "Follow up"})
-
-
-# --- the two ways of loading the screen --------------------------------------------------------
-
-
-async def screen_by_graphql(client: httpx.AsyncClient) -> tuple[Screen, int]:
-    response = await client.post("/graphql", json={"query": SCREEN})
-    body = response.json()
-    if response.status_code != 200 or "errors" in body:
-        raise bench.BenchError(f"the GraphQL screen failed: {response.text[:600]}")
-    shown: set[tuple[str, str]] = set()
-    for pair in body["data"]["pairs"]["nodes"]:
-        shown.add(("pair", pair["id"]))
-        shown |= {("commitment", c["id"]) for c in pair["commitments"]["nodes"]}
-        for meeting in pair["meetings"]["nodes"]:
-            shown.add(("meeting", meeting["id"]))
-            shown |= {("follow_up", f"{meeting['id']}/{c['id']}") for c in meeting["followUp"]}
-            shown |= {("agenda_item", i["id"]) for i in meeting["agendaItems"]["nodes"]}
-            shown |= {("note", n["id"]) for n in meeting["notes"]["nodes"]}
-    return frozenset(shown), 1
-
-
-async def _get(client: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
-    response = await client.get(path, params=params)
-    if response.status_code != 200:
-        raise bench.BenchError(f"GET {path} answered {response.status_code}: {response.text}")
-    data: list[dict[str, Any]] = response.json()["data"]
-    return data
-
-
-async def screen_by_rest(client: httpx.AsyncClient) -> tuple[Screen, int]:
-    pairs = await _get(client, "/v1/pairs", limit=PAIRS)
-    per_pair = await asyncio.gather(
-        *(
-            call
-            for pair in pairs
-            for call in (
-                _get(client, "/v1/meetings", pair_id=pair["id"], limit=MEETINGS_PER_PAIR),
-                _get(client, "/v1/commitments", pair_id=pair["id"], status="open"),
-            )
-        )
-    )
-    meetings = [meeting for page in per_pair[0::2] for meeting in page]
-    per_meeting = await asyncio.gather(
-        *(
-            _get(client, f"/v1/meetings/{meeting['id']}/{content}")
-            for meeting in meetings
-            for content in ("agenda-items", "notes")
-        )
-    )
-    shown: set[tuple[str, str]] = {("pair", pair["id"]) for pair in pairs}
-    shown |= {("commitment", c["id"]) for page in per_pair[1::2] for c in page}
-    for meeting in meetings:
-        shown.add(("meeting", meeting["id"]))
-        shown |= {("follow_up", f"{meeting['id']}/{c['id']}") for c in meeting["follow_up"]}
-    shown |= {("agenda_item", item["id"]) for item in (x for p in per_meeting[0::2] for x in p)}
-    shown |= {("note", note["id"]) for note in (x for p in per_meeting[1::2] for x in p)}
-    return frozenset(shown), 1 + len(per_pair) + len(per_meeting)
-
-
-WAYS: dict[str, Callable[[httpx.AsyncClient], Awaitable[tuple[Screen, int]]]] = {
-    "GraphQL": screen_by_graphql,
-    "REST": screen_by_rest,
-}
-
-
-def _client(base_url: str, key: str) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=BROWSER_CONNECTIONS)
-    headers = {"Authorization": f"Bearer {key}"}
-    return httpx.AsyncClient(base_url=base_url, headers=headers, limits=limits, timeout=60)
-
-
-async def same_screens(base_url: str, key: str) -> dict[str, int]:
-    """Both ways show the same records; returns the requests each way makes per screen."""
-    screens: dict[str, Screen] = {}
-    requests: dict[str, int] = {}
-    async with _client(base_url, key) as client:
-        for way, load_screen in WAYS.items():
-            screens[way], requests[way] = await load_screen(client)
-    graphql, rest = screens["GraphQL"], screens["REST"]
-    if graphql != rest:
-        raise bench.BenchError(
-            f"the two ways disagree: only GraphQL {sorted(graphql - rest)[:5]},"
-            f" only REST {sorted(rest - graphql)[:5]}"
-        )
-    pairs = sum(1 for kind, _ in graphql if kind == "pair")
-    if pairs != PAIRS:
-        raise bench.BenchError(f"expected {PAIRS} pairs on the screen, found {pairs}")
-    bench.log(f"both ways show the same {len(graphql)} records; requests per screen {requests}")
-    return requests
-
-
-async def _user(base_url: str, key: str, way: str, until: float, latencies: list[float]) -> None:
-    async with _client(base_url, key) as client:
-        while time.monotonic() < until:
-            started = time.perf_counter()
-            await WAYS[way](client)
-            latencies.append(time.perf_counter() - started)
-
-
-async def measure(
-    server: bench.Server, key: str, way: str, requests: int, config: Config
-) -> Result:
-    latencies: list[float] = []
-    before = bench.cpu_seconds(server.process.pid)
-    started = time.monotonic()
-    until = started + config.seconds
-    await asyncio.gather(
-        *(_user(server.url, key, way, until, latencies) for _ in range(config.users))
-    )
-    elapsed = time.monotonic() - started
-    after = bench.cpu_seconds(server.process.pid)
-    cpu = None
-    if before is not None and after is not None and latencies:
-        cpu = 1000 * (after - before) / len(latencies)
-    ordered = sorted(latencies)
-    return Result(
-        way=way,
-        requests_per_screen=requests,
-        screens_per_second=len(latencies) / elapsed,
-        p50_ms=1000 * statistics.median(ordered),
-        p99_ms=1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
-        screens=len(latencies),
-        cpu_ms_per_screen=cpu,
-    )
-
-
-def median(results: Sequence[Result]) -> Result:
-    cpu = [r.cpu_ms_per_screen for r in results if r.cpu_ms_per_screen is not None]
-    return Result(
-        way=results[0].way,
-        requests_per_screen=results[0].requests_per_screen,
-        screens_per_second=statistics.median(r.screens_per_second for r in results),
-        p50_ms=statistics.median(r.p50_ms for r in results),
-        p99_ms=statistics.median(r.p99_ms for r in results),
-        screens=sum(r.screens for r in results),
-        cpu_ms_per_screen=statistics.median(cpu) if cpu else None,
-    )
+    return [
+        Result(step, way_name, calls, h.median_load(runs[step, way_name]))
+        for step, way_name, calls, _ in steps
+    ]
 
 
 # --- report ------------------------------------------------------------------------------------
 
 
+def ms(value: float | None) -> str:
+    return "-" if value is None else f"{value / 1000:,.1f} ms"
+
+
 def table(results: Sequence[Result]) -> str:
-    header = ("way", "requests/screen", "screens/s", "p50", "p99", "server CPU/screen")
+    header = ("step", "way", "requests", "per second", "p50", "p99", "server CPU", "database CPU")
     lines = [
-        (
-            r.way,
-            str(r.requests_per_screen),
-            f"{r.screens_per_second:,.1f}",
-            f"{r.p50_ms:,.0f} ms",
-            f"{r.p99_ms:,.0f} ms",
-            "-" if r.cpu_ms_per_screen is None else f"{r.cpu_ms_per_screen:,.1f} ms",
-        )
+        (r.step, r.way, str(r.requests_per_screen), f"{r.load.requests_per_second:,.1f}",
+         f"{r.load.p50_ms:,.1f} ms", f"{r.load.p99_ms:,.1f} ms", ms(r.load.cpu_us_per_request),
+         ms(r.load.db_cpu_us_per_request))
         for r in results
-    ]
-    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
-    rendered = [
-        "  ".join(
-            [cells[0].ljust(widths[0])]
-            + [c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True)]
+    ]  # fmt: skip
+    return h.table(header, lines)
+
+
+def cpu_ratio(ours: h.Load, theirs: h.Load, *, with_database: bool) -> str:
+    """The peer's CPU per request over Rapport's: of the servers' processes alone, or with
+    the PostgreSQL backends serving them (PostGraphile does much of its work there)."""
+    mine, peer_cpu = ours.cpu_us_per_request, theirs.cpu_us_per_request
+    if not mine or peer_cpu is None:
+        return "-"
+    if with_database:
+        if ours.db_cpu_us_per_request is None or theirs.db_cpu_us_per_request is None:
+            return "-"
+        mine += ours.db_cpu_us_per_request
+        peer_cpu += theirs.db_cpu_us_per_request
+    return f"{peer_cpu / mine:.2f}"
+
+
+def ratios(results: Sequence[Result]) -> list[str]:
+    found = {(r.step, r.way): r.load for r in results}
+    lines = []
+    for step, goal in (("screen", 0.5), ("meeting by id", 0.3)):
+        ours, theirs = found[step, "Rapport GraphQL"], found[step, "PostGraphile"]
+        ratio = ours.requests_per_second / theirs.requests_per_second
+        lines.append(
+            f"{step}: Rapport/PostGraphile {ratio:.2f}x the throughput"
+            f" (goal >= {goal:g}: {'met' if ratio >= goal else 'missed'}); CPU ratio"
+            f" {cpu_ratio(ours, theirs, with_database=False)} (servers),"
+            f" {cpu_ratio(ours, theirs, with_database=True)} (servers and database)"
         )
-        for cells in [header, *lines]
-    ]
-    rendered.insert(1, "  ".join("-" * width for width in widths))
-    return "\n".join(rendered)
+    if ("screen", "Rapport REST") in found:
+        graphql, rest = found["screen", "Rapport GraphQL"], found["screen", "Rapport REST"]
+        faster = graphql.requests_per_second / rest.requests_per_second
+        lines.append(
+            f"screen: Rapport GraphQL/REST {faster:.1f}x the screens per second,"
+            f" {rest.p99_ms / graphql.p99_ms:.1f}x lower p99"
+        )
+    return lines
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -324,51 +292,41 @@ def table(results: Sequence[Result]) -> str:
 def run(config: Config) -> list[Result]:
     with ExitStack() as stack:
         logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
-        # The scratch database follows the REST benchmark's settings (server URL, keep).
-        scratch = bench.prepare(bench.Config.from_env(), stack)
-        command = [bench.rapport_cli(), "serve", "--workers", str(config.workers)]
-        server = stack.enter_context(bench.serve("rapport", command, scratch.env, logs))
+        scratch = h.prepare(stack, config.server_url, keep=config.keep)
+        rapport = h.serve_rapport(stack, scratch, logs, config.workers)
         headers = {"Authorization": f"Bearer {scratch.key}"}
-        with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-            seed(client)
-        bench.log(f"seeded {PAIRS} pairs with {MEETINGS_PER_PAIR} meetings each")
-        requests = uvloop.run(same_screens(server.url, scratch.key))
-        bench.log(
-            f"{config.users} users, {config.rounds} x {config.seconds}s per way,"
-            f" {config.workers} workers, {os.cpu_count()} CPUs shared with PostgreSQL"
+        with httpx.Client(base_url=rapport.url, headers=headers, timeout=30) as client:
+            gs.seed(client)
+        h.log(f"seeded {gs.PAIRS} pairs with {gs.MEETINGS_PER_PAIR} meetings each")
+        postgraphile = peer.serve_postgraphile(stack, scratch, logs, config.workers)
+        ways = [
+            GraphqlWay("Rapport GraphQL", rapport, gs.SCREEN, gs.MEETING, gs.RAPPORT_FIELDS),
+            GraphqlWay("PostGraphile", postgraphile, peer.SCREEN, peer.MEETING, gs.PEER_FIELDS),
+        ]
+        meeting_id, rest_calls = same_records(ways, rapport, scratch.key)
+        h.log(
+            f"{config.users} screens or {config.connections} meetings at once, {config.rounds}"
+            f" rounds, {config.workers} workers per server, as {scratch.role}; {h.machine_load()}"
         )
-        runs: dict[str, list[Result]] = {way: [] for way in WAYS}
-        for round_number in range(1, config.rounds + 1):
-            for way in WAYS:  # alternating, so drift on a shared machine hits both alike
-                result = uvloop.run(measure(server, scratch.key, way, requests[way], config))
-                runs[way].append(result)
-                bench.log(
-                    f"round {round_number}/{config.rounds} {way}:"
-                    f" {result.screens_per_second:,.1f} screens/s, p99 {result.p99_ms:,.0f} ms"
-                )
-        return [median(results) for results in runs.values()]
+        return measure(Bench(config, scratch, logs, meeting_id), ways, rapport, rest_calls)
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, bench.exit_on_signal)
+    signal.signal(signal.SIGTERM, h.exit_on_signal)
     config = Config.from_env()
     try:
         results = run(config)
-    except bench.BenchError as error:
-        bench.log(f"failed: {error}")
+    except h.BenchError as error:
+        h.log(f"failed: {error}")
         return 2
-    graphql, rest = results
-    print()
+    print(f"\nServers connect as {h.serving_role()}; {h.machine_load()} at the end")
+    print("CPU columns: per screen (per request for one meeting by id)\n")
     print(table(results))
     print()
-    print(
-        f"GraphQL/REST: {graphql.screens_per_second / rest.screens_per_second:.1f}x the screens"
-        f" per second, {rest.p99_ms / graphql.p99_ms:.1f}x lower p99."
-    )
+    print("\n".join(ratios(results)))
     if config.json_path:
-        Path(config.json_path).write_text(
-            json.dumps([asdict(result) for result in results], indent=2) + "\n"
-        )
+        document = [asdict(result) for result in results]
+        Path(config.json_path).write_text(json.dumps(document, indent=2) + "\n")
     return 0
 
 

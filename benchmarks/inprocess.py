@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/inprocess.py
 
 Sets up and seeds a scratch database exactly like `rest_api.py` (through a short-lived
-`rapport serve`), then drives each ASGI app directly, one request at a time, for the two
+`rapport serve`), then drives each ASGI app directly (both connecting as `rapport_app`, or as
+the owner with RAPPORT_BENCH_ROLE=owner), one request at a time, for the two
 benchmark requests and prints the process CPU time per request. It reports the minimum over
 several chunks, which filters out interference from other work on the machine, so it is the
 tool for checking whether a change in app/ pays off (a few percent shows); `rest_api.py`
@@ -28,6 +29,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import harness as h
 import rest_api as bench
 import uvloop
 from starlette.types import ASGIApp, Message
@@ -92,15 +94,15 @@ async def cpu_per_request(
 
 
 async def measure(
-    scratch: bench.Scratch, paths: dict[str, str], requests: int, chunks: int
+    scratch: h.Scratch, paths: dict[str, str], requests: int, chunks: int
 ) -> dict[str, tuple[float, float]]:
     os.environ.update(
-        RAPPORT_DATABASE_URL=scratch.db_url,
+        RAPPORT_DATABASE_URL=scratch.app_url,
         RAPPORT_LOG_LEVEL="warning",
-        BASELINE_DATABASE_URL=scratch.db_url,
+        BASELINE_DATABASE_URL=scratch.app_url,
         BASELINE_ORG_ID=scratch.org_id,
     )
-    sys.path.insert(0, str(bench.ROOT))  # this checkout's app, as the servers use
+    sys.path.insert(0, str(h.ROOT))  # this checkout's app, as the servers use
     import baseline_app
 
     from app.api.app import create_app
@@ -116,14 +118,14 @@ async def measure(
         for endpoint, target in paths.items():
             answers = [await client.get(target) for client in (rapport, baseline)]
             if answers[0] != answers[1]:
-                raise bench.BenchError(f"{endpoint}: the apps disagree: {answers}")
+                raise h.BenchError(f"{endpoint}: the apps disagree: {answers}")
             results[endpoint] = await cpu_per_request((rapport, baseline), target, requests, chunks)
-            bench.log(f"{endpoint}: rapport {results[endpoint][0]:,.0f} us CPU/request")
+            h.log(f"{endpoint}: rapport {results[endpoint][0]:,.0f} us CPU/request")
     return results
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, bench.exit_on_signal)
+    signal.signal(signal.SIGTERM, h.exit_on_signal)
     config = bench.Config.from_env()
     requests = int(os.environ.get("RAPPORT_BENCH_REQUESTS", "200"))
     chunks = int(os.environ.get("RAPPORT_BENCH_CHUNKS", "15"))
@@ -131,16 +133,16 @@ def main() -> int:
     try:
         with ExitStack() as stack:
             logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-cpu-")))
-            scratch = bench.prepare(config, stack)
-            command = [bench.rapport_cli(), "serve", "--workers", "1"]
-            with bench.serve("rapport", command, scratch.env, logs) as server:
+            scratch = h.prepare(stack, config.server_url, keep=config.keep)
+            command = [h.rapport_cli(), "serve", "--workers", "1"]
+            with h.serve("rapport", command, scratch.app_env, logs) as server:
                 paths = bench.request_paths(bench.seed_through(server, scratch, config))
             if only:
                 label = list(paths)[ENDPOINTS[only]]
                 paths = {label: paths[label]}
             results = uvloop.run(measure(scratch, paths, requests, chunks))
-    except bench.BenchError as error:
-        bench.log(f"failed: {error}")
+    except h.BenchError as error:
+        h.log(f"failed: {error}")
         return 2
     print()
     print(f"{'endpoint':34s} {'rapport CPU/req':>16s} {'baseline CPU/req':>17s} {'cpu ratio':>10s}")

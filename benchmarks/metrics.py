@@ -30,8 +30,10 @@ lists the other options.
 
 This file parses the options, runs the steps and prints the results; the steps live beside it
 in metrics_organization, metrics_history, metrics_data (the organization and its bulk load),
-metrics_scratch, metrics_floor, metrics_reference, metrics_database (the in-process
-measurements), metrics_http and metrics_timing.
+metrics_floor, metrics_reference, metrics_database (the in-process measurements) and
+metrics_http; the scratch database, the server and the timing come from harness/. The
+server and the in-process measurements connect as `rapport_app` (row-level security on; the
+floor too), the loading as the tables' owner.
 """
 
 from __future__ import annotations
@@ -45,16 +47,17 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from uuid import UUID
 
+import asyncpg
+from harness import DEFAULT_SERVER_URL, BenchError, Timing, exit_on_signal, log, prepare
 from metrics_data import Loaded, bulk_load
 from metrics_database import DatabaseResults, measure_database
 from metrics_http import ORG_SUMMARY, HttpResults, measure_served
 from metrics_organization import Organization, build_organization
-from metrics_scratch import prepare, read_policy
-from metrics_timing import Timing
-from rest_api import DEFAULT_SERVER_URL, BenchError, exit_on_signal, log
 
 from app.domain.metric_windows import DEFAULT_WINDOW, Window
+from app.domain.policy import Policy
 from app.persistence.repositories.metrics import MetricsQuery
 
 FULL_PEOPLE = 10_000
@@ -179,14 +182,29 @@ def goal_lines(database: DatabaseResults, http: HttpResults | None) -> list[str]
     return lines
 
 
+async def read_policy(db_url: str, org_id: UUID) -> Policy:
+    connection = await asyncpg.connect(db_url)
+    try:
+        row = await connection.fetchrow("SELECT * FROM policies WHERE org_id = $1", org_id)
+    finally:
+        await connection.close()
+    if row is None:
+        raise BenchError("the organization has no policy")
+    return Policy(**{name: row[name] for name in Policy.__dataclass_fields__})
+
+
 # --- the run -------------------------------------------------------------------------------------
 
 
 def run(options: Options) -> str:
     with ExitStack() as stack:
-        scratch = prepare(options.server_url, stack, jit=options.jit, keep=options.keep)
+        scratch = prepare(
+            stack, options.server_url, prefix="rapport_bench_metrics", scopes=("metrics:read",),
+            keep=options.keep, jit=options.jit,
+        )  # fmt: skip
+        org_id = UUID(scratch.org_id)
         organization = build_organization(
-            scratch.org_id, options.people, options.pairs, options.meetings, options.seed,
+            org_id, options.people, options.pairs, options.meetings, options.seed,
             datetime.now(UTC),
         )  # fmt: skip
         log(
@@ -196,14 +214,14 @@ def run(options: Options) -> str:
         loaded = asyncio.run(
             bulk_load(scratch.db_url, organization, datetime.now(UTC), options.seed)
         )
-        policy = asyncio.run(read_policy(scratch.db_url, scratch.org_id))
+        policy = asyncio.run(read_policy(scratch.db_url, org_id))
         now = datetime.now(UTC)
         query = MetricsQuery(
-            scratch.org_id, Window(now - DEFAULT_WINDOW, now), now, policy.grace_days,
+            org_id, Window(now - DEFAULT_WINDOW, now), now, policy.grace_days,
             policy.late_cancel_hours,
         )  # fmt: skip
         database = asyncio.run(
-            measure_database(scratch.db_url, query, policy, organization.team, options.repeats)
+            measure_database(scratch.app_url, query, policy, organization.team, options.repeats)
         )
         http = None
         if options.http:

@@ -13,9 +13,9 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from harness import log
 from metrics_history import Batch, Habits, History, Row
 from metrics_organization import DAY, Organization, PairPlan, Person
-from rest_api import log
 
 from app.domain.pairs import PairKind, PairSource
 from app.domain.people import email_key

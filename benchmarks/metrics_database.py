@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from harness import BenchError, Timing, log, timed
 from metrics_floor import app_jit, connect_floor, floor_counts
 from metrics_organization import Team
 from metrics_reference import load_records, reference_rollup
-from metrics_timing import Timing, timed
-from rest_api import BenchError, log
+from sqlalchemy import text
 
 from app.domain.metric_figures import PairCounts
 from app.domain.metric_rollups import PairFigures, Rollup, roll_up
@@ -66,6 +66,9 @@ def check_agreement(
             )
 
 
+ENTER_ORGANIZATION = text("SELECT set_config('rapport.org_id', :org, false)")
+
+
 @dataclass(frozen=True, slots=True)
 class DatabaseResults:
     floor: Timing
@@ -79,17 +82,20 @@ class DatabaseResults:
 
 
 async def measure_database(
-    db_url: str, query: MetricsQuery, policy: Policy, team: Team, repeats: int
+    app_url: str, query: MetricsQuery, policy: Policy, team: Team, repeats: int
 ) -> DatabaseResults:
+    """Every connection as the serving role, inside the organization (row-level security)."""
+    org = str(query.org_id)
     async with AsyncExitStack() as stack:
-        engine = create_engine(db_url)
+        engine = create_engine(app_url)
         stack.push_async_callback(engine.dispose)
         jit = await app_jit(engine)
-        connection = await connect_floor(db_url, jit)
+        connection = await connect_floor(app_url, jit, org)
         stack.push_async_callback(connection.close)
         floor_seconds, floor = await timed(repeats, lambda: floor_counts(connection, query))
         log("timed the floor")
         async with engine.connect() as production:
+            await production.execute(ENTER_ORGANIZATION, {"org": org})
             repository = MetricsRepository(production)
             statement, _ = await timed(
                 repeats, lambda: repository.pair_counts(query, MetricsFilter())

@@ -154,8 +154,9 @@ async def app_jit(engine: AsyncEngine) -> str:
         return str(await connection.scalar(text("SHOW jit")))
 
 
-async def connect_floor(db_url: str, jit: str) -> asyncpg.Connection:
+async def connect_floor(db_url: str, jit: str, org_id: str) -> asyncpg.Connection:
     """A connection with the app's jit setting, planning every statement for its own
-    parameters as `MetricsRepository` has PostgreSQL do for the metrics statements."""
-    settings = {"jit": jit, "plan_cache_mode": "force_custom_plan"}
+    parameters as `MetricsRepository` has PostgreSQL do for the metrics statements, inside
+    the organization for row-level security (set once, for the whole session)."""
+    settings = {"jit": jit, "plan_cache_mode": "force_custom_plan", "rapport.org_id": org_id}
     return await asyncpg.connect(db_url, server_settings=settings)

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from random import Random
 from uuid import UUID
 
+from harness import CopyTable
 from metrics_organization import DAY, HOUR, PairPlan, new_id
-from rest_api import MEETING_COLUMNS
 
 from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
@@ -18,6 +18,7 @@ from app.domain.meeting_lifecycle import CancelReason, SystemCancelReason
 from app.domain.meetings import MeetingStatus
 
 Row = tuple[object, ...]  # one row to COPY
+MEETINGS = CopyTable.of("meetings")
 
 ITEM_COLUMNS = (
     "id", "org_id", "meeting_id", "author_id", "title", "details", "kind", "position", "state",
@@ -76,7 +77,7 @@ class Batch:
     commitments: list[Row] = field(default_factory=list)
 
     def tables(self) -> Iterator[tuple[str, Sequence[str], list[Row]]]:
-        yield "meetings", MEETING_COLUMNS, self.meetings
+        yield "meetings", MEETINGS.columns, self.meetings
         yield "agenda_items", ITEM_COLUMNS, self.items
         yield "ratings", RATING_COLUMNS, self.ratings
         yield "commitments", COMMITMENT_COLUMNS, self.commitments
@@ -118,10 +119,13 @@ class History:
         reschedules = 0 if rng.random() < 0.9 else rng.randint(1, 2)
         original = starts_at - rng.randint(1, 3) * DAY if reschedules else starts_at
         self.batch.meetings.append(
-            (
-                meeting_id, self.org_id, pair.id, starts_at, pair.duration_minutes, status.value,
-                reschedules, original, canceled_at, canceled_by, reason, completed_at, actual,
-                created_at, completed_at or canceled_at or created_at,
+            MEETINGS.row(
+                id=meeting_id, org_id=self.org_id, pair_id=pair.id, starts_at=starts_at,
+                duration_minutes=pair.duration_minutes, status=status.value,
+                reschedule_count=reschedules, original_starts_at=original,
+                canceled_at=canceled_at, canceled_by_id=canceled_by, cancel_reason=reason,
+                completed_at=completed_at, actual_minutes=actual, created_at=created_at,
+                updated_at=completed_at or canceled_at or created_at,
             )
         )  # fmt: skip
         if completed_at is not None:

@@ -1,4 +1,5 @@
-"""The metrics benchmark over HTTP: `rapport serve` (one worker) on the scratch database, the
+"""The metrics benchmark over HTTP: `rapport serve` (one worker, as the harness's serving role:
+`rapport_app`, row-level security on) on the scratch database, the
 timed requests, and the server's RSS (peaks during a page and the CSV exports, and samples as
 the organization's export streams)."""
 
@@ -12,10 +13,18 @@ from pathlib import Path
 from uuid import UUID
 
 import httpx
+from harness import (
+    BenchError,
+    Scratch,
+    Server,
+    Timing,
+    log,
+    rapport_cli,
+    serve,
+    status_kib,
+    timed,
+)  # fmt: skip
 from metrics_organization import PairPlan, Team
-from metrics_scratch import Scratch
-from metrics_timing import Timing, timed
-from rest_api import BenchError, Server, log, rapport_cli, serve
 
 PAGE_SIZE = 50
 
@@ -27,17 +36,9 @@ def measure_served(
     command = [rapport_cli(), "serve", "--workers", "1"]
     with (
         tempfile.TemporaryDirectory(prefix="rapport-bench-") as logs,
-        serve("rapport", command, scratch.env, Path(logs)) as server,
+        serve("rapport", command, scratch.app_env, Path(logs)) as server,
     ):
         return asyncio.run(measure_http(server, scratch.key, team, pairs, repeats))
-
-
-def status_kib(pid: int, name: str) -> int:
-    """A figure of /proc/<pid>/status, such as VmRSS or VmHWM (peak RSS), in KiB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{name}:"):
-            return int(line.split()[1])
-    raise BenchError(f"no {name} in /proc/{pid}/status")
 
 
 def reset_peak_rss(pid: int) -> None:

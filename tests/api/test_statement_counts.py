@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 
+from app.domain.access import Scope
 from tests.conftest import Live
-from tests.support.tenants import Tenant
+from tests.support.live import read_audit_written
+from tests.support.tenants import Tenant, World
 
 LISTS = [
     "/v1/people",
@@ -64,3 +66,33 @@ def test_list_statements_do_not_grow_with_the_page(live: Live, path: str) -> Non
     # key was verified a moment ago and is cached; the audit line of a content read by a key
     # is written off the request path). BEGIN/COMMIT are not counted.
     assert large_count <= 3
+
+
+AUDITED_READS = {
+    "meeting": "/v1/meetings/{meeting_id}",
+    "notes": "/v1/meetings/{meeting_id}/notes",
+    "note": "/v1/notes/{note_id}",
+}
+
+
+@pytest.mark.parametrize("path", AUDITED_READS.values(), ids=AUDITED_READS.keys())
+def test_an_audited_get_only_reads(live: Live, world: World, path: str) -> None:
+    """A content read by a service key is audited, yet its request sends reads only: the
+    audit line is written off the request path (app/services/read_audit.py), so the request
+    needs no write transaction, no INSERT and no per-request commit setting."""
+    reader = world.tenant.key(Scope.MEETINGS_READ, Scope.CONTENT_READ)
+    target = path.format(**world.ids())
+    assert world.tenant.call("GET", target, key=reader).status_code == 200  # key now cached
+    read_audit_written(live.app)
+    with live.statements.measure() as counter:
+        response = world.tenant.call("GET", target, key=reader)
+    assert response.status_code == 200, response.text
+    # SQLite's deferred BEGIN takes no lock (a write transaction sends BEGIN IMMEDIATE).
+    sent = [s.strip() for s in counter.statements if s.strip().upper() != "BEGIN"]
+    assert sent, "the request sent no statement"
+    # Only SELECTs (the organization's context is `SELECT set_config(...)` on PostgreSQL):
+    # no INSERT, no BEGIN IMMEDIATE, no `SET LOCAL synchronous_commit`.
+    assert all(s.upper().startswith("SELECT") for s in sent), sent
+    # The organization's context, the record (or its parent and the page), the meeting's
+    # follow-up: never more than three statements.
+    assert len(sent) <= 3, sent

@@ -1,0 +1,37 @@
+"""Constants, errors, logging and the serving role of every benchmark."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+BENCH_DIR = Path(__file__).resolve().parent.parent
+ROOT = BENCH_DIR.parent
+CACHE_DIR = ROOT / ".bench"  # git-ignored: tools the benchmarks install (PostGraphile)
+HOST = "127.0.0.1"
+DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+APP_ROLE = "rapport_app"  # as in deploy/postgres-app-role.sh and tests/support/postgres.py
+OWNER = "owner"
+
+
+class BenchError(RuntimeError):
+    """A step of a benchmark failed; the message says which."""
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def exit_on_signal(signum: int, _frame: object) -> NoReturn:
+    """On SIGTERM: unwind, so that servers stop and the scratch database is dropped."""
+    raise SystemExit(128 + signum)
+
+
+def serving_role() -> str:
+    """The role servers connect as: `rapport_app` unless RAPPORT_BENCH_ROLE=owner."""
+    role = os.environ.get("RAPPORT_BENCH_ROLE", APP_ROLE)
+    if role not in (APP_ROLE, OWNER):
+        raise BenchError(f"RAPPORT_BENCH_ROLE is {APP_ROLE} or {OWNER}, not {role!r}")
+    return role
