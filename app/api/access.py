@@ -189,6 +189,8 @@ TokensWrite = Annotated[
     UseCase, _use_case(Scope.TOKENS_WRITE, write=True, callers=Callers.SERVICE_KEYS)
 ]
 AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
+# A person for themselves, or an admin key for anyone (app.domain.privacy).
+CalendarTokenWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]
 # SCIM: service keys with the scim scope; the key's organization is the directory.

@@ -22,6 +22,7 @@ from app.api.request_log import RequestObserver
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
+    calendar,
     commitments,
     directory,
     meetings,
@@ -64,6 +65,7 @@ ROUTERS = (
             audit_routes,
             sign_in,
             directory,
+            calendar,
         )
     ),
 )

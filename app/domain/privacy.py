@@ -114,3 +114,14 @@ def acting_person(caller: Caller, given: UUID | None, field: str) -> UUID:
             field=field,
         )
     return person.id
+
+
+def check_calendar_owner(caller: Caller, person_id: UUID) -> None:
+    """A calendar feed carries the agenda titles of all the person's pairs: a person mints
+    or revokes their own only (an admin person reads no content of pairs they are not in);
+    an admin key (which reads content anyway) may for anyone."""
+    if caller.person is not None and caller.person.id != person_id:
+        raise Forbidden(
+            "A person manages their own calendar feed only; an admin service key manages anyone's.",
+            code="not_yourself",
+        )

@@ -14,6 +14,7 @@ from app.domain.errors import StateConflict
 from app.persistence.availability import connected
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.audit import AuditRepository
+from app.persistence.repositories.calendar import CalendarTokenRepository
 from app.persistence.repositories.content import (
     AgendaItemRepository,
     CommitmentRepository,
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.sign_in_bindings = SignInBindingRepository(connection)
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
+        self.calendar = CalendarTokenRepository(connection)
 
     @property
     def writable(self) -> bool:

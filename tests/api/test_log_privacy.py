@@ -152,8 +152,15 @@ def test_the_log_of_a_real_server_holds_nothing_of_the_note(
             headers={"Authorization": f"Bearer {tenant.admin_key}"},
         )
         assert found.status_code == 200 and found.json()["data"][0]["id"] == author["id"]
+        # A calendar feed's URL is its credential; the access log shows where the token was.
+        calendar = http.post(
+            f"/v1/people/{author['id']}/calendar-token",
+            headers={"Authorization": f"Bearer {tenant.admin_key}"},
+        ).json()
+        assert http.get(f"/v1/calendar/{calendar['token']}.ics").status_code == 200
     log = served.log_text()
-    for secret in (marker, email, "about leaving"):
+    for secret in (marker, email, "about leaving", calendar["token"]):
         assert secret not in log, secret
+    assert '"GET /v1/calendar/{token} HTTP/1.1" 200' in log, log
     assert FAULT_ANSWER[live.dialect][2] in log, log
     assert '"GET /v1/people HTTP/1.1" 200' in log, log
