@@ -130,7 +130,7 @@ class Access:
 
     async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
         try:
-            person = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
+            signed_in = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
         except ExpiredToken as error:
             raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
         except InvalidToken as error:
@@ -147,7 +147,10 @@ class Access:
                 "service_key_only",
                 "This operation is for service keys; person tokens cannot use it.",
             )
-        return Caller(org_id=person.org_id, person=person)
+        person = signed_in.person
+        return Caller(
+            org_id=person.org_id, person=person, person_token_key_id=signed_in.minting_key_id
+        )
 
 
 @asynccontextmanager

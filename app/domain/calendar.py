@@ -40,11 +40,21 @@ def calendar_token_digest(token: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class CalendarToken:
+    """A person's feed token. It dies with `minted_by_key_id`, the service key behind the
+    credential that minted it (none for an ID token); `minted_by_person_id` is None when a
+    key minted it, whose reads of the feed are then that key's reads of content."""
+
     id: UUID
     org_id: UUID
     person_id: UUID
     digest: str
+    minted_by_key_id: UUID | None
+    minted_by_person_id: UUID | None
     created_at: datetime
+
+    @property
+    def read_by_key(self) -> bool:
+        return self.minted_by_person_id is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,7 @@ def agenda_description(agenda: FeedAgenda | None) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class CalendarFeed:
+    token: CalendarToken
     person_name: str
     events: tuple[CalendarEvent, ...]
 

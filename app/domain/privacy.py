@@ -29,10 +29,18 @@ class Caller:
     person: Person | None = None
     key_reads_content: bool = False
     key_is_admin: bool = False
+    # The service key that minted a person's token (None for a key or an ID token).
+    person_token_key_id: UUID | None = None
 
     @property
     def person_id(self) -> UUID | None:
         return self.person.id if self.person is not None else None
+
+    @property
+    def credential_key_id(self) -> UUID | None:
+        """The service key behind the credential: the caller's own, or the one that minted
+        the person's token (None for an ID token)."""
+        return self.key_id or self.person_token_key_id
 
     @property
     def is_admin_person(self) -> bool:

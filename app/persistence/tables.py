@@ -370,4 +370,6 @@ class CalendarTokenRow(SQLModel, table=True):
     org_id: UUID = _org_fk()
     person_id: UUID = _fk("people.id")
     digest: str = _text(64)
+    minted_by_key_id: UUID | None = _fk("service_keys.id", nullable=True)
+    minted_by_person_id: UUID | None = _fk("people.id", nullable=True)
     created_at: datetime = _instant()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+from app.domain.audit import AuditEvent
 from app.domain.calendar import (
     MAX_EVENTS,
     MAX_TITLES,
@@ -34,7 +35,15 @@ async def mint_token(uc: UseCase, person_id: UUID) -> str:
     token = new_calendar_token()
     await uc.uow.calendar.revoke(uc.org_id, person.id)
     await uc.uow.calendar.add(
-        CalendarToken(new_id(), uc.org_id, person.id, calendar_token_digest(token), uc.now)
+        CalendarToken(
+            id=new_id(),
+            org_id=uc.org_id,
+            person_id=person.id,
+            digest=calendar_token_digest(token),
+            minted_by_key_id=uc.caller.credential_key_id,
+            minted_by_person_id=uc.caller.person_id,
+            created_at=uc.now,
+        )
     )
     return token
 
@@ -44,6 +53,25 @@ async def revoke_token(uc: UseCase, person_id: UUID) -> None:
     person = await lookups.person(uc, person_id)
     check_calendar_owner(uc.caller, person.id)
     await uc.uow.calendar.revoke(uc.org_id, person.id)
+
+
+def key_read(feed: CalendarFeed, operation: str, now: datetime) -> AuditEvent | None:
+    """The audit line of a feed read, when the feed was minted by a service key: its reads
+    are that key's reads of content (privacy contract, rule 6). A person's own feed, minted
+    by themselves, is not audited. The line names the person, never the token."""
+    token = feed.token
+    if not token.read_by_key:
+        return None
+    return AuditEvent(
+        id=new_id(),
+        org_id=token.org_id,
+        at=now,
+        operation=operation,
+        method="GET",
+        record_ids={"person_id": str(token.person_id)},
+        actor_key_id=token.minted_by_key_id,
+        actor_person_id=None,
+    )
 
 
 async def read_feed(uow: UnitOfWork, token: str, now: datetime) -> CalendarFeed | None:
@@ -62,4 +90,4 @@ async def read_feed(uow: UnitOfWork, token: str, now: datetime) -> CalendarFeed 
         found.org_id, [meeting.id for meeting in meetings], MAX_TITLES
     )
     events = tuple(calendar_event(meeting, agendas.get(meeting.id)) for meeting in meetings)
-    return CalendarFeed(person.name, events)
+    return CalendarFeed(found, person.name, events)

@@ -11,7 +11,9 @@ import httpx
 import pytest
 from icalendar import Calendar
 
+from app.domain.access import Scope
 from tests.conftest import Live
+from tests.support.live import read_audit_written
 from tests.support.log_privacy import private_marker
 from tests.support.tenants import Tenant
 
@@ -238,3 +240,55 @@ def test_another_organizations_feed_does_not_open_with_its_ids(live: Live) -> No
     for method in ("POST", "DELETE"):
         response = mine.call(method, f"/v1/people/{member['id']}/calendar-token")
         assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def _key_id(tenant: Tenant, secret: str) -> str:
+    key_id: str = tenant.call("GET", "/v1/me", key=secret).json()["service_key"]["id"]
+    return key_id
+
+
+def test_a_feed_dies_with_the_key_behind_its_minting(live: Live, tenant: Tenant) -> None:
+    """Like person tokens (privacy contract, rule 5): a feed minted by a key, or by a person
+    with a token that key minted, stops when the key is revoked, so a revoked key leaves
+    no standing way into anyone's agenda."""
+    _, member, pair = _people_and_pair(tenant)
+    tenant.meeting(pair["id"], timedelta(days=2))
+    admin_key = tenant.key(Scope.ADMIN)
+    by_key = _mint(tenant, member["id"], key=admin_key)["url"]
+    minter = tenant.key(Scope.TOKENS_WRITE)
+    token = tenant.call("POST", "/v1/person-tokens", key=minter, json={"person_id": member["id"]})
+    other = tenant.person()
+    other_token = tenant.call(
+        "POST", "/v1/person-tokens", key=minter, json={"person_id": other["id"]}
+    ).json()["token"]
+    by_person = _mint(tenant, member["id"], key=token.json()["token"])["url"]
+    _gone(by_key)  # replaced by the person's own
+    assert _feed(by_person).status_code == 200
+    kept = _mint(tenant, other["id"], key=other_token)["url"]
+    for key in (minter, admin_key):
+        revoked = tenant.call("DELETE", f"/v1/service-keys/{_key_id(tenant, key)}")
+        assert revoked.status_code == 204, revoked.text
+    _gone(by_person)
+    _gone(kept)
+    # A feed minted by a key that stays is not touched by other keys' revocation.
+    assert _feed(_mint(tenant, member["id"])["url"]).status_code == 200
+
+
+def test_reads_of_a_feed_a_key_minted_are_audited_as_that_keys(live: Live, tenant: Tenant) -> None:
+    _, member, pair = _people_and_pair(tenant)
+    tenant.meeting(pair["id"], timedelta(days=2))
+    key = tenant.key(Scope.ADMIN)
+    minted = _mint(tenant, member["id"], key=key)
+    assert _feed(minted["url"]).status_code == 200
+    own = tenant.call("POST", "/v1/person-tokens", json={"person_id": member["id"]})
+    assert _feed(_mint(tenant, member["id"], key=own.json()["token"])["url"]).status_code == 200
+    read_audit_written(live.app)
+    trail = tenant.call(
+        "GET", "/v1/audit-events", params={"operation": "calendar-feed", "limit": 200}
+    )
+    assert trail.status_code == 200, trail.text
+    lines = trail.json()["data"]
+    assert [(line["actor_key_id"], line["record_ids"]) for line in lines] == [
+        (_key_id(tenant, key), {"person_id": member["id"]})
+    ]
+    assert minted["token"] not in trail.text

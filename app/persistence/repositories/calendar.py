@@ -21,12 +21,14 @@ from app.persistence.tables import (
     MeetingRow,
     PairRow,
     PersonRow,
+    ServiceKeyRow,
 )
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 AGENDA = AgendaItemRow.__table__  # type: ignore[attr-defined]
+KEYS = ServiceKeyRow.__table__  # type: ignore[attr-defined]
 
 
 class CalendarTokenRepository(TableRepository[CalendarToken]):
@@ -38,19 +40,29 @@ class CalendarTokenRepository(TableRepository[CalendarToken]):
             org_id=row["org_id"],
             person_id=row["person_id"],
             digest=row["digest"],
+            minted_by_key_id=row["minted_by_key_id"],
+            minted_by_person_id=row["minted_by_person_id"],
             created_at=row["created_at"],
         )
 
     async def find(self, digest: str) -> CalendarToken | None:
         """The one lookup that is not scoped: the feed's URL is its only credential. On
         PostgreSQL a SECURITY DEFINER function finds the token past row-level security and
-        enters its organization for the rest of the transaction."""
+        enters its organization for the rest of the transaction. A token whose minting key
+        has been revoked is not found."""
         if self.connection.dialect.name == "postgresql":
             found = func.rapport_calendar_token(digest).table_valued(
                 *(column(col.name, col.type) for col in self.table.columns)
             )
             return await self.fetch_one(select(found))
-        return await self.fetch_one(select(self.table).where(self.table.c.digest == digest))
+        c = self.table.c
+        return await self.fetch_one(
+            select(self.table)
+            .outerjoin(KEYS, KEYS.c.id == c.minted_by_key_id)
+            .where(
+                c.digest == digest, or_(c.minted_by_key_id.is_(None), KEYS.c.revoked_at.is_(None))
+            )
+        )
 
     async def revoke(self, org_id: UUID, person_id: UUID) -> None:
         c = self.table.c

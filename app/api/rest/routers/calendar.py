@@ -20,6 +20,7 @@ from app.services import calendar as service
 router = APIRouter(prefix="/v1", tags=["calendar"])
 
 FEED_PATH = "/calendar/{token}.ics"
+FEED_OPERATION = "calendar-feed"
 # Each read is answered afresh or confirmed with 304; no shared cache keeps a feed whose
 # URL is a credential.
 FEED_CACHING = "private, no-cache"
@@ -60,7 +61,7 @@ async def revoke_calendar_token(person_id: UUID, uc: CalendarTokenWrite) -> Resp
 
 @router.get(
     FEED_PATH,
-    operation_id="calendar-feed",
+    operation_id=FEED_OPERATION,
     response_class=Response,
     openapi_extra={"security": []},
     responses={
@@ -83,10 +84,11 @@ async def calendar_feed(
     Authorization header: the token in the URL is the credential (unknown, replaced or
     revoked: 404)."""
     feed = None
+    runtime = runtime_of(request)
+    now = runtime.clock()
     if looks_like_token(token):
-        runtime = runtime_of(request)
         async with unit_of_work(runtime.engine, write=False) as uow:
-            feed = await service.read_feed(uow, token, runtime.clock())
+            feed = await service.read_feed(uow, token, now)
     if feed is None:
         raise ApiProblem("not_found", "No calendar feed has this URL (unknown or revoked).")
     body = calendar_ics.render(feed)
@@ -94,4 +96,6 @@ async def calendar_feed(
     headers = {"ETag": tag, "Cache-Control": FEED_CACHING}
     if calendar_ics.matches(if_none_match, tag):
         return Response(status_code=304, headers=headers)
+    if (line := service.key_read(feed, FEED_OPERATION, now)) is not None:
+        runtime.read_audit.add(line)
     return Response(body, media_type=calendar_ics.MEDIA_TYPE, headers=headers)

@@ -1,5 +1,8 @@
 """Calendar tokens: one secret per person that a calendar application subscribes with
 (`GET /v1/calendar/{token}.ics`). Only the SHA-256 digest is stored, like service keys.
+A token records who minted it: the service key behind that credential (the token stops
+working when the key is revoked, like person tokens) and the person, when a person minted
+their own (otherwise its reads are a key's reads of content, and audited).
 
 The feed's request carries no other credential, so the organization is found from the
 token: on PostgreSQL a SECURITY DEFINER function finds the digest past row-level security
@@ -30,9 +33,13 @@ def upgrade() -> None:
         sa.Column("org_id", sa.Uuid(), nullable=False),
         sa.Column("person_id", sa.Uuid(), nullable=False),
         sa.Column("digest", sa.String(length=64), nullable=False),
+        sa.Column("minted_by_key_id", sa.Uuid(), nullable=True),
+        sa.Column("minted_by_person_id", sa.Uuid(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["org_id"], ["organizations.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["person_id"], ["people.id"]),
+        sa.ForeignKeyConstraint(["minted_by_key_id"], ["service_keys.id"]),
+        sa.ForeignKeyConstraint(["minted_by_person_id"], ["people.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("digest", name="uq_calendar_tokens_digest"),
         sa.UniqueConstraint("org_id", "person_id", name="uq_calendar_tokens_person"),
@@ -53,7 +60,11 @@ def upgrade() -> None:
         DECLARE
             matched calendar_tokens;
         BEGIN
-            SELECT * INTO matched FROM calendar_tokens WHERE digest = token_digest;
+            -- A token dies with the service key behind the credential that minted it.
+            SELECT calendar_tokens.* INTO matched FROM calendar_tokens
+            LEFT JOIN service_keys ON service_keys.id = calendar_tokens.minted_by_key_id
+            WHERE calendar_tokens.digest = token_digest
+              AND (calendar_tokens.minted_by_key_id IS NULL OR service_keys.revoked_at IS NULL);
             IF FOUND THEN
                 PERFORM set_config('rapport.org_id', matched.org_id::text, true);
                 RETURN NEXT matched;
