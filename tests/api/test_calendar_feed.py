@@ -12,6 +12,7 @@ import pytest
 from icalendar import Calendar
 
 from app.domain.access import Scope
+from app.services import calendar as calendar_service
 from tests.conftest import Live
 from tests.support.live import read_audit_written
 from tests.support.log_privacy import private_marker
@@ -292,3 +293,20 @@ def test_reads_of_a_feed_a_key_minted_are_audited_as_that_keys(live: Live, tenan
         (_key_id(tenant, key), {"person_id": member["id"]})
     ]
     assert minted["token"] not in trail.text
+
+
+def test_a_feed_is_bounded(live: Live, tenant: Tenant, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At most MAX_EVENTS meetings (the earliest in the window) and MAX_TITLES titles per
+    meeting, with the count of the rest (lowered here so the test stays small)."""
+    monkeypatch.setattr(calendar_service, "MAX_EVENTS", 2)
+    monkeypatch.setattr(calendar_service, "MAX_TITLES", 2)
+    lead, member, pair = _people_and_pair(tenant)
+    first, second, _ = (tenant.meeting(pair["id"], timedelta(days=d)) for d in (2, 3, 4))
+    for title in ("One", "Two", "Three", "Four"):
+        tenant.create(
+            f"/v1/meetings/{first['id']}/agenda-items", {"author_id": lead["id"], "title": title}
+        )
+    events = _events(_feed(_mint(tenant, member["id"])["url"]))
+    assert set(events) == {f"{first['id']}@rapport", f"{second['id']}@rapport"}
+    description = str(events[f"{first['id']}@rapport"]["DESCRIPTION"])
+    assert description == "Agenda:\n- One\n- Two\n(and 2 more)"
