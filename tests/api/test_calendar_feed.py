@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+import vobject  # type: ignore[import-untyped]
 from icalendar import Calendar
 
 from app.domain.access import Scope
@@ -310,3 +311,29 @@ def test_a_feed_is_bounded(live: Live, tenant: Tenant, monkeypatch: pytest.Monke
     assert set(events) == {f"{first['id']}@rapport", f"{second['id']}@rapport"}
     description = str(events[f"{first['id']}@rapport"]["DESCRIPTION"])
     assert description == "Agenda:\n- One\n- Two\n(and 2 more)"
+
+
+def test_a_second_independent_reader_reads_the_same_events(live: Live, tenant: Tenant) -> None:
+    """vobject (the iCalendar reader of Radicale and other CalDAV software, independent of
+    the `icalendar` package that writes the feed) unfolds long lines, unescapes commas and
+    semicolons and keeps non-ASCII names intact."""
+    lead = tenant.person(name="Zoë Ñúñez, Jr.")
+    member = tenant.person(name="Łukasz; Østergård")
+    pair = tenant.pair(lead_id=lead["id"], member_id=member["id"])
+    meeting = tenant.meeting(pair["id"], timedelta(days=3))
+    long_title = "Quarterly goals, risks; and " + "é" * 160
+    tenant.create(
+        f"/v1/meetings/{meeting['id']}/agenda-items", {"author_id": lead["id"], "title": long_title}
+    )
+    response = _feed(_mint(tenant, member["id"])["url"])
+    assert response.status_code == 200, response.text
+    calendar = vobject.readOne(response.text)
+    (event,) = calendar.vevent_list
+    assert event.uid.value == f"{meeting['id']}@rapport"
+    assert event.summary.value == "1:1 Zoë Ñúñez, Jr. / Łukasz; Østergård"
+    assert event.description.value == f"Agenda:\n- {long_title}"
+    assert event.dtstart.value == datetime.fromisoformat(meeting["starts_at"]).replace(
+        microsecond=0
+    )
+    assert event.dtstart.value.utcoffset() == timedelta(0)
+    assert event.status.value == "CONFIRMED" and event.sequence.value == "0"
