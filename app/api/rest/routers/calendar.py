@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Path, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from app.api.access import CalendarTokenWrite
 from app.api.problems import ApiProblem, exactly_problems, problem_responses
@@ -91,7 +92,9 @@ async def calendar_feed(
             feed = await service.read_feed(uow, token, now)
     if feed is None:
         raise ApiProblem("not_found", "No calendar feed has this URL (unknown or revoked).")
-    body = calendar_ics.render(feed)
+    # Rendering a large feed takes CPU time (icalendar builds and folds every line in
+    # Python): off the event loop, so other requests are not held up meanwhile.
+    body = await run_in_threadpool(calendar_ics.render, feed)
     tag = calendar_ics.entity_tag(body)
     headers = {"ETag": tag, "Cache-Control": FEED_CACHING}
     if calendar_ics.matches(if_none_match, tag):
