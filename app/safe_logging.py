@@ -97,14 +97,23 @@ def _sanitize(record: logging.LogRecord) -> None:
         record.args = tuple(_safe(value) for value in record.args)
 
 
+# A calendar feed's URL is its credential: access lines show where the token was.
+_CALENDAR_TOKEN = re.compile(r"(/calendar/)[^/]*")
+
+
+def loggable_path(target: str) -> str:
+    """A request target as logs may show it: no query string, no calendar token."""
+    return _CALENDAR_TOKEN.sub(r"\1{token}", target.split("?", 1)[0])
+
+
 class PathWithoutQuery(logging.Filter):
-    """Access log lines name the path, not the query string: list filters carry emails
-    (`/v1/people?email=…`) and external ids."""
+    """Access log lines name the path, not the query string (list filters carry emails,
+    `/v1/people?email=…`, and external ids) nor a calendar feed's token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+            record.args = (*args[:2], loggable_path(args[2]), *args[3:])
         return True
 
 

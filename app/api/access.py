@@ -131,7 +131,7 @@ class Access:
 
     async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
         try:
-            person = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
+            signed_in = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
         except ExpiredToken as error:
             raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
         except InvalidToken as error:
@@ -148,7 +148,10 @@ class Access:
                 "service_key_only",
                 "This operation is for service keys; person tokens cannot use it.",
             )
-        return Caller(org_id=person.org_id, person=person)
+        person = signed_in.person
+        return Caller(
+            org_id=person.org_id, person=person, person_token_key_id=signed_in.minting_key_id
+        )
 
 
 @asynccontextmanager
@@ -190,6 +193,8 @@ TokensWrite = Annotated[
     UseCase, _use_case(Scope.TOKENS_WRITE, write=True, callers=Callers.SERVICE_KEYS)
 ]
 AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
+# A person for themselves, or an admin key for anyone (app.domain.privacy).
+CalendarTokenWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]
 # SCIM: service keys with the scim scope; the key's organization is the directory.

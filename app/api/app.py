@@ -29,6 +29,7 @@ from app.api.request_log import RequestObserver
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
+    calendar,
     commitments,
     directory,
     meetings,
@@ -74,6 +75,7 @@ ROUTERS = (
             sign_in,
             directory,
             rate_limits,
+            calendar,
         )
     ),
 )

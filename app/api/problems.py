@@ -267,8 +267,13 @@ def problem_responses(*codes: str) -> dict[int | str, dict[str, Any]]:
         "internal_error",
         "database_unavailable",
     )
+    return exactly_problems(*every, *codes)
+
+
+def exactly_problems(*codes: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for these codes only (an operation that takes no credential)."""
     by_status: dict[int, list[ProblemKind]] = {}
-    for code in dict.fromkeys((*every, *codes)):
+    for code in dict.fromkeys(codes):
         kind = CATALOG[code]
         by_status.setdefault(kind.status, []).append(kind)
     responses: dict[int | str, dict[str, Any]] = {}

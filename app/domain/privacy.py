@@ -29,10 +29,18 @@ class Caller:
     person: Person | None = None
     key_reads_content: bool = False
     key_is_admin: bool = False
+    # The service key that minted a person's token (None for a key or an ID token).
+    person_token_key_id: UUID | None = None
 
     @property
     def person_id(self) -> UUID | None:
         return self.person.id if self.person is not None else None
+
+    @property
+    def credential_key_id(self) -> UUID | None:
+        """The service key behind the credential: the caller's own, or the one that minted
+        the person's token (None for an ID token)."""
+        return self.key_id or self.person_token_key_id
 
     @property
     def is_admin_person(self) -> bool:
@@ -114,3 +122,14 @@ def acting_person(caller: Caller, given: UUID | None, field: str) -> UUID:
             field=field,
         )
     return person.id
+
+
+def check_calendar_owner(caller: Caller, person_id: UUID) -> None:
+    """A calendar feed carries the agenda titles of all the person's pairs: a person mints
+    or revokes their own only (an admin person reads no content of pairs they are not in);
+    an admin key (which reads content anyway) may for anyone."""
+    if caller.person is not None and caller.person.id != person_id:
+        raise Forbidden(
+            "A person manages their own calendar feed only; an admin service key manages anyone's.",
+            code="not_yourself",
+        )

@@ -369,3 +369,20 @@ class SignInBindingRow(SQLModel, table=True):
     issuer: str = _text(300)
     subject: str = _text(255)
     bound_at: datetime = _instant()
+
+
+class CalendarTokenRow(SQLModel, table=True):
+    """A person's calendar subscription secret, stored as its SHA-256 digest (one a person)."""
+
+    __tablename__ = "calendar_tokens"
+    __table_args__ = (
+        UniqueConstraint("digest", name="uq_calendar_tokens_digest"),
+        UniqueConstraint("org_id", "person_id", name="uq_calendar_tokens_person"),
+    )
+    id: UUID = Field(primary_key=True)
+    org_id: UUID = _org_fk()
+    person_id: UUID = _fk("people.id")
+    digest: str = _text(64)
+    minted_by_key_id: UUID | None = _fk("service_keys.id", nullable=True)
+    minted_by_person_id: UUID | None = _fk("people.id", nullable=True)
+    created_at: datetime = _instant()

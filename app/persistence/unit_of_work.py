@@ -14,6 +14,7 @@ from app.domain.errors import StateConflict
 from app.persistence.availability import connected
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.audit import AuditRepository
+from app.persistence.repositories.calendar import CalendarTokenRepository
 from app.persistence.repositories.content import (
     AgendaItemRepository,
     CommitmentRepository,
@@ -66,6 +67,7 @@ class UnitOfWork:
         self.signing_generations = SigningGenerationRepository(connection)
         self.groups = GroupRepository(connection)
         self.rate_limits = RateLimitRepository(connection)
+        self.calendar = CalendarTokenRepository(connection)
 
     @property
     def writable(self) -> bool:

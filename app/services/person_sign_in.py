@@ -40,10 +40,19 @@ class Credentials:
         return sign_in
 
 
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """The active person a credential stands for, and the service key that minted it (a
+    person token's; None for an ID token): what the person mints dies with that key too."""
+
+    person: Person
+    minting_key_id: UUID | None
+
+
 async def authenticate(
     uow: UnitOfWork, credential: str, now: datetime, credentials: Credentials
-) -> Person:
-    """The active person a credential stands for; enters the person's organization."""
+) -> SignedIn:
+    """Who a credential stands for; enters the person's organization."""
     try:
         header = jwt.get_unverified_header(credential)
     except jwt.PyJWTError as error:
@@ -54,7 +63,7 @@ async def authenticate(
     if algorithm == person_tokens.ALGORITHM:
         return await _person_token(uow, credential, header, now, credentials)
     if algorithm in ASYMMETRIC_ALGORITHMS:
-        return await _id_token(uow, credential, header, now, credentials)
+        return SignedIn(await _id_token(uow, credential, header, now, credentials), None)
     raise InvalidToken(
         f"Person tokens are signed with {person_tokens.ALGORITHM}, ID tokens with an"
         " asymmetric algorithm; this token is neither."
@@ -63,7 +72,7 @@ async def authenticate(
 
 async def _person_token(
     uow: UnitOfWork, token: str, header: dict[str, Any], now: datetime, credentials: Credentials
-) -> Person:
+) -> SignedIn:
     claims = await person_tokens.read(uow, token, header.get("kid"), credentials.signing_keys, now)
     await uow.enter_organization(claims.org_id)
     if not (await credentials.sign_in_of(uow, claims.org_id)).mints_tokens:
@@ -78,7 +87,7 @@ async def _person_token(
         raise InvalidToken(
             "This token was minted by a key without the admin scope; it cannot act for an admin."
         )
-    return person
+    return SignedIn(person, minter.id)
 
 
 async def _minting_key(uow: UnitOfWork, claims: TokenClaims, keys: KeyCache) -> ServiceKey:

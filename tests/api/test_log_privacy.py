@@ -16,6 +16,7 @@ import httpx
 import pytest
 from sqlalchemy import text
 
+from app.api.rest.routers.calendar import FEED_OPERATION
 from tests.conftest import Live
 from tests.support.log_privacy import private_marker, record_text
 from tests.support.postgres import as_app_role
@@ -153,11 +154,17 @@ def test_the_log_of_a_real_server_holds_nothing_of_the_note(
             headers={"Authorization": f"Bearer {tenant.admin_key}"},
         )
         assert found.status_code == 200 and found.json()["data"][0]["id"] == author["id"]
+        # A calendar feed's URL is its credential; the access log shows where the token was.
+        calendar = http.post(
+            f"/v1/people/{author['id']}/calendar-token",
+            headers={"Authorization": f"Bearer {tenant.admin_key}"},
+        ).json()
+        assert http.get(f"/v1/calendar/{calendar['token']}.ics").status_code == 200
     log = served.log_text()
-    for secret in (marker, email, "about leaving"):
+    for secret in (marker, email, "about leaving", calendar["token"]):
         assert secret not in log, secret
     assert FAULT_ANSWER[live.dialect][2] in log, log
     requests = [json.loads(line) for line in log.splitlines() if '"event":"request"' in line]
-    assert {"operation": "people-list", "status": 200} in [
-        {"operation": line["operation"], "status": line["status"]} for line in requests
-    ], log
+    answered = [{"operation": line["operation"], "status": line["status"]} for line in requests]
+    assert {"operation": "people-list", "status": 200} in answered, log
+    assert {"operation": FEED_OPERATION, "status": 200} in answered, log  # not its path

@@ -95,6 +95,10 @@ KEYS_ONLY = {
     "people-sign-in-bindings-delete",
 }
 
+# A person's own calendar feed: the person alone (an admin person included; admin keys may
+# for anyone): the feed carries the agenda titles of all their pairs.
+OWN_CALENDAR = {"people-calendar-token-create", "people-calendar-token-revoke"}
+
 RULES = [
     CONTENT,
     CONTENT_BY_BODY,
@@ -106,6 +110,7 @@ RULES = [
     ADMIN_ONLY,
     OPEN_READS,
     KEYS_ONLY,
+    OWN_CALENDAR,
 ]
 
 
@@ -128,6 +133,8 @@ def _expected(operation: str, kind: str) -> tuple[int | None, str | None]:
         return success if kind == "admin" else (403, "admin_only")
     if operation in KEYS_ONLY:
         return 403, "service_key_only"
+    if operation in OWN_CALENDAR:  # the matrix names the member
+        return success if kind == "participant" else (403, "not_yourself")
     return success
 
 

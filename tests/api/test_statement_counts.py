@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import httpx
 import pytest
 
 from app.domain.access import Scope
@@ -96,3 +97,36 @@ def test_an_audited_get_only_reads(live: Live, world: World, path: str) -> None:
     # The organization's context, the record (or its parent and the page), the meeting's
     # follow-up: never more than three statements.
     assert len(sent) <= 3, sent
+
+
+def _feed_url(tenant: Tenant, meetings: int) -> str:
+    """A member's feed with this many meetings, each with two agenda items."""
+    lead, member = tenant.person(), tenant.person()
+    pair = tenant.pair(lead_id=lead["id"], member_id=member["id"])
+    for day in range(meetings):
+        meeting = tenant.meeting(pair["id"], timedelta(days=2 + day))
+        for title in ("Wins", "Blockers"):
+            tenant.create(
+                f"/v1/meetings/{meeting['id']}/agenda-items",
+                {"author_id": lead["id"], "title": title},
+            )
+    minted = tenant.call("POST", f"/v1/people/{member['id']}/calendar-token")
+    assert minted.status_code == 200, minted.text
+    url: str = minted.json()["url"]
+    return url
+
+
+def test_a_calendar_feed_costs_the_same_statements_for_any_number_of_meetings(
+    live: Live,
+) -> None:
+    counts = []
+    for meetings in (1, 12):
+        url = _feed_url(live.tenant(), meetings)
+        with live.statements.measure() as counter:
+            response = httpx.get(url, timeout=30)
+        assert response.status_code == 200, response.text
+        assert response.text.count("BEGIN:VEVENT") == meetings
+        counts.append(len([s for s in counter.statements if not s.startswith("BEGIN")]))
+    # The token (which enters its organization), the person, the meetings with both names,
+    # the agenda titles (SQLite's explicit BEGIN is not counted).
+    assert counts[0] == counts[1] == 4, live.statements.statements

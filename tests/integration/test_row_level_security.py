@@ -4,6 +4,7 @@ filter still sees nothing of another organization."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +28,7 @@ TABLES = (
     "sign_in_settings",
     "sign_in_bindings",
     "rate_limit_settings",
+    "calendar_tokens",
 )
 
 
@@ -59,6 +61,8 @@ def test_unfiltered_queries_stay_inside_the_organization(live: Live, issuer: Iss
         assert signed_in[0] == 200, signed_in
         budgets = {"per_key": "1000/second", "per_organization": None}
         assert tenant.call("PUT", "/v1/rate-limits", json=budgets).status_code == 200
+        minted = tenant.call("POST", f"/v1/people/{person['id']}/calendar-token")
+        assert minted.status_code == 200, minted.text
     first = str(tenants[0].org_id)
     for table in TABLES:
         sql = f"SELECT DISTINCT org_id::text AS org FROM {table}"  # no organization filter
@@ -93,3 +97,28 @@ def test_writes_into_another_organization_touch_nothing(live: Live) -> None:
             )
         )
     assert theirs.call("GET", f"/v1/people/{person['id']}").json()["name"] != "hijacked"
+
+
+def test_a_calendar_token_is_found_past_row_level_security_and_enters_its_organization(
+    live: Live,
+) -> None:
+    """The feed's request knows no organization: as the app's role, the lookup function
+    finds the token and enters its organization; nothing else of it is visible before."""
+    if live.dialect != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's")
+    tenant = live.tenant()
+    person = tenant.person()
+    minted = tenant.call("POST", f"/v1/people/{person['id']}/calendar-token").json()
+    digest = hashlib.sha256(minted["token"].encode()).hexdigest()
+    unscoped = "SELECT count(*) AS n FROM calendar_tokens"
+    assert asyncio.run(_as_app(live.database_url, None, unscoped))[0]["n"] == 0
+    found = asyncio.run(
+        _as_app(
+            live.database_url,
+            None,
+            "SELECT person_id::text AS person, current_setting('rapport.org_id') AS org"
+            " FROM rapport_calendar_token($1)",
+            digest,
+        )
+    )
+    assert [(row["person"], row["org"]) for row in found] == [(person["id"], str(tenant.org_id))]

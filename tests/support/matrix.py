@@ -386,6 +386,12 @@ CASES: dict[str, Case] = {
         foreign=lambda _a, b: Call(params=lambda _w: {"person_id": b.member["id"]}, status=200),
     ),
     "people-sign-in-bindings-delete": Case(Call(status=204), BAD_ID),
+    # Calendar feeds. The feed itself (`calendar-feed`, GET /v1/calendar/{token}.ics) takes
+    # no Authorization header, like the operational endpoints, so it is not in this table:
+    # its token is the credential, and tests/api/test_calendar_feed.py holds it to 404 for
+    # unknown, replaced, revoked and malformed tokens and to the feed's privacy.
+    "people-calendar-token-create": Case(Call(), BAD_ID),
+    "people-calendar-token-revoke": Case(Call(status=204), BAD_ID),
 }
 
 ACTING_FIELDS = ("author_id", "canceled_by_id", "person_id")

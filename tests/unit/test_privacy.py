@@ -15,6 +15,7 @@ from app.domain.privacy import (
     acting_person,
     can_see_pair,
     check_admin,
+    check_calendar_owner,
     check_content_visible,
     check_note_readable,
     check_private_note_author,
@@ -79,3 +80,12 @@ def test_a_person_acts_as_themselves_and_a_key_names_the_person() -> None:
     assert acting_person(KEY, other.id, "author_id") == other.id
     with pytest.raises(InvalidInput):
         acting_person(KEY, None, "author_id")
+
+
+def test_a_calendar_feed_is_its_persons_own_or_an_admin_keys_doing() -> None:
+    someone, admin = person(), replace(person(), role=Role.ADMIN)
+    check_calendar_owner(_as(someone), someone.id)
+    check_calendar_owner(KEY, someone.id)
+    with pytest.raises(Forbidden) as refused:
+        check_calendar_owner(_as(admin), someone.id)  # an admin person reads no one's agenda
+    assert refused.value.code == "not_yourself"

@@ -34,3 +34,11 @@ class MeOut(BaseModel):
     organization_id: UUID
     person: PersonOut | None
     service_key: ServiceKeyOut | None
+
+
+class CalendarTokenOut(Output):
+    token: str = Field(description="The feed's secret; shown in this response only.")
+    url: str = Field(
+        description="The feed to subscribe to in a calendar application (GET, no"
+        " Authorization header: the token in it is the credential)."
+    )
