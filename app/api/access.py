@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
 
@@ -13,7 +15,7 @@ from fastapi import Depends, Request
 
 from app.api.problems import ApiProblem
 from app.api.runtime import Runtime, runtime_of
-from app.domain.access import KEY_PREFIX, Scope, key_digest
+from app.domain.access import KEY_PREFIX, Scope, ServiceKey, key_digest
 from app.domain.privacy import Caller
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services import audit, person_sign_in
@@ -94,20 +96,7 @@ class Access:
         return self.write or (caller.key_id is not None and reads_content)
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
-        digest = key_digest(secret)
-        keys = runtime.credentials.keys
-        key = keys.get(digest)
-        if key is not None:
-            await uow.enter_organization(key.org_id)
-        else:
-            key = await uow.service_keys.authenticate(digest)
-            if key is None:
-                raise ApiProblem(
-                    "invalid_credential",
-                    "This service key is unknown or has been revoked.",
-                    headers=INVALID,
-                )
-            keys.put(key)
+        key = await service_key(runtime, uow, secret)
         if self.callers is Callers.PEOPLE:
             raise ApiProblem(
                 "person_token_only",
@@ -119,33 +108,91 @@ class Access:
                 f"This operation needs the scope {self.scope.value}.",
                 required_scope=self.scope.value,
             )
-        return Caller(
-            org_id=key.org_id,
-            key_id=key.id,
-            key_reads_content=key.grants(Scope.CONTENT_READ),
-            key_is_admin=key.grants(Scope.ADMIN),
-        )
+        return caller_of(key)
 
-    async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
-        try:
-            person = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
-        except ExpiredToken as error:
-            raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
-        except InvalidToken as error:
-            raise ApiProblem(error.code, str(error), headers=INVALID) from error
-        except IdentityProviderUnavailable as error:
-            raise ApiProblem(
-                "identity_provider_unavailable",
-                "The organization's identity provider cannot be reached to verify this ID"
-                " token; retry shortly.",
-                headers={"Retry-After": str(PROVIDER_RETRY_SECONDS)},
-            ) from error
+    async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: datetime) -> Caller:
+        caller = await person_caller(runtime, uow, token, now)
         if self.callers is Callers.SERVICE_KEYS:
             raise ApiProblem(
                 "service_key_only",
                 "This operation is for service keys; person tokens cannot use it.",
             )
-        return Caller(org_id=person.org_id, person=person)
+        return caller
+
+
+async def service_key(runtime: Runtime, uow: UnitOfWork, secret: str) -> ServiceKey:
+    """The key a secret stands for (from the process's cache, else the database); the
+    transaction enters its organization."""
+    digest = key_digest(secret)
+    keys = runtime.credentials.keys
+    key = keys.get(digest)
+    if key is not None:
+        await uow.enter_organization(key.org_id)
+        return key
+    key = await uow.service_keys.authenticate(digest)
+    if key is None:
+        raise ApiProblem(
+            "invalid_credential",
+            "This service key is unknown or has been revoked.",
+            headers=INVALID,
+        )
+    keys.put(key)
+    return key
+
+
+def caller_of(key: ServiceKey) -> Caller:
+    return Caller(
+        org_id=key.org_id,
+        key_id=key.id,
+        key_reads_content=key.grants(Scope.CONTENT_READ),
+        key_is_admin=key.grants(Scope.ADMIN),
+    )
+
+
+async def person_caller(runtime: Runtime, uow: UnitOfWork, token: str, now: datetime) -> Caller:
+    """The person a token or ID token stands for; the transaction enters their organization."""
+    try:
+        person = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
+    except ExpiredToken as error:
+        raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
+    except InvalidToken as error:
+        raise ApiProblem(error.code, str(error), headers=INVALID) from error
+    except IdentityProviderUnavailable as error:
+        raise ApiProblem(
+            "identity_provider_unavailable",
+            "The organization's identity provider cannot be reached to verify this ID"
+            " token; retry shortly.",
+            headers={"Retry-After": str(PROVIDER_RETRY_SECONDS)},
+        ) from error
+    return Caller(org_id=person.org_id, person=person)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who calls: the caller, its service key (None for a person), and the request's
+    instant."""
+
+    caller: Caller
+    key: ServiceKey | None
+    now: datetime
+
+
+async def identify(request: Request) -> Identity:
+    """The credential check alone, in a short read transaction of its own (none for a key
+    the process has cached): for a surface that must know who calls before it reads the
+    request (GraphQL tells nothing of its schema to strangers)."""
+    credential = _bearer(request)
+    runtime = runtime_of(request)
+    now = runtime.clock()
+    if credential.startswith(KEY_PREFIX):
+        key = runtime.credentials.keys.get(key_digest(credential))
+        if key is None:
+            async with unit_of_work(runtime.engine, write=False) as uow:
+                key = await service_key(runtime, uow, credential)
+        return Identity(caller_of(key), key, now)
+    async with unit_of_work(runtime.engine, write=False) as uow:
+        caller = await person_caller(runtime, uow, credential, now)
+    return Identity(caller, None, now)
 
 
 @asynccontextmanager
