@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 from graphql import get_introspection_query
+from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 from app.api.graphql.limits import COMPLEXITY_BUDGET
 from app.services import settings_admin
@@ -254,3 +256,17 @@ def test_a_keep_alive_connection_outlives_a_fault(
 
 GRAPHQL_POLICY = b'{"query": "{ policy { graceDays } }"}'
 JSON = {"Content-Type": "application/json"}
+
+
+def test_a_websocket_handshake_is_refused(live: Live, world: World) -> None:
+    """Operations go over HTTP only, where the credential is checked first; a socket would
+    carry operations past that check."""
+    client = TestClient(live.app)  # the served app's state: no second lifespan
+    headers = {"Authorization": f"Bearer {world.tenant.admin_key}"}
+    for protocol in ("graphql-transport-ws", "graphql-ws"):
+        with (
+            pytest.raises(WebSocketDisconnect) as refused,
+            client.websocket_connect("/graphql", subprotocols=[protocol], headers=headers),
+        ):
+            pass
+        assert refused.value.code == 1008

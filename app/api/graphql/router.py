@@ -9,8 +9,9 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from fastapi import Request, Response
+from fastapi import Request, Response, WebSocket
 from fastapi.responses import HTMLResponse
+from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
@@ -28,8 +29,8 @@ from app.persistence.availability import DatabaseUnavailable
 GRAPHQL_PATH = "/graphql"
 
 
-async def _context(request: Request) -> GraphContext:
-    return GraphContext(runtime_of(request))
+async def _context(connection: HTTPConnection) -> GraphContext:
+    return GraphContext(runtime_of(connection))
 
 
 class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
@@ -37,8 +38,12 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
         return graphiql_page(request)
 
     async def run(  # type: ignore[override]
-        self, request: Request, context: Any = UNSET, root_value: Any = UNSET
-    ) -> Response:
+        self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
+    ) -> Response | WebSocket:
+        if isinstance(request, WebSocket):
+            # No subscriptions, and no operations over a socket whose credential the
+            # router has not checked: the handshake is refused.
+            return await self.reject_websocket(request)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             return await super().run(request, context, root_value)
         try:
