@@ -129,3 +129,14 @@ def test_aliases_count_each_time_and_variables_set_the_page() -> None:
         {"n": 7},
     )
     assert (once, twice) == (15, 30)
+
+
+def test_fragments_spread_twice_over_at_every_level_are_costed_once_each() -> None:
+    """Forty levels of fragments spreading the next one twice: 2**40 fields once expanded
+    (graphql-core executes each fragment once); the cost is computed without expanding."""
+    levels = 40
+    fragments = " ".join(
+        f"fragment F{n} on Query {{ ...F{n + 1} ...F{n + 1} }}" for n in range(levels)
+    )
+    document = parse(f"{{ ...F0 }} {fragments} fragment F{levels} on Query {{ me {{ kind }} }}")
+    assert document_cost(document, {}) == 2**levels * 2

@@ -17,6 +17,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
 )
@@ -90,37 +91,45 @@ def document_cost(document: DocumentNode, variables: Mapping[str, Any]) -> int:
 
 
 class _Cost:
+    """Each selection's cost is computed once per page size and reused wherever it is spread:
+    fragments spreading fragments twice over, level after level, expand exponentially
+    (graphql-core executes each once), and the walk must not."""
+
     def __init__(
         self, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]
     ) -> None:
         self.fragments = fragments
         self.variables = variables
+        self.known: dict[tuple[int, int], int] = {}
+        self.spreading: set[str] = set()
 
     def of(self, selection_set: SelectionSetNode | None, page: int) -> int:
-        """The cost of a selection whose items repeat `page` times when they are a
-        connection's `nodes` or `edges` (page is 1 outside connections)."""
-        return sum(self._field(field, page) for field in self._fields(selection_set, frozenset()))
+        """The cost of a selection whose `nodes` and `edges` repeat `page` times (page is
+        1 outside connections)."""
+        if selection_set is None:
+            return 0
+        key = (id(selection_set), page)
+        if key not in self.known:
+            self.known[key] = sum(self._selection(s, page) for s in selection_set.selections)
+        return self.known[key]
 
-    def _field(self, field: FieldNode, page: int) -> int:
-        own = FIELD_COSTS.get(field.name.value, 1)
-        times = page if field.name.value in PAGE_ITEMS else 1
-        return times * (own + self.of(field.selection_set, self._page_size(field)))
-
-    def _fields(
-        self, selection_set: SelectionSetNode | None, spread: frozenset[str]
-    ) -> Iterator[FieldNode]:
-        """The fields of a selection with its fragments expanded (a fragment spread inside
-        itself is not followed again; validation refuses such cycles anyway)."""
-        for selection in selection_set.selections if selection_set is not None else ():
-            if isinstance(selection, FieldNode):
-                yield selection
-            elif isinstance(selection, InlineFragmentNode):
-                yield from self._fields(selection.selection_set, spread)
-            elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is not None and name not in spread:
-                    yield from self._fields(fragment.selection_set, spread | {name})
+    def _selection(self, selection: SelectionNode, page: int) -> int:
+        if isinstance(selection, FieldNode):
+            own = FIELD_COSTS.get(selection.name.value, 1)
+            times = page if selection.name.value in PAGE_ITEMS else 1
+            return times * (own + self.of(selection.selection_set, self._page_size(selection)))
+        if isinstance(selection, InlineFragmentNode):
+            return self.of(selection.selection_set, page)
+        assert isinstance(selection, FragmentSpreadNode)
+        name = selection.name.value
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.spreading:  # validation refuses both anyway
+            return 0
+        self.spreading.add(name)
+        try:
+            return self.of(fragment.selection_set, page)
+        finally:
+            self.spreading.discard(name)
 
     def _page_size(self, field: FieldNode) -> int:
         """How many items a connection field asks for (`first`; DEFAULT_LIMIT when it is
