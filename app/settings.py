@@ -152,6 +152,13 @@ class Settings(BaseSettings):
         description="A statement the database does not answer within this time is abandoned"
         " (503 database_unavailable), so a vanished server cannot hold requests forever.",
     )
+    graphql_time_budget_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="A GraphQL request that runs longer starts no further field: it is"
+        " answered with a `time_budget_exceeded` error and keeps none of its work.",
+    )
 
     # Rate limits (docs/limits.md): budgets in the `limits` package's notation.
     rate_limit_key: str = Field(

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 from enum import Enum
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 
 from app.api.problems import ApiProblem
 from app.api.request_log import note_caller
 from app.api.runtime import Runtime, runtime_of
-from app.domain.access import KEY_PREFIX, Scope, key_digest
+from app.domain.access import KEY_PREFIX, Scope, ServiceKey, key_digest
 from app.domain.privacy import Caller
+from app.domain.rate_limits import RateLimitSetting
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services import audit, person_sign_in
 from app.services.context import UseCase
@@ -77,8 +81,7 @@ class Access:
                 caller = await self._service_key(runtime, uow, credential)
             else:
                 caller = await self._person(runtime, uow, credential, now)
-            note_caller(caller)
-            await runtime.rate_limiter.admit(uow, caller)
+            await admit(runtime, caller, uow)
             use_case = UseCase(uow, caller, now)
             yield use_case
             audited = self._audited(caller)
@@ -97,20 +100,7 @@ class Access:
         return self.write or (caller.key_id is not None and reads_content)
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
-        digest = key_digest(secret)
-        keys = runtime.credentials.keys
-        key = keys.get(digest)
-        if key is not None:
-            await uow.enter_organization(key.org_id)
-        else:
-            key = await uow.service_keys.authenticate(digest)
-            if key is None:
-                raise ApiProblem(
-                    "invalid_credential",
-                    "This service key is unknown or has been revoked.",
-                    headers=INVALID,
-                )
-            keys.put(key)
+        key = await service_key(runtime, uow, secret)
         if self.callers is Callers.PEOPLE:
             raise ApiProblem(
                 "person_token_only",
@@ -122,36 +112,111 @@ class Access:
                 f"This operation needs the scope {self.scope.value}.",
                 required_scope=self.scope.value,
             )
-        return Caller(
-            org_id=key.org_id,
-            key_id=key.id,
-            key_reads_content=key.grants(Scope.CONTENT_READ),
-            key_is_admin=key.grants(Scope.ADMIN),
-        )
+        return caller_of(key)
 
-    async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: Any) -> Caller:
-        try:
-            signed_in = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
-        except ExpiredToken as error:
-            raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
-        except InvalidToken as error:
-            raise ApiProblem(error.code, str(error), headers=INVALID) from error
-        except IdentityProviderUnavailable as error:
-            raise ApiProblem(
-                "identity_provider_unavailable",
-                "The organization's identity provider cannot be reached to verify this ID"
-                " token; retry shortly.",
-                headers={"Retry-After": str(PROVIDER_RETRY_SECONDS)},
-            ) from error
+    async def _person(self, runtime: Runtime, uow: UnitOfWork, token: str, now: datetime) -> Caller:
+        caller = await person_caller(runtime, uow, token, now)
         if self.callers is Callers.SERVICE_KEYS:
             raise ApiProblem(
                 "service_key_only",
                 "This operation is for service keys; person tokens cannot use it.",
             )
-        person = signed_in.person
-        return Caller(
-            org_id=person.org_id, person=person, person_token_key_id=signed_in.minting_key_id
+        return caller
+
+
+async def service_key(runtime: Runtime, uow: UnitOfWork, secret: str) -> ServiceKey:
+    """The key a secret stands for (from the process's cache, else the database); the
+    transaction enters its organization."""
+    digest = key_digest(secret)
+    keys = runtime.credentials.keys
+    key = keys.get(digest)
+    if key is not None:
+        await uow.enter_organization(key.org_id)
+        return key
+    key = await uow.service_keys.authenticate(digest)
+    if key is None:
+        raise ApiProblem(
+            "invalid_credential",
+            "This service key is unknown or has been revoked.",
+            headers=INVALID,
         )
+    keys.put(key)
+    return key
+
+
+def caller_of(key: ServiceKey) -> Caller:
+    return Caller(
+        org_id=key.org_id,
+        key_id=key.id,
+        key_reads_content=key.grants(Scope.CONTENT_READ),
+        key_is_admin=key.grants(Scope.ADMIN),
+    )
+
+
+async def person_caller(runtime: Runtime, uow: UnitOfWork, token: str, now: datetime) -> Caller:
+    """The person a token or ID token stands for; the transaction enters their organization."""
+    try:
+        signed_in = await person_sign_in.authenticate(uow, token, now, runtime.credentials)
+    except ExpiredToken as error:
+        raise ApiProblem("token_expired", str(error), headers=EXPIRED) from error
+    except InvalidToken as error:
+        raise ApiProblem(error.code, str(error), headers=INVALID) from error
+    except IdentityProviderUnavailable as error:
+        raise ApiProblem(
+            "identity_provider_unavailable",
+            "The organization's identity provider cannot be reached to verify this ID"
+            " token; retry shortly.",
+            headers={"Retry-After": str(PROVIDER_RETRY_SECONDS)},
+        ) from error
+    person = signed_in.person
+    return Caller(org_id=person.org_id, person=person, person_token_key_id=signed_in.minting_key_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who calls: the caller, its service key (None for a person), and the request's
+    instant."""
+
+    caller: Caller
+    key: ServiceKey | None
+    now: datetime
+
+
+async def identify(request: Request) -> Identity:
+    """The credential check alone, in a short read transaction of its own (none for a key
+    the process has cached): for a surface that must know who calls before it reads the
+    request (GraphQL tells nothing of its schema to strangers)."""
+    credential = _bearer(request)
+    runtime = runtime_of(request)
+    now = runtime.clock()
+    if credential.startswith(KEY_PREFIX):
+        key = runtime.credentials.keys.get(key_digest(credential))
+        if key is None:
+            async with unit_of_work(runtime.engine, write=False) as uow:
+                key = await service_key(runtime, uow, credential)
+        caller = caller_of(key)
+        await admit(runtime, caller, None)
+        return Identity(caller, key, now)
+    async with unit_of_work(runtime.engine, write=False) as uow:
+        caller = await person_caller(runtime, uow, credential, now)
+        await admit(runtime, caller, uow)
+    return Identity(caller, None, now)
+
+
+async def admit(runtime: Runtime, caller: Caller, uow: UnitOfWork | None) -> None:
+    """Every surface, once the caller is known: the request's log line learns who calls,
+    and the rate limits count the request (app.api.rate_limiting). The organization's own
+    budgets are read in the request's transaction, or in one of their own."""
+
+    async def setting_of(org_id: UUID) -> RateLimitSetting:
+        if uow is not None:
+            return await uow.rate_limits.get(org_id)
+        async with unit_of_work(runtime.engine, write=False) as own:
+            await own.enter_organization(org_id)
+            return await own.rate_limits.get(org_id)
+
+    note_caller(caller)
+    await runtime.rate_limiter.admit(caller, setting_of)
 
 
 @asynccontextmanager

@@ -273,7 +273,8 @@ _KINDS = [
         "nothing_to_change",
         422,
         "Nothing to change",
-        "Rescheduling needs starts_at, duration_minutes or both.",
+        "A change (a PATCH, a GraphQL update) named no field to change, or rescheduling would"
+        " keep the meeting where it is.",
     ),
     ProblemKind(
         "not_on_agenda",
@@ -460,6 +461,27 @@ _KINDS += [
         " signs in with another account of the identity provider: the account that first"
         " signed in as them. Changing their email or external_id does not move that binding;"
         " an admin key removes it (`DELETE /v1/people/{person_id}/sign-in-bindings`).",
+    ),
+]
+
+# GraphQL's limits: errors of a GraphQL response (HTTP 200, `data: null`), refused before
+# anything runs or stopped before anything is kept (docs/security.md, "Limits").
+_KINDS += [
+    ProblemKind(
+        "query_too_complex",
+        422,
+        "Query too complex",
+        "The GraphQL document would cost more than the budget: every field counts once, a"
+        " connection's `nodes` and `edges` once per item of the page asked for, fragments"
+        " expanded and every operation of the document counted. Nothing ran.",
+    ),
+    ProblemKind(
+        "time_budget_exceeded",
+        503,
+        "Time budget exceeded",
+        "The GraphQL request ran past its time budget (RAPPORT_GRAPHQL_TIME_BUDGET_SECONDS):"
+        " it started no further field and kept none of its work (a mutation request is"
+        " rolled back). Ask for smaller pages or fewer nested lists.",
     ),
 ]
 

@@ -15,8 +15,10 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problem_catalog import CATALOG, ProblemKind
+from app.api.rest.schemas.common import NOTHING_TO_CHANGE
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
 from app.safe_logging import log_fault
@@ -137,7 +139,7 @@ def _field_path(location: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(parts) or "body"
 
 
-def _error_code(error_type: str) -> str:
+def validation_code(error_type: str) -> str:
     """A stable code per kind of validation failure (pydantic's error types)."""
     if error_type == "extra_forbidden":
         return "unknown_field"
@@ -147,6 +149,8 @@ def _error_code(error_type: str) -> str:
         return "missing_field"
     if error_type in ("string_too_long", "too_long"):
         return "too_long"
+    if error_type == NOTHING_TO_CHANGE:
+        return NOTHING_TO_CHANGE
     if error_type.endswith(("_type", "_parsing")):
         return "wrong_type"
     return "validation_error"
@@ -161,7 +165,7 @@ async def _validation_error(_request: Request, error: Exception) -> Response:
         {
             "field": _field_path(item["loc"]),
             "message": item["msg"],
-            "code": _error_code(str(item["type"])),
+            "code": validation_code(str(item["type"])),
         }
         for item in errors
     ]
@@ -235,9 +239,42 @@ async def _unexpected(request: Request, error: Exception) -> Response:
     )
 
 
+class AnswerFaults:
+    """An unexpected fault is answered here, as one more response on its connection.
+
+    Starlette's outermost error handler answers the 500 and then raises the fault again, and
+    the server closes the connection on it (with a keep-alive client's next request in
+    flight). Caught inside that handler, the fault leaves the connection serving. Only a
+    fault after the response has started still reaches it: the response cannot be ended
+    well then, and closing the connection is what tells the client."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception as error:
+            if started:
+                raise
+            response = await _unexpected(Request(scope), error)
+            await response(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI, formats: dict[str, ErrorFormat] | None = None) -> None:
     """One handler per failure family; `formats` gives surfaces their own error format."""
     app.state.error_formats = formats or {}
+    app.add_middleware(AnswerFaults)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(ApiProblem, _api_problem)
     app.add_exception_handler(RequestValidationError, _validation_error)

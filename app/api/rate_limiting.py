@@ -13,6 +13,7 @@ import asyncio
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -28,12 +29,13 @@ from app.api.measurements import RATE_LIMITED
 from app.api.problems import ApiProblem
 from app.api.request_log import add_response_header
 from app.domain.privacy import Caller
-from app.persistence.unit_of_work import UnitOfWork
+from app.domain.rate_limits import RateLimitSetting
 from app.services.credential_cache import TtlCache
 from app.services.rate_limit_settings import Budgets, budget
 from app.settings import Settings
 
 logger = logging.getLogger("rapport.rate_limits")
+SettingReader = Callable[[UUID], Awaitable[RateLimitSetting]]
 REDIS_TIMEOUT_SECONDS = 0.25
 REDIS_RETRY_SECONDS = 5.0
 
@@ -77,9 +79,10 @@ class RateLimiter:
         """The organization changed its budgets: read them again on its next request."""
         self._organizations.forget(org_id)
 
-    async def admit(self, uow: UnitOfWork, caller: Caller) -> None:
-        """Count the request; refuse it with 429 when a budget is spent."""
-        budgets = await self._budgets(uow, caller.org_id)
+    async def admit(self, caller: Caller, setting_of: SettingReader) -> None:
+        """Count the request; refuse it with 429 when a budget is spent. `setting_of` reads
+        the organization's own budgets when this process has not cached them."""
+        budgets = await self._budgets(caller.org_id, setting_of)
         who = caller.key_id or caller.person_id
         asked = (
             ("key", budgets.per_key, (str(caller.org_id), "key", str(who))),
@@ -105,10 +108,10 @@ class RateLimiter:
                 headers={"Retry-After": str(max(s.reset_seconds for s in spent))},
             )
 
-    async def _budgets(self, uow: UnitOfWork, org_id: UUID) -> Budgets:
+    async def _budgets(self, org_id: UUID, setting_of: SettingReader) -> Budgets:
         cached = self._organizations.get(org_id)
         if cached is None:
-            cached = self.defaults.within(await uow.rate_limits.get(org_id))
+            cached = self.defaults.within(await setting_of(org_id))
             self._organizations.put(org_id, cached)
         return cached
 

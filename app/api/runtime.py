@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.requests import HTTPConnection
 
 from app.api.rate_limiting import RateLimiter
 from app.domain.clock import Clock
@@ -45,6 +45,6 @@ def credentials_for(settings: Settings) -> Credentials:
     )
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: HTTPConnection) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime

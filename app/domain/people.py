@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from app.domain.errors import InvalidInput
 
@@ -55,6 +56,11 @@ class ManagerState(StrEnum):
     PENDING = "pending"  # a directory named a manager who is not provisioned yet
 
 
+# Emails and login names are stored with their lowercased keys, which may be longer than
+# what was sent ("İ" lowercases to two characters): the limit applies to the key.
+MAX_LOGIN_KEY_LENGTH = 320
+
+
 def email_key(email: str) -> str:
     """Emails are unique per organization regardless of case."""
     return email.strip().lower()
@@ -63,6 +69,21 @@ def email_key(email: str) -> str:
 def username_key(username: str) -> str:
     """Login names are unique per organization regardless of case."""
     return username.strip().lower()
+
+
+def check_login_keys(email: str | None, username: str | None) -> None:
+    """An email or a login name whose lowercased key outgrows the stored length is refused."""
+    for field, value in (("email", email), ("username", username)):
+        if value is not None and not login_key_fits(value):
+            raise InvalidInput(
+                f"{field} is longer than {MAX_LOGIN_KEY_LENGTH} characters once lowercased.",
+                code="too_long",
+                field=field,
+            )
+
+
+def login_key_fits(value: str) -> bool:
+    return len(value.strip().lower()) <= MAX_LOGIN_KEY_LENGTH
 
 
 def check_no_reporting_cycle(
@@ -88,12 +109,18 @@ def check_no_reporting_cycle(
 
 
 def check_timezone(name: str) -> None:
-    """A person's timezone is an IANA name such as Europe/Paris."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    """A person's timezone is an IANA name such as Europe/Paris: one of the zones the
+    timezone database lists (a directory of it such as "America", a path or an empty name is
+    none, and is never opened)."""
+    if name not in _timezone_names():
+        shown = name if len(name) <= 64 else name[:64] + "…"
         raise InvalidInput(
-            f"timezone {name!r} is not an IANA timezone name (e.g. Europe/Paris).",
+            f"timezone {shown!r} is not an IANA timezone name (e.g. Europe/Paris).",
             code="unknown_timezone",
             field="timezone",
-        ) from error
+        )
+
+
+@cache
+def _timezone_names() -> frozenset[str]:
+    return frozenset(available_timezones())

@@ -10,7 +10,13 @@ from uuid import UUID
 
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.paging import Page, PageRequest
-from app.domain.people import Person, Role, check_no_reporting_cycle, check_timezone
+from app.domain.people import (
+    Person,
+    Role,
+    check_login_keys,
+    check_no_reporting_cycle,
+    check_timezone,
+)
 from app.domain.privacy import check_admin
 from app.domain.queries import PeopleFilter
 from app.services import lookups
@@ -68,6 +74,7 @@ async def create_person(
     they existed now report to them."""
     check_admin(uc.caller, "add people")
     check_timezone(timezone)
+    check_login_keys(email, username)
     login = username if username is not None else email
     if login is None:
         raise InvalidInput(
@@ -120,6 +127,7 @@ async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "timezone" in changes:
         check_timezone(changes["timezone"])
+    check_login_keys(changes.get("email"), changes.get("username"))
     await check_unique(
         uc,
         person.id,

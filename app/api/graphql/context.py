@@ -4,7 +4,9 @@ request's DataLoaders, and the record of content reads for the audit trail."""
 from __future__ import annotations
 
 import asyncio
+import math
 import re
+import time
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -14,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from app.api.access import Identity
 from app.api.graphql.loaders import Loaders
 from app.api.runtime import Runtime
 from app.domain.access import Scope, ServiceKey
@@ -36,6 +39,18 @@ class MissingScope(GraphQLError):
         self.scope = scope
 
 
+class TimeBudgetExceeded(GraphQLError):
+    """The request ran past its time budget: no further field starts, and nothing of the
+    request is kept (app.api.graphql.session)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            f"This request ran past its time budget of {seconds:g} s and was stopped; none of"
+            " its work was kept. Ask for smaller pages or fewer nested lists, or split it.",
+            extensions={"code": "time_budget_exceeded", "classification": "TIMEOUT"},
+        )
+
+
 @dataclass(slots=True)
 class RootField:
     """A top-level field of the operation: its name and the ids it addressed."""
@@ -54,13 +69,23 @@ class GraphContext(BaseContext):
         self._use_case: UseCase | None = None
         self._loaders: Loaders | None = None
         self.key: ServiceKey | None = None
+        self.identity: Identity | None = None  # checked before the document is read
         self.root_fields: dict[str, RootField] = {}
         self.resolving: list[asyncio.Future[object]] = []  # see app.api.graphql.settling
+        self.deadline = math.inf
 
     def begin(self, use_case: UseCase, key: ServiceKey | None) -> None:
+        """The execution starts, and with it the time budget."""
         self._use_case = use_case
         self._loaders = Loaders(use_case)
         self.key = key
+        self.deadline = time.monotonic() + self.runtime.settings.graphql_time_budget_seconds
+
+    def check_time(self) -> None:
+        """A field about to start past the deadline is refused (one already running
+        finishes: its statement is never cut off)."""
+        if time.monotonic() > self.deadline:
+            raise TimeBudgetExceeded(self.runtime.settings.graphql_time_budget_seconds)
 
     @property
     def http_request(self) -> Request:

@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -16,6 +17,7 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
+    SelectionNode,
     SelectionSetNode,
     VariableNode,
 )
@@ -35,38 +37,31 @@ COMPLEXITY_BUDGET = 100_000
 # Fields that aggregate over many pairs cost what a page of records would: a rollup reads
 # every meeting of its scope's window; a pair's metrics are batched per window.
 FIELD_COSTS = {"metricsSummary": 10_000, "timeseries": 10_000, "metrics": 20}
+# A connection's fields that repeat once per item of its page.
+PAGE_ITEMS = frozenset({"nodes", "edges"})
 
 
 class ComplexityBudget(SchemaExtension):
-    """A field costs 1; a connection's selection costs as many times as the page it asks
-    for (`first`, default 50). Over the budget, nothing runs and no transaction opens."""
+    """What a document may cost, computed on its resolved selection before anything runs
+    and before any transaction opens: fragments (named and inline) expanded where they are
+    spread, every field counted as written (aliases and repeats included), and every
+    operation of the document summed (a document is refused as a whole, whichever of its
+    operations is asked for)."""
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.result is None:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            chosen = [
-                o
-                for o in operations
-                if context.operation_name is None
-                or (o.name and o.name.value == context.operation_name)
-            ]
-            variables = context.variables or {}
-            cost = sum(_cost(o.selection_set, fragments, variables, set()) for o in chosen[:1])
+            cost = document_cost(document, context.variables or {})
             if cost > COMPLEXITY_BUDGET:
                 context.result = ExecutionResult(
                     data=None,
                     errors=[
                         GraphQLError(
-                            f"This query would cost {cost} (a connection's fields count once per"
-                            f" item of its page); the budget is {COMPLEXITY_BUDGET}. Ask for"
-                            " smaller pages or fewer nested lists.",
+                            f"This query would cost {cost} (a connection's nodes and edges"
+                            " count once per item of its page, fragments included); the"
+                            f" budget is {COMPLEXITY_BUDGET}. Ask for smaller pages or fewer"
+                            " nested lists.",
                             extensions={
                                 "code": "query_too_complex",
                                 "classification": "BAD_USER_INPUT",
@@ -78,53 +73,79 @@ class ComplexityBudget(SchemaExtension):
         yield
 
 
-def _cost(
-    selection_set: SelectionSetNode | None,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    variables: Mapping[str, Any],
-    visiting: set[str],
-) -> int:
-    if selection_set is None:
-        return 0
-    total = 0
-    for selection in selection_set.selections:
+def document_cost(document: DocumentNode, variables: Mapping[str, Any]) -> int:
+    """The cost of every operation of a (validated) document.
+
+    A field costs 1 (or its FIELD_COSTS) plus its selection's cost; in a connection (a field
+    with a page size argument `first`), `nodes` and `edges` cost once per item of the page,
+    whether they are written in the connection's selection or in fragments spread in it."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    cost = _Cost(fragments, variables)
+    return sum(
+        cost.of(operation.selection_set, 1)
+        for operation in document.definitions
+        if isinstance(operation, OperationDefinitionNode)
+    )
+
+
+class _Cost:
+    """Each selection's cost is computed once per page size and reused wherever it is spread:
+    fragments spreading fragments twice over, level after level, expand exponentially
+    (graphql-core executes each once), and the walk must not."""
+
+    def __init__(
+        self, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.known: dict[tuple[int, int], int] = {}
+        self.spreading: set[str] = set()
+
+    def of(self, selection_set: SelectionSetNode | None, page: int) -> int:
+        """The cost of a selection whose `nodes` and `edges` repeat `page` times (page is
+        1 outside connections)."""
+        if selection_set is None:
+            return 0
+        key = (id(selection_set), page)
+        if key not in self.known:
+            self.known[key] = sum(self._selection(s, page) for s in selection_set.selections)
+        return self.known[key]
+
+    def _selection(self, selection: SelectionNode, page: int) -> int:
         if isinstance(selection, FieldNode):
-            children = _cost(selection.selection_set, fragments, variables, visiting)
             own = FIELD_COSTS.get(selection.name.value, 1)
-            total += own + _page_size(selection, variables) * children
-        elif isinstance(selection, InlineFragmentNode):
-            total += _cost(selection.selection_set, fragments, variables, visiting)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in visiting:
-                nested = visiting | {name}
-                total += _cost(fragment.selection_set, fragments, variables, nested)
-    return total
+            times = page if selection.name.value in PAGE_ITEMS else 1
+            return times * (own + self.of(selection.selection_set, self._page_size(selection)))
+        if isinstance(selection, InlineFragmentNode):
+            return self.of(selection.selection_set, page)
+        assert isinstance(selection, FragmentSpreadNode)
+        name = selection.name.value
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.spreading:  # validation refuses both anyway
+            return 0
+        self.spreading.add(name)
+        try:
+            return self.of(fragment.selection_set, page)
+        finally:
+            self.spreading.discard(name)
 
-
-def _page_size(field: FieldNode, variables: Mapping[str, Any]) -> int:
-    """How many items a connection field asks for; 1 for any other field."""
-    if not _is_connection(field):
-        return 1
-    for argument in field.arguments or ():
-        if argument.name.value != "first":
-            continue
-        value = argument.value
-        if isinstance(value, IntValueNode):
-            return max(1, int(value.value))
-        if isinstance(value, VariableNode):
-            given = variables.get(value.name.value)
-            if isinstance(given, int) and not isinstance(given, bool):
-                return max(1, given)
-    return DEFAULT_LIMIT
-
-
-def _is_connection(field: FieldNode) -> bool:
-    if field.selection_set is None:
-        return False
-    names = {s.name.value for s in field.selection_set.selections if isinstance(s, FieldNode)}
-    return bool(names & {"edges", "nodes"})
+    def _page_size(self, field: FieldNode) -> int:
+        """How many items a connection field asks for (`first`; DEFAULT_LIMIT when it is
+        not given); 1 for a field that takes no `first`."""
+        for argument in field.arguments or ():
+            if argument.name.value != "first":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return max(1, int(value.value))
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                if isinstance(given, int) and not isinstance(given, bool):
+                    return max(1, given)
+            return DEFAULT_LIMIT
+        return DEFAULT_LIMIT if field.selection_set is not None else 1
 
 
 def protections() -> list[Callable[[], SchemaExtension]]:

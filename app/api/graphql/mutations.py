@@ -16,6 +16,8 @@ from strawberry.types.unset import UnsetType
 from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
 from app.api.graphql.scalars import serialize_instant
+from app.api.problems import validation_code
+from app.api.rest.schemas.common import NOTHING_TO_CHANGE
 from app.domain.access import Scope
 from app.domain.errors import DomainError, InvalidInput
 from app.services import audit
@@ -74,16 +76,20 @@ def without_id(graphql_input: object) -> tuple[UUID, dict[str, Any]]:
     return target, values
 
 
+# The validation codes a mutation's ValidationProblem names; other rules say validation_error.
+GRAPHQL_VALIDATION_CODES = ("too_long", NOTHING_TO_CHANGE)
+
+
 def checked(model: type[M], values: dict[str, Any]) -> M:
     """The REST input model's rules (lengths, ranges, text rules) applied to GraphQL input."""
     try:
         return model.model_validate(values)
     except ValidationError as error:
         first = error.errors()[0]
-        field = _camel(".".join(str(part) for part in first["loc"]))
-        code = (
-            "too_long" if first["type"] in ("string_too_long", "too_long") else "validation_error"
-        )
+        field = _camel(".".join(str(part) for part in first["loc"])) or "input"
+        code = validation_code(str(first["type"]))
+        if code not in GRAPHQL_VALIDATION_CODES:
+            code = "validation_error"
         raise InvalidInput(f"{field}: {first['msg']}", code=code, field=field) from error
 
 

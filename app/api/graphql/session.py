@@ -1,35 +1,25 @@
-"""The request's transaction around the execution of an operation, opened by the same
-credential check as REST: one read transaction for a query, one write transaction for a
-mutation (each mutation field in its own savepoint). Refused credentials answer 401 with
-the REST problem code; an unexpected fault rolls everything back, and so does losing the
-database (503 `database_unavailable`, as in REST)."""
+"""The request's transaction around the execution of an operation, for the caller the
+router identified before reading the document: one read transaction for a query, one write
+transaction for a mutation (each mutation field in its own savepoint). An unexpected fault
+rolls everything back, and so does losing the database (503 `database_unavailable`, as in
+REST) or running past the time budget (`time_budget_exceeded`)."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
-from typing import cast
 
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from app.api.access import Access
-from app.api.graphql.context import GraphContext, audited_operation
+from app.api.access import Identity
+from app.api.graphql.context import GraphContext, TimeBudgetExceeded, audited_operation
 from app.api.graphql.settling import settle
 from app.api.problems import ApiProblem, database_unavailable_headers
-from app.domain.access import KEY_PREFIX, ServiceKey, key_digest
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.services import me
+from app.persistence.unit_of_work import unit_of_work
 from app.services.context import UseCase
-
-
-class GraphAccess(Access):
-    """REST's credential check and transaction; the audit trail is written per field."""
-
-    def _audited(self, caller: object) -> bool:
-        return False
 
 
 class _RollBack(Exception):
@@ -43,26 +33,13 @@ class RequestTransaction(SchemaExtension):
         if self.execution_context.result is not None:  # refused before it runs (limits)
             yield
             return
+        identity = context.identity
+        assert identity is not None, "the router checks the credential first"
         writes = self.execution_context.operation_type is OperationType.MUTATION
-        # Access's dependency is an async generator (typed as an iterator for FastAPI).
-        transaction = cast(
-            AsyncGenerator[UseCase], GraphAccess(None, write=writes)(context.http_request)
-        )
+        transaction = _transaction(context, identity, writes)
         try:
-            use_case = await anext(transaction)
-        except ApiProblem as refused:
-            self.execution_context.result = _refusal(context, refused, "UNAUTHENTICATED")
-            yield
-            return
+            context.begin(await anext(transaction), identity.key)
         except DatabaseUnavailable as lost:
-            self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
-            yield
-            return
-        try:
-            context.begin(use_case, await _key_of(context, use_case))
-        except DatabaseUnavailable as lost:
-            with contextlib.suppress(DatabaseUnavailable):
-                await transaction.aclose()
             self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
             yield
             return
@@ -82,6 +59,12 @@ class RequestTransaction(SchemaExtension):
         if lost is not None:
             await _end(transaction, _RollBack())
             raise lost
+        late = next((e for e in errors if isinstance(e.original_error, TimeBudgetExceeded)), None)
+        if late is not None and isinstance(result, ExecutionResult):
+            # Past its budget the request keeps nothing: a partial answer would look whole.
+            await _end(transaction, _RollBack())
+            result.data, result.errors = None, [late]
+            return
         faults = [e for e in errors if is_fault(e)]
         if writes and faults and isinstance(result, ExecutionResult):
             # Nothing half-written: a fault undoes the request's other mutations too.
@@ -121,17 +104,13 @@ def _refusal(context: GraphContext, refused: ApiProblem, classification: str) ->
     return ExecutionResult(data=None, errors=[GraphQLError(refused.detail, extensions=extensions)])
 
 
-async def _key_of(context: GraphContext, use_case: UseCase) -> ServiceKey | None:
-    """The service key's scopes bind each field: from the credential cache when it holds the
-    key, else from the caller's description (the same service as GET /v1/me)."""
-    if use_case.caller.key_id is None:
-        return None
-    _, _, credential = context.http_request.headers.get("authorization", "").partition(" ")
-    credential = credential.strip()
-    cached = context.runtime.credentials.keys.get(key_digest(credential))
-    if credential.startswith(KEY_PREFIX) and cached is not None:
-        return cached
-    return (await me.describe(use_case)).service_key
+async def _transaction(
+    context: GraphContext, identity: Identity, writes: bool
+) -> AsyncGenerator[UseCase]:
+    """The request's transaction, for a caller identified before the document was read."""
+    async with unit_of_work(context.runtime.engine, write=writes) as uow:
+        await uow.enter_organization(identity.caller.org_id)
+        yield UseCase(uow, identity.caller, identity.now)
 
 
 async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) -> None:

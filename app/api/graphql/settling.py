@@ -6,6 +6,8 @@ transaction could then neither commit the other fields' work nor report the refu
 asynchronous resolver therefore runs as a task shielded from that cancellation, and the
 request's transaction ends only once every such task has settled; the result of a cancelled
 field is simply dropped.
+
+The same hook keeps the request's time budget: past it, no further field starts.
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ class SettledResolvers(SchemaExtension):
         *args: str,
         **kwargs: Any,
     ) -> AwaitableOrValue[object]:
+        context = info.context
+        assert isinstance(context, GraphContext)
+        context.check_time()
         result: object = _next(root, info, *args, **kwargs)
         if not inspect.isawaitable(result):
             return result
-        context = info.context
-        assert isinstance(context, GraphContext)
         task = asyncio.ensure_future(result)
         context.resolving.append(task)
         return asyncio.shield(task)

@@ -11,7 +11,7 @@ from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.content import (
     AgendaItemCreate,
     AgendaItemOut,
@@ -95,7 +95,9 @@ async def apply_template(meeting_id: UUID, body: ApplyTemplate, uc: ContentWrite
     "/agenda-items/{item_id}",
     operation_id="agenda-items-update",
     response_model=AgendaItemOut,
-    responses=problem_responses("not_found", "meeting_closed", "null_field", "state_not_settable"),
+    responses=problem_responses(
+        "nothing_to_change", "not_found", "meeting_closed", "null_field", "state_not_settable"
+    ),
 )
 async def update_item(item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite) -> Response:
     """Edit an item of a scheduled meeting."""
@@ -109,7 +111,7 @@ async def update_item(item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite) -
     status_code=204,
     responses=problem_responses("not_found", "meeting_closed"),
 )
-async def delete_item(item_id: UUID, uc: ContentWrite) -> Response:
+async def delete_item(item_id: UUID, uc: ContentWrite, _body: NoBody = None) -> Response:
     """Remove an item from a scheduled meeting."""
     await service.delete_item(uc, item_id)
     return Response(status_code=204)

@@ -13,6 +13,7 @@ from app.api.access import CalendarTokenWrite
 from app.api.problems import ApiProblem, exactly_problems, problem_responses
 from app.api.rest import calendar_ics
 from app.api.rest.schemas.access import CalendarTokenOut
+from app.api.rest.schemas.common import NoBody
 from app.api.runtime import runtime_of
 from app.domain.calendar import looks_like_token
 from app.persistence.unit_of_work import unit_of_work
@@ -35,7 +36,7 @@ FEED_CACHING = "private, no-cache"
     responses=problem_responses("not_found", "not_yourself", "person_deactivated"),
 )
 async def create_calendar_token(
-    person_id: UUID, uc: CalendarTokenWrite, request: Request
+    person_id: UUID, uc: CalendarTokenWrite, request: Request, _body: NoBody = None
 ) -> Response:
     """Mint the person's calendar feed token and its URL (200: shown once, stored as a
     digest). An earlier token stops working. The person's own token, or an admin key."""
@@ -53,7 +54,9 @@ async def create_calendar_token(
     status_code=204,
     responses=problem_responses("not_found", "not_yourself"),
 )
-async def revoke_calendar_token(person_id: UUID, uc: CalendarTokenWrite) -> Response:
+async def revoke_calendar_token(
+    person_id: UUID, uc: CalendarTokenWrite, _body: NoBody = None
+) -> Response:
     """Revoke the person's calendar feed token: the feed answers 404 from now on (204 also
     when there was none). The person's own token, or an admin key."""
     await service.revoke_token(uc, person_id)

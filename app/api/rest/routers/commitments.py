@@ -85,7 +85,9 @@ async def get_commitment(commitment_id: UUID, uc: ContentRead) -> Response:
     "/{commitment_id}",
     operation_id="commitments-update",
     response_model=CommitmentOut,
-    responses=problem_responses("not_found", "null_field", "not_a_participant"),
+    responses=problem_responses(
+        "nothing_to_change", "not_found", "null_field", "not_a_participant"
+    ),
 )
 async def update_commitment(
     commitment_id: UUID, body: CommitmentUpdate, uc: ContentWrite

@@ -11,7 +11,7 @@ from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.content import NoteCreate, NoteOut, NoteUpdate
 from app.services import lookups
 from app.services import notes as service
@@ -72,7 +72,7 @@ async def get_note(note_id: UUID, uc: ContentRead) -> Response:
     "/notes/{note_id}",
     operation_id="notes-update",
     response_model=NoteOut,
-    responses=problem_responses("not_author", "meeting_closed", "not_found"),
+    responses=problem_responses("nothing_to_change", "not_author", "meeting_closed", "not_found"),
 )
 async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Response:
     """Replace a shared note's text."""
@@ -85,7 +85,7 @@ async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Resp
     status_code=204,
     responses=problem_responses("not_author", "meeting_closed", "not_found"),
 )
-async def delete_note(note_id: UUID, uc: ContentWrite) -> Response:
+async def delete_note(note_id: UUID, uc: ContentWrite, _body: NoBody = None) -> Response:
     """Delete a shared note."""
     await service.delete_note(uc, note_id)
     return Response(status_code=204)

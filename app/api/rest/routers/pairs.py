@@ -105,6 +105,7 @@ async def get_pair(pair_id: UUID, uc: PairsRead) -> Response:
     operation_id="pairs-update",
     response_model=PairOut,
     responses=problem_responses(
+        "nothing_to_change",
         "admin_only",
         "not_found",
         "null_field",

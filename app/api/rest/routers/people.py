@@ -12,8 +12,8 @@ from app.api.access import PeopleRead, PeopleWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import Email, ExternalId, Instant, PageOut
-from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate, Username
+from app.api.rest.schemas.common import Email, ExternalId, Instant, NoBody, PageOut, Username
+from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
 from app.domain.people import ManagerState
 from app.domain.queries import PeopleFilter
 from app.services import lookups
@@ -106,6 +106,7 @@ async def get_person(person_id: UUID, uc: PeopleRead) -> Response:
     operation_id="people-update",
     response_model=PersonOut,
     responses=problem_responses(
+        "nothing_to_change",
         "admin_only",
         "not_found",
         "null_field",
@@ -126,7 +127,7 @@ async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) ->
     response_model=PersonOut,
     responses=problem_responses("admin_only", "not_found", "person_deactivated"),
 )
-async def deactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
+async def deactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
     """Deactivate a person: all their pairs end and their future meetings are canceled."""
     return one(PersonOut, await service.deactivate_person(uc, person_id))
 
@@ -137,7 +138,7 @@ async def deactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
     response_model=PersonOut,
     responses=problem_responses("admin_only", "not_found", "person_active"),
 )
-async def reactivate_person(person_id: UUID, uc: PeopleWrite) -> Response:
+async def reactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
     """Bring a person back (rehire): same id, history and email; their reporting pair, and
     those of their active reports, start again as new pairs."""
     return one(PersonOut, await service.reactivate_person(uc, person_id))

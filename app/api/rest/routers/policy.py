@@ -24,7 +24,9 @@ async def get_policy(uc: PairsRead) -> Response:
     "",
     operation_id="policy-update",
     response_model=PolicyOut,
-    responses=problem_responses("admin_only", "null_field", "inconsistent_policy"),
+    responses=problem_responses(
+        "nothing_to_change", "admin_only", "null_field", "inconsistent_policy"
+    ),
 )
 async def update_policy(body: PolicyUpdate, uc: PolicyWrite) -> Response:
     """Change policy figures; they must stay consistent (min <= target/default <= max)."""

@@ -11,7 +11,7 @@ from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.settings import ServiceKeyCreate, ServiceKeyCreated, ServiceKeyOut
 from app.api.runtime import runtime_of
 from app.services import settings_admin as service
@@ -64,7 +64,9 @@ async def list_keys(uc: AdminRead, paging: Paging) -> Response:
     status_code=204,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def revoke_key(key_id: UUID, uc: AdminWrite, request: Request) -> Response:
+async def revoke_key(
+    key_id: UUID, uc: AdminWrite, request: Request, _body: NoBody = None
+) -> Response:
     """Revoke a key; it and the person tokens it minted stop working at once on this
     replica, within the key cache time on others."""
     await service.revoke_service_key(uc, key_id)

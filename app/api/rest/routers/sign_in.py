@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import Instant, PageOut
+from app.api.rest.schemas.common import Instant, NoBody, PageOut
 from app.api.rest.schemas.sign_in import SignInBindingOut, SignInIn, SignInOut
 from app.api.runtime import runtime_of
 from app.domain.queries import BindingFilter
@@ -80,7 +80,7 @@ async def list_sign_in_bindings(
     status_code=204,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def unbind_person(person_id: UUID, uc: AdminWrite) -> Response:
+async def unbind_person(person_id: UUID, uc: AdminWrite, _body: NoBody = None) -> Response:
     """Let the person's next sign-in bind a new account (at every issuer): the one way to
     move a person to another account of the identity provider; audited."""
     await sign_in_bindings.unbind(uc, person_id)

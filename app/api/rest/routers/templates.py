@@ -12,7 +12,7 @@ from app.api.access import ContentRead, PolicyWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateOut, TemplateUpdate
 from app.domain.templates import TemplateSection
 from app.services import lookups
@@ -78,7 +78,9 @@ async def get_template(template_id: UUID, uc: ContentRead) -> Response:
     "/{template_id}",
     operation_id="templates-update",
     response_model=TemplateOut,
-    responses=problem_responses("admin_only", "not_found", "null_field", "duplicate_template_name"),
+    responses=problem_responses(
+        "nothing_to_change", "admin_only", "not_found", "null_field", "duplicate_template_name"
+    ),
 )
 async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWrite) -> Response:
     """Rename, describe, restructure or make default."""
@@ -94,7 +96,7 @@ async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWri
     status_code=204,
     responses=problem_responses("admin_only", "not_found"),
 )
-async def delete_template(template_id: UUID, uc: PolicyWrite) -> Response:
+async def delete_template(template_id: UUID, uc: PolicyWrite, _body: NoBody = None) -> Response:
     """Delete a template (agenda items made from it stay)."""
     await service.delete_template(uc, template_id)
     return Response(status_code=204)

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
+from fastapi import Body
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -15,7 +16,11 @@ from pydantic import (
     ConfigDict,
     Strict,
     StringConstraints,
+    model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from app.domain.people import MAX_LOGIN_KEY_LENGTH, login_key_fits
 
 T = TypeVar("T")
 
@@ -33,6 +38,15 @@ Title = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 Name = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 LongText = Annotated[str, text_rules(max_length=10_000)]
 NoteBody = Annotated[str, text_rules(min_length=1, max_length=50_000)]
+
+
+def _key_fits(value: str) -> str:
+    """Validated on the form it is stored under (lowercased), not only as sent."""
+    if not login_key_fits(value):
+        raise ValueError(f"is longer than {MAX_LOGIN_KEY_LENGTH} characters once lowercased")
+    return value
+
+
 Email = Annotated[
     str,
     StringConstraints(
@@ -40,6 +54,11 @@ Email = Annotated[
         max_length=320,
         pattern=r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+$",
     ),
+    AfterValidator(_key_fits),
+]
+# A login name: unique per organization regardless of case.
+Username = Annotated[
+    str, text_rules(min_length=1, max_length=320, strip=True), AfterValidator(_key_fits)
 ]
 TimezoneName = Annotated[str, text_rules(min_length=1, max_length=64)]
 ExternalId = Annotated[str, text_rules(min_length=1, max_length=200)]
@@ -87,6 +106,34 @@ class Input(BaseModel):
     """Request bodies: unknown fields are rejected (no mass assignment)."""
 
     model_config = ConfigDict(extra="forbid")
+
+
+class Changes(Input):
+    """A PATCH body: only the fields to change, and at least one of them. An empty one is
+    refused (`nothing_to_change`) before anything is read or written, so it never bumps
+    `updated_at` or writes an audit line."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _something_to_change(cls, data: object) -> object:
+        if isinstance(data, dict) and not data:
+            raise PydanticCustomError(
+                NOTHING_TO_CHANGE, "send at least one field to change; this body has none"
+            )
+        return data
+
+
+NOTHING_TO_CHANGE = "nothing_to_change"
+
+
+class EmptyBody(Input):
+    """The body of an operation that takes none: absent, or an empty JSON object."""
+
+
+# Declared on every operation without input of its own, so that a body sent to it is read
+# and refused when it is anything but `{}` (it would otherwise be ignored, and the action
+# done anyway).
+NoBody = Annotated[EmptyBody | None, Body(description="No input: send no body, or `{}`.")]
 
 
 class Output(BaseModel):

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import Day, Input, LongText, NoteBody, Resource, Title
+from app.api.rest.schemas.common import Changes, Day, Input, LongText, NoteBody, Resource, Title
 from app.domain.agenda import AgendaItemKind, AgendaItemState
 from app.domain.commitments import CommitmentStatus
 from app.domain.notes import NoteVisibility
@@ -25,7 +25,7 @@ class AgendaItemCreate(Input):
     kind: AgendaItemKind = AgendaItemKind.OTHER
 
 
-class AgendaItemUpdate(Input):
+class AgendaItemUpdate(Changes):
     title: Title | None = None
     details: LongText | None = None
     kind: AgendaItemKind | None = None
@@ -75,7 +75,7 @@ class NoteCreate(Input):
     )
 
 
-class NoteUpdate(Input):
+class NoteUpdate(Changes):
     body: NoteBody
 
 
@@ -94,7 +94,7 @@ class CommitmentCreate(Input):
     due_on: Day | None = None
 
 
-class CommitmentUpdate(Input):
+class CommitmentUpdate(Changes):
     title: Title | None = None
     owner_id: UUID | None = None
     due_on: Day | None = None

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Flag, Input, Instant, Output, Resource, text_rules
+from app.api.rest.schemas.common import Changes, Flag, Input, Instant, Output, Resource, text_rules
 from app.api.rest.schemas.content import CommitmentOut
 from app.api.rest.schemas.pairs import DurationMinutes
 from app.domain.meeting_lifecycle import CancelReason
@@ -23,7 +23,7 @@ class MeetingCreate(Input):
     )
 
 
-class MeetingUpdate(Input):
+class MeetingUpdate(Changes):
     """Rescheduling: a new start, a new duration, or both."""
 
     starts_at: Instant | None = Field(default=None, description="RFC 3339 with an offset.")

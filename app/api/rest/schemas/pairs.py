@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Input, Output, Resource, text_rules
+from app.api.rest.schemas.common import Changes, Input, Output, Resource, text_rules
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.services.cadence import PairCadence
@@ -29,7 +29,7 @@ class PairCreate(Input):
     )
 
 
-class PairUpdate(Input):
+class PairUpdate(Changes):
     cadence_days: CadenceDays | None = None
     duration_minutes: DurationMinutes | None = None
     status: Literal[PairStatus.ACTIVE, PairStatus.PAUSED] | None = Field(

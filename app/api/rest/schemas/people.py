@@ -9,17 +9,16 @@ from uuid import UUID
 from pydantic import Field
 
 from app.api.rest.schemas.common import (
+    Changes,
     Email,
     ExternalId,
     Input,
     Name,
     Resource,
     TimezoneName,
-    text_rules,
+    Username,
 )
 from app.domain.people import Role
-
-Username = Annotated[str, text_rules(min_length=1, max_length=320, strip=True)]
 
 
 class PersonCreate(Input):
@@ -34,7 +33,7 @@ class PersonCreate(Input):
     role: Role = Role.MEMBER
 
 
-class PersonUpdate(Input):
+class PersonUpdate(Changes):
     email: Email | None = None
     username: Username | None = None
     name: Name | None = None

@@ -8,7 +8,16 @@ from typing import Annotated
 
 from pydantic import Field, Strict, field_validator
 
-from app.api.rest.schemas.common import Flag, Input, Name, Output, Resource, Title, text_rules
+from app.api.rest.schemas.common import (
+    Changes,
+    Flag,
+    Input,
+    Name,
+    Output,
+    Resource,
+    Title,
+    text_rules,
+)
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
 
@@ -17,7 +26,7 @@ Minutes = Annotated[int, Strict(), Field(ge=1, le=1440)]
 Prompt = Annotated[str, text_rules(min_length=1, max_length=500)]
 
 
-class PolicyUpdate(Input):
+class PolicyUpdate(Changes):
     target_cadence_days: Days | None = None
     max_cadence_days: Days | None = None
     min_cadence_days: Days | None = None
@@ -63,7 +72,7 @@ class TemplateCreate(Input):
     is_default: Flag = False
 
 
-class TemplateUpdate(Input):
+class TemplateUpdate(Changes):
     name: Name | None = None
     description: Annotated[str, text_rules(max_length=2000)] | None = None
     sections: Sections | None = None
