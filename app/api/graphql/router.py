@@ -33,13 +33,25 @@ async def _context(connection: HTTPConnection) -> GraphContext:
     return GraphContext(runtime_of(connection))
 
 
+# Strawberry's FastAPI router keeps each request's response (status and headers that the
+# execution sets) on the router itself until it reads it back after awaiting the body:
+# concurrent requests would overwrite one another's. Each request keeps its own here.
+SUB_RESPONSE = "rapport.graphql_response"
+
+
 class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return graphiql_page(request)
 
+    async def get_sub_response(self, request: Request) -> Response:
+        response: Response = request.scope[SUB_RESPONSE]
+        return response
+
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
+        # Called right after the router set `temporal_response`, before anything awaits.
+        request.scope[SUB_RESPONSE] = self.temporal_response  # type: ignore[attr-defined]
         if isinstance(request, WebSocket):
             # No subscriptions, and no operations over a socket whose credential the
             # router has not checked: the handshake is refused.
