@@ -161,6 +161,13 @@ class Settings(BaseSettings):
         " flight finish for at most this long, then exits.",
     )
 
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Development and tests only: webhook endpoints may use http and private,"
+        " loopback or reserved addresses (a receiver on the same machine or network)."
+        " Refused in production.",
+    )
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _level_in_capitals(cls, value: object) -> object:
@@ -237,6 +244,10 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
     ProductionRule(
         "RAPPORT_OIDC_ALLOW_HTTP_LOOPBACK must be unset (it is for development and tests)",
         lambda settings: not settings.oidc_allow_http_loopback,
+    ),
+    ProductionRule(
+        "RAPPORT_WEBHOOKS_ALLOW_PRIVATE must be unset (it is for development and tests)",
+        lambda settings: not settings.webhooks_allow_private,
     ),
     ProductionRule(
         "RAPPORT_DATABASE_URL must point at PostgreSQL (SQLite has no row-level security,"

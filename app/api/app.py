@@ -21,6 +21,7 @@ from app.api.rest.routers import (
     agenda,
     commitments,
     directory,
+    events,
     meetings,
     metrics,
     notes,
@@ -30,6 +31,7 @@ from app.api.rest.routers import (
     service_keys,
     sign_in,
     templates,
+    webhooks,
 )
 from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import Runtime, credentials_for
@@ -39,6 +41,8 @@ from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.services.read_audit import ReadAuditLog
+from app.services.webhook_delivery import WebhookWorker
+from app.services.webhook_endpoints import UrlPolicy
 from app.settings import Settings, get_settings
 
 ROUTERS = (
@@ -60,8 +64,11 @@ ROUTERS = (
             audit_routes,
             sign_in,
             directory,
+            webhooks,
+            events,
         )
     ),
+    webhooks.deliveries_router,
 )
 
 
@@ -85,11 +92,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             statement_timeout=settings.db_statement_timeout_seconds,
         )
         read_audit = ReadAuditLog(engine)
-        app.state.runtime = Runtime(settings, engine, clock, credentials_for(settings), read_audit)
+        webhooks = WebhookWorker(
+            engine, clock, UrlPolicy(allow_private=settings.webhooks_allow_private)
+        )
+        app.state.runtime = Runtime(
+            settings, engine, clock, credentials_for(settings), read_audit, webhooks
+        )
         read_audit.start()
+        webhooks.start()
         try:
             yield
         finally:
+            await webhooks.stop()
             await read_audit.stop()
             await engine.dispose()
 

@@ -1,19 +1,22 @@
-"""What a running app holds: its engine, its clock, what it needs to verify credentials
-and the buffer of read audit records."""
+"""What a running app holds: its engine, its clock, what it needs to verify credentials,
+the buffer of read audit records and the webhook delivery worker."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Request
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.api.rest.event_data import RestRenderer
 from app.domain.clock import Clock
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
 from app.services.person_sign_in import Credentials
 from app.services.read_audit import ReadAuditLog
 from app.services.token_signing import SigningKeys
+from app.services.webhook_delivery import WebhookWorker
+from app.services.webhook_endpoints import UrlPolicy
 from app.settings import Settings
 
 
@@ -24,6 +27,12 @@ class Runtime:
     clock: Clock
     credentials: Credentials
     read_audit: ReadAuditLog
+    webhooks: WebhookWorker
+    renderer: RestRenderer = field(default_factory=RestRenderer)
+
+    @property
+    def webhook_urls(self) -> UrlPolicy:
+        return UrlPolicy(allow_private=self.settings.webhooks_allow_private)
 
 
 def credentials_for(settings: Settings) -> Credentials:

@@ -91,6 +91,15 @@ KEYS_ONLY = {
     "sign-in-replace",
     "sign-in-bindings-list",
     "people-sign-in-bindings-delete",
+    "webhook-endpoints-create",
+    "webhook-endpoints-list",
+    "webhook-endpoints-get",
+    "webhook-endpoints-update",
+    "webhook-endpoints-delete",
+    "webhook-endpoints-rotate-secret",
+    "webhook-endpoints-deliveries",
+    "webhook-deliveries-redeliver",
+    "events-list",
 }
 
 RULES = [
