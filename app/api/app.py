@@ -16,6 +16,7 @@ from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
 from app.api.problems import Problem, install_problem_handlers
+from app.api.rest.event_data import RestRenderer
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
@@ -41,6 +42,7 @@ from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.services.read_audit import ReadAuditLog
+from app.services.scheduler import Scheduler
 from app.services.webhook_delivery import WebhookWorker
 from app.services.webhook_endpoints import UrlPolicy
 from app.settings import Settings, get_settings
@@ -95,14 +97,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         webhooks = WebhookWorker(
             engine, clock, UrlPolicy(allow_private=settings.webhooks_allow_private)
         )
+        scheduler = Scheduler(engine, clock, RestRenderer(), webhooks.wake)
         app.state.runtime = Runtime(
-            settings, engine, clock, credentials_for(settings), read_audit, webhooks
+            settings, engine, clock, credentials_for(settings), read_audit, webhooks, scheduler
         )
         read_audit.start()
         webhooks.start()
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
             await webhooks.stop()
             await read_audit.stop()
             await engine.dispose()

@@ -1,5 +1,5 @@
 """What a running app holds: its engine, its clock, what it needs to verify credentials,
-the buffer of read audit records and the webhook delivery worker."""
+the buffer of read audit records, the webhook delivery worker and the scheduler."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
 from app.services.person_sign_in import Credentials
 from app.services.read_audit import ReadAuditLog
+from app.services.scheduler import Scheduler
 from app.services.token_signing import SigningKeys
 from app.services.webhook_delivery import WebhookWorker
 from app.services.webhook_endpoints import UrlPolicy
@@ -28,6 +29,7 @@ class Runtime:
     credentials: Credentials
     read_audit: ReadAuditLog
     webhooks: WebhookWorker
+    scheduler: Scheduler
     renderer: RestRenderer = field(default_factory=RestRenderer)
 
     @property

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.runtime import Runtime
 from app.services.read_audit import WRITER
+from app.services.scheduler import SCHEDULER
 from app.services.webhook_delivery import WORKER
 
 
@@ -34,13 +35,14 @@ class TestClock:
         self.pinned = self() + delta
 
 
-BACKGROUND = (WRITER, WORKER)  # tasks of the app that serve no request
+BACKGROUND = (WRITER, WORKER, SCHEDULER)  # tasks of the app that serve no request
 
 
 @dataclass
 class StatementCounter:
     """Counts SQL statements the app's engine sends for requests (for N+1 tests); the
-    background writer of read audit records and the webhook worker are not requests."""
+    background writer of read audit records, the webhook worker and the scheduler are not
+    requests."""
 
     count: int = 0
     statements: list[str] = field(default_factory=list)
