@@ -11,11 +11,12 @@ again, with the same `webhook-id`."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, text, update
 
 from app.domain.access import Scope
 from app.domain.events import EventType
@@ -37,6 +38,19 @@ from app.persistence.repositories.base import TableRepository, batches
 DELIVERIES = WebhookDeliveryRow.__table__  # type: ignore[attr-defined]
 ATTEMPTS = WebhookAttemptRow.__table__  # type: ignore[attr-defined]
 ENDPOINTS = WebhookEndpointRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointBacklog:
+    """What is waiting for one endpoint (for operators)."""
+
+    org_id: UUID
+    endpoint_id: UUID
+    enabled: bool
+    disabled_reason: str | None
+    failing_since: datetime | None
+    pending: int
+    oldest_pending: datetime | None
 
 
 class WebhookEndpointRepository(TableRepository[WebhookEndpoint]):
@@ -155,6 +169,52 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
             )
             found += [Attempt(**row) for row in rows.mappings()]
         return found
+
+    async def backlog(self) -> list[EndpointBacklog]:
+        """Every endpoint this role sees (every organization's for the tables' owner), with
+        its pending deliveries, by organization then endpoint."""
+        c, e = self.table.c, ENDPOINTS.c
+        pending = (
+            select(
+                c.endpoint_id,
+                func.count().label("pending"),
+                func.min(c.created_at).label("oldest"),
+            )
+            .where(c.state == DeliveryState.PENDING.value)
+            .group_by(c.endpoint_id)
+            .subquery()
+        )
+        rows = await self.connection.execute(
+            select(
+                e.org_id,
+                e.id,
+                e.enabled,
+                e.disabled_reason,
+                e.failing_since,
+                func.coalesce(pending.c.pending, 0).label("pending"),
+                pending.c.oldest,
+            )
+            .outerjoin(pending, pending.c.endpoint_id == e.id)
+            .order_by(e.org_id, e.created_at, e.id)
+        )
+        return [
+            EndpointBacklog(
+                row.org_id,
+                row.id,
+                row.enabled,
+                row.disabled_reason,
+                row.failing_since,
+                row.pending,
+                None if row.oldest is None else _utc(row.oldest),
+            )
+            for row in rows
+        ]
+
+
+def _utc(value: datetime) -> datetime:
+    """An aggregate of an instant column comes back as the driver gives it (naive on
+    SQLite)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _claim_statement(now: datetime, lease_until: datetime, most: int) -> Any:
