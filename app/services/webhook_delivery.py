@@ -3,7 +3,9 @@ specification, one task per process, started and stopped with the app.
 
 Every replica runs one; they share the queue in the database (claims skip what another
 worker is claiming and lease what they take, app.persistence.repositories.webhooks), so
-an event is never sent by two workers at once and each endpoint gets its events in order.
+an event is never sent by two workers at once and each endpoint gets its events in order:
+a worker claims an endpoint's first pending deliveries together and sends them one after
+the other, stopping at the first that fails.
 A request that wrote events rings the worker of its process; events of other replicas are
 found by polling every POLL_SECONDS. Stopping lets the deliveries in flight finish.
 Delivery logs and events older than 30 days are purged by the worker, hourly."""
@@ -18,6 +20,8 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from itertools import groupby
+from operator import attrgetter
 from uuid import UUID
 
 import httpx
@@ -39,7 +43,8 @@ from app.domain.webhooks import (
     outcome_of,
 )
 from app.persistence.availability import DatabaseUnavailable
-from app.persistence.unit_of_work import UnitOfWork, unit_of_work
+from app.persistence.repositories.webhooks import Claimed
+from app.persistence.unit_of_work import unit_of_work
 from app.services.context import new_id
 from app.services.webhook_endpoints import UrlPolicy, check_url
 
@@ -49,7 +54,8 @@ WORKER = "webhook-delivery"  # the name of the worker's tasks
 TIMEOUT_SECONDS = 10.0
 LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim expires
 POLL_SECONDS = 1.0
-IN_FLIGHT = 16  # deliveries at once (to different endpoints)
+IN_FLIGHT = 16  # endpoints served at once
+BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
 RESPONSE_BODY_CHARS = 1000
 USER_AGENT = "Rapport-Webhooks/1"
@@ -118,21 +124,22 @@ class WebhookWorker:
     async def _run(self) -> None:
         while not self._stopping:
             self._doorbell.clear()
-            claimed = await self._claim_safely()
-            for delivery_id, org_id in claimed:
-                task = asyncio.create_task(self._deliver(delivery_id, org_id), name=WORKER)
+            batches = await self._claim_safely()
+            for batch in batches:
+                task = asyncio.create_task(self._deliver(batch), name=WORKER)
                 self._in_flight.add(task)
                 task.add_done_callback(self._finished)
-            if len(claimed) and len(self._in_flight) < IN_FLIGHT:
+            if batches and len(self._in_flight) < IN_FLIGHT:
                 continue  # there may be more due right away
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._doorbell.wait(), POLL_SECONDS)
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
-        self._doorbell.set()  # its endpoint's next event may be due now
+        self._doorbell.set()  # its endpoint's next events may be due now
 
-    async def _claim_safely(self) -> list[tuple[UUID, UUID]]:
+    async def _claim_safely(self) -> list[list[Claimed]]:
+        """Leased deliveries, a batch per endpoint (oldest first)."""
         room = IN_FLIGHT - len(self._in_flight)
         if room <= 0:
             return []
@@ -140,12 +147,13 @@ class WebhookWorker:
             await self._purge_now_and_then()
             now = self._clock()
             async with unit_of_work(self._engine, write=True) as uow:
-                return await uow.webhook_deliveries.claim(now, now + LEASE, room)
+                claimed = await uow.webhook_deliveries.claim(now, now + LEASE, room, BATCH)
         except DatabaseUnavailable:
             return []  # logged by app.persistence.availability; the next poll retries
         except Exception as error:
             logger.error("webhook worker could not claim deliveries (%s)", type(error).__name__)
             return []
+        return [list(batch) for _, batch in groupby(claimed, key=attrgetter("endpoint_id"))]
 
     async def _purge_now_and_then(self) -> None:
         now = self._clock()
@@ -155,34 +163,51 @@ class WebhookWorker:
             await uow.events.purge(now - RETENTION)
         self._purged_at = now
 
-    async def _deliver(self, delivery_id: UUID, org_id: UUID) -> None:
+    async def _deliver(self, batch: list[Claimed]) -> None:
+        """One endpoint's deliveries, in order, one at a time; the first that fails (to be
+        retried later) ends the batch, and the leases of the rest are given up."""
+        org_id = batch[0].org_id
+        unsent = [claimed.delivery_id for claimed in batch]
         try:
-            loaded = await self._load(delivery_id, org_id)
+            loaded = await self._load(org_id, batch[0].endpoint_id, unsent)
             if loaded is None:
                 return
-            delivery, endpoint, event = loaded
-            response = await self._send(endpoint, event)
-            await self._record(delivery, response)
+            endpoint, queue = loaded
+            for delivery, event in queue:
+                if self._stopping or (delivery.next_attempt_at or self._clock()) > self._clock():
+                    break
+                response = await self._send(endpoint, event)
+                unsent.remove(delivery.id)
+                if await self._record(endpoint, delivery, response) is not Outcome.SUCCEEDED:
+                    break
+            async with unit_of_work(self._engine, write=True) as uow:
+                await uow.enter_organization(org_id)
+                await uow.webhook_deliveries.release(org_id, unsent)
         except DatabaseUnavailable:
-            return  # the lease expires and the delivery is tried again
+            return  # the leases expire and the deliveries are tried again
         except Exception as error:
             logger.error(
-                "webhook delivery %s failed unexpectedly (%s)", delivery_id, type(error).__name__
+                "webhook deliveries to endpoint %s failed unexpectedly (%s)",
+                batch[0].endpoint_id,
+                type(error).__name__,
             )
 
     async def _load(
-        self, delivery_id: UUID, org_id: UUID
-    ) -> tuple[Delivery, WebhookEndpoint, Event] | None:
+        self, org_id: UUID, endpoint_id: UUID, delivery_ids: list[UUID]
+    ) -> tuple[WebhookEndpoint, list[tuple[Delivery, Event]]] | None:
+        """The endpoint and its pending deliveries of the batch with their events, in order."""
         async with unit_of_work(self._engine, write=False) as uow:
             await uow.enter_organization(org_id)
-            delivery = await uow.webhook_deliveries.get(org_id, delivery_id)
-            if delivery is None or delivery.state is not DeliveryState.PENDING:
-                return None
-            endpoint = await uow.webhook_endpoints.get(org_id, delivery.endpoint_id)
-            stored = await uow.events.by_ids(org_id, [delivery.event_id])
-        if endpoint is None or delivery.event_id not in stored:
+            endpoint = await uow.webhook_endpoints.get(org_id, endpoint_id)
+            deliveries = await uow.webhook_deliveries.by_ids(org_id, delivery_ids)
+            stored = await uow.events.by_ids(org_id, [d.event_id for d in deliveries])
+        if endpoint is None:
             return None
-        return delivery, endpoint, stored[delivery.event_id].event
+        pending = sorted(
+            (d for d in deliveries if d.state is DeliveryState.PENDING and d.event_id in stored),
+            key=lambda d: (d.seq, str(d.id)),
+        )
+        return endpoint, [(d, stored[d.event_id].event) for d in pending]
 
     async def _send(self, endpoint: WebhookEndpoint, event: Event) -> Response:
         started = time.monotonic()
@@ -215,7 +240,9 @@ class WebhookWorker:
             _since(started),
         )
 
-    async def _record(self, delivery: Delivery, response: Response) -> None:
+    async def _record(
+        self, endpoint: WebhookEndpoint, delivery: Delivery, response: Response
+    ) -> Outcome:
         now = self._clock()
         delivery.attempts += 1
         outcome = outcome_of(response.status_code, delivery.attempts)
@@ -247,7 +274,8 @@ class WebhookWorker:
             await uow.enter_organization(delivery.org_id)
             await uow.webhook_deliveries.save(delivery)
             await uow.webhook_deliveries.add_attempt(attempt)
-            await _endpoint_after(uow, delivery, outcome, now)
+            if _endpoint_after(endpoint, outcome, now):
+                await uow.webhook_endpoints.save(endpoint)
         if outcome is not Outcome.SUCCEEDED:
             logger.warning(
                 "webhook delivery %s to endpoint %s: %s (attempt %d)",
@@ -256,26 +284,22 @@ class WebhookWorker:
                 response.status_code or response.error,
                 delivery.attempts,
             )
+        return outcome
 
 
-async def _endpoint_after(
-    uow: UnitOfWork, delivery: Delivery, outcome: Outcome, now: datetime
-) -> None:
+def _endpoint_after(endpoint: WebhookEndpoint, outcome: Outcome, now: datetime) -> bool:
     """410 disables the endpoint; a last failed attempt marks it failing; a success clears
-    that mark."""
-    endpoint = await uow.webhook_endpoints.get(delivery.org_id, delivery.endpoint_id)
-    if endpoint is None:
-        return
+    that mark. Whether the endpoint changed."""
     if outcome is Outcome.GONE:
         endpoint.enabled, endpoint.disabled_reason = False, DisabledReason.GONE
-    elif outcome is Outcome.EXHAUSTED:
-        endpoint.failing_since = endpoint.failing_since or now
+    elif outcome is Outcome.EXHAUSTED and endpoint.failing_since is None:
+        endpoint.failing_since = now
     elif outcome is Outcome.SUCCEEDED and endpoint.failing_since is not None:
         endpoint.failing_since = None
     else:
-        return
+        return False
     endpoint.updated_at = now
-    await uow.webhook_endpoints.save(endpoint)
+    return True
 
 
 def signed_headers(

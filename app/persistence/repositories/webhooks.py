@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, tuple_, update
 
 from app.domain.access import Scope
 from app.domain.events import EventType
@@ -38,6 +38,16 @@ from app.persistence.repositories.base import TableRepository, batches
 DELIVERIES = WebhookDeliveryRow.__table__  # type: ignore[attr-defined]
 ATTEMPTS = WebhookAttemptRow.__table__  # type: ignore[attr-defined]
 ENDPOINTS = WebhookEndpointRow.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A delivery leased to this worker."""
+
+    delivery_id: UUID
+    org_id: UUID
+    endpoint_id: UUID
+    seq: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,18 +139,35 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
         return {**{name: getattr(entity, name) for name in columns}, "leased_until": None}
 
     async def claim(
-        self, now: datetime, lease_until: datetime, most: int
-    ) -> list[tuple[UUID, UUID]]:
-        """(delivery, organization) of due deliveries, leased to this worker until
-        `lease_until` (see the module)."""
+        self, now: datetime, lease_until: datetime, endpoints: int, batch: int
+    ) -> list[Claimed]:
+        """For up to `endpoints` endpoints whose oldest pending delivery is due and not
+        leased, their first `batch` pending deliveries, leased to this worker until
+        `lease_until` (see the module); by endpoint, oldest first."""
         if self.connection.dialect.name == "postgresql":
             rows = await self.connection.execute(
-                text("SELECT id, org_id FROM rapport_claim_deliveries(:at, :lease, :most)"),
-                {"at": now, "lease": lease_until, "most": most},
+                text(
+                    "SELECT id, org_id, endpoint_id, seq"
+                    " FROM rapport_claim_deliveries(:at, :lease, :most, :batch)"
+                ),
+                {"at": now, "lease": lease_until, "most": endpoints, "batch": batch},
             )
         else:
-            rows = await self.connection.execute(_claim_statement(now, lease_until, most))
-        return [(row.id, row.org_id) for row in rows]
+            rows = await self.connection.execute(
+                _claim_statement(now, lease_until, endpoints, batch)
+            )
+        claimed = [Claimed(row.id, row.org_id, row.endpoint_id, row.seq) for row in rows]
+        return sorted(claimed, key=lambda c: (str(c.endpoint_id), c.seq, str(c.delivery_id)))
+
+    async def release(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> None:
+        """Give up the lease of deliveries this worker will not send now."""
+        if delivery_ids:
+            c = self.table.c
+            await self.connection.execute(
+                update(self.table)
+                .where(c.org_id == org_id, c.id.in_(sorted(delivery_ids, key=str)))
+                .values(leased_until=None)
+            )
 
     async def list_for_endpoint(
         self, org_id: UUID, endpoint_id: UUID, request: PageRequest
@@ -217,34 +244,40 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _claim_statement(now: datetime, lease_until: datetime, most: int) -> Any:
+def _claim_statement(now: datetime, lease_until: datetime, endpoints: int, batch: int) -> Any:
     """rapport_claim_deliveries (revision 0009) for SQLite, whose writers take turns."""
     c, earlier = DELIVERIES.c, DELIVERIES.alias("earlier")
     pending = DeliveryState.PENDING.value
     enabled = select(ENDPOINTS.c.id).where(
         ENDPOINTS.c.id == c.endpoint_id, ENDPOINTS.c.enabled.is_(True)
     )
-    due = (
-        select(c.id)
+    heads = (
+        select(c.endpoint_id)
         .where(
             c.state == pending,
-            enabled.exists(),
             c.next_attempt_at <= now,
             (c.leased_until.is_(None)) | (c.leased_until <= now),
+            enabled.exists(),
             ~select(earlier.c.id)
             .where(
                 earlier.c.endpoint_id == c.endpoint_id,
                 earlier.c.state == pending,
-                earlier.c.seq < c.seq,
+                tuple_(earlier.c.seq, earlier.c.id) < tuple_(c.seq, c.id),
             )
             .exists(),
         )
         .order_by(c.next_attempt_at)
-        .limit(most)
+        .limit(endpoints)
+    )
+    place = func.row_number().over(partition_by=c.endpoint_id, order_by=(c.seq, c.id))
+    queued = (
+        select(c.id, place.label("place"))
+        .where(c.endpoint_id.in_(heads), c.state == pending)
+        .subquery()
     )
     return (
         update(DELIVERIES)
-        .where(c.id.in_(due.scalar_subquery()))
+        .where(c.id.in_(select(queued.c.id).where(queued.c.place <= batch)))
         .values(leased_until=lease_until)
-        .returning(c.id, c.org_id)
+        .returning(c.id, c.org_id, c.endpoint_id, c.seq)
     )

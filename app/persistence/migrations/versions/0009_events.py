@@ -165,12 +165,12 @@ def _secure() -> None:
         )
     op.execute(
         """
-        CREATE FUNCTION rapport_claim_deliveries(at timestamptz, lease timestamptz, most integer)
-        RETURNS TABLE(id uuid, org_id uuid)
+        CREATE FUNCTION rapport_claim_deliveries(
+            at timestamptz, lease timestamptz, most integer, batch integer)
+        RETURNS TABLE(id uuid, org_id uuid, endpoint_id uuid, seq bigint)
         LANGUAGE sql SECURITY DEFINER SET search_path = public AS $$
-            UPDATE webhook_deliveries AS d SET leased_until = lease
-            WHERE d.id IN (
-                SELECT c.id FROM webhook_deliveries AS c
+            WITH heads AS (
+                SELECT c.endpoint_id FROM webhook_deliveries AS c
                 WHERE c.state = 'pending' AND c.next_attempt_at <= at
                   AND (c.leased_until IS NULL OR c.leased_until <= at)
                   AND EXISTS (
@@ -179,11 +179,21 @@ def _secure() -> None:
                   AND NOT EXISTS (
                       SELECT 1 FROM webhook_deliveries AS e
                       WHERE e.endpoint_id = c.endpoint_id AND e.state = 'pending'
-                        AND e.seq < c.seq)
+                        AND (e.seq, e.id) < (c.seq, c.id))
                 ORDER BY c.next_attempt_at
                 LIMIT most
-                FOR UPDATE SKIP LOCKED)
-            RETURNING d.id, d.org_id
+                FOR UPDATE OF c SKIP LOCKED
+            ), queued AS (
+                SELECT d.id,
+                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.seq, d.id)
+                           AS place
+                FROM webhook_deliveries AS d
+                WHERE d.endpoint_id IN (SELECT h.endpoint_id FROM heads AS h)
+                  AND d.state = 'pending'
+            )
+            UPDATE webhook_deliveries AS u SET leased_until = lease
+            FROM queued AS q WHERE u.id = q.id AND q.place <= batch
+            RETURNING u.id, u.org_id, u.endpoint_id, u.seq
         $$
         """
     )
@@ -220,7 +230,7 @@ def _secure() -> None:
                 GRANT SELECT, INSERT, UPDATE, DELETE ON {", ".join(TABLES)} TO rapport_app;
                 GRANT USAGE ON SEQUENCE events_seq_seq TO rapport_app;
                 GRANT EXECUTE ON FUNCTION
-                    rapport_claim_deliveries(timestamptz, timestamptz, integer),
+                    rapport_claim_deliveries(timestamptz, timestamptz, integer, integer),
                     rapport_due_pair_watches(timestamptz, integer),
                     rapport_purge_events(timestamptz)
                 TO rapport_app;
@@ -234,6 +244,8 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION rapport_purge_events(timestamptz)")
         op.execute("DROP FUNCTION rapport_due_pair_watches(timestamptz, integer)")
-        op.execute("DROP FUNCTION rapport_claim_deliveries(timestamptz, timestamptz, integer)")
+        op.execute(
+            "DROP FUNCTION rapport_claim_deliveries(timestamptz, timestamptz, integer, integer)"
+        )
     for table in reversed(TABLES):
         op.drop_table(table)
