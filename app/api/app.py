@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app import safe_logging
-from app.api import measurements, prometheus
+from app import measurements, safe_logging
+from app.api import prometheus
 from app.api.access import Access, Callers
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router

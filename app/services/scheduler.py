@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
@@ -19,6 +20,7 @@ from operator import itemgetter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app import measurements
 from app.domain.clock import Clock
 from app.domain.privacy import Caller
 from app.persistence.availability import DatabaseUnavailable
@@ -76,6 +78,7 @@ class Scheduler:
     async def tick(self) -> int:
         """Settle every pair whose instant has passed, a batch per transaction; returns how
         many events were announced."""
+        started = time.monotonic()
         announced = 0
         while True:
             done, events = await self._batch()
@@ -84,6 +87,9 @@ class Scheduler:
                 break
         if announced:
             self._announced()
+        measurements.SCHEDULER_TICKS.observe(time.monotonic() - started)
+        measurements.SCHEDULER_LAST_TICK.set(time.time())
+        measurements.SCHEDULER_EVENTS.inc(announced)
         return announced
 
     async def _batch(self) -> tuple[bool, int]:

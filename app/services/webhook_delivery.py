@@ -28,6 +28,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks.webhooks import Webhook
 
+from app import measurements
 from app.domain.clock import Clock
 from app.domain.errors import InvalidInput
 from app.domain.events import Event, visible_to
@@ -57,6 +58,7 @@ POLL_SECONDS = 1.0
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
+BACKLOG_EVERY = timedelta(seconds=15)
 RESPONSE_BODY_CHARS = 1000
 USER_AGENT = "Rapport-Webhooks/1"
 
@@ -90,6 +92,7 @@ class WebhookWorker:
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._purged_at: datetime | None = None
+        self._counted_at: datetime | None = None
         self._client: httpx.AsyncClient | None = None
 
     def wake(self) -> None:
@@ -145,6 +148,7 @@ class WebhookWorker:
             return []
         try:
             await self._purge_now_and_then()
+            await self._count_backlog_now_and_then()
             now = self._clock()
             async with unit_of_work(self._engine, write=True) as uow:
                 claimed = await uow.webhook_deliveries.claim(now, now + LEASE, room, BATCH)
@@ -154,6 +158,18 @@ class WebhookWorker:
             logger.error("webhook worker could not claim deliveries (%s)", type(error).__name__)
             return []
         return [list(batch) for _, batch in groupby(claimed, key=attrgetter("endpoint_id"))]
+
+    async def _count_backlog_now_and_then(self) -> None:
+        """The backlog for /metrics, counted at most every BACKLOG_EVERY."""
+        now = self._clock()
+        if self._counted_at is not None and now - self._counted_at < BACKLOG_EVERY:
+            return
+        async with unit_of_work(self._engine, write=False) as uow:
+            pending, oldest = await uow.webhook_deliveries.pending_overall()
+        measurements.WEBHOOK_PENDING.set(pending)
+        age = (now - oldest).total_seconds() if oldest is not None else 0.0
+        measurements.WEBHOOK_OLDEST_PENDING.set(max(0.0, age))
+        self._counted_at = now
 
     async def _purge_now_and_then(self) -> None:
         now = self._clock()
@@ -178,7 +194,7 @@ class WebhookWorker:
                     break
                 response = await self._send(endpoint, event)
                 unsent.remove(delivery.id)
-                if await self._record(endpoint, delivery, response) is not Outcome.SUCCEEDED:
+                if await self._record(endpoint, delivery, event, response) is not Outcome.SUCCEEDED:
                     break
             async with unit_of_work(self._engine, write=True) as uow:
                 await uow.enter_organization(org_id)
@@ -241,7 +257,7 @@ class WebhookWorker:
         )
 
     async def _record(
-        self, endpoint: WebhookEndpoint, delivery: Delivery, response: Response
+        self, endpoint: WebhookEndpoint, delivery: Delivery, event: Event, response: Response
     ) -> Outcome:
         now = self._clock()
         delivery.attempts += 1
@@ -276,7 +292,13 @@ class WebhookWorker:
             await uow.webhook_deliveries.add_attempt(attempt)
             if _endpoint_after(endpoint, outcome, now):
                 await uow.webhook_endpoints.save(endpoint)
-        if outcome is not Outcome.SUCCEEDED:
+        measurements.WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
+        if response.status_code is not None:
+            measurements.WEBHOOK_ATTEMPT_SECONDS.observe(response.latency_ms / 1000)
+        if outcome is Outcome.SUCCEEDED:
+            lag = (now - event.occurred_at).total_seconds()
+            measurements.WEBHOOK_DELIVERY_LAG.observe(max(0.0, lag))
+        else:
             logger.warning(
                 "webhook delivery %s to endpoint %s: %s (attempt %d)",
                 delivery.id,

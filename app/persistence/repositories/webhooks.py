@@ -159,6 +159,23 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
         claimed = [Claimed(row.id, row.org_id, row.endpoint_id, row.seq) for row in rows]
         return sorted(claimed, key=lambda c: (str(c.endpoint_id), c.seq, str(c.delivery_id)))
 
+    async def pending_overall(self) -> tuple[int, datetime | None]:
+        """Across every organization: deliveries still pending, and when the oldest of them
+        was created (for the service's metrics; no organization's data leaves)."""
+        if self.connection.dialect.name == "postgresql":
+            found = await self.connection.execute(
+                text("SELECT pending, oldest FROM rapport_delivery_backlog()")
+            )
+        else:
+            c = self.table.c
+            found = await self.connection.execute(
+                select(func.count(), func.min(c.created_at)).where(
+                    c.state == DeliveryState.PENDING.value
+                )
+            )
+        pending, oldest = found.one()
+        return int(pending), oldest
+
     async def release(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> None:
         """Give up the lease of deliveries this worker will not send now."""
         if delivery_ids:

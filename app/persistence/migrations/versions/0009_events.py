@@ -209,6 +209,15 @@ def _secure() -> None:
     )
     op.execute(
         """
+        CREATE FUNCTION rapport_delivery_backlog()
+        RETURNS TABLE(pending bigint, oldest timestamptz)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+            SELECT count(*), min(created_at) FROM webhook_deliveries WHERE state = 'pending'
+        $$
+        """
+    )
+    op.execute(
+        """
         CREATE FUNCTION rapport_purge_events(before timestamptz) RETURNS bigint
         LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
         DECLARE
@@ -232,6 +241,7 @@ def _secure() -> None:
                 GRANT EXECUTE ON FUNCTION
                     rapport_claim_deliveries(timestamptz, timestamptz, integer, integer),
                     rapport_due_pair_watches(timestamptz, integer),
+                    rapport_delivery_backlog(),
                     rapport_purge_events(timestamptz)
                 TO rapport_app;
             END IF;
@@ -243,6 +253,7 @@ def _secure() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION rapport_purge_events(timestamptz)")
+        op.execute("DROP FUNCTION rapport_delivery_backlog()")
         op.execute("DROP FUNCTION rapport_due_pair_watches(timestamptz, integer)")
         op.execute(
             "DROP FUNCTION rapport_claim_deliveries(timestamptz, timestamptz, integer, integer)"
