@@ -135,6 +135,13 @@ class Settings(BaseSettings):
         description="Request line and headers together; beyond it a long URL gets 414, long"
         " headers 431.",
     )
+    http_max_body_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        ge=64 * 1024,
+        description="A request body larger than this is refused with 413 before it is read"
+        " whole (the largest legitimate one, a directory sync of 20,000 people, stays well"
+        " below the default).",
+    )
     http_send_timeout_seconds: float = Field(
         default=30.0,
         gt=0,

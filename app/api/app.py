@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute
 from app import measurements, safe_logging
 from app.api import prometheus
 from app.api.access import Access, Callers
+from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
 from app.api.operations import router as operations_router
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     install_docs_pages(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.http_max_body_bytes)
     app.add_middleware(RequestObserver)
     # Outermost: the request id exists before anything else runs, and every answer has it.
     app.add_middleware(
@@ -247,8 +249,9 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
             if access.scope is not None:
                 operation["x-required-scope"] = access.scope.value
             if "requestBody" in operation:
-                unsupported = problem_responses("unsupported_media_type")[415]
-                operation["responses"]["415"] = unsupported
+                refusals = problem_responses("payload_too_large", "unsupported_media_type")
+                operation["responses"]["413"] = refusals[413]
+                operation["responses"]["415"] = refusals[415]
             _declare_headers(operation)
     app.openapi_schema = document
     return document

@@ -37,6 +37,13 @@ _KINDS = [
         " refused rather than ignored, so that a misspelt filter is noticed.",
     ),
     ProblemKind(
+        "payload_too_large",
+        413,
+        "Payload too large",
+        "The request body is larger than the server accepts (RAPPORT_HTTP_MAX_BODY_BYTES);"
+        " nothing was read past the limit and nothing was changed. Send less per request.",
+    ),
+    ProblemKind(
         "unsupported_media_type",
         415,
         "Unsupported media type",
