@@ -89,8 +89,8 @@ class PairsDiffOut(BaseModel):
 
 
 class DirectorySyncOut(BaseModel):
-    """What changed; with `dry_run`, what would change (ids of records a dry run would
-    create are placeholders)."""
+    """What changed; with `dry_run`, what would change (the ids of records a dry run would
+    create are made for the answer and never stored: a real sync assigns others)."""
 
     dry_run: bool
     people: PeopleDiffOut
