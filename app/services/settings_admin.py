@@ -24,8 +24,12 @@ async def update_policy(uc: UseCase, changes: dict[str, Any]) -> Policy:
     check_admin(uc.caller, "change the policy")
     if any(value is None for value in changes.values()):
         raise InvalidInput("Policy fields cannot be null.", code="null_field")
-    policy = (await uc.uow.policies.get(uc.org_id)).with_changes(changes)
+    before = await uc.uow.policies.get(uc.org_id)
+    policy = before.with_changes(changes)
     await uc.uow.policies.save(policy, uc.now)
+    if policy.grace_days != before.grace_days:
+        # Every pair's overdue instant moved: the scheduler looks at each again.
+        await uc.uow.pair_watches.check_all_of(uc.org_id, uc.now)
     return policy
 
 

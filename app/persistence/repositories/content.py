@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.events import Resource
 from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
@@ -23,6 +25,7 @@ MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
 
 class AgendaItemRepository(TableRepository[AgendaItem]):
+    resource = Resource.AGENDA_ITEM
     table = AgendaItemRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> AgendaItem:
@@ -80,11 +83,13 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
     ) -> None:
         if item_ids:
             c = self.table.c
+            changed = await self._before_bulk_change(org_id, item_ids)
             await self.connection.execute(
                 update(self.table)
                 .where(c.org_id == org_id, c.id.in_(item_ids))
                 .values(state=state.value, updated_at=at)
             )
+            self._note([replace(item, state=state, updated_at=at) for item in changed], added=False)
 
     async def first_of_meetings(
         self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
@@ -101,6 +106,7 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
         return await self.page(statement, request, self.table.c.position, lambda i: i.position)
 
     async def delete(self, org_id: UUID, item_id: UUID) -> None:
+        await self._note_deleted(org_id, item_id)
         c = self.table.c
         await self.connection.execute(
             self.table.delete().where(c.org_id == org_id, c.id == item_id)
@@ -108,6 +114,7 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
 
 
 class NoteRepository(TableRepository[Note]):
+    resource = Resource.NOTE
     table = NoteRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Note:
@@ -151,6 +158,7 @@ class NoteRepository(TableRepository[Note]):
         )
 
     async def delete(self, org_id: UUID, note_id: UUID) -> None:
+        await self._note_deleted(org_id, note_id)
         c = self.table.c
         await self.connection.execute(
             self.table.delete().where(c.org_id == org_id, c.id == note_id)
@@ -158,6 +166,7 @@ class NoteRepository(TableRepository[Note]):
 
 
 class CommitmentRepository(TableRepository[Commitment]):
+    resource = Resource.COMMITMENT
     table = CommitmentRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Commitment:
@@ -235,6 +244,7 @@ class CommitmentRepository(TableRepository[Commitment]):
         """For each (from pair, owner, to pair): the owner's open commitments move, a batch
         of moves per executemany."""
         c = self.table.c
+        moved = await self._moving(org_id, moves)
         statement = (
             update(self.table)
             .where(
@@ -250,3 +260,22 @@ class CommitmentRepository(TableRepository[Commitment]):
                 statement,
                 [{"from_pair": f, "owner": o, "to_pair": t} for f, o, t in batch],
             )
+        self._note([replace(c, pair_id=to, updated_at=at) for c, to in moved], added=False)
+
+    async def _moving(
+        self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]]
+    ) -> list[tuple[Commitment, UUID]]:
+        """The open commitments a move takes along, and where each goes (read only when the
+        transaction keeps a change log)."""
+        if self.changes is None or not moves:
+            return []
+        target = {(f, o): t for f, o, t in moves}
+        c = self.table.c
+        found = await self.by_ids_in_batches(
+            org_id, "owner_id", [o for _, o, _ in moves], c.status == CommitmentStatus.OPEN.value
+        )
+        return [
+            (commitment, target[(commitment.pair_id, commitment.owner_id)])
+            for commitment in found
+            if (commitment.pair_id, commitment.owner_id) in target
+        ]
