@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import math
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -55,6 +56,7 @@ WORKER = "webhook-delivery"  # the name of the worker's tasks
 TIMEOUT_SECONDS = 10.0
 LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim expires
 POLL_SECONDS = 1.0
+CLAIM_GAP_SECONDS = 0.02  # between two claims of one worker, however often it is woken
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
@@ -125,8 +127,12 @@ class WebhookWorker:
         return not self._in_flight
 
     async def _run(self) -> None:
+        claimed_at = -math.inf
         while not self._stopping:
+            # Commits ring the doorbell one by one; claims gather what a short while brought.
+            await asyncio.sleep(max(0.0, claimed_at + CLAIM_GAP_SECONDS - time.monotonic()))
             self._doorbell.clear()
+            claimed_at = time.monotonic()
             batches = await self._claim_safely()
             for batch in batches:
                 task = asyncio.create_task(self._deliver(batch), name=WORKER)
@@ -181,7 +187,10 @@ class WebhookWorker:
 
     async def _deliver(self, batch: list[Claimed]) -> None:
         """One endpoint's deliveries, in order, one at a time; the first that fails (to be
-        retried later) ends the batch, and the leases of the rest are given up."""
+        retried later) ends the batch. The outcomes are recorded together, with the leases
+        of the rest given up, in one transaction once the batch ends: a worker that dies
+        before recording leaves the leases to expire, and those events are sent again with
+        the same `webhook-id` (at least once, as the specification allows)."""
         org_id = batch[0].org_id
         unsent = [claimed.delivery_id for claimed in batch]
         try:
@@ -189,16 +198,16 @@ class WebhookWorker:
             if loaded is None:
                 return
             endpoint, queue = loaded
+            sent: list[Sent] = []
             for delivery, event in queue:
                 if self._stopping or (delivery.next_attempt_at or self._clock()) > self._clock():
                     break
                 response = await self._send(endpoint, event)
                 unsent.remove(delivery.id)
-                if await self._record(endpoint, delivery, event, response) is not Outcome.SUCCEEDED:
+                sent.append(_judged(delivery, event, response, self._clock()))
+                if sent[-1].outcome is not Outcome.SUCCEEDED:
                     break
-            async with unit_of_work(self._engine, write=True) as uow:
-                await uow.enter_organization(org_id)
-                await uow.webhook_deliveries.release(org_id, unsent)
+            await self._record(endpoint, sent, unsent)
         except DatabaseUnavailable:
             return  # the leases expire and the deliveries are tried again
         except Exception as error:
@@ -257,56 +266,81 @@ class WebhookWorker:
         )
 
     async def _record(
-        self, endpoint: WebhookEndpoint, delivery: Delivery, event: Event, response: Response
-    ) -> Outcome:
+        self, endpoint: WebhookEndpoint, sent: list[Sent], unsent: list[UUID]
+    ) -> None:
+        """The batch's attempts and its deliveries' new states, the endpoint's if its last
+        outcome changes it, and the leases of what was not sent given up: one transaction."""
         now = self._clock()
-        delivery.attempts += 1
-        outcome = outcome_of(response.status_code, delivery.attempts)
-        retry_at = (
-            next_attempt_at(now, delivery.attempts, response.retry_after)
-            if outcome is Outcome.RETRY
-            else None
-        )
-        delivery.state = {
-            Outcome.SUCCEEDED: DeliveryState.SUCCEEDED,
-            Outcome.RETRY: DeliveryState.PENDING,
-        }.get(outcome, DeliveryState.FAILED)
-        delivery.next_attempt_at = retry_at
-        delivery.last_status_code = response.status_code
-        delivery.delivered_at = now if outcome is Outcome.SUCCEEDED else None
-        delivery.updated_at = now
-        attempt = Attempt(
-            id=new_id(),
-            org_id=delivery.org_id,
-            delivery_id=delivery.id,
-            at=now,
-            status_code=response.status_code,
-            latency_ms=response.latency_ms,
-            response_body=response.body,
-            error=response.error,
-            next_attempt_at=retry_at,
-        )
+        changed = bool(sent) and _endpoint_after(endpoint, sent[-1].outcome, now)
         async with unit_of_work(self._engine, write=True) as uow:
-            await uow.enter_organization(delivery.org_id)
-            await uow.webhook_deliveries.save(delivery)
-            await uow.webhook_deliveries.add_attempt(attempt)
-            if _endpoint_after(endpoint, outcome, now):
+            await uow.enter_organization(endpoint.org_id)
+            await uow.webhook_deliveries.save_many([s.delivery for s in sent])
+            await uow.webhook_deliveries.add_attempts([s.attempt for s in sent])
+            if changed:
                 await uow.webhook_endpoints.save(endpoint)
-        measurements.WEBHOOK_ATTEMPTS.labels(outcome.value).inc()
-        if response.status_code is not None:
-            measurements.WEBHOOK_ATTEMPT_SECONDS.observe(response.latency_ms / 1000)
-        if outcome is Outcome.SUCCEEDED:
-            lag = (now - event.occurred_at).total_seconds()
-            measurements.WEBHOOK_DELIVERY_LAG.observe(max(0.0, lag))
-        else:
-            logger.warning(
-                "webhook delivery %s to endpoint %s: %s (attempt %d)",
-                delivery.id,
-                delivery.endpoint_id,
-                response.status_code or response.error,
-                delivery.attempts,
-            )
-        return outcome
+            await uow.webhook_deliveries.release(endpoint.org_id, unsent)
+        for one in sent:
+            _measure(one)
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One delivery sent: its outcome, the delivery as it is now and the attempt made."""
+
+    delivery: Delivery
+    event: Event
+    outcome: Outcome
+    attempt: Attempt
+
+
+def _judged(delivery: Delivery, event: Event, response: Response, now: datetime) -> Sent:
+    """What a response means for its delivery (attempts counted, state, next attempt)."""
+    delivery.attempts += 1
+    outcome = outcome_of(response.status_code, delivery.attempts)
+    retry_at = (
+        next_attempt_at(now, delivery.attempts, response.retry_after)
+        if outcome is Outcome.RETRY
+        else None
+    )
+    delivery.state = {
+        Outcome.SUCCEEDED: DeliveryState.SUCCEEDED,
+        Outcome.RETRY: DeliveryState.PENDING,
+    }.get(outcome, DeliveryState.FAILED)
+    delivery.next_attempt_at = retry_at
+    delivery.last_status_code = response.status_code
+    delivery.delivered_at = now if outcome is Outcome.SUCCEEDED else None
+    delivery.updated_at = now
+    attempt = Attempt(
+        id=new_id(),
+        org_id=delivery.org_id,
+        delivery_id=delivery.id,
+        at=now,
+        status_code=response.status_code,
+        latency_ms=response.latency_ms,
+        response_body=response.body,
+        error=response.error,
+        next_attempt_at=retry_at,
+    )
+    return Sent(delivery, event, outcome, attempt)
+
+
+def _measure(sent: Sent) -> None:
+    """A recorded attempt in the metrics, and in the log when it failed."""
+    attempt, delivery = sent.attempt, sent.delivery
+    measurements.WEBHOOK_ATTEMPTS.labels(sent.outcome.value).inc()
+    if attempt.status_code is not None:
+        measurements.WEBHOOK_ATTEMPT_SECONDS.observe(attempt.latency_ms / 1000)
+    if sent.outcome is Outcome.SUCCEEDED:
+        lag = (attempt.at - sent.event.occurred_at).total_seconds()
+        measurements.WEBHOOK_DELIVERY_LAG.observe(max(0.0, lag))
+    else:
+        logger.warning(
+            "webhook delivery %s to endpoint %s: %s (attempt %d)",
+            delivery.id,
+            delivery.endpoint_id,
+            attempt.status_code or attempt.error,
+            delivery.attempts,
+        )
 
 
 def _endpoint_after(endpoint: WebhookEndpoint, outcome: Outcome, now: datetime) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from app.domain.access import Scope
@@ -16,15 +17,27 @@ def feed(tenant: Tenant, key: str, **params: Any) -> dict[str, Any]:
     return page
 
 
+def visible(tenant: Tenant, key: str, count: int, **params: Any) -> None:
+    """Wait until the feed shows `count` events: on PostgreSQL an event is listed once every
+    transaction that began before it has ended, and other work on the server's cluster may
+    hold one open for a moment."""
+    deadline = time.monotonic() + 30
+    while len(feed(tenant, key, limit=200, **params)["data"]) < count:
+        assert time.monotonic() < deadline, "the feed never showed the committed events"
+        time.sleep(0.05)
+
+
 def test_the_feed_pages_oldest_first_and_never_ends(tenant: Tenant) -> None:
     key = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     made = [tenant.person()["id"] for _ in range(3)]
+    visible(tenant, key, 3, types="person.created")
     first = feed(tenant, key, types="person.created", limit=2)
     second = feed(tenant, key, types="person.created", limit=2, after=first["next_cursor"])
     assert [e["data"]["id"] for e in first["data"] + second["data"]] == made
     polled = feed(tenant, key, types="person.created", after=second["next_cursor"])
     assert polled == {"data": [], "next_cursor": second["next_cursor"]}
     later = tenant.person()["id"]
+    visible(tenant, key, 1, types="person.created", after=polled["next_cursor"])
     (event,) = feed(tenant, key, types="person.created", after=polled["next_cursor"])["data"]
     assert (event["type"], event["data"]["id"]) == ("person.created", later)
 

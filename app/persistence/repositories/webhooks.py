@@ -194,12 +194,16 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
         c = self.table.c
         return await self.page(statement, request, c.created_at, _created, descending=True)
 
-    async def add_attempt(self, attempt: Attempt) -> None:
-        await self.connection.execute(
-            insert(ATTEMPTS).values(
-                {column.name: getattr(attempt, column.name) for column in ATTEMPTS.columns}
+    async def add_attempts(self, attempts: Sequence[Attempt]) -> None:
+        """Insert attempts, a batch per executemany."""
+        for batch in batches(attempts):
+            await self.connection.execute(
+                insert(ATTEMPTS),
+                [
+                    {column.name: getattr(a, column.name) for column in ATTEMPTS.columns}
+                    for a in batch
+                ],
             )
-        )
 
     async def attempts_of(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> list[Attempt]:
         """The attempts of these deliveries, oldest first."""

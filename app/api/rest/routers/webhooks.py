@@ -13,7 +13,7 @@ from app.api.access import WebhooksRead, WebhooksWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import PageOut
+from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.webhooks import (
     WebhookAttemptOut,
     WebhookDeliveryOut,
@@ -89,7 +89,7 @@ async def get_endpoint(endpoint_id: UUID, uc: WebhooksRead) -> Response:
     operation_id="webhook-endpoints-update",
     response_model=WebhookEndpointOut,
     responses=problem_responses(
-        "service_key_only", "not_found", "null_field", "webhook_url_refused"
+        "nothing_to_change", "service_key_only", "not_found", "null_field", "webhook_url_refused"
     ),
 )
 async def update_endpoint(
@@ -109,7 +109,7 @@ async def update_endpoint(
     status_code=204,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def delete_endpoint(endpoint_id: UUID, uc: WebhooksWrite) -> Response:
+async def delete_endpoint(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = None) -> Response:
     """Remove an endpoint, its pending deliveries and its delivery log."""
     await service.delete_endpoint(uc, endpoint_id)
     return Response(status_code=204)
@@ -121,7 +121,7 @@ async def delete_endpoint(endpoint_id: UUID, uc: WebhooksWrite) -> Response:
     response_model=WebhookEndpointCreated,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def rotate_secret(endpoint_id: UUID, uc: WebhooksWrite) -> Response:
+async def rotate_secret(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = None) -> Response:
     """A new signing secret, shown this once; for 24 hours every delivery carries a
     signature by the new secret and one by the previous one."""
     return one(WebhookEndpointCreated, await service.rotate_secret(uc, endpoint_id))
@@ -166,7 +166,9 @@ def _with_attempts(page: Page[Delivery], attempts: dict[UUID, list[Attempt]]) ->
     response_model=WebhookDeliveryOut,
     responses=problem_responses("service_key_only", "not_found", "webhook_endpoint_disabled"),
 )
-async def redeliver(delivery_id: UUID, uc: WebhooksWrite, request: Request) -> Response:
+async def redeliver(
+    delivery_id: UUID, uc: WebhooksWrite, request: Request, _body: NoBody = None
+) -> Response:
     """Send the delivery's event to its endpoint again, with the same `webhook-id`, as a
     new delivery (answered at once; the worker sends it)."""
     again = await service.redeliver(uc, delivery_id)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import Flag, Input, Output, Resource, text_rules
+from app.api.rest.schemas.common import Changes, Flag, Input, Output, Resource, text_rules
 from app.domain.access import Scope
 from app.domain.events import EventType
 from app.domain.webhooks import DeliveryState, DisabledReason
@@ -27,7 +27,7 @@ class WebhookEndpointCreate(Input):
     enabled: Flag = True
 
 
-class WebhookEndpointUpdate(Input):
+class WebhookEndpointUpdate(Changes):
     url: Url | None = None
     event_types: EventTypes | None = Field(default=None, description="null or empty: every type.")
     description: Description | None = None
