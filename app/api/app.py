@@ -17,6 +17,7 @@ from app.api.access import Access, Callers
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
+from app.api.idempotency_middleware import install_idempotency
 from app.api.operations import router as operations_router
 from app.api.problems import (
     REQUEST_ID_HEADER,
@@ -126,6 +127,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     install_docs_pages(app)
+    install_idempotency(app)  # innermost: it holds answers back, bounded by the body limit
     app.add_middleware(BodyLimit, max_bytes=settings.http_max_body_bytes)
     app.add_middleware(RequestObserver)
     # Outermost: the request id exists before anything else runs, and every answer has it.

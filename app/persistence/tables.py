@@ -6,7 +6,16 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from app.persistence.types import UTCDateTime
@@ -386,3 +395,22 @@ class CalendarTokenRow(SQLModel, table=True):
     minted_by_key_id: UUID | None = _fk("service_keys.id", nullable=True)
     minted_by_person_id: UUID | None = _fk("people.id", nullable=True)
     created_at: datetime = _instant()
+
+
+class IdempotencyKeyRow(SQLModel, table=True):
+    """The answer to a POST sent with an Idempotency-Key, per credential and key, kept until
+    `expires_at` (app.domain.idempotency)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_expires", "expires_at"),)
+    org_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
+    )
+    credential: str = Field(sa_type=String(64), primary_key=True)
+    idempotency_key: str = Field(sa_type=String(255), primary_key=True)
+    fingerprint: str = _text(64)
+    status: int = Field(nullable=False)
+    headers: list[list[str]] = Field(sa_type=JSON, nullable=False)
+    body: bytes = Field(sa_type=LargeBinary, nullable=False)
+    created_at: datetime = _instant()
+    expires_at: datetime = _instant()

@@ -21,6 +21,7 @@ from app.persistence.repositories.content import (
     NoteRepository,
 )
 from app.persistence.repositories.groups import GroupRepository
+from app.persistence.repositories.idempotency import IdempotencyKeyRepository
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pairs import PairRepository
@@ -68,6 +69,7 @@ class UnitOfWork:
         self.groups = GroupRepository(connection)
         self.rate_limits = RateLimitRepository(connection)
         self.calendar = CalendarTokenRepository(connection)
+        self.idempotency_keys = IdempotencyKeyRepository(connection)
 
     @property
     def writable(self) -> bool:
@@ -124,12 +126,19 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
                 yield UnitOfWork(connection, writes=write)
-    except IntegrityError as error:
-        raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
     except DBAPIError as error:
-        if _is_contention(error):
-            raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
+        conflict = settled_race(error)
+        if conflict is not None:
+            raise conflict from error
         raise
+
+
+def settled_race(error: DBAPIError) -> StateConflict | None:
+    """The conflict a client can retry, when the database refused a statement because another
+    transaction raced this one (a unique index, a deadlock, a lock); else None."""
+    if isinstance(error, IntegrityError) or _is_contention(error):
+        return StateConflict(CONCURRENT_CHANGE, code="concurrent_change")
+    return None
 
 
 CONCURRENT_CHANGE = (

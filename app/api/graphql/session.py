@@ -15,10 +15,10 @@ from strawberry.types.graphql import OperationType
 from app.api.access import Identity
 from app.api.graphql.context import GraphContext, TimeBudgetExceeded, audited_operation
 from app.api.graphql.settling import settle
+from app.api.idempotency import Replayed, idempotent_request, request_transaction
 from app.api.problems import ApiProblem, database_unavailable_headers
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.persistence.unit_of_work import unit_of_work
 from app.services.context import UseCase
 
 
@@ -41,6 +41,15 @@ class RequestTransaction(SchemaExtension):
             context.begin(await anext(transaction), identity.key)
         except DatabaseUnavailable as lost:
             self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
+            yield
+            return
+        except ApiProblem as refused:  # the Idempotency-Key is in use, reused or malformed
+            kind = "CONFLICT" if refused.kind.status == 409 else "BAD_USER_INPUT"
+            self.execution_context.result = _refusal(context, refused, kind)
+            yield
+            return
+        except Replayed:  # the middleware answers with the stored response
+            self.execution_context.result = ExecutionResult(data=None)
             yield
             return
         yield
@@ -71,6 +80,8 @@ class RequestTransaction(SchemaExtension):
             await _end(transaction, _RollBack())
             result.data = None
             return
+        if (pending := idempotent_request(context.http_request.scope)) is not None:
+            pending.complete()
         await _end(transaction, None)
         use_case = context.use_case
         if use_case.caller.key_id is not None:  # content read by a key: as in REST
@@ -107,9 +118,13 @@ def _refusal(context: GraphContext, refused: ApiProblem, classification: str) ->
 async def _transaction(
     context: GraphContext, identity: Identity, writes: bool
 ) -> AsyncGenerator[UseCase]:
-    """The request's transaction, for a caller identified before the document was read."""
-    async with unit_of_work(context.runtime.engine, write=writes) as uow:
+    """The request's transaction, for a caller identified before the document was read; a
+    mutation sent with an Idempotency-Key claims it (app.api.idempotency)."""
+    pending = idempotent_request(context.http_request.scope) if writes else None
+    async with request_transaction(context.runtime.engine, pending, write=writes) as uow:
         await uow.enter_organization(identity.caller.org_id)
+        if pending is not None:
+            await pending.claim(uow, identity.caller, identity.now)
         yield UseCase(uow, identity.caller, identity.now)
 
 
