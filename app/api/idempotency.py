@@ -29,6 +29,11 @@ from app.persistence.unit_of_work import UnitOfWork, settled_race, unit_of_work
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 SCOPE_ENTRY = "rapport.idempotent_request"
+IDEMPOTENCY_PROBLEMS = (
+    "invalid_idempotency_key",
+    "idempotency_key_in_use",
+    "idempotency_key_reused",
+)
 
 
 class Outcome(Enum):

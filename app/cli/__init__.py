@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import keys, orgs, people, running, tokens
+from app.cli import idempotency, keys, orgs, people, running, tokens
 from app.cli.root import REFUSED, CommandRefused, cli
 from app.settings import SettingsRefused
 
@@ -16,6 +16,7 @@ cli.add_typer(orgs.app, name="orgs")
 cli.add_typer(keys.app, name="keys")
 cli.add_typer(tokens.app, name="tokens")
 cli.add_typer(people.app, name="people")
+cli.add_typer(idempotency.app, name="idempotency")
 running.register(cli)
 
 

@@ -4,22 +4,27 @@ another request is refused; concurrent attempts run once; the answer commits wit
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from typing import Any
 from uuid import uuid4
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from app.domain.access import Scope
 from app.persistence.repositories.idempotency import IdempotencyKeyRepository
+from app.persistence.tables import IdempotencyKeyRow
 from tests.conftest import Live
 from tests.scim.test_providers import SCIM, Directory
+from tests.support.commands import environment, rapport, refused
+from tests.support.postgres import as_app_role
 from tests.support.tenants import Tenant
 
 _serial = count(1)
 REPLAYED = "Idempotent-Replayed"
+KEPT = IdempotencyKeyRow.__table__  # type: ignore[attr-defined]
 
 
 def _person_body() -> dict[str, str]:
@@ -213,3 +218,32 @@ def test_a_scim_creation_is_replayed(tenant: Tenant) -> None:
     assert again.content == first.content
     users = scim("GET", f'/Users?filter=userName eq "{body["userName"]}"').json()
     assert users["totalResults"] == 1
+
+
+def _kept_keys(live: Live, tenant: Tenant) -> set[str]:
+    """The keys with a stored answer in the tenant's organization (read as the owner)."""
+
+    async def read() -> set[str]:
+        async with live.engine.connect() as connection:
+            found = await connection.execute(
+                select(KEPT.c.idempotency_key).where(KEPT.c.org_id == tenant.org_id)
+            )
+            return {row[0] for row in found}
+
+    return live.portal.call(read)
+
+
+def test_expired_answers_are_purged(live: Live, tenant: Tenant) -> None:
+    expired, fresh = f"old-{uuid4()}", f"new-{uuid4()}"
+    live.clock.pinned = datetime.now(UTC) - timedelta(days=2)
+    assert _post(tenant, "/v1/people", _person_body(), expired).status_code == 201
+    live.clock.pinned = None
+    assert _post(tenant, "/v1/people", _person_body(), fresh).status_code == 201
+    assert {expired, fresh} <= _kept_keys(live, tenant)
+    purged = rapport(environment(live.database_url), "idempotency", "purge")
+    assert int(purged) >= 1
+    kept = _kept_keys(live, tenant)
+    assert fresh in kept and expired not in kept
+    if live.dialect == "postgresql":  # the app's role sees one organization only
+        done = refused(environment(as_app_role(live.database_url)), "idempotency", "purge")
+        assert "run it as the tables' owner" in done.stderr

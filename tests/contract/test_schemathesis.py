@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import schemathesis
@@ -61,6 +62,10 @@ def test_api_honours_its_contract(
     live: Live,
     contract_tenant: Tenant,
 ) -> None:
+    if case.method.upper() == "POST":
+        # Each generated call is a new request: a fresh key, so that none replays another's
+        # answer or is refused as a reuse of another's key (docs/retries.md).
+        case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid4())}
     case.call_and_validate(base_url=live.base_url)
     if case.operation.path == "/v1/rate-limits":
         _restore_budgets(live, contract_tenant)

@@ -1,0 +1,24 @@
+"""`rapport idempotency`: the stored answers of POSTs sent with an Idempotency-Key."""
+
+from __future__ import annotations
+
+import typer
+
+from app.cli.root import in_transaction, require_every_organization
+from app.domain.clock import system_clock
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.idempotency import purge_expired
+
+app = typer.Typer(help="Idempotency keys (docs/retries.md).", no_args_is_help=True)
+
+
+@app.command("purge")
+def idempotency_purge() -> None:
+    """Delete the answers kept past their 24 hours, in every organization; prints how many.
+    Run it daily (cron) as the tables' owner."""
+
+    async def purge(uow: UnitOfWork) -> int:
+        await require_every_organization(uow, "rapport idempotency purge")
+        return await purge_expired(uow, system_clock())
+
+    typer.echo(str(in_transaction(purge)))
