@@ -65,7 +65,7 @@ def test_api_honours_its_contract(
     if case.method.upper() == "POST":
         # Each generated call is a new request: a fresh key, so that none replays another's
         # answer or is refused as a reuse of another's key (docs/retries.md).
-        case.headers = {**(case.headers or {}), "Idempotency-Key": str(uuid4())}
+        case.headers["Idempotency-Key"] = str(uuid4())
     case.call_and_validate(base_url=live.base_url)
     if case.operation.path == "/v1/rate-limits":
         _restore_budgets(live, contract_tenant)
