@@ -13,6 +13,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from app.api.contract import openapi_document
+from app.api.problem_catalog import CATALOG
 from app.domain.access import Scope
 from app.persistence.repositories.idempotency import IdempotencyKeyRepository
 from app.persistence.tables import IdempotencyKeyRow
@@ -247,3 +249,21 @@ def test_expired_answers_are_purged(live: Live, tenant: Tenant) -> None:
     if live.dialect == "postgresql":  # the app's role sees one organization only
         done = refused(environment(as_app_role(live.database_url)), "idempotency", "purge")
         assert "run it as the tables' owner" in done.stderr
+
+
+def test_every_changing_post_declares_the_key_its_codes_and_the_replay_header() -> None:
+    statuses = {"invalid_idempotency_key": 400, "idempotency_key_in_use": 409}
+    statuses["idempotency_key_reused"] = 422
+    assert {code: CATALOG[code].status for code in statuses} == statuses
+    document = openapi_document()
+    posts = [item["post"] for item in document["paths"].values() if "post" in item]
+    assert posts
+    for operation in posts:
+        assert {"$ref": "#/components/parameters/IdempotencyKey"} in operation["parameters"]
+        for code, status in statuses.items():
+            problem = operation["responses"][str(status)]["content"]["application/problem+json"]
+            assert code in problem["schema"]["allOf"][1]["properties"]["code"]["enum"]
+        for response in operation["responses"].values():
+            assert REPLAYED in response["headers"], operation["operationId"]
+    parameter = document["components"]["parameters"]["IdempotencyKey"]
+    assert (parameter["name"], parameter["in"]) == ("Idempotency-Key", "header")
