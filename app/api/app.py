@@ -17,7 +17,12 @@ from app.api.access import Access, Callers
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
-from app.api.idempotency import IDEMPOTENCY_PROBLEMS, KEY_HEADER, REPLAYED_HEADER
+from app.api.idempotency import (
+    IDEMPOTENCY_PROBLEMS,
+    KEY_HEADER,
+    KEY_PATTERN,
+    REPLAYED_HEADER,
+)
 from app.api.idempotency_middleware import install_idempotency
 from app.api.operations import router as operations_router
 from app.api.problems import (
@@ -201,7 +206,7 @@ IDEMPOTENCY_COMPONENTS = {
             " first answer (`Idempotent-Replayed: true`) instead of running again. 1 to 255"
             ' visible ASCII characters, bare or quoted (`"…"`); per credential'
             " (docs/retries.md).",
-            "schema": {"type": "string", "minLength": 1, "maxLength": 257},
+            "schema": {"type": "string", "pattern": KEY_PATTERN},
         }
     },
     "headers": {

@@ -29,6 +29,8 @@ from app.persistence.unit_of_work import UnitOfWork, settled_race, unit_of_work
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 SCOPE_ENTRY = "rapport.idempotent_request"
+# What parse_key accepts: visible ASCII but quotes and backslashes, bare or quoted.
+KEY_PATTERN = r'^(?:[!#-\[\]-~]{1,255}|"[!#-\[\]-~]{1,255}")$'
 IDEMPOTENCY_PROBLEMS = (
     "invalid_idempotency_key",
     "idempotency_key_in_use",

@@ -3,6 +3,7 @@ another request is refused; concurrent attempts run once; the answer commits wit
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -14,7 +15,9 @@ import pytest
 from sqlalchemy import select
 
 from app.api.contract import openapi_document
+from app.api.idempotency import parse_key
 from app.api.problem_catalog import CATALOG
+from app.api.problems import ApiProblem
 from app.domain.access import Scope
 from app.persistence.repositories.idempotency import IdempotencyKeyRepository
 from app.persistence.tables import IdempotencyKeyRow
@@ -267,3 +270,17 @@ def test_every_changing_post_declares_the_key_its_codes_and_the_replay_header() 
             assert REPLAYED in response["headers"], operation["operationId"]
     parameter = document["components"]["parameters"]["IdempotencyKey"]
     assert (parameter["name"], parameter["in"]) == ("Idempotency-Key", "header")
+
+
+@pytest.mark.parametrize(
+    "key", ["abc", '"abc"', "a b", "", '"', '""', "x" * 255, "x" * 256, "a\\b", '"ab', "é"]
+)
+def test_the_declared_pattern_is_what_is_accepted(key: str) -> None:
+    pattern = openapi_document()["components"]["parameters"]["IdempotencyKey"]["schema"]
+    try:
+        parse_key([key])
+        accepted = True
+    except ApiProblem as refused:
+        assert refused.kind.code == "invalid_idempotency_key"
+        accepted = False
+    assert bool(re.fullmatch(pattern["pattern"], key)) == accepted

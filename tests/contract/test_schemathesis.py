@@ -94,7 +94,10 @@ def test_api_honours_its_contract_across_linked_calls(live: Live) -> None:
             self.key = live.tenant().admin_key
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:  # type: ignore[type-arg]
-            return {"base_url": live.base_url, "headers": {"Authorization": f"Bearer {self.key}"}}
+            headers = {"Authorization": f"Bearer {self.key}"}
+            if case.method.upper() == "POST":
+                headers["Idempotency-Key"] = str(uuid4())  # each call a new request
+            return {"base_url": live.base_url, "headers": headers}
 
     Workflow.run(
         settings=settings(

@@ -80,7 +80,8 @@ class RequestTransaction(SchemaExtension):
             await _end(transaction, _RollBack())
             result.data = None
             return
-        if (pending := idempotent_request(context.http_request.scope)) is not None:
+        pending = idempotent_request(context.http_request.scope) if writes else None
+        if pending is not None:  # its answer commits with its changes (the middleware)
             pending.complete()
         await _end(transaction, None)
         use_case = context.use_case
