@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -85,6 +86,16 @@ def credential_of(caller: Caller) -> str:
     return f"person:{caller.person_id}"
 
 
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """The key a request holds, whose it is, and the request's instant."""
+
+    org_id: UUID
+    credential: str
+    key: str
+    now: datetime
+
+
 @dataclass(eq=False)
 class IdempotentRequest:
     """A POST that carries an Idempotency-Key, from the middleware to the surface and back."""
@@ -93,9 +104,9 @@ class IdempotentRequest:
     fingerprint: str
     outcome: Outcome = Outcome.DISCARDED
     replay: StoredResponse | None = None
-    claimed: tuple[Caller, datetime] | None = None
+    claimed: Claim | None = None
     _uow: UnitOfWork | None = None
-    _transaction: AbstractAsyncContextManager[UnitOfWork] | None = field(default=None)
+    _transaction: AbstractAsyncContextManager[UnitOfWork] | None = None
 
     async def begin(self, engine: AsyncEngine) -> UnitOfWork:
         """The request's write transaction, held open until `end`."""
@@ -130,7 +141,7 @@ class IdempotentRequest:
                 )
             self.replay = stored
             raise Replayed
-        self.claimed = (caller, now)
+        self.claimed = Claim(caller.org_id, credential, key, now)
 
     @asynccontextmanager
     async def operation(self, uow: UnitOfWork) -> AsyncIterator[None]:
@@ -179,11 +190,9 @@ class IdempotentRequest:
             await _roll_back(transaction)
             return
         try:
-            if answer is not None and self.claimed is not None:
-                caller, now = self.claimed
-                key = parse_key(self.header_values)
+            if answer is not None and (claim := self.claimed) is not None:
                 await uow.idempotency_keys.store(
-                    caller.org_id, credential_of(caller), key, answer, now
+                    claim.org_id, claim.credential, claim.key, answer, claim.now
                 )
         except BaseException:
             await _roll_back(transaction)

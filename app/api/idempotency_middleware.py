@@ -102,8 +102,8 @@ async def _answer(pending: IdempotentRequest, held: list[Message]) -> list[Messa
     body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
     answer = None
     if pending.keeps(status, headers) and pending.claimed is not None:
-        _, now = pending.claimed
-        answer = StoredResponse(pending.fingerprint, status, headers, body, now + RETENTION)
+        expires_at = pending.claimed.now + RETENTION
+        answer = StoredResponse(pending.fingerprint, status, headers, body, expires_at)
     try:
         await pending.end(answer)
     except StateConflict as conflict:
