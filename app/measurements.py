@@ -89,3 +89,7 @@ SCHEDULER_EVENTS = Counter(
     "rapport_scheduler_events",
     "Events written because time passed (a pair's cadence state, a meeting left unrecorded).",
 )
+IDEMPOTENCY_PURGED = Counter(
+    "rapport_idempotency_answers_purged",
+    "Stored answers of Idempotency-Keys deleted after their 24 hours, by the scheduler.",
+)

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from app.api.idempotency import idempotent_request, request_transaction
 from app.api.problems import ApiProblem
 from app.api.request_log import note_caller
 from app.api.runtime import Runtime, runtime_of
@@ -65,8 +66,9 @@ def _bearer(request: Request) -> str:
 
 class Access:
     """A route's dependency: authenticate, authorize the kind of caller and the scope, and
-    open the request's transaction; what the request changed becomes events before it
-    commits (app.services.outbox)."""
+    open the request's transaction (for a write with an Idempotency-Key, claim the key:
+    app.api.idempotency); what the request changed becomes events before it commits
+    (app.services.outbox)."""
 
     def __init__(self, scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY):
         self.scope = scope
@@ -77,14 +79,20 @@ class Access:
         credential = _bearer(request)
         runtime = runtime_of(request)
         now = runtime.clock()
-        async with unit_of_work(runtime.engine, write=self.write) as uow:
+        pending = idempotent_request(request.scope) if self.write else None
+        async with request_transaction(runtime.engine, pending, write=self.write) as uow:
             if credential.startswith(KEY_PREFIX):
                 caller = await self._service_key(runtime, uow, credential)
             else:
                 caller = await self._person(runtime, uow, credential, now)
             await admit(runtime, caller, uow)
             use_case = UseCase(uow, caller, now)
-            yield use_case
+            if pending is None:
+                yield use_case
+            else:
+                await pending.claim(uow, caller, now)
+                async with pending.operation(uow):
+                    yield use_case
             audited = self._audited(caller)
             if audited and self.write:
                 await audit.record(use_case, *_audit_line(request))

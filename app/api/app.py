@@ -17,10 +17,18 @@ from app.api.access import Access, Callers
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
+from app.api.idempotency import (
+    IDEMPOTENCY_PROBLEMS,
+    KEY_HEADER,
+    KEY_PATTERN,
+    REPLAYED_HEADER,
+)
+from app.api.idempotency_middleware import install_idempotency
 from app.api.operations import router as operations_router
 from app.api.problems import (
     REQUEST_ID_HEADER,
     Problem,
+    declare_problems,
     install_problem_handlers,
     new_request_id,
     problem_responses,
@@ -150,6 +158,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         redoc_url=None,
     )
     install_docs_pages(app)
+    install_idempotency(app)  # innermost: it holds answers back, bounded by the body limit
     app.add_middleware(BodyLimit, max_bytes=settings.http_max_body_bytes)
     app.add_middleware(RequestObserver)
     # Outermost: the request id exists before anything else runs, and every answer has it.
@@ -211,6 +220,39 @@ def _declare_headers(operation: dict[str, Any]) -> None:
             }
 
 
+IDEMPOTENCY_COMPONENTS = {
+    "parameters": {
+        "IdempotencyKey": {
+            "name": KEY_HEADER,
+            "in": "header",
+            "required": False,
+            "description": "Retry safely: a retry with the same key within 24 hours gets the"
+            " first answer (`Idempotent-Replayed: true`) instead of running again. 1 to 255"
+            ' visible ASCII characters, bare or quoted (`"…"`); per credential'
+            " (docs/retries.md).",
+            "schema": {"type": "string", "pattern": KEY_PATTERN},
+        }
+    },
+    "headers": {
+        "IdempotentReplayed": {
+            "description": "`true` when this is the stored answer to an earlier request with"
+            " the same Idempotency-Key.",
+            "schema": {"type": "string", "enum": ["true"]},
+        }
+    },
+}
+
+
+def _declare_idempotency(operation: dict[str, Any]) -> None:
+    """A POST that changes something takes an Idempotency-Key (docs/retries.md)."""
+    parameter = {"$ref": "#/components/parameters/IdempotencyKey"}
+    operation.setdefault("parameters", []).append(parameter)
+    declare_problems(operation["responses"], *IDEMPOTENCY_PROBLEMS)
+    replayed = {"$ref": "#/components/headers/IdempotentReplayed"}
+    for response in operation["responses"].values():
+        response.setdefault("headers", {})[REPLAYED_HEADER] = replayed
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
@@ -223,6 +265,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     )
     components = document.setdefault("components", {})
     components.setdefault("schemas", {})["Problem"] = Problem.model_json_schema()
+    for section, entries in IDEMPOTENCY_COMPONENTS.items():
+        components.setdefault(section, {}).update(entries)
     components["securitySchemes"] = {
         "serviceKey": {
             "type": "http",
@@ -252,6 +296,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 refusals = problem_responses("payload_too_large", "unsupported_media_type")
                 operation["responses"]["413"] = refusals[413]
                 operation["responses"]["415"] = refusals[415]
+            if method == "POST" and access.write:
+                _declare_idempotency(operation)
             _declare_headers(operation)
     app.openapi_schema = document
     return document

@@ -69,6 +69,27 @@ _KINDS = [
         "The credential lacks the scope this operation needs; `required_scope` names it.",
     ),
     ProblemKind(
+        "invalid_idempotency_key",
+        400,
+        "Invalid Idempotency-Key",
+        "The `Idempotency-Key` header is empty, longer than 255 characters, sent twice, or"
+        " not visible ASCII (bare or as a quoted string); nothing was run.",
+    ),
+    ProblemKind(
+        "idempotency_key_in_use",
+        409,
+        "Idempotency-Key in use",
+        "Another request with this `Idempotency-Key` (same credential) is still being"
+        " handled; nothing was run. Retry after `Retry-After` to receive its answer.",
+    ),
+    ProblemKind(
+        "idempotency_key_reused",
+        422,
+        "Idempotency-Key reused",
+        "This `Idempotency-Key` (same credential, last 24 hours) answered a request with"
+        " another path or body; nothing was run. A new request needs a new key.",
+    ),
+    ProblemKind(
         "rate_limited",
         429,
         "Too many requests",

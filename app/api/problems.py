@@ -337,3 +337,21 @@ def exactly_problems(*codes: str) -> dict[int | str, dict[str, Any]]:
             },
         }
     return responses
+
+
+def declare_problems(responses: dict[str, Any], *codes: str) -> None:
+    """Add codes to an operation's documented `responses` (keyed by status, as in the
+    generated document), beside the codes already declared for the same status."""
+    for code in codes:
+        kind = CATALOG[code]
+        declared = responses.get(str(kind.status))
+        if declared is None:
+            responses[str(kind.status)] = exactly_problems(code)[kind.status]
+            continue
+        schema = declared["content"][PROBLEM_MEDIA_TYPE]["schema"]["allOf"][1]
+        enum = schema["properties"]["code"]["enum"]
+        if code not in enum:
+            enum.append(code)
+            declared["description"] = (
+                declared["description"].rstrip(".") + f", `{code}` ({kind.title})."
+            )

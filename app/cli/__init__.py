@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import keys, orgs, outbox, people, running, tokens
+from app.cli import idempotency, keys, orgs, outbox, people, running, tokens
 from app.cli.root import REFUSED, CommandRefused, cli
 from app.settings import SettingsRefused
 
@@ -17,6 +17,7 @@ cli.add_typer(keys.app, name="keys")
 cli.add_typer(tokens.app, name="tokens")
 cli.add_typer(people.app, name="people")
 cli.add_typer(outbox.app, name="outbox")
+cli.add_typer(idempotency.app, name="idempotency")
 running.register(cli)
 
 

@@ -24,6 +24,12 @@ class Change:
     after: Any
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeLogMark:
+    read: dict[tuple[Resource, UUID], Any]
+    changes: dict[tuple[Resource, UUID], Change]
+
+
 class ChangeLog:
     """The changes of one write transaction, one per record (a record created and changed
     in one transaction is one creation; created and deleted, nothing)."""
@@ -59,6 +65,14 @@ class ChangeLog:
         before = known.before if known is not None else self._read.get(key)
         if before is not None:
             self._changes[key] = Change(resource, org_id, record_id, before, None)
+
+    def mark(self) -> ChangeLogMark:
+        """Where the log stands, to come back to when a savepoint is rolled back."""
+        return ChangeLogMark(dict(self._read), dict(self._changes))
+
+    def rewind(self, mark: ChangeLogMark) -> None:
+        """Forget what was noted since `mark` (its savepoint was rolled back)."""
+        self._read, self._changes = dict(mark.read), dict(mark.changes)
 
     def drain(self) -> list[Change]:
         """The changes so far, in the order the records were first changed; the log starts

@@ -10,6 +10,8 @@ from sqlalchemy import (
     JSON,
     ForeignKey,
     Index,
+    LargeBinary,
+    String,
     Text,
     UniqueConstraint,
     text,
@@ -375,6 +377,25 @@ class CalendarTokenRow(SQLModel, table=True):
     minted_by_key_id: UUID | None = fk("service_keys.id", nullable=True)
     minted_by_person_id: UUID | None = fk("people.id", nullable=True)
     created_at: datetime = instant()
+
+
+class IdempotencyKeyRow(SQLModel, table=True):
+    """The answer to a POST sent with an Idempotency-Key, per credential and key, kept until
+    `expires_at` (app.domain.idempotency)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_expires", "expires_at"),)
+    org_id: UUID = Field(
+        primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
+    )
+    credential: str = Field(sa_type=String(64), primary_key=True)
+    idempotency_key: str = Field(sa_type=String(255), primary_key=True)
+    fingerprint: str = string(64)
+    status: int = Field(nullable=False)
+    headers: list[list[str]] = Field(sa_type=JSON, nullable=False)
+    body: bytes = Field(sa_type=LargeBinary, nullable=False)
+    created_at: datetime = instant()
+    expires_at: datetime = instant()
 
 
 # The outbox and webhook tables share this metadata (imported here so that every user of

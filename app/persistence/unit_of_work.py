@@ -23,6 +23,7 @@ from app.persistence.repositories.content import (
 )
 from app.persistence.repositories.events import EventRepository
 from app.persistence.repositories.groups import GroupRepository
+from app.persistence.repositories.idempotency import IdempotencyKeyRepository
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.metrics import MetricsRepository
 from app.persistence.repositories.pair_watches import PairWatchRepository
@@ -82,6 +83,7 @@ class UnitOfWork:
         self.webhook_endpoints = WebhookEndpointRepository(connection)
         self.webhook_deliveries = WebhookDeliveryRepository(connection)
         self.pair_watches = PairWatchRepository(connection)
+        self.idempotency_keys = IdempotencyKeyRepository(connection)
 
     @property
     def writable(self) -> bool:
@@ -100,9 +102,16 @@ class UnitOfWork:
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """A part of the transaction that a failure undoes alone (the rest stands)."""
-        async with self.connection.begin_nested():
-            yield
+        """A part of the transaction that a failure undoes alone (the rest stands), with
+        the changes it noted for events."""
+        noted = self.changes.mark() if self.changes is not None else None
+        try:
+            async with self.connection.begin_nested():
+                yield
+        except BaseException:
+            if self.changes is not None and noted is not None:
+                self.changes.rewind(noted)
+            raise
 
     async def lock_people(self, org_id: UUID, person_ids: list[UUID]) -> None:
         """Serialize writers that check rules across these people's meetings (PostgreSQL
@@ -138,12 +147,19 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
                 yield UnitOfWork(connection, writes=write)
-    except IntegrityError as error:
-        raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
     except DBAPIError as error:
-        if _is_contention(error):
-            raise StateConflict(CONCURRENT_CHANGE, code="concurrent_change") from error
+        conflict = settled_race(error)
+        if conflict is not None:
+            raise conflict from error
         raise
+
+
+def settled_race(error: DBAPIError) -> StateConflict | None:
+    """The conflict a client can retry, when the database refused a statement because another
+    transaction raced this one (a unique index, a deadlock, a lock); else None."""
+    if isinstance(error, IntegrityError) or _is_contention(error):
+        return StateConflict(CONCURRENT_CHANGE, code="concurrent_change")
+    return None
 
 
 CONCURRENT_CHANGE = (

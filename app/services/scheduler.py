@@ -5,7 +5,10 @@ Each pair's watch holds the next instant at which time may change something
 (app.services.cadence_watch); a tick reads only the watches whose instant has passed, through
 an index, so its cost follows the pairs whose state changes, not the number of pairs. One
 tick runs at a time across replicas: on PostgreSQL a tick's transaction holds an advisory
-lock and a replica that cannot take it skips its turn; SQLite has one writer at a time."""
+lock and a replica that cannot take it skips its turn; SQLite has one writer at a time.
+
+The scheduler also deletes the answers of Idempotency-Keys past their day, hourly (each
+replica; deleting what is already deleted costs nothing)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
 
@@ -26,6 +30,7 @@ from app.domain.privacy import Caller
 from app.persistence.availability import DatabaseUnavailable
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services.context import UseCase
+from app.services.idempotency import purge_expired
 from app.services.outbox import Renderer, emit, settled_events
 
 logger = logging.getLogger("rapport.scheduler")
@@ -33,6 +38,7 @@ logger = logging.getLogger("rapport.scheduler")
 SCHEDULER = "scheduler"  # the name of the scheduler's task
 TICK_SECONDS = 30.0  # an instant is announced at most this long (plus a tick) after it
 BATCH = 500  # pairs per transaction
+PURGE_EVERY = timedelta(hours=1)  # expired Idempotency-Key answers
 # pg_try_advisory_xact_lock's key: "rapport scheduler" (any constant the app uses once).
 LOCK_KEY = 0x7261_7070_7363_6864
 
@@ -53,6 +59,7 @@ class Scheduler:
         self._announced = announced
         self._tick_seconds = tick_seconds
         self._task: asyncio.Task[None] | None = None
+        self._purged_at: datetime | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=SCHEDULER)
@@ -79,6 +86,7 @@ class Scheduler:
         """Settle every pair whose instant has passed, a batch per transaction; returns how
         many events were announced."""
         started = time.monotonic()
+        await self._purge_now_and_then()
         announced = 0
         while True:
             done, events = await self._batch()
@@ -91,6 +99,15 @@ class Scheduler:
         measurements.SCHEDULER_LAST_TICK.set(time.time())
         measurements.SCHEDULER_EVENTS.inc(announced)
         return announced
+
+    async def _purge_now_and_then(self) -> None:
+        now = self._clock()
+        if self._purged_at is not None and now - self._purged_at < PURGE_EVERY:
+            return
+        async with unit_of_work(self._engine, write=True) as uow:
+            purged = await purge_expired(uow, now)
+        self._purged_at = now
+        measurements.IDEMPOTENCY_PURGED.inc(purged)
 
     async def _batch(self) -> tuple[bool, int]:
         """One transaction: (whether nothing more is due, events written)."""

@@ -29,6 +29,7 @@ TABLES = (
     "sign_in_bindings",
     "rate_limit_settings",
     "calendar_tokens",
+    "idempotency_keys",
 )
 
 
@@ -56,6 +57,9 @@ def test_unfiltered_queries_stay_inside_the_organization(live: Live, issuer: Iss
             {"author_id": pair["lead_id"], "title": "Topic"},
         )
         person = tenant.person()
+        kept = {"name": "Kept", "email": f"kept-{tenant.org_id}@example.com"}
+        retried = tenant.call("POST", "/v1/people", json=kept, headers={"Idempotency-Key": "rls"})
+        assert retried.status_code == 201, retried.text
         audience = enable_oidc(tenant, issuer)
         signed_in = caller_of(tenant, issuer.id_token(audience, email=person["email"]))
         assert signed_in[0] == 200, signed_in

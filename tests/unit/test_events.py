@@ -4,8 +4,9 @@ retry and when to look at a pair again."""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -28,6 +29,7 @@ from app.domain.webhooks import (
     next_attempt_at,
     outcome_of,
 )
+from app.persistence.changes import ChangeLog
 from app.services.cadence import PairCadence
 from app.services.cadence_watch import JUST_AFTER, next_check_at
 from tests.unit.factories import NOW as F_NOW
@@ -120,3 +122,23 @@ def test_a_pair_is_looked_at_again_when_time_may_change_it() -> None:
     assert next_check_at(unbooked, [running], F_NOW) == running.ends_at + JUST_AFTER
     late = PairCadence(found, cadence_of(found, held, None, overdue_at + JUST_AFTER, 2), policy)
     assert next_check_at(late, [], overdue_at + JUST_AFTER) is None
+
+
+@dataclass
+class Record:
+    id: UUID
+    org_id: UUID
+    name: str
+
+
+def test_a_rolled_back_savepoint_takes_its_noted_changes_with_it() -> None:
+    log, org_id = ChangeLog(), uuid4()
+    kept = Record(uuid4(), org_id, "kept")
+    log.added(Resource.PERSON, kept)
+    mark = log.mark()
+    log.added(Resource.PERSON, Record(uuid4(), org_id, "undone"))
+    kept.name = "renamed in the undone part"
+    log.saved(Resource.PERSON, kept)
+    log.rewind(mark)
+    (change,) = log.drain()
+    assert (change.record_id, change.before, change.after.name) == (kept.id, None, "kept")

@@ -15,10 +15,11 @@ from strawberry.types.graphql import OperationType
 from app.api.access import Identity
 from app.api.graphql.context import GraphContext, TimeBudgetExceeded, audited_operation
 from app.api.graphql.settling import settle
+from app.api.idempotency import Replayed, idempotent_request, request_transaction
 from app.api.problems import ApiProblem, database_unavailable_headers
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.persistence.unit_of_work import unit_of_work
+from app.services import outbox
 from app.services.context import UseCase
 
 
@@ -41,6 +42,15 @@ class RequestTransaction(SchemaExtension):
             context.begin(await anext(transaction), identity.key)
         except DatabaseUnavailable as lost:
             self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
+            yield
+            return
+        except ApiProblem as refused:  # the Idempotency-Key is in use, reused or malformed
+            kind = "CONFLICT" if refused.kind.status == 409 else "BAD_USER_INPUT"
+            self.execution_context.result = _refusal(context, refused, kind)
+            yield
+            return
+        except Replayed:  # the middleware answers with the stored response
+            self.execution_context.result = ExecutionResult(data=None)
             yield
             return
         yield
@@ -71,6 +81,9 @@ class RequestTransaction(SchemaExtension):
             await _end(transaction, _RollBack())
             result.data = None
             return
+        pending = idempotent_request(context.http_request.scope) if writes else None
+        if pending is not None:  # its answer commits with its changes (the middleware)
+            pending.complete()
         await _end(transaction, None)
         use_case = context.use_case
         if use_case.caller.key_id is not None:  # content read by a key: as in REST
@@ -107,10 +120,20 @@ def _refusal(context: GraphContext, refused: ApiProblem, classification: str) ->
 async def _transaction(
     context: GraphContext, identity: Identity, writes: bool
 ) -> AsyncGenerator[UseCase]:
-    """The request's transaction, for a caller identified before the document was read."""
-    async with unit_of_work(context.runtime.engine, write=writes) as uow:
+    """The request's transaction, for a caller identified before the document was read; a
+    mutation sent with an Idempotency-Key claims it (app.api.idempotency)."""
+    pending = idempotent_request(context.http_request.scope) if writes else None
+    runtime = context.runtime
+    async with request_transaction(runtime.engine, pending, write=writes) as uow:
         await uow.enter_organization(identity.caller.org_id)
-        yield UseCase(uow, identity.caller, identity.now)
+        if pending is not None:
+            await pending.claim(uow, identity.caller, identity.now)
+        use_case = UseCase(uow, identity.caller, identity.now)
+        yield use_case
+        # What the mutations changed (their refused parts undone) becomes events, as in REST.
+        published = await outbox.publish(use_case, runtime.renderer)
+    if published:
+        runtime.webhooks.wake()
 
 
 async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) -> None:

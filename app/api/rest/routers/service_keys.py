@@ -44,7 +44,9 @@ async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
         revoked_at=key.revoked_at,
         key=secret,
     )
-    return one(ServiceKeyCreated, created, status=201, location=f"/v1/service-keys/{key.id}")
+    response = one(ServiceKeyCreated, created, status=201, location=f"/v1/service-keys/{key.id}")
+    response.headers["Cache-Control"] = "no-store"  # a secret: never cached, never kept
+    return response
 
 
 @router.get(
