@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import secrets
-from datetime import UTC, datetime
 from typing import Any
-from uuid import uuid4
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
 from app.api.contract import OPENAPI_PATH
-from app.api.idempotency import KEY_HEADER, KEY_PATTERN
 from app.domain.access import KEY_PREFIX, Scope
-from app.domain.rate_limits import RateLimitSetting
-from app.persistence.unit_of_work import unit_of_work
 from tests.conftest import Live
-from tests.support.live import runtime
+from tests.contract.calls import fresh_key, restore_budgets
 from tests.support.tenants import Tenant
 
 # The key is known before the schema loads so that schemathesis treats every operation's
@@ -64,33 +58,10 @@ def test_api_honours_its_contract(
     live: Live,
     contract_tenant: Tenant,
 ) -> None:
-    case.headers.update(_fresh_key(case))
+    case.headers.update(fresh_key(case))
     case.call_and_validate(base_url=live.base_url)
     if case.operation.path == "/v1/rate-limits":
-        _restore_budgets(live, contract_tenant)
-
-
-def _fresh_key(case: schemathesis.Case) -> dict[str, str]:  # type: ignore[type-arg]
-    """Each generated call is a new request: a valid generated Idempotency-Key becomes a
-    fresh one, so that no call replays another's answer or is refused as a reuse of its key
-    (docs/retries.md). An invalid one is kept: its 400 is what a negative case checks."""
-    generated = case.headers.get(KEY_HEADER) if case.headers is not None else None
-    if generated is None or not re.fullmatch(KEY_PATTERN, str(generated)):
-        return {}
-    return {KEY_HEADER: str(uuid4())}
-
-
-def _restore_budgets(live: Live, tenant: Tenant) -> None:
-    """A generated call may lower the organization's budgets to a few requests; later calls
-    test their own operations, not the budget the generator chose."""
-
-    async def restore() -> None:
-        async with unit_of_work(live.engine, write=True) as uow:
-            await uow.enter_organization(tenant.org_id)
-            await uow.rate_limits.save(RateLimitSetting(tenant.org_id), datetime.now(UTC))
-
-    live.portal.call(restore)
-    runtime(live.app).rate_limiter.forget(tenant.org_id)
+        restore_budgets(live, contract_tenant)
 
 
 def test_api_honours_its_contract_across_linked_calls(live: Live) -> None:
@@ -103,7 +74,7 @@ def test_api_honours_its_contract_across_linked_calls(live: Live) -> None:
             self.key = live.tenant().admin_key
 
         def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:  # type: ignore[type-arg]
-            headers = {"Authorization": f"Bearer {self.key}", **_fresh_key(case)}
+            headers = {"Authorization": f"Bearer {self.key}", **fresh_key(case)}
             return {"base_url": live.base_url, "headers": headers}
 
     Workflow.run(
