@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from app.api.rest.schemas.common import Input, Output, text_rules
+from app.api.rest.schemas.common import Input, Output, sent, text_rules
 from app.domain.sign_in import PersonClaim, SignInMode
 
 # The issuer and the audience are indexed together (unique across organizations): their
@@ -17,6 +17,17 @@ Issuer = Annotated[str, text_rules(min_length=1, max_length=300)]
 
 
 class SignInIn(Input):
+    """`oidc` needs issuer, audience and jwks_url."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"mode": {"const": SignInMode.TOKENS.value}}},
+                sent("issuer", "audience", "jwks_url"),
+            ]
+        }
+    )
+
     mode: SignInMode = Field(
         description="`tokens`: service keys with tokens:write mint person tokens. `oidc`:"
         " people sign in with ID tokens of the organization's OpenID Connect provider,"

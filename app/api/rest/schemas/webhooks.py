@@ -8,7 +8,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import Changes, Flag, Input, Output, Resource, text_rules
+from app.api.rest.schemas.common import (
+    NOT_NULL,
+    Changes,
+    Flag,
+    Input,
+    Output,
+    Resource,
+    text_rules,
+)
 from app.domain.access import Scope
 from app.domain.events import EventType
 from app.domain.webhooks import DeliveryState, DisabledReason
@@ -28,10 +36,10 @@ class WebhookEndpointCreate(Input):
 
 
 class WebhookEndpointUpdate(Changes):
-    url: Url | None = None
+    url: Annotated[Url | None, NOT_NULL] = None
     event_types: EventTypes | None = Field(default=None, description="null or empty: every type.")
     description: Description | None = None
-    enabled: Flag | None = Field(
+    enabled: Annotated[Flag | None, NOT_NULL] = Field(
         default=None,
         description="true resumes delivery (pending events follow in order), also after a"
         " 410 disabled the endpoint.",
