@@ -29,13 +29,22 @@ T = TypeVar("T")
 
 def text_rules(*, max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
     """Length limits for a text field; NUL characters are refused (PostgreSQL stores no
-    NUL in text, and no person types one)."""
+    NUL in text, and no person types one). A stripped text of at least one character
+    holds one that is not whitespace, which the pattern says."""
+    pattern = NOT_BLANK if strip and min_length > 0 else NO_NUL
     return StringConstraints(
-        strip_whitespace=strip, min_length=min_length, max_length=max_length, pattern=NO_NUL
+        strip_whitespace=strip, min_length=min_length, max_length=max_length, pattern=pattern
     )
 
 
 NO_NUL = r"^[^\x00]*$"
+# Whitespace spelled out, not `\s`: what Python's strip() removes, `\s` in Rust (pydantic's
+# patterns) and `\s` in ECMA-262 (the document's) differ (U+0085, U+001C-U+001F, U+FEFF),
+# so the document's pattern and the validation's would not agree.
+WHITESPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+NOT_BLANK = rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
 Title = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 Name = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 LongText = Annotated[str, text_rules(max_length=10_000)]
@@ -54,7 +63,7 @@ Email = Annotated[
     StringConstraints(
         strip_whitespace=True,
         max_length=320,
-        pattern=r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+$",
+        pattern=rf"^[^@\x00{WHITESPACE}]{{1,64}}@[^@\x00{WHITESPACE}]+\.[^@\x00{WHITESPACE}]+$",
     ),
     AfterValidator(_key_fits),
 ]
@@ -62,7 +71,11 @@ Email = Annotated[
 Username = Annotated[
     str, text_rules(min_length=1, max_length=320, strip=True), AfterValidator(_key_fits)
 ]
-TimezoneName = Annotated[str, text_rules(min_length=1, max_length=64)]
+TimezoneName = Annotated[
+    str,
+    text_rules(min_length=1, max_length=64),
+    Field(description="An IANA time zone name such as Europe/Paris (`unknown_timezone`)."),
+]
 ExternalId = Annotated[str, text_rules(min_length=1, max_length=200)]
 
 

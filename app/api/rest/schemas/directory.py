@@ -7,7 +7,15 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.rest.schemas.common import Email, ExternalId, Flag, Input, Name, sent, text_rules
+from app.api.rest.schemas.common import (
+    Email,
+    ExternalId,
+    Flag,
+    Input,
+    Name,
+    TimezoneName,
+    sent,
+)
 from app.domain.directory import MAX_ROWS, Change, DirectoryRow
 from app.domain.people import Role
 from app.services.directory import DirectorySync
@@ -25,7 +33,7 @@ class DirectoryRowIn(Input):
     external_id: ExternalId
     name: Name
     email: Email | None = None
-    timezone: Annotated[str, text_rules(min_length=1, max_length=64)] | None = None
+    timezone: TimezoneName | None = None
     manager_external_id: ExternalId | None = None
     manager_email: Email | None = None
     role: Role | None = None

@@ -34,7 +34,9 @@ class SignInIn(Input):
         " verified by Rapport; minting is off and minted tokens are refused."
     )
     issuer: Issuer | None = Field(
-        default=None, description="The provider's issuer identifier (the ID token's `iss`)."
+        default=None,
+        description="The provider's issuer identifier (the ID token's `iss`): an https URL"
+        " of a public host, without query or fragment (`unsafe_provider_url`).",
     )
     audience: Annotated[str, text_rules(min_length=1, max_length=255)] | None = Field(
         default=None,
@@ -42,7 +44,9 @@ class SignInIn(Input):
         " an (issuer, audience) pair serves one organization.",
     )
     jwks_url: Annotated[str, text_rules(min_length=1, max_length=2000)] | None = Field(
-        default=None, description="https URL of the provider's JSON Web Key Set."
+        default=None,
+        description="https URL of the provider's JSON Web Key Set, on a public host"
+        " (`unsafe_provider_url`).",
     )
     person_claim: PersonClaim = Field(
         default=PersonClaim.EMAIL,

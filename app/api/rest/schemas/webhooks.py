@@ -27,7 +27,10 @@ EventTypes = Annotated[list[EventType], Field(max_length=len(EventType))]
 
 
 class WebhookEndpointCreate(Input):
-    url: Url = Field(description="https, on a host that resolves to public addresses only.")
+    url: Url = Field(
+        description="An absolute https URL without credentials, on a host that resolves to"
+        " public addresses only (`webhook_url_refused`)."
+    )
     event_types: EventTypes | None = Field(
         default=None, description="The types to receive; omitted, null or empty: every type."
     )
