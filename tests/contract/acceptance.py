@@ -26,10 +26,10 @@ from app.api.app import create_app
 from app.domain.access import Scope
 from app.persistence.migrate import upgrade_to_head
 from tests.conftest import Live, _engine, live_settings
-from tests.contract.calls import prepare_positive, restore_budgets
+from tests.contract.calls import fresh_key, restore_budgets
 from tests.contract.test_schemathesis import CONTRACT_KEY, schema
+from tests.contract.world_rules import ContractWorld
 from tests.support.live import StatementCounter, TestClock, serve_in_thread
-from tests.support.tenants import Tenant
 
 WORLD_STATES = {404, 409}
 
@@ -53,7 +53,7 @@ def generated(operation: schemathesis.APIOperation, examples: int) -> list[schem
 
 
 def refusals(
-    live: Live, tenant: Tenant, examples: int, *, explain: bool = False
+    world: ContractWorld, examples: int, *, explain: bool = False
 ) -> dict[str, tuple[int, Counter[int]]]:
     """Per operation: how many cases were sent, and the refusing statuses seen."""
     table: dict[str, tuple[int, Counter[int]]] = {}
@@ -64,17 +64,17 @@ def refusals(
         cases = generated(operation, examples)
         refused: Counter[int] = Counter()
         for case in cases:
-            prepare_positive(case, live, tenant)
-            headers = {"Authorization": f"Bearer {CONTRACT_KEY}"}
-            response = case.call(base_url=live.base_url, headers=headers)
+            credential = world.prepare(case) or {"Authorization": f"Bearer {CONTRACT_KEY}"}
+            case.headers.update(fresh_key(case))
+            response = case.call(base_url=world.live.base_url, headers=credential)
             if response.status_code >= 400 and response.status_code not in WORLD_STATES:
                 refused[response.status_code] += 1
                 if explain:
-                    print(
-                        f"{operation.label} {case.query} {case.body!r:.300}\n  -> {response.text:.400}"
-                    )
+                    sent = f"{operation.label} {case.query} {case.body!r:.300}"
+                    print(f"{sent}\n  -> {response.text:.400}")
+            world.restore(case)
             if operation.path == "/v1/rate-limits":
-                restore_budgets(live, tenant)
+                restore_budgets(world.live, world.tenant)
         table[f"{operation.method.upper()} {operation.path}"] = (len(cases), refused)
     return table
 
@@ -106,7 +106,8 @@ def main() -> None:
             live = Live("sqlite", url, base_url, app, clock, StatementCounter(), portal, engine)
             tenant = live.tenant()
             tenant.store_key(CONTRACT_KEY, frozenset({Scope.ADMIN}))
-            table = refusals(live, tenant, arguments.examples, explain=arguments.explain)
+            world = ContractWorld.build(live, tenant)
+            table = refusals(world, arguments.examples, explain=arguments.explain)
             portal.call(engine.dispose)
     print(markdown(table))
 

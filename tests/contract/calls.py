@@ -37,8 +37,3 @@ def restore_budgets(live: Live, tenant: Tenant) -> None:
 
     live.portal.call(restore)
     runtime(live.app).rate_limiter.forget(tenant.org_id)
-
-
-def prepare_positive(case: schemathesis.Case, live: Live, tenant: Tenant) -> None:  # type: ignore[type-arg]
-    """Make a positive generated case a new request (see `fresh_key`)."""
-    case.headers.update(fresh_key(case))
