@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         ge=1,
         description="PostgreSQL connections each process keeps (and as many overflow ones).",
     )
+    db_prepared_statements: bool = Field(
+        default=True,
+        description="false behind pgbouncer in transaction mode (before pgbouncer 1.21): the"
+        " driver then keeps no prepared statement across statements and names each one"
+        " uniquely, since the next transaction may run on another server connection"
+        " (docs/deployment.md).",
+    )
     key_cache_seconds: float = Field(
         default=5.0,
         ge=0,

@@ -113,11 +113,7 @@ class Access:
 
     async def _service_key(self, runtime: Runtime, uow: UnitOfWork, secret: str) -> Caller:
         key = await service_key(runtime, uow, secret)
-        if self.callers is Callers.PEOPLE:
-            raise ApiProblem(
-                "person_token_only",
-                "This operation acts for a signed-in person: call it with a person token.",
-            )
+        # Operations for persons only (Callers.PEOPLE) are refused to keys by their service.
         if self.scope is not None and not key.grants(self.scope):
             raise ApiProblem(
                 "insufficient_scope",

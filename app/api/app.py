@@ -117,6 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             pool_size=settings.db_pool_size,
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout=settings.db_statement_timeout_seconds,
+            prepared_statements=settings.db_prepared_statements,
         )
         instrument(engine, measurements.connections_in_use)
         read_audit = ReadAuditLog(engine)

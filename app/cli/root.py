@@ -38,7 +38,10 @@ def in_transaction(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
     safe_logging.install()
 
     async def run() -> T:
-        engine = create_engine(get_settings().database_url)
+        settings = get_settings()
+        engine = create_engine(
+            settings.database_url, prepared_statements=settings.db_prepared_statements
+        )
         try:
             async with unit_of_work(engine, write=True) as uow:
                 done = await work(uow)

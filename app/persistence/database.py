@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
@@ -20,6 +21,7 @@ def create_engine(
     pool_size: int = 10,
     connect_timeout: float = 1.5,
     statement_timeout: float = 30.0,
+    prepared_statements: bool = True,
 ) -> AsyncEngine:
     """An async engine for either database, with SQLite set up for safe concurrent use and
     every way of losing the database reported as DatabaseUnavailable.
@@ -46,10 +48,21 @@ def create_engine(
             "server_settings": {"jit": "off"},
             "timeout": connect_timeout,
             "command_timeout": statement_timeout,
+            **({} if prepared_statements else _WITHOUT_PREPARED_STATEMENTS),
         },
     )
     watch(engine, ping_timeout=connect_timeout)
     return engine
+
+
+# Behind pgbouncer in transaction mode each transaction may run on another server
+# connection: asyncpg caches no statement, SQLAlchemy's adapter none either, and every
+# statement it prepares gets a name of its own, so none can meet another's on a connection.
+_WITHOUT_PREPARED_STATEMENTS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": lambda: f"__rapport_{uuid4().hex}__",
+}
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

@@ -8,6 +8,7 @@ from typing import Literal
 from app.domain.access import ServiceKey
 from app.domain.cadence import CadenceState
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.errors import Forbidden
 from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair
@@ -32,9 +33,14 @@ async def describe(uc: UseCase) -> Me:
 
 
 def _me(uc: UseCase) -> Person:
+    """The signed-in person: the one place that refuses these lists to service keys, for
+    REST and GraphQL alike."""
     person = uc.caller.person
     if person is None:
-        raise TypeError("the /me lists are served to person tokens only")
+        raise Forbidden(
+            "This lists a signed-in person's own records: call it with a person token.",
+            code="person_token_only",
+        )
     return person
 
 

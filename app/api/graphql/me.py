@@ -9,7 +9,6 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 import strawberry
-from graphql import GraphQLError
 
 from app.api.graphql.commitments import Commitment, commitment_node
 from app.api.graphql.connections import FIRST_DESCRIPTION, Connection, from_page, page_request
@@ -23,7 +22,6 @@ from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.paging import DEFAULT_LIMIT
 from app.services import me
-from app.services.context import UseCase
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
@@ -32,23 +30,6 @@ First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 class MeetingsWhen(Enum):
     UPCOMING = "upcoming"
     RECENT = "recent"
-
-
-class PersonTokenOnly(GraphQLError):
-    """The person's own lists need a signed-in person (REST answers 403)."""
-
-    def __init__(self) -> None:
-        super().__init__(
-            "This field lists a signed-in person's own records: call it with a person token.",
-            extensions={"code": "person_token_only", "classification": "FORBIDDEN"},
-        )
-
-
-def _person_use_case(info: GraphInfo) -> UseCase:
-    uc = info.context.use_case
-    if uc.caller.person is None:
-        raise PersonTokenOnly
-    return uc
 
 
 @strawberry.type(description="A service key as its holder sees it (never its secret).")
@@ -79,7 +60,7 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Meeting] | None:
-        uc = _person_use_case(info)
+        uc = info.context.use_case
         chosen: Literal["upcoming", "recent"] = (
             "upcoming" if when is MeetingsWhen.UPCOMING else "recent"
         )
@@ -98,7 +79,7 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Commitment] | None:
-        uc = _person_use_case(info)
+        uc = info.context.use_case
         page = await me.commitments(uc, status, overdue, page_request(first, after))
         return from_page(page, after, lambda c: c.created_at, commitment_node)
 
@@ -110,7 +91,7 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Pair] | None:
-        uc = _person_use_case(info)
+        uc = info.context.use_case
         page = await me.pairs(uc, state, page_request(first, after))
         return from_page(page, after, lambda p: p.created_at, pair_node)
 
