@@ -340,6 +340,22 @@ _KINDS = [
         "Another request changed the same records at the same moment; nothing was changed.",
     ),
     ProblemKind(
+        "precondition_failed",
+        412,
+        "Precondition failed",
+        "The record has changed since you read it: `If-Match` (or GraphQL's `ifVersion`) names"
+        " a version it is no longer at. Nothing was changed. The answer carries the current"
+        " `ETag` (and `current_version`): read the record again, then retry with it.",
+    ),
+    ProblemKind(
+        "precondition_required",
+        428,
+        "Precondition required",
+        "This organization's policy (`require_if_match`) requires every edit to name the"
+        " version it changes: send `If-Match` with the record's `ETag` (GraphQL: `ifVersion`)."
+        " Nothing was changed.",
+    ),
+    ProblemKind(
         "meeting_not_started",
         409,
         "Meeting not started",

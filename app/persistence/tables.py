@@ -28,6 +28,11 @@ def _fk(target: str, *, nullable: bool = False) -> Any:
     return Field(sa_column_args=[ForeignKey(target)], nullable=nullable)
 
 
+def _version() -> Any:
+    """A record's version (app.domain.versions): 1 when created, one more on every write."""
+    return Field(nullable=False)
+
+
 def _text(length: int, *, nullable: bool = False) -> Any:
     return Field(sa_type=String(length), nullable=nullable)
 
@@ -63,6 +68,7 @@ class PersonRow(SQLModel, table=True):
     active: bool = Field(nullable=False)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
     username: str = _text(320)
     username_key: str = _text(320)
     # A manager named by a directory before that person exists (their id, externalId or
@@ -106,6 +112,7 @@ class PairRow(SQLModel, table=True):
     ended_reason: str | None = _text(64, nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
 
 
 class MeetingRow(SQLModel, table=True):
@@ -130,6 +137,7 @@ class MeetingRow(SQLModel, table=True):
     actual_minutes: int | None = Field(default=None, nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
 
 
 class MeetingEventRow(SQLModel, table=True):
@@ -162,6 +170,7 @@ class AgendaItemRow(SQLModel, table=True):
     carried_from_id: UUID | None = _fk("agenda_items.id", nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
 
 
 class NoteRow(SQLModel, table=True):
@@ -175,6 +184,7 @@ class NoteRow(SQLModel, table=True):
     visibility: str = _text(16)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
 
 
 class CommitmentRow(SQLModel, table=True):
@@ -195,6 +205,7 @@ class CommitmentRow(SQLModel, table=True):
     completed_at: datetime | None = _instant(nullable=True)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    version: int = _version()
 
 
 class TemplateRow(SQLModel, table=True):
@@ -229,6 +240,8 @@ class PolicyRow(SQLModel, table=True):
     auto_pairs: bool = Field(nullable=False)
     created_at: datetime = _instant()
     updated_at: datetime = _instant()
+    require_if_match: bool = Field(nullable=False)
+    version: int = _version()
 
 
 class ServiceKeyRow(SQLModel, table=True):
