@@ -63,7 +63,7 @@ class VersionedRepository(TableRepository[V]):
         result = await self.connection.execute(
             delete(self.table).where(*self._row_of(org_id, entity_id, read_version))
         )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return bool(result.rowcount)
 
     async def version_of(self, org_id: UUID, entity_id: UUID) -> int | None:
         """The row's current version (None once it is gone)."""
