@@ -30,7 +30,7 @@ READS = {
 
 
 def _etag(response: httpx.Response) -> str:
-    tag = response.headers.get("ETag")
+    tag: str | None = response.headers.get("ETag")
     assert tag is not None and STRONG_TAG.fullmatch(tag), (tag, response.text)
     return tag
 

@@ -49,8 +49,8 @@ def test_if_none_match_compares_weakly() -> None:
     assert tag == '"4"'
     for header in (tag, f"W/{tag}", f'"1", {tag}', "*"):
         assert matches_weakly(header, tag)
-    for header in (None, '"5"', "4", 'W/"40"'):
-        assert not matches_weakly(header, tag)
+    for other in (None, '"5"', "4", 'W/"40"'):
+        assert not matches_weakly(other, tag)
 
 
 def test_an_edit_names_its_version_only_when_the_policy_requires_it() -> None:
