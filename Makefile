@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GRAPHIQL := app/api/graphiql/PINNED
 
-.PHONY: install run test lint format openapi graphql-schema configuration bench bench-graphql bench-directory clean
+.PHONY: install run test lint format openapi graphql-schema configuration bench bench-graphql bench-directory bench-webhooks clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ bench-graphql: install
 ## The directory sync of 10,000 people (first, re-sync, no-op) against COPY, on PostgreSQL.
 bench-directory: install
 	$(BIN)/python benchmarks/directory_sync.py
+
+## Webhooks from commit to receiver, the outbox's cost on a write, the scheduler at 10,000 pairs.
+bench-webhooks: install
+	$(BIN)/python benchmarks/webhooks.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -210,6 +210,13 @@ class Settings(BaseSettings):
         " flight finish for at most this long, then exits.",
     )
 
+    webhooks_allow_private: bool = Field(
+        default=False,
+        description="Development and tests only: webhook endpoints may use http and private,"
+        " loopback or reserved addresses (a receiver on the same machine or network)."
+        " Refused in production.",
+    )
+
     @field_validator("rate_limit_key", "rate_limit_organization")
     @classmethod
     def _a_budget(cls, value: str) -> str:
@@ -314,6 +321,10 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
             settings.metrics_token is None
             or len(settings.metrics_token.get_secret_value()) >= MIN_SECRET_LENGTH
         ),
+    ),
+    ProductionRule(
+        "RAPPORT_WEBHOOKS_ALLOW_PRIVATE must be unset (it is for development and tests)",
+        lambda settings: not settings.webhooks_allow_private,
     ),
     ProductionRule(
         "RAPPORT_DATABASE_URL must point at PostgreSQL (SQLite has no row-level security,"

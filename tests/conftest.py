@@ -33,6 +33,7 @@ from tests.support.postgres import (
     postgres_server,
     scratch_database,
 )
+from tests.support.receiver import Receiver, webhook_receiver
 from tests.support.tenants import Tenant, World, build_world, new_tenant
 
 
@@ -120,13 +121,15 @@ def live(database_url: str) -> Iterator[Live]:
 
 def live_settings(database_url: str, **overrides: Any) -> Settings:
     """The suite's app settings: development mode, with a local OpenID Connect issuer
-    (served over http on loopback) whose JWKS is fetched again on any unknown `kid`."""
+    (served over http on loopback) whose JWKS is fetched again on any unknown `kid`, and
+    webhook receivers on loopback."""
     fields: dict[str, Any] = {
         "database_url": database_url,
         "log_level": "WARNING",
         "oidc_allow_http_loopback": True,
         "oidc_jwks_refetch_seconds": 0,
         **SUITE_BUDGETS,
+        "webhooks_allow_private": True,
         **overrides,
     }
     return Settings(**fields)
@@ -145,6 +148,13 @@ def tenant(live: Live) -> Tenant:
 @pytest.fixture
 def world(live: Live, tenant: Tenant) -> World:
     return build_world(tenant, live.clock)
+
+
+@pytest.fixture(scope="session")
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1 (each test posts to paths of its own)."""
+    with webhook_receiver() as running:
+        yield running
 
 
 @pytest.fixture

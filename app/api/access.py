@@ -21,7 +21,7 @@ from app.domain.access import KEY_PREFIX, Scope, ServiceKey, key_digest
 from app.domain.privacy import Caller
 from app.domain.rate_limits import RateLimitSetting
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services import audit, person_sign_in
+from app.services import audit, outbox, person_sign_in
 from app.services.context import UseCase
 from app.services.id_tokens import IdentityProviderUnavailable
 from app.services.person_tokens import ExpiredToken, InvalidToken
@@ -65,7 +65,8 @@ def _bearer(request: Request) -> str:
 
 class Access:
     """A route's dependency: authenticate, authorize the kind of caller and the scope, and
-    open the request's transaction."""
+    open the request's transaction; what the request changed becomes events before it
+    commits (app.services.outbox)."""
 
     def __init__(self, scope: Scope | None, *, write: bool, callers: Callers = Callers.ANY):
         self.scope = scope
@@ -87,8 +88,11 @@ class Access:
             audited = self._audited(caller)
             if audited and self.write:
                 await audit.record(use_case, *_audit_line(request))
+            published = await outbox.publish(use_case, runtime.renderer)
         if audited and not self.write:
             runtime.read_audit.record(use_case, *_audit_line(request))
+        if published:
+            runtime.webhooks.wake()
 
     def _audited(self, caller: Caller) -> bool:
         """Every change, and every read of content by a service key, goes to the audit
@@ -262,6 +266,13 @@ AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Calle
 CalendarTokenWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True)]
 AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
 PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]
+# Webhook endpoints and the events feed: service keys with the webhooks scope.
+WebhooksRead = Annotated[
+    UseCase, _use_case(Scope.WEBHOOKS, write=False, callers=Callers.SERVICE_KEYS)
+]
+WebhooksWrite = Annotated[
+    UseCase, _use_case(Scope.WEBHOOKS, write=True, callers=Callers.SERVICE_KEYS)
+]
 # SCIM: service keys with the scim scope; the key's organization is the directory.
 ScimRead = Annotated[UseCase, _use_case(Scope.SCIM, write=False, callers=Callers.SERVICE_KEYS)]
 ScimWrite = Annotated[UseCase, _use_case(Scope.SCIM, write=True, callers=Callers.SERVICE_KEYS)]

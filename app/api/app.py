@@ -11,8 +11,8 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from app import safe_logging
-from app.api import measurements, prometheus
+from app import measurements, safe_logging
+from app.api import prometheus
 from app.api.access import Access, Callers
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
@@ -28,12 +28,14 @@ from app.api.problems import (
 from app.api.rate_limiting import RateLimiter
 from app.api.request_log import RequestObserver
 from app.api.rest.entity_tags import ETAG
+from app.api.rest.event_data import RestRenderer
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
     agenda,
     calendar,
     commitments,
     directory,
+    events,
     meetings,
     metrics,
     notes,
@@ -44,6 +46,7 @@ from app.api.rest.routers import (
     service_keys,
     sign_in,
     templates,
+    webhooks,
 )
 from app.api.rest.routers import audit as audit_routes
 from app.api.runtime import Runtime, credentials_for
@@ -55,6 +58,9 @@ from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.persistence.instrumentation import instrument
 from app.services.read_audit import ReadAuditLog
+from app.services.scheduler import Scheduler
+from app.services.webhook_delivery import WebhookWorker
+from app.services.webhook_endpoints import UrlPolicy
 from app.settings import Settings, get_settings
 
 ROUTERS = (
@@ -78,8 +84,11 @@ ROUTERS = (
             directory,
             rate_limits,
             calendar,
+            webhooks,
+            events,
         )
     ),
+    webhooks.deliveries_router,
 )
 
 
@@ -104,13 +113,28 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         )
         instrument(engine, measurements.connections_in_use)
         read_audit = ReadAuditLog(engine)
+        webhooks = WebhookWorker(
+            engine, clock, UrlPolicy(allow_private=settings.webhooks_allow_private)
+        )
+        scheduler = Scheduler(engine, clock, RestRenderer(), webhooks.wake)
         app.state.runtime = Runtime(
-            settings, engine, clock, credentials_for(settings), read_audit, RateLimiter(settings)
+            settings,
+            engine,
+            clock,
+            credentials_for(settings),
+            read_audit,
+            RateLimiter(settings),
+            webhooks,
+            scheduler,
         )
         read_audit.start()
+        webhooks.start()
+        scheduler.start()
         try:
             yield
         finally:
+            await scheduler.stop()
+            await webhooks.stop()
             await read_audit.stop()
             await engine.dispose()
 

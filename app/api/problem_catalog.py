@@ -508,5 +508,24 @@ _KINDS += [
     ),
 ]
 
+# Events out: webhook endpoints and the events feed.
+_KINDS += [
+    ProblemKind(
+        "webhook_url_refused",
+        422,
+        "Webhook URL refused",
+        "A webhook endpoint's `url` must be an absolute https URL without credentials whose"
+        " host resolves only to public addresses (never loopback, private, link-local or"
+        " reserved ones): Rapport posts to it from inside its network.",
+    ),
+    ProblemKind(
+        "webhook_endpoint_disabled",
+        409,
+        "Webhook endpoint disabled",
+        "The endpoint is disabled (by request, or because it answered 410 Gone); enable it"
+        " with `PATCH /v1/webhook-endpoints/{id}` and `enabled: true` first.",
+    ),
+]
+
 CATALOG: dict[str, ProblemKind] = {kind.code: kind for kind in _KINDS}
 BY_SLUG: dict[str, ProblemKind] = {kind.code.replace("_", "-"): kind for kind in _KINDS}

@@ -1,5 +1,5 @@
 """`/metrics` in Prometheus's text format (prometheus-client), as RAPPORT_METRICS_ACCESS
-allows; app.api.measurements defines what is measured.
+allows; app.measurements defines what is measured.
 
 Under several workers each process writes its samples to PROMETHEUS_MULTIPROC_DIR (which
 `rapport serve` creates for them) and any worker answers for all. Labels are operation

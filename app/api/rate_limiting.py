@@ -25,11 +25,11 @@ from limits.errors import StorageError
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
-from app.api.measurements import RATE_LIMITED
 from app.api.problems import ApiProblem
 from app.api.request_log import add_response_header
 from app.domain.privacy import Caller
 from app.domain.rate_limits import RateLimitSetting
+from app.measurements import RATE_LIMITED
 from app.services.credential_cache import TtlCache
 from app.services.rate_limit_settings import Budgets, budget
 from app.settings import Settings

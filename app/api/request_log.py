@@ -12,7 +12,7 @@ from uuid import UUID
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.api import measurements
+from app import measurements
 from app.domain.privacy import Caller
 from app.persistence.instrumentation import tally_statements
 

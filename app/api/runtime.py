@@ -1,20 +1,25 @@
 """What a running app holds: its engine, its clock, what it needs to verify credentials,
-its rate limiter and the buffer of read audit records."""
+its rate limiter, the buffer of read audit records, the webhook delivery worker and
+the scheduler."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection
 
 from app.api.rate_limiting import RateLimiter
+from app.api.rest.event_data import RestRenderer
 from app.domain.clock import Clock
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
 from app.services.person_sign_in import Credentials
 from app.services.read_audit import ReadAuditLog
+from app.services.scheduler import Scheduler
 from app.services.token_signing import SigningKeys
+from app.services.webhook_delivery import WebhookWorker
+from app.services.webhook_endpoints import UrlPolicy
 from app.settings import Settings
 
 
@@ -26,6 +31,13 @@ class Runtime:
     credentials: Credentials
     read_audit: ReadAuditLog
     rate_limiter: RateLimiter
+    webhooks: WebhookWorker
+    scheduler: Scheduler
+    renderer: RestRenderer = field(default_factory=RestRenderer)
+
+    @property
+    def webhook_urls(self) -> UrlPolicy:
+        return UrlPolicy(allow_private=self.settings.webhooks_allow_private)
 
 
 def credentials_for(settings: Settings) -> Credentials:

@@ -1,4 +1,4 @@
-"""The `rapport` command: migrate, serve, organizations, keys and demo data.
+"""The `rapport` command: migrate, serve, organizations, keys, demo data and the outbox.
 
 Commands that create something print only its id or secret, so scripts can capture it. Each
 group of commands lives in its own module and is registered here.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import keys, orgs, people, running, tokens
+from app.cli import keys, orgs, outbox, people, running, tokens
 from app.cli.root import REFUSED, CommandRefused, cli
 from app.settings import SettingsRefused
 
@@ -16,6 +16,7 @@ cli.add_typer(orgs.app, name="orgs")
 cli.add_typer(keys.app, name="keys")
 cli.add_typer(tokens.app, name="tokens")
 cli.add_typer(people.app, name="people")
+cli.add_typer(outbox.app, name="outbox")
 running.register(cli)
 
 

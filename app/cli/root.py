@@ -10,8 +10,11 @@ from typing import TypeVar
 import typer
 
 from app import safe_logging
+from app.api.rest.event_data import RestRenderer
+from app.domain.clock import system_clock
 from app.persistence.database import create_engine
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
+from app.services.outbox import publish_every_organization
 from app.settings import get_settings
 
 T = TypeVar("T")
@@ -30,14 +33,17 @@ class CommandRefused(Exception):
 
 
 def in_transaction(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
-    """Run `work` in one write transaction on RAPPORT_DATABASE_URL."""
+    """Run `work` in one write transaction on RAPPORT_DATABASE_URL; what it changes becomes
+    events in the same transaction, as a request's changes do."""
     safe_logging.install()
 
     async def run() -> T:
         engine = create_engine(get_settings().database_url)
         try:
             async with unit_of_work(engine, write=True) as uow:
-                return await work(uow)
+                done = await work(uow)
+                await publish_every_organization(uow, system_clock(), RestRenderer())
+                return done
         finally:
             await engine.dispose()
 

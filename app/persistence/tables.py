@@ -6,43 +6,27 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
-from app.persistence.types import UTCDateTime
+from app.persistence.columns import fk, instant, org_fk, record_version, string
 
 metadata = SQLModel.metadata
-
-
-def _instant(*, nullable: bool = False) -> Any:
-    return Field(sa_type=UTCDateTime(), nullable=nullable)
-
-
-def _org_fk() -> Any:
-    return Field(
-        sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")], nullable=False
-    )
-
-
-def _fk(target: str, *, nullable: bool = False) -> Any:
-    return Field(sa_column_args=[ForeignKey(target)], nullable=nullable)
-
-
-def _version() -> Any:
-    """A record's version (app.domain.versions): 1 when created, one more on every write."""
-    return Field(nullable=False)
-
-
-def _text(length: int, *, nullable: bool = False) -> Any:
-    return Field(sa_type=String(length), nullable=nullable)
 
 
 class OrganizationRow(SQLModel, table=True):
     __tablename__ = "organizations"
     id: UUID = Field(primary_key=True)
-    name: str = _text(200)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    name: str = string(200)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class PersonRow(SQLModel, table=True):
@@ -57,27 +41,27 @@ class PersonRow(SQLModel, table=True):
         Index("ix_people_org_manager_ref", "org_id", "manager_ref"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    email: str | None = _text(320, nullable=True)
-    email_key: str | None = _text(320, nullable=True)
-    name: str = _text(200)
-    timezone: str = _text(64)
-    manager_id: UUID | None = _fk("people.id", nullable=True)
-    external_id: str | None = _text(200, nullable=True)
-    role: str = _text(16)
+    org_id: UUID = org_fk()
+    email: str | None = string(320, nullable=True)
+    email_key: str | None = string(320, nullable=True)
+    name: str = string(200)
+    timezone: str = string(64)
+    manager_id: UUID | None = fk("people.id", nullable=True)
+    external_id: str | None = string(200, nullable=True)
+    role: str = string(16)
     active: bool = Field(nullable=False)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
-    username: str = _text(320)
-    username_key: str = _text(320)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
+    username: str = string(320)
+    username_key: str = string(320)
     # A manager named by a directory before that person exists (their id, externalId or
     # userName as the directory sent it); resolved when they arrive.
-    manager_ref: str | None = _text(200, nullable=True)
+    manager_ref: str | None = string(200, nullable=True)
     # The parts of the name as an identity provider sent them (SCIM name.givenName/familyName).
-    given_name: str | None = _text(200, nullable=True)
-    family_name: str | None = _text(200, nullable=True)
-    scim_deleted_at: datetime | None = _instant(nullable=True)
+    given_name: str | None = string(200, nullable=True)
+    family_name: str | None = string(200, nullable=True)
+    scim_deleted_at: datetime | None = instant(nullable=True)
 
 
 class PairRow(SQLModel, table=True):
@@ -99,20 +83,20 @@ class PairRow(SQLModel, table=True):
         Index("ix_pairs_org_member", "org_id", "member_id"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    lead_id: UUID = _fk("people.id")
-    member_id: UUID = _fk("people.id")
-    kind: str = _text(32)
+    org_id: UUID = org_fk()
+    lead_id: UUID = fk("people.id")
+    member_id: UUID = fk("people.id")
+    kind: str = string(32)
     cadence_days: int = Field(nullable=False)
     duration_minutes: int = Field(nullable=False)
-    status: str = _text(16)
-    source: str = _text(32)
-    started_at: datetime = _instant()
-    ended_at: datetime | None = _instant(nullable=True)
-    ended_reason: str | None = _text(64, nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
+    status: str = string(16)
+    source: str = string(32)
+    started_at: datetime = instant()
+    ended_at: datetime | None = instant(nullable=True)
+    ended_reason: str | None = string(64, nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class MeetingRow(SQLModel, table=True):
@@ -123,33 +107,33 @@ class MeetingRow(SQLModel, table=True):
         Index("ix_meetings_org_status_starts", "org_id", "status", "starts_at"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    pair_id: UUID = _fk("pairs.id")
-    starts_at: datetime = _instant()
+    org_id: UUID = org_fk()
+    pair_id: UUID = fk("pairs.id")
+    starts_at: datetime = instant()
     duration_minutes: int = Field(nullable=False)
-    status: str = _text(16)
+    status: str = string(16)
     reschedule_count: int = Field(nullable=False)
-    original_starts_at: datetime = _instant()
-    canceled_at: datetime | None = _instant(nullable=True)
-    canceled_by_id: UUID | None = _fk("people.id", nullable=True)
-    cancel_reason: str | None = _text(32, nullable=True)
-    completed_at: datetime | None = _instant(nullable=True)
+    original_starts_at: datetime = instant()
+    canceled_at: datetime | None = instant(nullable=True)
+    canceled_by_id: UUID | None = fk("people.id", nullable=True)
+    cancel_reason: str | None = string(32, nullable=True)
+    completed_at: datetime | None = instant(nullable=True)
     actual_minutes: int | None = Field(default=None, nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class MeetingEventRow(SQLModel, table=True):
     __tablename__ = "meeting_events"
     __table_args__ = (Index("ix_meeting_events_org_meeting_at", "org_id", "meeting_id", "at"),)
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    meeting_id: UUID = _fk("meetings.id")
-    kind: str = _text(32)
-    at: datetime = _instant()
-    actor_person_id: UUID | None = _fk("people.id", nullable=True)
-    actor_key_id: UUID | None = _fk("service_keys.id", nullable=True)
+    org_id: UUID = org_fk()
+    meeting_id: UUID = fk("meetings.id")
+    kind: str = string(32)
+    at: datetime = instant()
+    actor_person_id: UUID | None = fk("people.id", nullable=True)
+    actor_key_id: UUID | None = fk("service_keys.id", nullable=True)
     data: dict[str, Any] = Field(sa_type=JSON, nullable=False)
 
 
@@ -159,32 +143,32 @@ class AgendaItemRow(SQLModel, table=True):
         Index("ix_agenda_items_org_meeting_position", "org_id", "meeting_id", "position", "id"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    meeting_id: UUID = _fk("meetings.id")
-    author_id: UUID = _fk("people.id")
-    title: str = _text(200)
+    org_id: UUID = org_fk()
+    meeting_id: UUID = fk("meetings.id")
+    author_id: UUID = fk("people.id")
+    title: str = string(200)
     details: str | None = Field(sa_type=Text, nullable=True)
-    kind: str = _text(32)
+    kind: str = string(32)
     position: int = Field(nullable=False)
-    state: str = _text(16)
-    carried_from_id: UUID | None = _fk("agenda_items.id", nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
+    state: str = string(16)
+    carried_from_id: UUID | None = fk("agenda_items.id", nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class NoteRow(SQLModel, table=True):
     __tablename__ = "notes"
     __table_args__ = (Index("ix_notes_org_meeting_created", "org_id", "meeting_id", "created_at"),)
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    meeting_id: UUID = _fk("meetings.id")
-    author_id: UUID = _fk("people.id")
+    org_id: UUID = org_fk()
+    meeting_id: UUID = fk("meetings.id")
+    author_id: UUID = fk("people.id")
     body: str = Field(sa_type=Text, nullable=False)
-    visibility: str = _text(16)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
+    visibility: str = string(16)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class CommitmentRow(SQLModel, table=True):
@@ -195,17 +179,17 @@ class CommitmentRow(SQLModel, table=True):
         Index("ix_commitments_org_owner_status", "org_id", "owner_id", "status"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    pair_id: UUID = _fk("pairs.id")
-    meeting_id: UUID | None = _fk("meetings.id", nullable=True)
-    owner_id: UUID = _fk("people.id")
-    title: str = _text(200)
+    org_id: UUID = org_fk()
+    pair_id: UUID = fk("pairs.id")
+    meeting_id: UUID | None = fk("meetings.id", nullable=True)
+    owner_id: UUID = fk("people.id")
+    title: str = string(200)
     due_on: date | None = Field(default=None, nullable=True)
-    status: str = _text(16)
-    completed_at: datetime | None = _instant(nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    version: int = _version()
+    status: str = string(16)
+    completed_at: datetime | None = instant(nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class TemplateRow(SQLModel, table=True):
@@ -215,13 +199,13 @@ class TemplateRow(SQLModel, table=True):
         Index("ix_templates_org_created", "org_id", "created_at", "id"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    name: str = _text(200)
-    description: str | None = _text(2000, nullable=True)
+    org_id: UUID = org_fk()
+    name: str = string(200)
+    description: str | None = string(2000, nullable=True)
     sections: list[dict[str, Any]] = Field(sa_type=JSON, nullable=False)
     is_default: bool = Field(nullable=False)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class PolicyRow(SQLModel, table=True):
@@ -238,10 +222,10 @@ class PolicyRow(SQLModel, table=True):
     grace_days: int = Field(nullable=False)
     late_cancel_hours: int = Field(nullable=False)
     auto_pairs: bool = Field(nullable=False)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
     require_if_match: bool = Field(nullable=False)
-    version: int = _version()
+    version: int = record_version()
 
 
 class ServiceKeyRow(SQLModel, table=True):
@@ -251,14 +235,14 @@ class ServiceKeyRow(SQLModel, table=True):
         Index("ix_service_keys_org_created", "org_id", "created_at", "id"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    name: str = _text(200)
-    prefix: str = _text(16)
-    digest: str = _text(64)
+    org_id: UUID = org_fk()
+    name: str = string(200)
+    prefix: str = string(16)
+    digest: str = string(64)
     scopes: list[str] = Field(sa_type=JSON, nullable=False)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
-    revoked_at: datetime | None = _instant(nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
+    revoked_at: datetime | None = instant(nullable=True)
 
 
 class RatingRow(SQLModel, table=True):
@@ -267,23 +251,23 @@ class RatingRow(SQLModel, table=True):
         UniqueConstraint("org_id", "meeting_id", "person_id", name="uq_ratings_org_meeting_person"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    meeting_id: UUID = _fk("meetings.id")
-    person_id: UUID = _fk("people.id")
+    org_id: UUID = org_fk()
+    meeting_id: UUID = fk("meetings.id")
+    person_id: UUID = fk("people.id")
     score: int = Field(nullable=False)
-    comment: str | None = _text(2000, nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    comment: str | None = string(2000, nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class AuditEventRow(SQLModel, table=True):
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_org_at", "org_id", "at", "id"),)
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    at: datetime = _instant()
-    operation: str = _text(64)
-    method: str = _text(8)
+    org_id: UUID = org_fk()
+    at: datetime = instant()
+    operation: str = string(64)
+    method: str = string(8)
     record_ids: dict[str, str] = Field(sa_type=JSON, nullable=False)
     actor_key_id: UUID | None = Field(default=None, nullable=True)
     actor_person_id: UUID | None = Field(default=None, nullable=True)
@@ -307,13 +291,13 @@ class SignInRow(SQLModel, table=True):
     org_id: UUID = Field(
         primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
     )
-    mode: str = _text(16)
-    issuer: str | None = _text(300, nullable=True)
-    audience: str | None = _text(255, nullable=True)
-    jwks_url: str | None = _text(2000, nullable=True)
-    person_claim: str = _text(16)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    mode: str = string(16)
+    issuer: str | None = string(300, nullable=True)
+    audience: str | None = string(255, nullable=True)
+    jwks_url: str | None = string(2000, nullable=True)
+    person_claim: str = string(16)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class RateLimitRow(SQLModel, table=True):
@@ -323,10 +307,10 @@ class RateLimitRow(SQLModel, table=True):
     org_id: UUID = Field(
         primary_key=True, sa_column_args=[ForeignKey("organizations.id", ondelete="CASCADE")]
     )
-    per_key: str | None = _text(64, nullable=True)
-    per_organization: str | None = _text(64, nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    per_key: str | None = string(64, nullable=True)
+    per_organization: str | None = string(64, nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class GroupRow(SQLModel, table=True):
@@ -337,12 +321,12 @@ class GroupRow(SQLModel, table=True):
         Index("ix_groups_org_name", "org_id", "display_name_key"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    display_name: str = _text(200)
-    display_name_key: str = _text(200)
-    external_id: str | None = _text(200, nullable=True)
-    created_at: datetime = _instant()
-    updated_at: datetime = _instant()
+    org_id: UUID = org_fk()
+    display_name: str = string(200)
+    display_name_key: str = string(200)
+    external_id: str | None = string(200, nullable=True)
+    created_at: datetime = instant()
+    updated_at: datetime = instant()
 
 
 class TokenSigningGenerationRow(SQLModel, table=True):
@@ -350,9 +334,9 @@ class TokenSigningGenerationRow(SQLModel, table=True):
 
     __tablename__ = "token_signing_generations"
     generation: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    salt: str = _text(64)
-    created_at: datetime = _instant()
-    retired_at: datetime | None = _instant(nullable=True)
+    salt: str = string(64)
+    created_at: datetime = instant()
+    retired_at: datetime | None = instant(nullable=True)
 
 
 class GroupMemberRow(SQLModel, table=True):
@@ -362,8 +346,8 @@ class GroupMemberRow(SQLModel, table=True):
         primary_key=True, sa_column_args=[ForeignKey("groups.id", ondelete="CASCADE")]
     )
     person_id: UUID = Field(primary_key=True, sa_column_args=[ForeignKey("people.id")])
-    org_id: UUID = _org_fk()
-    created_at: datetime = _instant()
+    org_id: UUID = org_fk()
+    created_at: datetime = instant()
 
 
 class SignInBindingRow(SQLModel, table=True):
@@ -377,11 +361,11 @@ class SignInBindingRow(SQLModel, table=True):
         Index("ix_sign_in_bindings_org_bound", "org_id", "bound_at", "id"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    person_id: UUID = _fk("people.id")
-    issuer: str = _text(300)
-    subject: str = _text(255)
-    bound_at: datetime = _instant()
+    org_id: UUID = org_fk()
+    person_id: UUID = fk("people.id")
+    issuer: str = string(300)
+    subject: str = string(255)
+    bound_at: datetime = instant()
 
 
 class CalendarTokenRow(SQLModel, table=True):
@@ -393,9 +377,16 @@ class CalendarTokenRow(SQLModel, table=True):
         UniqueConstraint("org_id", "person_id", name="uq_calendar_tokens_person"),
     )
     id: UUID = Field(primary_key=True)
-    org_id: UUID = _org_fk()
-    person_id: UUID = _fk("people.id")
-    digest: str = _text(64)
-    minted_by_key_id: UUID | None = _fk("service_keys.id", nullable=True)
-    minted_by_person_id: UUID | None = _fk("people.id", nullable=True)
-    created_at: datetime = _instant()
+    org_id: UUID = org_fk()
+    person_id: UUID = fk("people.id")
+    digest: str = string(64)
+    minted_by_key_id: UUID | None = fk("service_keys.id", nullable=True)
+    minted_by_person_id: UUID | None = fk("people.id", nullable=True)
+    created_at: datetime = instant()
+
+
+# The outbox and webhook tables share this metadata (imported here so that every user of
+# the schema sees them).
+from app.persistence import event_tables  # noqa: E402
+
+__all__ = ["event_tables", "metadata"]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from app.domain.errors import StateConflict
 from app.persistence.availability import connected
+from app.persistence.changes import ChangeLog
 from app.persistence.database import WRITE_OPTION
 from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.calendar import CalendarTokenRepository
@@ -20,9 +21,11 @@ from app.persistence.repositories.content import (
     CommitmentRepository,
     NoteRepository,
 )
+from app.persistence.repositories.events import EventRepository
 from app.persistence.repositories.groups import GroupRepository
 from app.persistence.repositories.meetings import MeetingEventRepository, MeetingRepository
 from app.persistence.repositories.metrics import MetricsRepository
+from app.persistence.repositories.pair_watches import PairWatchRepository
 from app.persistence.repositories.pairs import PairRepository
 from app.persistence.repositories.people import OrganizationRepository, PeopleRepository
 from app.persistence.repositories.rate_limits import RateLimitRepository
@@ -37,6 +40,10 @@ from app.persistence.repositories.sign_in import (
     SigningGenerationRepository,
     SignInRepository,
 )
+from app.persistence.repositories.webhooks import (
+    WebhookDeliveryRepository,
+    WebhookEndpointRepository,
+)
 from app.persistence.tables import PersonRow
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
@@ -48,18 +55,21 @@ class UnitOfWork:
     def __init__(self, connection: AsyncConnection, *, writes: bool = False) -> None:
         self.connection = connection
         self.writes = writes
+        # What this transaction changed, for its events (app.services.outbox).
+        self.changes = ChangeLog() if writes else None
+        changes = self.changes
         self.organizations = OrganizationRepository(connection)
-        self.people = PeopleRepository(connection)
-        self.pairs = PairRepository(connection)
-        self.meetings = MeetingRepository(connection)
+        self.people = PeopleRepository(connection, changes)
+        self.pairs = PairRepository(connection, changes)
+        self.meetings = MeetingRepository(connection, changes)
         self.meeting_events = MeetingEventRepository(connection)
-        self.agenda_items = AgendaItemRepository(connection)
-        self.notes = NoteRepository(connection)
-        self.commitments = CommitmentRepository(connection)
+        self.agenda_items = AgendaItemRepository(connection, changes)
+        self.notes = NoteRepository(connection, changes)
+        self.commitments = CommitmentRepository(connection, changes)
         self.templates = TemplateRepository(connection)
         self.policies = PolicyRepository(connection)
         self.service_keys = ServiceKeyRepository(connection)
-        self.ratings = RatingRepository(connection)
+        self.ratings = RatingRepository(connection, changes)
         self.audit = AuditRepository(connection)
         self.metrics = MetricsRepository(connection)
         self.sign_in = SignInRepository(connection)
@@ -68,6 +78,10 @@ class UnitOfWork:
         self.groups = GroupRepository(connection)
         self.rate_limits = RateLimitRepository(connection)
         self.calendar = CalendarTokenRepository(connection)
+        self.events = EventRepository(connection)
+        self.webhook_endpoints = WebhookEndpointRepository(connection)
+        self.webhook_deliveries = WebhookDeliveryRepository(connection)
+        self.pair_watches = PairWatchRepository(connection)
 
     @property
     def writable(self) -> bool:

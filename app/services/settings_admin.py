@@ -36,6 +36,9 @@ async def update_policy(
     written = await uc.uow.policies.save_over(policy, uc.now, read_version)
     if written is None:
         raise stale("policy", (await uc.uow.policies.get(uc.org_id)).version)
+    if policy.grace_days != current.grace_days:
+        # Every pair's overdue instant moved: the scheduler looks at each again.
+        await uc.uow.pair_watches.check_all_of(uc.org_id, uc.now)
     return replace(policy, version=written)
 
 

@@ -39,7 +39,7 @@ async def delete(
     resource: str,
     expected: Expected | None,
 ) -> None:
-    deleted = await repository.delete_over(uc.org_id, record.id, _over(record, expected))
+    deleted = await repository.delete_over(record, _over(record, expected))
     if not deleted and expected is not None:
         raise await _refusal(uc, repository, record, resource)
 

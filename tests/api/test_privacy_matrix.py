@@ -93,6 +93,15 @@ KEYS_ONLY = {
     "rate-limits-replace",
     "sign-in-bindings-list",
     "people-sign-in-bindings-delete",
+    "webhook-endpoints-create",
+    "webhook-endpoints-list",
+    "webhook-endpoints-get",
+    "webhook-endpoints-update",
+    "webhook-endpoints-delete",
+    "webhook-endpoints-rotate-secret",
+    "webhook-endpoints-deliveries",
+    "webhook-deliveries-redeliver",
+    "events-list",
 }
 
 # A person's own calendar feed: the person alone (an admin person included; admin keys may

@@ -11,7 +11,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import SecretStr
 
+from tests.api.test_webhooks import settled_log, subscribe
 from tests.conftest import Live
+from tests.support.receiver import Receiver
 from tests.support.tenants import Tenant
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -83,7 +85,7 @@ def test_requests_are_counted_by_operation_and_status(
     assert after[("rapport_request_statements_sum", frozenset({("operation", "people-list")}))]
     assert ("rapport_database_connections_in_use", frozenset()) in after
     labels = {label for name, labels in after if name.startswith("rapport_") for label, _ in labels}
-    assert labels <= {"operation", "method", "status", "budget", "le"}  # no ids, no organizations
+    assert labels <= {"operation", "method", "status", "budget", "outcome", "le"}  # no ids
 
 
 def test_the_example_dashboard_reads_metrics_that_exist(
@@ -101,3 +103,27 @@ def test_the_example_dashboard_reads_metrics_that_exist(
     for name in used:
         family = re.sub(r"_(total|bucket|sum|count)$", "", name)
         assert family in exposed, name
+
+
+def test_events_out_are_measured(
+    live: Live, tenant: Tenant, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _set_access(live, monkeypatch, "open")
+    before = _samples(tenant.http.get("/metrics").text)
+    endpoint, path, key = subscribe(tenant, receiver)
+    tenant.person()
+    receiver.wait_for(path, lambda got: len(got) >= 1)
+    settled_log(tenant, key, endpoint["id"])
+    after = _samples(tenant.http.get("/metrics").text)
+
+    def grew(name: str, **labels: str) -> None:
+        key = (name, frozenset(labels.items()))
+        assert after.get(key, 0) > before.get(key, 0), (name, labels)
+
+    grew("rapport_webhook_attempts_total", outcome="succeeded")
+    grew("rapport_webhook_attempt_duration_seconds_count")
+    grew("rapport_webhook_delivery_lag_seconds_count")
+    for gauge in ("rapport_webhook_pending_deliveries", "rapport_webhook_oldest_pending_seconds"):
+        assert (gauge, frozenset()) in after
+    assert after[("rapport_scheduler_last_tick_timestamp_seconds", frozenset())] > 0
+    assert ("rapport_scheduler_tick_duration_seconds_count", frozenset()) in after

@@ -219,12 +219,19 @@ def _restart_while_idle(cluster: ThrowawayCluster) -> None:
 
 
 def _check_server_log(text: str) -> None:
+    """The restart under load is one "down" and one "back". The idle restart may be one
+    more pair: the webhook worker polls the database every second even when nobody calls,
+    so it may be the one to notice (and log, once) that the database restarted."""
     lines = [line for line in text.splitlines() if line.strip()]
     assert "Traceback" not in text
-    down = [line for line in lines if "database unavailable" in line]
-    back = [line for line in lines if "database available again" in line]
-    assert len(down) == 1 and len(back) == 1, lines
-    assert len(lines) <= 6, lines  # nothing per request
+    states = []
+    for line in lines:
+        if "database unavailable" in line:
+            states.append("down")
+        elif "database available again" in line:
+            states.append("back")
+    assert states in (["down", "back"], ["down", "back", "down", "back"]), lines
+    assert len(lines) == len(states), lines  # nothing per request
 
 
 async def _check_no_partial_writes(url: str, org_id: UUID) -> None:

@@ -9,6 +9,7 @@ import httpx
 from tests.conftest import Live
 from tests.support.commands import environment, rapport, refused
 from tests.support.postgres import as_app_role
+from tests.support.tenants import Tenant
 
 
 def _table(output: str) -> list[list[str]]:
@@ -84,3 +85,24 @@ def test_commands_across_organizations_refuse_the_app_role(live: Live) -> None:
     assert done.returncode == 2
     assert "run it as the tables' owner" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_outbox_status_shows_each_endpoints_backlog(live: Live, tenant: Tenant) -> None:
+    def endpoint(enabled: bool) -> str:
+        created = tenant.create(
+            "/v1/webhook-endpoints",
+            {
+                "url": "http://127.0.0.1:9/refused",
+                "event_types": ["person.created"],
+                "enabled": enabled,
+            },
+        )
+        return str(created["id"])
+
+    waiting, paused = endpoint(True), endpoint(False)
+    tenant.person()  # its delivery to the refused port waits for a retry
+    header, *rows = _table(rapport(environment(live.database_url), "outbox", "status"))
+    assert header == ["organization", "endpoint", "pending", "failing", "oldest_pending_seconds"]
+    mine = {r[1]: r for r in rows if r[0] == str(tenant.org_id)}
+    assert mine[waiting][2:4] == ["1", "-"] and mine[waiting][4].isdigit()
+    assert mine[paused][2:] == ["0", "disabled:by_request", "-"]

@@ -331,6 +331,24 @@ CASES: dict[str, Case] = {
             json=lambda _w: {"person_id": b.member["id"]}, status=422, code="unknown_reference"
         ),
     ),
+    "webhook-endpoints-create": Case(
+        Call(json=lambda _w: {"url": "http://127.0.0.1:9/created"}, status=201),
+        Call(json=lambda _w: {"url": "ftp://127.0.0.1/x"}, status=422, code="webhook_url_refused"),
+    ),
+    "webhook-endpoints-list": Case(Call(), BAD_LIMIT),
+    "webhook-endpoints-get": Case(Call(), BAD_ID),
+    "webhook-endpoints-update": Case(
+        Call(json=lambda _w: {"description": "Chat alerts", "event_types": []}),
+        Call(json=lambda _w: {"url": "file:///etc/passwd"}, status=422, code="webhook_url_refused"),
+    ),
+    "webhook-endpoints-delete": Case(Call(status=204), BAD_ID),
+    "webhook-endpoints-rotate-secret": Case(Call(), BAD_ID),
+    "webhook-endpoints-deliveries": Case(Call(), BAD_LIMIT),
+    "webhook-deliveries-redeliver": Case(Call(status=202), BAD_ID),
+    "events-list": Case(
+        Call(params=lambda _w: {"types": ["person.created"], "limit": 5}),
+        Call(params=lambda _w: {"after": "not-a-cursor"}, status=422, code="invalid_cursor"),
+    ),
     "me-get": Case(Call(), None),
     "audit-events-list": Case(
         Call(params=lambda _w: {"operation": "meetings-create"}),

@@ -133,6 +133,8 @@ class World:
     boss: dict[str, Any]
     admin: dict[str, Any]
     outsider: dict[str, Any]
+    webhook_endpoint: dict[str, Any]
+    webhook_delivery: dict[str, Any]
 
     def token(self, person: dict[str, Any]) -> str:
         """A person token for one of the world's people."""
@@ -152,6 +154,8 @@ class World:
             "commitment_id": self.commitment["id"],
             "template_id": self.template["id"],
             "key_id": self.service_key["id"],
+            "endpoint_id": self.webhook_endpoint["id"],
+            "delivery_id": self.webhook_delivery["id"],
         }
 
 
@@ -187,6 +191,7 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
     clock.pinned = datetime.fromisoformat(due["starts_at"]) - timedelta(minutes=10)
     completed = tenant.call("POST", f"/v1/meetings/{held['id']}/complete", json={})
     assert completed.status_code == 200, completed.text
+    endpoint, delivery = _webhook_endpoint(tenant)
     return World(
         tenant,
         lead,
@@ -203,7 +208,24 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
         boss,
         tenant.person(name="Admin", role="admin"),
         tenant.person(name="Outsider"),
+        endpoint,
+        delivery,
     )
+
+
+def _webhook_endpoint(tenant: Tenant) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An endpoint (at a loopback port nobody listens on) and a delivery of one event."""
+    endpoint = tenant.create(
+        "/v1/webhook-endpoints",
+        {"url": f"http://127.0.0.1:{UNUSED_PORT}/world", "event_types": ["person.created"]},
+    )
+    tenant.person(name="Announced")
+    log = tenant.call("GET", f"/v1/webhook-endpoints/{endpoint['id']}/deliveries")
+    assert log.status_code == 200, log.text
+    return endpoint, log.json()["data"][0]
+
+
+UNUSED_PORT = 9  # discard: refused on loopback
 
 
 SNAPSHOT_PATHS = (
@@ -217,6 +239,7 @@ SNAPSHOT_PATHS = (
     "/v1/sign-in",
     "/v1/rate-limits",
     "/v1/sign-in/bindings?limit=200",
+    "/v1/webhook-endpoints?limit=200",
 )
 
 

@@ -25,7 +25,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.schema import Column, Table
 
 from app.domain.errors import InvalidInput
+from app.domain.events import Resource
 from app.domain.paging import Cursor, Page, PageRequest
+from app.persistence.changes import ChangeLog
 from app.persistence.types import UTCDateTime
 
 E = TypeVar("E")
@@ -77,12 +79,52 @@ def _by_id_statement(table: Table, for_update: bool) -> Select[Any]:
 
 
 class TableRepository(Generic[E]):
-    """A repository over one tenant table whose rows map one-to-one onto an entity."""
+    """A repository over one tenant table whose rows map one-to-one onto an entity. The
+    records of a `resource` note what a write transaction reads and changes in its
+    ChangeLog (events are made from it)."""
 
     table: Table
+    resource: Resource | None = None
 
-    def __init__(self, connection: AsyncConnection) -> None:
+    def __init__(self, connection: AsyncConnection, changes: ChangeLog | None = None) -> None:
         self.connection = connection
+        self.changes = changes if self.resource is not None else None
+
+    def _read(self, entities: Sequence[E]) -> None:
+        if self.changes is not None and self.resource is not None:
+            for entity in entities:
+                self.changes.read(self.resource, entity)
+
+    async def _known_before_change(self, entities: Sequence[E]) -> None:
+        """Read the records a change has not seen yet, so that it knows how they were."""
+        if self.changes is None or self.resource is None or not entities:
+            return
+        resource, changes = self.resource, self.changes
+        unknown = [e for e in entities if not changes.knows(resource, e.id)]  # type: ignore[attr-defined]
+        if unknown:
+            org_id = unknown[0].org_id  # type: ignore[attr-defined]
+            await self.by_ids(org_id, [e.id for e in unknown])  # type: ignore[attr-defined]
+
+    def _note(self, entities: Sequence[E], *, added: bool) -> None:
+        if self.changes is not None and self.resource is not None:
+            for entity in entities:
+                if added:
+                    self.changes.added(self.resource, entity)
+                else:
+                    self.changes.saved(self.resource, entity)
+
+    async def _before_bulk_change(self, org_id: UUID, ids: Sequence[UUID]) -> list[E]:
+        """The records a statement is about to change, as they are (read only when the
+        transaction keeps a change log)."""
+        if self.changes is None:
+            return []
+        return await self.by_ids(org_id, ids)
+
+    async def _note_deleted(self, org_id: UUID, record_id: UUID) -> None:
+        if self.changes is not None and self.resource is not None:
+            if not self.changes.knows(self.resource, record_id):
+                await self.get(org_id, record_id)
+            self.changes.deleted(self.resource, org_id, record_id)
 
     def to_entity(self, row: Mapping[str, Any]) -> E:
         raise TypeError("subclasses map rows to entities")
@@ -99,7 +141,11 @@ class TableRepository(Generic[E]):
 
     async def fetch_one(self, statement: Select[Any]) -> E | None:
         row = (await self.connection.execute(statement)).mappings().first()
-        return None if row is None else self.to_entity(row)
+        if row is None:
+            return None
+        entity = self.to_entity(row)
+        self._read([entity])
+        return entity
 
     async def by_ids(self, org_id: UUID, ids: Sequence[UUID]) -> list[E]:
         """The records with these ids in the organization (any order), in one statement."""
@@ -146,7 +192,9 @@ class TableRepository(Generic[E]):
 
     async def fetch_all(self, statement: Select[Any]) -> list[E]:
         rows = (await self.connection.execute(statement)).mappings().all()
-        return [self.to_entity(row) for row in rows]
+        entities = [self.to_entity(row) for row in rows]
+        self._read(entities)
+        return entities
 
     async def get(self, org_id: UUID, entity_id: UUID, *, for_update: bool = False) -> E | None:
         """One row by id: the hottest query, so its statement is built once per table."""
@@ -156,21 +204,28 @@ class TableRepository(Generic[E]):
             .mappings()
             .first()
         )
-        return None if row is None else self.to_entity(row)
+        if row is None:
+            return None
+        entity = self.to_entity(row)
+        self._read([entity])
+        return entity
 
     async def add(self, entity: E) -> None:
         await self.connection.execute(insert(self.table).values(self.to_row(entity)))
+        self._note([entity], added=True)
 
     async def add_many(self, entities: Sequence[E]) -> None:
         """Insert many rows, a batch per executemany (imports, carry-over, directory syncs)."""
         for batch in batches(entities):
             rows = [self.to_row(entity) for entity in batch]
             await self.connection.execute(insert(self.table), rows)
+        self._note(entities, added=True)
 
     async def save_many(self, entities: Sequence[E]) -> None:
         """Write every column of many existing rows, a batch per executemany."""
         if not entities:
             return
+        await self._known_before_change(entities)
         table = self.table
         computed = self.written_by_the_database()
         columns = [c for c in table.columns if c.name not in ("org_id", "id", *computed)]
@@ -193,6 +248,7 @@ class TableRepository(Generic[E]):
                     for row in rows
                 ],
             )
+        self._note(entities, added=False)
 
     async def by_ids_in_batches(
         self, org_id: UUID, column: str, ids: Sequence[UUID], *where: ColumnElement[bool]
@@ -207,12 +263,14 @@ class TableRepository(Generic[E]):
 
     async def save(self, entity: E) -> None:
         """Write every column of an existing row (scoped by organization and id)."""
+        await self._known_before_change([entity])
         values = self.to_row(entity)
         await self.connection.execute(
             update(self.table)
             .where(self.table.c.org_id == values["org_id"], self.table.c.id == values["id"])
             .values(values)
         )
+        self._note([entity], added=False)
 
     async def page(
         self,

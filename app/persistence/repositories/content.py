@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.events import Resource
 from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
@@ -24,6 +26,7 @@ MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
 
 class AgendaItemRepository(VersionedRepository[AgendaItem]):
+    resource = Resource.AGENDA_ITEM
     table = AgendaItemRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> AgendaItem:
@@ -82,10 +85,18 @@ class AgendaItemRepository(VersionedRepository[AgendaItem]):
     ) -> None:
         if item_ids:
             c = self.table.c
+            changed = await self._before_bulk_change(org_id, item_ids)
             await self.connection.execute(
                 update(self.table)
                 .where(c.org_id == org_id, c.id.in_(item_ids))
                 .values(state=state.value, updated_at=at, version=c.version + 1)
+            )
+            self._note(
+                [
+                    replace(item, state=state, updated_at=at, version=item.version + 1)
+                    for item in changed
+                ],
+                added=False,
             )
 
     async def first_of_meetings(
@@ -104,6 +115,7 @@ class AgendaItemRepository(VersionedRepository[AgendaItem]):
 
 
 class NoteRepository(VersionedRepository[Note]):
+    resource = Resource.NOTE
     table = NoteRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Note:
@@ -149,6 +161,7 @@ class NoteRepository(VersionedRepository[Note]):
 
 
 class CommitmentRepository(VersionedRepository[Commitment]):
+    resource = Resource.COMMITMENT
     table = CommitmentRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Commitment:
@@ -227,6 +240,7 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         """For each (from pair, owner, to pair): the owner's open commitments move, a batch
         of moves per executemany."""
         c = self.table.c
+        moved = await self._moving(org_id, moves)
         statement = (
             update(self.table)
             .where(
@@ -242,3 +256,25 @@ class CommitmentRepository(VersionedRepository[Commitment]):
                 statement,
                 [{"from_pair": f, "owner": o, "to_pair": t} for f, o, t in batch],
             )
+        self._note(
+            [replace(c, pair_id=to, updated_at=at, version=c.version + 1) for c, to in moved],
+            added=False,
+        )
+
+    async def _moving(
+        self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]]
+    ) -> list[tuple[Commitment, UUID]]:
+        """The open commitments a move takes along, and where each goes (read only when the
+        transaction keeps a change log)."""
+        if self.changes is None or not moves:
+            return []
+        target = {(f, o): t for f, o, t in moves}
+        c = self.table.c
+        found = await self.by_ids_in_batches(
+            org_id, "owner_id", [o for _, o, _ in moves], c.status == CommitmentStatus.OPEN.value
+        )
+        return [
+            (commitment, target[(commitment.pair_id, commitment.owner_id)])
+            for commitment in found
+            if (commitment.pair_id, commitment.owner_id) in target
+        ]

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sqlalchemy import Select, or_, select
 
+from app.domain.events import Resource
 from app.domain.meetings import (
     LONGEST_MEETING_MINUTES,
     Meeting,
@@ -33,6 +34,7 @@ def pair_ids_of(org_id: UUID, person_id: UUID) -> Select[Any]:
 
 
 class MeetingRepository(VersionedRepository[Meeting]):
+    resource = Resource.MEETING
     table = MeetingRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Meeting:
@@ -104,6 +106,20 @@ class MeetingRepository(VersionedRepository[Meeting]):
             c.starts_at > now,
         )
         return sorted(found, key=lambda meeting: (meeting.starts_at, meeting.id))
+
+    async def scheduled_of_pairs_since(
+        self, org_id: UUID, pair_ids: Sequence[UUID], since: datetime
+    ) -> list[Meeting]:
+        """The meetings of these pairs still booked (not held, not canceled) that start at
+        or after `since`, a statement per batch of pairs."""
+        c = self.table.c
+        return await self.by_ids_in_batches(
+            org_id,
+            "pair_id",
+            pair_ids,
+            c.status == MeetingStatus.SCHEDULED.value,
+            c.starts_at >= since,
+        )
 
     async def first_of_pairs(
         self,

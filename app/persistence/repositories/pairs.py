@@ -11,6 +11,7 @@ from uuid import UUID
 from sqlalchemy import BigInteger, case, func, literal, or_, select
 
 from app.domain.cadence import CadenceState
+from app.domain.events import Resource
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import DAY_MICROSECONDS
 from app.domain.metric_windows import EPOCH, microseconds
@@ -58,6 +59,7 @@ def next_at_sql(org_id: UUID, pair_id: Any, now: datetime) -> Any:
 
 
 class PairRepository(VersionedRepository[Pair]):
+    resource = Resource.PAIR
     table = PairRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Pair:

@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from app.domain.events import Resource
 from app.domain.paging import Page, PageRequest
 from app.domain.people import (
     ManagerState,
@@ -68,6 +69,7 @@ class OrganizationRepository:
 
 
 class PeopleRepository(VersionedRepository[Person]):
+    resource = Resource.PERSON
     table = PersonRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Person:

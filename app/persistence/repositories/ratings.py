@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from app.domain.events import Resource
 from app.domain.paging import Page, PageRequest
 from app.domain.ratings import Rating
 from app.persistence.repositories.base import TableRepository
@@ -13,6 +14,7 @@ from app.persistence.tables import RatingRow
 
 
 class RatingRepository(TableRepository[Rating]):
+    resource = Resource.RATING
     table = RatingRow.__table__  # type: ignore[attr-defined]
 
     def to_entity(self, row: Mapping[str, Any]) -> Rating:

@@ -40,6 +40,7 @@ class VersionedRepository(TableRepository[V]):
     async def save_over(self, entity: V, read_version: int | None) -> bool:
         """Write every column and make the version one more; with `read_version`, only if
         the row is still at it (False: another writer got there first, nothing written)."""
+        await self._known_before_change([entity])
         values = {**self.to_row(entity), **self.written_by_the_database()}
         statement = (
             update(self.table)
@@ -51,19 +52,24 @@ class VersionedRepository(TableRepository[V]):
         if written is None:
             return False
         entity.version = written
+        self._note([entity], added=False)
         return True
 
     async def save_many(self, entities: Sequence[V]) -> None:
-        await super().save_many(entities)
         for entity in entities:
-            entity.version += 1
+            entity.version += 1  # as the database makes it (the version is not written)
+        await super().save_many(entities)
 
-    async def delete_over(self, org_id: UUID, entity_id: UUID, read_version: int | None) -> bool:
+    async def delete_over(self, entity: V, read_version: int | None) -> bool:
         """Delete the row; with `read_version`, only if it is still at it."""
+        await self._known_before_change([entity])
         result = await self.connection.execute(
-            delete(self.table).where(*self._row_of(org_id, entity_id, read_version))
+            delete(self.table).where(*self._row_of(entity.org_id, entity.id, read_version))
         )
-        return bool(result.rowcount)
+        if not result.rowcount:
+            return False
+        await self._note_deleted(entity.org_id, entity.id)
+        return True
 
     async def version_of(self, org_id: UUID, entity_id: UUID) -> int | None:
         """The row's current version (None once it is gone)."""

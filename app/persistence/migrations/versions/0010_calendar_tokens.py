@@ -9,7 +9,7 @@ token: on PostgreSQL a SECURITY DEFINER function finds the digest past row-level
 and enters its organization for the rest of the transaction (like `rapport_authenticate`).
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-12-06
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,56 @@
+"""The events feed: the organization's events oldest first, for integrations that poll
+instead of receiving webhooks. A key sees what an endpoint it created would receive (its
+scopes decide, app.domain.events.visible_to)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain.errors import InvalidInput
+from app.domain.events import EventType, readable_by, visible_to
+from app.persistence.repositories.events import Position
+from app.services.context import UseCase
+from app.services.webhook_endpoints import scopes_of_caller
+
+START = Position(0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPage:
+    events: list[dict[str, Any]]
+    next_cursor: str
+
+
+def encode_cursor(position: Position) -> str:
+    raw = json.dumps([position.tx, position.seq]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str) -> Position:
+    try:
+        tx, seq = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
+        if not all(isinstance(n, int) and 0 <= n < 2**63 for n in (tx, seq)):
+            raise TypeError("positions are non-negative integers")
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
+        raise InvalidInput(
+            "after is not a cursor this feed issued; pass next_cursor from the previous page.",
+            code="invalid_cursor",
+        ) from error
+    return Position(tx, seq)
+
+
+async def read_feed(uc: UseCase, after: str | None, types: list[EventType], limit: int) -> FeedPage:
+    """Up to `limit` events after the cursor; the next cursor is where this page ended, or
+    the given one when there is nothing new (poll again with it)."""
+    position = START if after is None else decode_cursor(after)
+    scopes = await scopes_of_caller(uc)
+    readable = [
+        event_type for event_type in (types or list(EventType)) if readable_by(event_type, scopes)
+    ]
+    stored = await uc.uow.events.page(uc.org_id, position, readable, limit) if readable else []
+    bodies = [body for s in stored if (body := visible_to(s.event, scopes)) is not None]
+    last = stored[-1].position if stored else position
+    return FeedPage(bodies, encode_cursor(last))

@@ -1,0 +1,167 @@
+"""The transactional outbox: before a change commits, what it changed becomes events in its
+own transaction (a rolled-back change emits nothing), each queued for delivery to the
+organization's endpoints that want it and may see it.
+
+`data` is the record as REST shows it: the API layer renders records (a Renderer), so there
+is one representation. Events are stored whole; what a subscriber may see of one is
+decided when it is delivered or listed (app.domain.events.visible_to)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from app.domain.events import (
+    Event,
+    EventType,
+    Resource,
+    changed_fields,
+    classify,
+    fitted,
+    visible_to,
+)
+from app.domain.meetings import Meeting
+from app.domain.notes import NoteVisibility
+from app.domain.privacy import Caller
+from app.domain.webhooks import Delivery, DeliveryState
+from app.persistence.changes import Change
+from app.persistence.unit_of_work import UnitOfWork
+from app.services import cadence_watch
+from app.services.cadence import PairCadence
+from app.services.context import UseCase, new_id
+from app.services.meeting_views import MeetingView, with_follow_up
+
+
+class Renderer(Protocol):
+    """The REST representation of records (JSON-ready), supplied by the API layer."""
+
+    def record(self, resource: Resource, record: object) -> dict[str, Any]:
+        """A record; a meeting comes as a MeetingView (with its follow-up)."""
+
+    def cadence(self, found: PairCadence) -> dict[str, Any]:
+        """A pair's cadence, as GET /v1/pairs/{id}/cadence shows it."""
+
+
+async def publish(uc: UseCase, render: Renderer) -> int:
+    """Turn the transaction's changes (and the cadence changes they cause) into events and
+    queue their deliveries; returns how many events were written."""
+    changes = uc.uow.changes.drain() if uc.uow.changes is not None else []
+    return await _publish(uc, changes, render)
+
+
+async def publish_every_organization(uow: UnitOfWork, now: datetime, render: Renderer) -> int:
+    """publish() for a transaction that is no request's (an operator's command), whatever
+    organizations it changed."""
+    changes = uow.changes.drain() if uow.changes is not None else []
+    written = 0
+    for org_id in sorted({change.org_id for change in changes}, key=str):
+        await uow.enter_organization(org_id)
+        uc = UseCase(uow, Caller(org_id=org_id), now)
+        written += await _publish(uc, [c for c in changes if c.org_id == org_id], render)
+    return written
+
+
+async def _publish(uc: UseCase, changes: list[Change], render: Renderer) -> int:
+    if not changes:
+        return 0
+    full = _with_all_content(uc)
+    views = await _meeting_views(full, changes)
+    events: list[Event] = []
+    for change in changes:
+        if _private_note(change):
+            continue  # not even its id becomes an event
+        before, after = _rendered(render, change, views)
+        event_type = classify(change.resource, before, after)
+        if event_type is not None:
+            fields = changed_fields(before, after) if before and after else []
+            events.append(_event(uc, event_type, after or before or {}, fields))
+    pairs = {(c.after or c.before).pair_id for c in changes if c.resource is Resource.MEETING}
+    pairs |= {c.record_id for c in changes if c.resource is Resource.PAIR}
+    if pairs:
+        events += await settled_events(full, sorted(pairs, key=str), render)
+    await emit(uc, events)
+    return len(events)
+
+
+async def settled_events(uc: UseCase, pair_ids: Sequence[UUID], render: Renderer) -> list[Event]:
+    """pair.cadence_changed and meeting.unrecorded for what changed since these pairs were
+    last looked at (on a change, or by the scheduler when time passed)."""
+    settled = await cadence_watch.settle(uc, pair_ids)
+    events = [
+        _event(uc, EventType.PAIR_CADENCE_CHANGED, render.cadence(found), ["state"])
+        for found in settled.cadences
+    ]
+    for view in await with_follow_up(uc, settled.unrecorded):
+        data = render.record(Resource.MEETING, view)
+        events.append(_event(uc, EventType.MEETING_UNRECORDED, data, []))
+    return events
+
+
+async def emit(uc: UseCase, events: Sequence[Event]) -> None:
+    """Write the events and a pending delivery per endpoint that wants each and may see it."""
+    if not events:
+        return
+    seqs = await uc.uow.events.add_many(events)
+    endpoints = await uc.uow.webhook_endpoints.enabled_of(uc.org_id)
+    deliveries = [
+        Delivery(
+            id=new_id(),
+            org_id=uc.org_id,
+            endpoint_id=endpoint.id,
+            event_id=event.id,
+            seq=seqs[event.id],
+            state=DeliveryState.PENDING,
+            attempts=0,
+            next_attempt_at=uc.now,
+            last_status_code=None,
+            delivered_at=None,
+            created_at=uc.now,
+            updated_at=uc.now,
+        )
+        for event in events
+        for endpoint in endpoints
+        if endpoint.wants(event.type) and visible_to(event, endpoint.scopes) is not None
+    ]
+    await uc.uow.webhook_deliveries.add_many(deliveries)
+
+
+def _event(uc: UseCase, event_type: EventType, data: dict[str, Any], fields: list[str]) -> Event:
+    size = len(json.dumps(data, separators=(",", ":"))) + 300  # the envelope's own fields
+    return Event(new_id(), uc.org_id, event_type, uc.now, fitted(data, size), fields)
+
+
+def _private_note(change: Change) -> bool:
+    return change.resource is Resource.NOTE and any(
+        state is not None and state.visibility is NoteVisibility.PRIVATE
+        for state in (change.before, change.after)
+    )
+
+
+def _with_all_content(uc: UseCase) -> UseCase:
+    """The transaction seen by a reader of every shared record (a meeting's follow-up is
+    part of its data; subscribers without content:read get it without, at delivery)."""
+    return UseCase(uc.uow, Caller(org_id=uc.org_id, key_reads_content=True), uc.now)
+
+
+async def _meeting_views(uc: UseCase, changes: Sequence[Change]) -> dict[UUID, MeetingView]:
+    meetings: list[Meeting] = [
+        c.after for c in changes if c.resource is Resource.MEETING and c.after is not None
+    ]
+    return {view.meeting.id: view for view in await with_follow_up(uc, meetings)}
+
+
+def _rendered(
+    render: Renderer, change: Change, views: dict[UUID, MeetingView]
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    def one(record: Any) -> dict[str, Any] | None:
+        if record is None:
+            return None
+        if change.resource is Resource.MEETING:
+            follow_up = views[change.record_id].follow_up if change.record_id in views else []
+            record = MeetingView(record, follow_up)
+        return render.record(change.resource, record)
+
+    return one(change.before), one(change.after)

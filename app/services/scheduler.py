@@ -1,0 +1,119 @@
+"""The scheduler: events that time alone causes (a pair becomes overdue, a booked meeting
+ends unrecorded), announced within a minute of their instant.
+
+Each pair's watch holds the next instant at which time may change something
+(app.services.cadence_watch); a tick reads only the watches whose instant has passed, through
+an index, so its cost follows the pairs whose state changes, not the number of pairs. One
+tick runs at a time across replicas: on PostgreSQL a tick's transaction holds an advisory
+lock and a replica that cannot take it skips its turn; SQLite has one writer at a time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app import measurements
+from app.domain.clock import Clock
+from app.domain.privacy import Caller
+from app.persistence.availability import DatabaseUnavailable
+from app.persistence.unit_of_work import UnitOfWork, unit_of_work
+from app.services.context import UseCase
+from app.services.outbox import Renderer, emit, settled_events
+
+logger = logging.getLogger("rapport.scheduler")
+
+SCHEDULER = "scheduler"  # the name of the scheduler's task
+TICK_SECONDS = 30.0  # an instant is announced at most this long (plus a tick) after it
+BATCH = 500  # pairs per transaction
+# pg_try_advisory_xact_lock's key: "rapport scheduler" (any constant the app uses once).
+LOCK_KEY = 0x7261_7070_7363_6864
+
+
+class Scheduler:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        clock: Clock,
+        render: Renderer,
+        announced: Callable[[], None],
+        *,
+        tick_seconds: float = TICK_SECONDS,
+    ) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._render = render
+        self._announced = announced
+        self._tick_seconds = tick_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=SCHEDULER)
+
+    async def stop(self) -> None:
+        """After the tick in progress, if any (ticks are shielded)."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.shield(asyncio.create_task(self.tick(), name=SCHEDULER))
+            except DatabaseUnavailable:
+                pass  # logged by app.persistence.availability; the next tick retries
+            except Exception as error:
+                logger.error("scheduler tick failed (%s)", type(error).__name__)
+            await asyncio.sleep(self._tick_seconds)
+
+    async def tick(self) -> int:
+        """Settle every pair whose instant has passed, a batch per transaction; returns how
+        many events were announced."""
+        started = time.monotonic()
+        announced = 0
+        while True:
+            done, events = await self._batch()
+            announced += events
+            if done:
+                break
+        if announced:
+            self._announced()
+        measurements.SCHEDULER_TICKS.observe(time.monotonic() - started)
+        measurements.SCHEDULER_LAST_TICK.set(time.time())
+        measurements.SCHEDULER_EVENTS.inc(announced)
+        return announced
+
+    async def _batch(self) -> tuple[bool, int]:
+        """One transaction: (whether nothing more is due, events written)."""
+        now = self._clock()
+        async with unit_of_work(self._engine, write=True) as uow:
+            if not await _turn(uow):
+                return True, 0
+            due = await uow.pair_watches.due(now, BATCH)
+            written = 0
+            for org_id, rows in groupby(sorted(due, key=lambda r: str(r[0])), key=itemgetter(0)):
+                await uow.enter_organization(org_id)
+                uc = UseCase(uow, Caller(org_id=org_id, key_reads_content=True), now)
+                events = await settled_events(uc, [pair_id for _, pair_id in rows], self._render)
+                await emit(uc, events)
+                written += len(events)
+        return len(due) < BATCH, written
+
+
+async def _turn(uow: UnitOfWork) -> bool:
+    """Whether this replica ticks now (PostgreSQL: no other holds the lock)."""
+    if uow.connection.dialect.name != "postgresql":
+        return True
+    taken = await uow.connection.execute(
+        text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}
+    )
+    return bool(taken.scalar_one())
