@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from app.domain.access import Scope
 from tests.conftest import Live
 from tests.support.tenants import Tenant, World, snapshot
 
@@ -230,3 +231,41 @@ def test_a_private_notes_etag_is_served_to_its_author_only(world: World) -> None
     )
     assert refused.status_code == 404, refused.text
     assert "ETag" not in refused.headers
+
+
+def test_a_refused_write_makes_no_event_and_a_conditional_one_its_event(tenant: Tenant) -> None:
+    reader = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ, Scope.CONTENT_READ)
+    pair = tenant.pair()
+    note = tenant.create(
+        f"/v1/meetings/{tenant.meeting(pair['id'], timedelta(days=2))['id']}/notes",
+        {"author_id": pair["lead_id"], "body": "First."},
+    )
+    person = f"/v1/people/{pair['member_id']}"
+
+    def events_after(cursor: str | None) -> dict[str, Any]:
+        params = {"limit": 200} if cursor is None else {"limit": 200, "after": cursor}
+        page: dict[str, Any] = tenant.call("GET", "/v1/events", key=reader, params=params).json()
+        return page
+
+    cursor = events_after(None)["next_cursor"]
+    for method, path, body in (
+        ("PATCH", person, {"name": "Renamed"}),
+        ("DELETE", f"/v1/notes/{note['id']}", None),
+    ):
+        stale = {"If-Match": '"999999"'}
+        refused = tenant.call(
+            method, path, headers=stale, **({} if body is None else {"json": body})
+        )
+        assert refused.status_code == 412, refused.text
+    assert events_after(cursor)["data"] == []
+
+    renamed = tenant.call("PATCH", person, json={"name": "Renamed"}, headers={"If-Match": '"1"'})
+    assert renamed.status_code == 200, renamed.text
+    deleted = tenant.call("DELETE", f"/v1/notes/{note['id']}", headers={"If-Match": '"1"'})
+    assert deleted.status_code == 204, deleted.text
+    made = events_after(cursor)["data"]
+    assert [(e["type"], e["data"]["id"]) for e in made] == [
+        ("person.updated", pair["member_id"]),
+        ("note.deleted", note["id"]),
+    ]
+    assert made[0]["changed_fields"] == ["name"]
