@@ -36,6 +36,16 @@ class PolicyUpdate(Changes):
     grace_days: Annotated[int, Strict(), Field(ge=0, le=90)] | None = None
     late_cancel_hours: Annotated[int, Strict(), Field(ge=0, le=720)] | None = None
     auto_pairs: Flag | None = None
+    require_if_match: (
+        Annotated[
+            Flag,
+            Field(
+                description="Edits (PATCH) must send If-Match with the record's ETag, else"
+                " 428 precondition_required."
+            ),
+        ]
+        | None
+    ) = None
 
 
 class PolicyOut(Output):
@@ -48,6 +58,7 @@ class PolicyOut(Output):
     grace_days: int
     late_cancel_hours: int
     auto_pairs: bool
+    require_if_match: bool
 
 
 class SectionIn(Input):
