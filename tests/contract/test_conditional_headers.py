@@ -37,11 +37,13 @@ CREATES = (
 )
 
 
+DOCUMENT = openapi_document()
+
+
 def _operations() -> dict[str, dict[str, Any]]:
-    document = openapi_document()
     return {
         operation["operationId"]: operation
-        for item in document["paths"].values()
+        for item in DOCUMENT["paths"].values()
         for operation in item.values()
         if isinstance(operation, dict) and "operationId" in operation
     }
@@ -51,7 +53,13 @@ OPERATIONS = _operations()
 
 
 def _headers_read(operation: dict[str, Any]) -> set[str]:
-    return {p["name"].lower() for p in operation.get("parameters", []) if p["in"] == "header"}
+    """The header parameters the operation declares, shared ones (`$ref`) included."""
+    shared = DOCUMENT.get("components", {}).get("parameters", {})
+    declared = [
+        shared[p["$ref"].rsplit("/", 1)[-1]] if "$ref" in p else p
+        for p in operation.get("parameters", [])
+    ]
+    return {p["name"].lower() for p in declared if p["in"] == "header"}
 
 
 @pytest.mark.parametrize("operation_id", READS)
