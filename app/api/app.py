@@ -35,6 +35,7 @@ from app.api.problems import (
 )
 from app.api.rate_limiting import RateLimiter
 from app.api.request_log import RequestObserver
+from app.api.rest.entity_tags import ETAG
 from app.api.rest.event_data import RestRenderer
 from app.api.rest.routers import access as access_routes
 from app.api.rest.routers import (
@@ -209,7 +210,7 @@ RESPONSE_HEADERS = {
 
 def _declare_headers(operation: dict[str, Any]) -> None:
     """Every answer of an authenticated operation carries the request id and the rate-limit
-    headers; a 429 says when to retry."""
+    headers; a 429 says when to retry, a 412 the record's current ETag."""
     for status, response in operation["responses"].items():
         headers = response.setdefault("headers", {})
         for name, description in RESPONSE_HEADERS.items():
@@ -218,6 +219,11 @@ def _declare_headers(operation: dict[str, Any]) -> None:
             headers["Retry-After"] = {
                 "description": "Seconds until the spent budget has room again.",
                 "schema": {"type": "integer"},
+            }
+        if status == "412":
+            headers[ETAG] = {
+                "description": "The record's current version, to read it again and retry with.",
+                "schema": {"type": "string"},
             }
 
 

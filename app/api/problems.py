@@ -18,8 +18,10 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problem_catalog import CATALOG, ProblemKind
+from app.api.rest.entity_tags import ETAG, entity_tag
 from app.api.rest.schemas.common import NOTHING_TO_CHANGE
 from app.domain.errors import DomainError
+from app.domain.versions import PreconditionFailed
 from app.persistence.availability import DatabaseUnavailable
 from app.safe_logging import log_fault
 
@@ -124,6 +126,11 @@ async def _domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     if (own := _own_format(request, error)) is not None:
         return own
+    if isinstance(error, PreconditionFailed):
+        tag = entity_tag(error.extra["current_version"])
+        return problem_response(
+            _status_kind(error), error.detail, headers={ETAG: tag}, current_etag=tag, **error.extra
+        )
     return problem_response(_status_kind(error), error.detail, **error.extra)
 
 

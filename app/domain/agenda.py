@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.errors import InvalidInput
+from app.domain.versions import FIRST_VERSION
 
 
 class AgendaItemKind(StrEnum):
@@ -46,6 +47,7 @@ class AgendaItem:
     carried_from_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    version: int = FIRST_VERSION
 
 
 def check_settable_state(state: AgendaItemState) -> None:

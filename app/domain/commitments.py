@@ -7,6 +7,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
+from app.domain.versions import FIRST_VERSION
+
 
 class CommitmentStatus(StrEnum):
     OPEN = "open"
@@ -27,6 +29,7 @@ class Commitment:
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    version: int = FIRST_VERSION
 
     def set_status(self, status: CommitmentStatus, at: datetime) -> None:
         """`completed_at` records when it was done and is cleared when it is reopened."""

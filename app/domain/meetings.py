@@ -12,6 +12,7 @@ from uuid import UUID
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
+from app.domain.versions import FIRST_VERSION
 
 # No meeting lasts longer than a day (the API's and the policy's upper bound), so only
 # meetings starting less than a day before an interval can reach into it.
@@ -49,6 +50,7 @@ class Meeting:
     actual_minutes: int | None
     created_at: datetime
     updated_at: datetime
+    version: int = FIRST_VERSION
 
     @property
     def ends_at(self) -> datetime:

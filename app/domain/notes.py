@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
+from app.domain.versions import FIRST_VERSION
+
 
 class NoteVisibility(StrEnum):
     SHARED = "shared"
@@ -23,3 +25,4 @@ class Note:
     visibility: NoteVisibility
     created_at: datetime
     updated_at: datetime
+    version: int = FIRST_VERSION

@@ -10,6 +10,7 @@ from uuid import UUID
 from app.domain.errors import InvalidInput, StateConflict
 from app.domain.people import Person
 from app.domain.policy import Policy
+from app.domain.versions import FIRST_VERSION
 
 
 class PairKind(StrEnum):
@@ -46,6 +47,7 @@ class Pair:
     ended_reason: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = FIRST_VERSION
 
     def includes(self, person_id: UUID) -> bool:
         return person_id in (self.lead_id, self.member_id)

@@ -10,6 +10,7 @@ from uuid import UUID
 from zoneinfo import available_timezones
 
 from app.domain.errors import InvalidInput
+from app.domain.versions import FIRST_VERSION
 
 
 class Role(StrEnum):
@@ -46,6 +47,7 @@ class Person:
     given_name: str | None = None
     family_name: str | None = None
     scim_deleted_at: datetime | None = None
+    version: int = FIRST_VERSION
 
 
 class ManagerState(StrEnum):

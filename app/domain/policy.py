@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from app.domain.errors import InvalidInput
+from app.domain.versions import FIRST_VERSION
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,9 @@ class Policy:
     grace_days: int = 2
     late_cancel_hours: int = 24
     auto_pairs: bool = True
+    # Edits name the version they change (If-Match / ifVersion), else 428.
+    require_if_match: bool = False
+    version: int = FIRST_VERSION
 
     def with_changes(self, changes: dict[str, Any]) -> Policy:
         """Apply a partial edit and check that the figures still make sense together."""

@@ -24,5 +24,10 @@ def fk(target: str, *, nullable: bool = False) -> Any:
     return Field(sa_column_args=[ForeignKey(target)], nullable=nullable)
 
 
+def record_version() -> Any:
+    """A record's version (app.domain.versions): 1 when created, one more on every write."""
+    return Field(nullable=False)
+
+
 def string(length: int, *, nullable: bool = False) -> Any:
     return Field(sa_type=String(length), nullable=nullable)

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Field, SQLModel
 
-from app.persistence.columns import fk, instant, org_fk, string
+from app.persistence.columns import fk, instant, org_fk, record_version, string
 
 metadata = SQLModel.metadata
 
@@ -54,6 +54,7 @@ class PersonRow(SQLModel, table=True):
     active: bool = Field(nullable=False)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
     username: str = string(320)
     username_key: str = string(320)
     # A manager named by a directory before that person exists (their id, externalId or
@@ -97,6 +98,7 @@ class PairRow(SQLModel, table=True):
     ended_reason: str | None = string(64, nullable=True)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class MeetingRow(SQLModel, table=True):
@@ -121,6 +123,7 @@ class MeetingRow(SQLModel, table=True):
     actual_minutes: int | None = Field(default=None, nullable=True)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class MeetingEventRow(SQLModel, table=True):
@@ -153,6 +156,7 @@ class AgendaItemRow(SQLModel, table=True):
     carried_from_id: UUID | None = fk("agenda_items.id", nullable=True)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class NoteRow(SQLModel, table=True):
@@ -166,6 +170,7 @@ class NoteRow(SQLModel, table=True):
     visibility: str = string(16)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class CommitmentRow(SQLModel, table=True):
@@ -186,6 +191,7 @@ class CommitmentRow(SQLModel, table=True):
     completed_at: datetime | None = instant(nullable=True)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    version: int = record_version()
 
 
 class TemplateRow(SQLModel, table=True):
@@ -220,6 +226,8 @@ class PolicyRow(SQLModel, table=True):
     auto_pairs: bool = Field(nullable=False)
     created_at: datetime = instant()
     updated_at: datetime = instant()
+    require_if_match: bool = Field(nullable=False)
+    version: int = record_version()
 
 
 class ServiceKeyRow(SQLModel, table=True):

@@ -17,7 +17,8 @@ from app.domain.meetings import Meeting
 from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person
 from app.domain.templates import section_details
-from app.services import lookups
+from app.domain.versions import Expected, check_version
+from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 
 
@@ -66,15 +67,21 @@ async def list_items(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Pag
     return await uc.uow.agenda_items.list_for_meeting(uc.org_id, meeting_id, request)
 
 
-async def _item_on_open_meeting(uc: UseCase, item_id: UUID) -> AgendaItem:
+async def _item_on_open_meeting(
+    uc: UseCase, item_id: UUID, expected: Expected | None
+) -> AgendaItem:
     item = await lookups.agenda_item(uc, item_id)
+    check_version("agenda item", item.version, expected)
     meeting = await lookups.meeting(uc, item.meeting_id, for_update=True)
     meeting.check_open()
     return item
 
 
-async def update_item(uc: UseCase, item_id: UUID, changes: dict[str, Any]) -> AgendaItem:
-    item = await _item_on_open_meeting(uc, item_id)
+async def update_item(
+    uc: UseCase, item_id: UUID, changes: dict[str, Any], expected: Expected | None = None
+) -> AgendaItem:
+    item = await _item_on_open_meeting(uc, item_id, expected)
+    await versions.require_given(uc, "agenda item", expected)
     for name in ("title", "kind", "state"):
         if name in changes and changes[name] is None:
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
@@ -83,13 +90,13 @@ async def update_item(uc: UseCase, item_id: UUID, changes: dict[str, Any]) -> Ag
     for name, value in changes.items():
         setattr(item, name, value)
     item.updated_at = uc.now
-    await uc.uow.agenda_items.save(item)
+    await versions.save(uc, uc.uow.agenda_items, item, "agenda item", expected)
     return item
 
 
-async def delete_item(uc: UseCase, item_id: UUID) -> None:
-    item = await _item_on_open_meeting(uc, item_id)
-    await uc.uow.agenda_items.delete(uc.org_id, item.id)
+async def delete_item(uc: UseCase, item_id: UUID, expected: Expected | None = None) -> None:
+    item = await _item_on_open_meeting(uc, item_id, expected)
+    await versions.delete(uc, uc.uow.agenda_items, item, "agenda item", expected)
 
 
 async def reorder_items(uc: UseCase, meeting_id: UUID, item_ids: list[UUID]) -> list[AgendaItem]:

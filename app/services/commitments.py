@@ -12,7 +12,8 @@ from app.domain.errors import InvalidInput, StateConflict
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairStatus
 from app.domain.queries import CommitmentFilter
-from app.services import lookups
+from app.domain.versions import Expected, check_version
+from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 
 
@@ -53,9 +54,11 @@ async def create_commitment(
 
 
 async def update_commitment(
-    uc: UseCase, commitment_id: UUID, changes: dict[str, Any]
+    uc: UseCase, commitment_id: UUID, changes: dict[str, Any], expected: Expected | None = None
 ) -> Commitment:
     commitment = await lookups.commitment(uc, commitment_id)
+    check_version("commitment", commitment.version, expected)
+    await versions.require_given(uc, "commitment", expected)
     for name in ("title", "status", "owner_id"):
         if name in changes and changes[name] is None:
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
@@ -70,7 +73,7 @@ async def update_commitment(
     if "due_on" in changes:
         commitment.due_on = changes["due_on"]
     commitment.updated_at = uc.now
-    await uc.uow.commitments.save(commitment)
+    await versions.save(uc, uc.uow.commitments, commitment, "commitment", expected)
     return commitment
 
 

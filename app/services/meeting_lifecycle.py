@@ -22,14 +22,20 @@ from app.domain.meeting_lifecycle import (
 from app.domain.meetings import Meeting, MeetingEventKind
 from app.domain.pairs import Pair
 from app.domain.privacy import acting_person
-from app.services import lookups
+from app.domain.versions import Expected, check_version, check_version_given
+from app.services import lookups, versions
 from app.services.carry_over import carry_over
 from app.services.context import UseCase
 from app.services.meeting_records import book, record
 
 
 async def reschedule_meeting(
-    uc: UseCase, meeting_id: UUID, *, starts_at: datetime | None, duration_minutes: int | None
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    starts_at: datetime | None,
+    duration_minutes: int | None,
+    expected: Expected | None = None,
 ) -> Meeting:
     """Rule 2: move a scheduled meeting under the scheduling checks."""
     if starts_at is None and duration_minutes is None:
@@ -37,8 +43,10 @@ async def reschedule_meeting(
             "Send starts_at, duration_minutes or both to reschedule.", code="nothing_to_change"
         )
     meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
-    meeting.check_open()
+    check_version("meeting", meeting.version, expected)
     policy = await uc.uow.policies.get(uc.org_id)
+    check_version_given("meeting", expected, required=policy.require_if_match)
+    meeting.check_open()
     start = starts_at or meeting.starts_at
     duration = duration_minutes or meeting.duration_minutes
     if start == meeting.starts_at and duration == meeting.duration_minutes:
@@ -50,7 +58,7 @@ async def reschedule_meeting(
     await uc.uow.lock_people(uc.org_id, people)
     nearby = await uc.uow.meetings.scheduled_near(uc.org_id, people, start, duration)
     change = reschedule(meeting, pair, start, duration, policy, uc.now, nearby)
-    await uc.uow.meetings.save(meeting)
+    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
     await record(uc, meeting.id, MeetingEventKind.RESCHEDULED, change)
     return meeting
 
@@ -64,15 +72,21 @@ class Cancellation:
 
 
 async def cancel_meeting(
-    uc: UseCase, meeting_id: UUID, *, canceled_by_id: UUID | None, reason: CancelReason
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    canceled_by_id: UUID | None,
+    reason: CancelReason,
+    expected: Expected | None = None,
 ) -> Cancellation:
     """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
     meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    check_version("meeting", meeting.version, expected)
     canceled_by_id = acting_person(uc.caller, canceled_by_id, "canceled_by_id")
     cancel(meeting, pair, canceled_by_id, reason, uc.now)
     policy = await uc.uow.policies.get(uc.org_id)
     late = is_late_cancellation(meeting, policy)
-    await uc.uow.meetings.save(meeting)
+    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
     await record(
         uc,
         meeting.id,
@@ -95,15 +109,21 @@ class Completion:
 
 
 async def complete_meeting(
-    uc: UseCase, meeting_id: UUID, *, actual_minutes: int | None, discussed_item_ids: list[UUID]
+    uc: UseCase,
+    meeting_id: UUID,
+    *,
+    actual_minutes: int | None,
+    discussed_item_ids: list[UUID],
+    expected: Expected | None = None,
 ) -> Completion:
     """Rule 4: complete from 15 minutes before the start, mark what was discussed, make sure
     the next meeting is on the books, and carry the rest of the agenda over to it."""
     meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    check_version("meeting", meeting.version, expected)
     complete(meeting, uc.now, actual_minutes)
     items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
     _check_on_agenda(items, discussed_item_ids)
-    await uc.uow.meetings.save(meeting)
+    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
     await uc.uow.agenda_items.set_state(
         uc.org_id, discussed_item_ids, AgendaItemState.DISCUSSED, uc.now
     )

@@ -8,7 +8,8 @@ from uuid import UUID
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person, check_note_author, check_private_note_author
-from app.services import lookups
+from app.domain.versions import Expected, check_version
+from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 
 
@@ -49,21 +50,25 @@ async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Pag
     )
 
 
-async def _changeable(uc: UseCase, note_id: UUID) -> Note:
+async def _changeable(uc: UseCase, note_id: UUID, expected: Expected | None) -> Note:
     note = await lookups.note(uc, note_id)
     check_note_author(uc.caller, note)
+    check_version("note", note.version, expected)
     (await lookups.meeting(uc, note.meeting_id)).check_accepts_records()
     return note
 
 
-async def update_note(uc: UseCase, note_id: UUID, body: str) -> Note:
-    note = await _changeable(uc, note_id)
+async def update_note(
+    uc: UseCase, note_id: UUID, body: str, expected: Expected | None = None
+) -> Note:
+    note = await _changeable(uc, note_id, expected)
+    await versions.require_given(uc, "note", expected)
     note.body = body
     note.updated_at = uc.now
-    await uc.uow.notes.save(note)
+    await versions.save(uc, uc.uow.notes, note, "note", expected)
     return note
 
 
-async def delete_note(uc: UseCase, note_id: UUID) -> None:
-    note = await _changeable(uc, note_id)
-    await uc.uow.notes.delete(uc.org_id, note.id)
+async def delete_note(uc: UseCase, note_id: UUID, expected: Expected | None = None) -> None:
+    note = await _changeable(uc, note_id, expected)
+    await versions.delete(uc, uc.uow.notes, note, "note", expected)

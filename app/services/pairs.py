@@ -15,7 +15,8 @@ from app.domain.pairs import Pair, PairKind, PairSource, PairStatus, check_new_p
 from app.domain.policy import Policy
 from app.domain.privacy import check_admin
 from app.domain.queries import PairFilter
-from app.services import lookups
+from app.domain.versions import Expected, check_version, check_version_given
+from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 from app.services.meeting_records import history_line
 
@@ -90,10 +91,15 @@ def _new_pair(
     )
 
 
-async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pair:
+async def update_pair(
+    uc: UseCase, pair_id: UUID, changes: dict[str, Any], expected: Expected | None = None
+) -> Pair:
     """Edit cadence and default duration within policy, or pause and resume; ended pairs
     do not change. Pausing cancels the pair's future meetings (a system cancellation)."""
     pair = await lookups.managed_pair(uc, pair_id)
+    check_version("pair", pair.version, expected)
+    policy = await uc.uow.policies.get(uc.org_id)
+    check_version_given("pair", expected, required=policy.require_if_match)
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it no longer changes.", code="pair_ended")
     if any(value is None for value in changes.values()):
@@ -102,7 +108,6 @@ async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pa
         pair.set_active(status is PairStatus.ACTIVE, uc.now)
         if status is PairStatus.PAUSED:
             await _cancel_future_meetings(uc, [pair.id], SystemCancelReason.PAIR_PAUSED)
-    policy = await uc.uow.policies.get(uc.org_id)
     if (cadence := changes.get("cadence_days")) is not None:
         policy.check_cadence(cadence)
         pair.cadence_days = cadence
@@ -110,7 +115,7 @@ async def update_pair(uc: UseCase, pair_id: UUID, changes: dict[str, Any]) -> Pa
         policy.check_duration(duration)
         pair.duration_minutes = duration
     pair.updated_at = uc.now
-    await uc.uow.pairs.save(pair)
+    await versions.save(uc, uc.uow.pairs, pair, "pair", expected)
     return pair
 
 

@@ -19,7 +19,8 @@ from app.domain.people import (
 )
 from app.domain.privacy import check_admin
 from app.domain.queries import PeopleFilter
-from app.services import lookups
+from app.domain.versions import Expected, check_version
+from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 from app.services.reporting_lines import follow_people
 
@@ -116,12 +117,16 @@ def _check_manager_active(manager: Person) -> None:
         )
 
 
-async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -> Person:
+async def update_person(
+    uc: UseCase, person_id: UUID, changes: dict[str, Any], expected: Expected | None = None
+) -> Person:
     """Move or edit: a new manager must be active and must not close a loop (rule 8); the
     reporting pair follows. `manager_ref` (a directory's pending manager) is only ever set
     with no manager."""
     person = await lookups.person(uc, person_id)
     check_admin(uc.caller, "change people")
+    check_version("person", person.version, expected)
+    await versions.require_given(uc, "person", expected)
     for name in NON_NULLABLE:
         if name in changes and changes[name] is None:
             raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
@@ -145,7 +150,7 @@ async def update_person(uc: UseCase, person_id: UUID, changes: dict[str, Any]) -
     if person == before:
         return person
     person.updated_at = uc.now
-    await uc.uow.people.save(person)
+    await versions.save(uc, uc.uow.people, person, "person", expected)
     if person.manager_id != before.manager_id:
         await follow_people(uc, [person])
     if (person.username, person.external_id) != (before.username, before.external_id):

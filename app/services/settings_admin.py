@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +12,7 @@ from app.domain.paging import Page, PageRequest
 from app.domain.policy import Policy
 from app.domain.privacy import check_admin
 from app.domain.templates import Template, TemplateSection
+from app.domain.versions import Expected, check_version, check_version_given, stale
 from app.services import lookups
 from app.services.context import UseCase, new_id
 
@@ -20,17 +22,24 @@ async def policy(uc: UseCase) -> Policy:
     return await uc.uow.policies.get(uc.org_id)
 
 
-async def update_policy(uc: UseCase, changes: dict[str, Any]) -> Policy:
+async def update_policy(
+    uc: UseCase, changes: dict[str, Any], expected: Expected | None = None
+) -> Policy:
     check_admin(uc.caller, "change the policy")
+    current = await uc.uow.policies.get(uc.org_id)
+    check_version("policy", current.version, expected)
+    check_version_given("policy", expected, required=current.require_if_match)
     if any(value is None for value in changes.values()):
         raise InvalidInput("Policy fields cannot be null.", code="null_field")
-    before = await uc.uow.policies.get(uc.org_id)
-    policy = before.with_changes(changes)
-    await uc.uow.policies.save(policy, uc.now)
-    if policy.grace_days != before.grace_days:
+    policy = current.with_changes(changes)
+    read_version = None if expected is None else current.version
+    written = await uc.uow.policies.save_over(policy, uc.now, read_version)
+    if written is None:
+        raise stale("policy", (await uc.uow.policies.get(uc.org_id)).version)
+    if policy.grace_days != current.grace_days:
         # Every pair's overdue instant moved: the scheduler looks at each again.
         await uc.uow.pair_watches.check_all_of(uc.org_id, uc.now)
-    return policy
+    return replace(policy, version=written)
 
 
 async def _check_name_free(uc: UseCase, name: str, me: UUID | None) -> None:

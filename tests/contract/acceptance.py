@@ -4,8 +4,9 @@
 
 Serves the app on a scratch SQLite database, generates N positive cases per operation of
 the committed document, prepares each as the contract test does and counts the answers
-that refuse it: a status of 400 or more other than 404 (an id that does not exist) and
-409 (a state conflict), which depend on the state of the world the document cannot know.
+that refuse it: a status of 400 or more other than 404 (an id that does not exist), 409
+(a state conflict) and 412 (a generated If-Match naming another version), which depend
+on the state of the world the document cannot know.
 Prints a Markdown table, operations with refusals first.
 """
 
@@ -31,7 +32,7 @@ from tests.contract.test_schemathesis import CONTRACT_KEY, schema
 from tests.contract.world_rules import ContractWorld
 from tests.support.live import StatementCounter, TestClock, serve_in_thread
 
-WORLD_STATES = {404, 409}
+WORLD_STATES = {404, 409, 412}
 
 
 def generated(operation: schemathesis.APIOperation, examples: int) -> list[schemathesis.Case]:  # type: ignore[type-arg]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from uuid import uuid4
 
@@ -37,3 +38,18 @@ def restore_budgets(live: Live, tenant: Tenant) -> None:
 
     live.portal.call(restore)
     runtime(live.app).rate_limiter.forget(tenant.org_id)
+
+
+def restore_optional_if_match(live: Live, tenant: Tenant) -> None:
+    """A generated policy may require If-Match; later calls, which send none, test their
+    own operations rather than that refusal."""
+
+    async def restore() -> None:
+        async with unit_of_work(live.engine, write=True) as uow:
+            await uow.enter_organization(tenant.org_id)
+            policy = await uow.policies.get(tenant.org_id)
+            if policy.require_if_match:
+                optional = replace(policy, require_if_match=False)
+                await uow.policies.save_over(optional, datetime.now(UTC), None)
+
+    live.portal.call(restore)

@@ -32,11 +32,14 @@ CONFIG = schemathesis.Config.from_dict(
         "phases": {"stateful": {"inference": {"algorithms": []}}},
         "auth": {"openapi": {"serviceKey": {"bearer": CONTRACT_KEY}}},
         # A schema-valid request is accepted, unless it names a record that does not exist
-        # (404) or conflicts with the state of one (409): the document states every other
-        # constraint, in its schemas or, for rules over the stored data, the clock or the
-        # configuration, in words (tests/contract/world_rules.py brings positive cases
-        # within those).
-        "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "404", "409"]}},
+        # (404) or conflicts with the state of one (409; a generated If-None-Match or
+        # If-Match naming the record's version, 304, or another, 412): the document states
+        # every other constraint, in its schemas or, for rules over the stored data, the
+        # clock or the configuration, in words (tests/contract/world_rules.py brings
+        # positive cases within those).
+        "checks": {
+            "positive_data_acceptance": {"expected-statuses": ["2xx", "304", "404", "409", "412"]}
+        },
     }
 )
 schema = schemathesis.openapi.from_path(OPENAPI_PATH, config=CONFIG)

@@ -41,8 +41,10 @@ from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 
 from app.api.rest.schemas.common import Instant
+from app.api.rest.schemas.settings import PolicyUpdate
 from app.services.rate_limit_settings import budget, per_second
 from tests.conftest import Live
+from tests.contract.calls import restore_optional_if_match
 from tests.support.live import SUITE_BUDGETS
 from tests.support.tenants import Tenant
 
@@ -101,7 +103,8 @@ class ContractWorld:
         token = tenant.call(
             "POST", "/v1/person-tokens", json={"person_id": member["id"], "ttl_seconds": 43200}
         )
-        policy = tenant.call("GET", "/v1/policy").json()
+        stored = tenant.call("GET", "/v1/policy").json()
+        policy = {name: stored[name] for name in PolicyUpdate.model_fields}
         people = [boss["id"], lead["id"], member["id"]]
         return cls(live, tenant, references, token.json()["token"], policy, people)
 
@@ -130,6 +133,7 @@ class ContractWorld:
             for person_id in self.people:
                 self.tenant.call("POST", f"/v1/people/{person_id}/reactivate", json={})
         if case.operation.path == "/v1/policy":
+            restore_optional_if_match(self.live, self.tenant)
             self.tenant.call("PATCH", "/v1/policy", json=self.policy)
         if case.operation.path == "/v1/sign-in":
             self.tenant.call("PUT", "/v1/sign-in", json=self.sign_in)

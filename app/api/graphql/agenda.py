@@ -12,7 +12,15 @@ from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    expected_version,
+    perform,
+    values_of,
+    versioned_edit,
+)
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     MeetingClosed,
@@ -47,6 +55,10 @@ class AgendaItem:
     carried_from_id: UUID | None
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
 
     @resolves("Who added it (people:read for a key).")
     async def author(self, info: GraphInfo) -> Person | None:
@@ -80,6 +92,7 @@ class UpdateAgendaItemInput:
         default=strawberry.UNSET,
         description="OPEN, DISCUSSED or DEFERRED (CARRIED_OVER is set by the system).",
     )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.input
@@ -149,11 +162,11 @@ class AgendaMutation:
     async def update_agenda_item(
         self, info: GraphInfo, input: UpdateAgendaItemInput
     ) -> AgendaItemResult:
-        item_id, values = without_id(input)
+        item_id, values, expected = versioned_edit(input)
 
         async def update(uc: UseCase) -> DomainAgendaItem:
             changes = checked(AgendaItemUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_item(uc, item_id, changes)
+            return await service.update_item(uc, item_id, changes, expected)
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, update, AgendaItemResult, item_id=item_id
@@ -161,9 +174,14 @@ class AgendaMutation:
         return cast(AgendaItemResult, answer(outcome, _item))
 
     @mutates("Remove an item of a scheduled meeting (content:write).")
-    async def delete_agenda_item(self, info: GraphInfo, id: UUID) -> DeleteResult:
+    async def delete_agenda_item(
+        self,
+        info: GraphInfo,
+        id: UUID,
+        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+    ) -> DeleteResult:
         async def delete(uc: UseCase) -> UUID:
-            await service.delete_item(uc, id)
+            await service.delete_item(uc, id, expected_version(if_version))
             return id
 
         outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, item_id=id)

@@ -17,7 +17,14 @@ from app.api.graphql.connections import (
 )
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     NotFoundProblem,
@@ -52,6 +59,10 @@ class Commitment:
     completed_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
 
     @resolves("The owner (people:read for a key).")
     async def owner(self, info: GraphInfo) -> Person | None:
@@ -141,6 +152,7 @@ class UpdateCommitmentInput:
     owner_id: UUID | None = strawberry.UNSET
     due_on: date | None = strawberry.UNSET
     status: CommitmentStatus | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.type
@@ -180,11 +192,11 @@ class CommitmentsMutation:
     async def update_commitment(
         self, info: GraphInfo, input: UpdateCommitmentInput
     ) -> CommitmentResult:
-        commitment_id, values = without_id(input)
+        commitment_id, values, expected = versioned_edit(input)
 
         async def update(uc: UseCase) -> DomainCommitment:
             changes = checked(CommitmentUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_commitment(uc, commitment_id, changes)
+            return await service.update_commitment(uc, commitment_id, changes, expected)
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, update, CommitmentResult, commitment_id=commitment_id

@@ -11,7 +11,14 @@ import strawberry
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.meetings import Meeting, Rating, meeting_node, rating_node
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
 from app.api.graphql.problems import (
     MeetingClosed,
     MeetingNotStarted,
@@ -55,6 +62,7 @@ class RescheduleMeetingInput:
     id: UUID
     starts_at: datetime | None = strawberry.UNSET
     duration_minutes: int | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.input
@@ -66,6 +74,7 @@ class CancelMeetingInput:
         description="The participant who cancels; required for service keys, the signed-in"
         " person for person tokens.",
     )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.input
@@ -78,6 +87,7 @@ class CompleteMeetingInput:
         default_factory=list,
         description="Items discussed; the other open or deferred ones are carried over.",
     )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.input
@@ -209,7 +219,7 @@ class MeetingsMutation:
     async def reschedule_meeting(
         self, info: GraphInfo, input: RescheduleMeetingInput
     ) -> RescheduleMeetingResult:
-        meeting_id, values = without_id(input)
+        meeting_id, values, expected = versioned_edit(input)
 
         async def reschedule(uc: UseCase) -> DomainMeeting:
             for name, value in values.items():
@@ -217,7 +227,11 @@ class MeetingsMutation:
                     raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
             body = checked(MeetingUpdate, values)
             return await lifecycle.reschedule_meeting(
-                uc, meeting_id, starts_at=body.starts_at, duration_minutes=body.duration_minutes
+                uc,
+                meeting_id,
+                starts_at=body.starts_at,
+                duration_minutes=body.duration_minutes,
+                expected=expected,
             )
 
         outcome = await perform(
@@ -229,11 +243,13 @@ class MeetingsMutation:
     async def cancel_meeting(
         self, info: GraphInfo, input: CancelMeetingInput
     ) -> CancelMeetingResult:
-        meeting_id, values = without_id(input)
+        meeting_id, values, expected = versioned_edit(input)
 
         async def cancel(uc: UseCase) -> Cancellation:
             body = checked(MeetingCancel, values)
-            return await lifecycle.cancel_meeting(uc, meeting_id, **body.model_dump())
+            return await lifecycle.cancel_meeting(
+                uc, meeting_id, **body.model_dump(), expected=expected
+            )
 
         outcome = await perform(
             info, Scope.MEETINGS_WRITE, cancel, CancelMeetingResult, meeting_id=meeting_id
@@ -247,11 +263,13 @@ class MeetingsMutation:
     async def complete_meeting(
         self, info: GraphInfo, input: CompleteMeetingInput
     ) -> CompleteMeetingResult:
-        meeting_id, values = without_id(input)
+        meeting_id, values, expected = versioned_edit(input)
 
         async def complete(uc: UseCase) -> Completion:
             body = checked(MeetingComplete, values)
-            return await lifecycle.complete_meeting(uc, meeting_id, **body.model_dump())
+            return await lifecycle.complete_meeting(
+                uc, meeting_id, **body.model_dump(), expected=expected
+            )
 
         outcome = await perform(
             info, Scope.MEETINGS_WRITE, complete, CompleteMeetingResult, meeting_id=meeting_id

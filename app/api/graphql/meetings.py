@@ -90,6 +90,10 @@ class Meeting:
     actual_minutes: int | None
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
     record: strawberry.Private[DomainMeeting]
 
     @resolves("The pair (pairs:read for a key).")

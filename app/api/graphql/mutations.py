@@ -20,6 +20,7 @@ from app.api.problems import validation_code
 from app.api.rest.schemas.common import NOTHING_TO_CHANGE
 from app.domain.access import Scope
 from app.domain.errors import DomainError, InvalidInput
+from app.domain.versions import Expected
 from app.services import audit
 from app.services.context import UseCase
 
@@ -74,6 +75,22 @@ def without_id(graphql_input: object) -> tuple[UUID, dict[str, Any]]:
     values = values_of(graphql_input)
     target: UUID = values.pop("id")
     return target, values
+
+
+IF_VERSION = (
+    "Change the record only if it is still at this `version` (REST's If-Match); otherwise"
+    " the refusal `precondition_failed`, and nothing changes."
+)
+
+
+def expected_version(if_version: int | None) -> Expected | None:
+    return None if if_version is None else Expected.exactly(if_version)
+
+
+def versioned_edit(graphql_input: object) -> tuple[UUID, dict[str, Any], Expected | None]:
+    """A versioned record's edit: its target, the fields it sets and the version it expects."""
+    target, values = without_id(graphql_input)
+    return target, values, expected_version(values.pop("if_version", None))
 
 
 # The validation codes a mutation's ValidationProblem names; other rules say validation_error.

@@ -12,7 +12,14 @@ from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates, resolves
 from app.api.graphql.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations import answer, checked, perform, values_of
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    expected_version,
+    perform,
+    values_of,
+)
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     MeetingClosed,
@@ -38,6 +45,10 @@ class Note:
     visibility: NoteVisibility
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
 
     @resolves("Who wrote it (people:read for a key).")
     async def author(self, info: GraphInfo) -> Person | None:
@@ -98,18 +109,29 @@ class NotesMutation:
         return cast(NoteResult, answer(outcome, _note))
 
     @mutates("Replace a note's text; its author only (content:write).")
-    async def update_note(self, info: GraphInfo, id: UUID, body: str) -> NoteResult:
+    async def update_note(
+        self,
+        info: GraphInfo,
+        id: UUID,
+        body: str,
+        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+    ) -> NoteResult:
         async def update(uc: UseCase) -> DomainNote:
             checked(NoteUpdate, {"body": body})
-            return await service.update_note(uc, id, body)
+            return await service.update_note(uc, id, body, expected_version(if_version))
 
         outcome = await perform(info, Scope.CONTENT_WRITE, update, NoteResult, note_id=id)
         return cast(NoteResult, answer(outcome, _note))
 
     @mutates("Delete a note; its author only (content:write).")
-    async def delete_note(self, info: GraphInfo, id: UUID) -> DeleteResult:
+    async def delete_note(
+        self,
+        info: GraphInfo,
+        id: UUID,
+        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+    ) -> DeleteResult:
         async def delete(uc: UseCase) -> UUID:
-            await service.delete_note(uc, id)
+            await service.delete_note(uc, id, expected_version(if_version))
             return id
 
         outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, note_id=id)

@@ -25,7 +25,14 @@ from app.api.graphql.meetings import Meeting, meeting_node
 from app.api.graphql.metrics import From as MetricsFrom
 from app.api.graphql.metrics import PairMetrics, pair_metrics_of
 from app.api.graphql.metrics import To as MetricsTo
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     NotFoundProblem,
@@ -82,6 +89,10 @@ class Pair:
     ended_reason: str | None
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
     record: strawberry.Private[DomainPair]
 
     @resolves("The lead (people:read for a key).")
@@ -223,6 +234,7 @@ class UpdatePairInput:
     cadence_days: int | None = strawberry.UNSET
     duration_minutes: int | None = strawberry.UNSET
     status: PairStatus | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.type
@@ -249,11 +261,11 @@ class PairsMutation:
 
     @mutates("Change cadence or duration, pause or resume (pairs:write).")
     async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
-        pair_id, values = without_id(input)
+        pair_id, values, expected = versioned_edit(input)
 
         async def update(uc: UseCase) -> DomainPair:
             changes = checked(PairUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_pair(uc, pair_id, changes)
+            return await service.update_pair(uc, pair_id, changes, expected)
 
         outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=pair_id)
         return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))

@@ -18,7 +18,14 @@ from app.api.graphql.connections import (
 )
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -49,6 +56,10 @@ class Person:
     active: bool
     created_at: datetime
     updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
     record: strawberry.Private[DomainPerson]
 
     @resolves("A manager a directory named who is not provisioned yet.")
@@ -128,6 +139,7 @@ class UpdatePersonInput:
     manager_id: UUID | None = strawberry.UNSET
     external_id: str | None = strawberry.UNSET
     role: Role | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.type
@@ -162,11 +174,11 @@ class PeopleMutation:
         " and moves the reporting pair (people:write)."
     )
     async def update_person(self, info: GraphInfo, input: UpdatePersonInput) -> PersonResult:
-        person_id, values = without_id(input)
+        person_id, values, expected = versioned_edit(input)
 
         async def update(uc: UseCase) -> DomainPerson:
             changes = checked(PersonUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_person(uc, person_id, changes)
+            return await service.update_person(uc, person_id, changes, expected)
 
         outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=person_id)
         return cast(

@@ -9,7 +9,14 @@ import strawberry
 from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.mutations import answer, checked, perform, values_of
+from app.api.graphql.mutations import (
+    IF_VERSION,
+    answer,
+    checked,
+    expected_version,
+    perform,
+    values_of,
+)
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -34,6 +41,13 @@ class Policy:
     grace_days: int
     late_cancel_hours: int
     auto_pairs: bool
+    require_if_match: bool = strawberry.field(
+        description="Edits must name the version they change (ifVersion; REST If-Match)."
+    )
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
 
 
 @strawberry.type
@@ -55,6 +69,8 @@ class UpdatePolicyInput:
     grace_days: int | None = strawberry.UNSET
     late_cancel_hours: int | None = strawberry.UNSET
     auto_pairs: bool | None = strawberry.UNSET
+    require_if_match: bool | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
 @strawberry.type
@@ -72,9 +88,12 @@ PolicyResult = Annotated[
 class PolicyMutation:
     @mutates("Change policy figures (policy:write).")
     async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
+        values = values_of(input)
+        expected = expected_version(values.pop("if_version", None))
+
         async def update(uc: UseCase) -> DomainPolicy:
-            changes = checked(PolicyUpdate, values_of(input)).model_dump(exclude_unset=True)
-            return await service.update_policy(uc, changes)
+            changes = checked(PolicyUpdate, values).model_dump(exclude_unset=True)
+            return await service.update_policy(uc, changes, expected)
 
         outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
         return cast(

@@ -51,11 +51,3 @@ def _vevent(event: CalendarEvent) -> Event:
 def entity_tag(body: bytes) -> str:
     """A strong ETag: the content's digest (the feed is byte-stable while nothing changes)."""
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def matches(if_none_match: str | None, tag: str) -> bool:
-    """RFC 9110 13.1.2: `*` or any listed tag, compared weakly (a `W/` prefix is ignored)."""
-    if if_none_match is None:
-        return False
-    listed = [each.strip().removeprefix("W/") for each in if_none_match.split(",")]
-    return "*" in listed or tag in listed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi.responses import Response
 
+from app.api.rest.entity_tags import tagged
 from app.api.rest.schemas.common import PageOut
 from app.api.rest.schemas.content import CommitmentOut
 from app.api.rest.schemas.meetings import MeetingOut
@@ -19,13 +20,15 @@ def meeting_out(view: MeetingView) -> MeetingOut:
 
 
 def meeting_response(view: MeetingView, *, status: int = 200) -> Response:
+    """The meeting with its ETag (its version; the follow-up is read afresh each time)."""
     headers = {"Location": f"/v1/meetings/{view.meeting.id}"} if status == 201 else None
-    return Response(
+    response = Response(
         meeting_out(view).model_dump_json(),
         status_code=status,
         media_type="application/json",
         headers=headers,
     )
+    return tagged(response, view.meeting.version)
 
 
 def meetings_page(views: list[MeetingView], next_cursor: str | None) -> Response:

@@ -132,6 +132,10 @@ class TableRepository(Generic[E]):
     def to_row(self, entity: E) -> dict[str, Any]:
         return {column.name: getattr(entity, column.name) for column in self.table.columns}
 
+    def written_by_the_database(self) -> dict[str, Any]:
+        """Columns an update sets from the row itself rather than from the entity."""
+        return {}
+
     def select_in_org(self, org_id: UUID) -> Select[Any]:
         return select(self.table).where(self.table.c.org_id == org_id)
 
@@ -223,11 +227,13 @@ class TableRepository(Generic[E]):
             return
         await self._known_before_change(entities)
         table = self.table
-        columns = [c for c in table.columns if c.name not in ("org_id", "id")]
+        computed = self.written_by_the_database()
+        columns = [c for c in table.columns if c.name not in ("org_id", "id", *computed)]
         statement = (
             update(table)
             .where(table.c.org_id == bindparam("key_org_id"), table.c.id == bindparam("key_id"))
             .values({c.name: bindparam(f"new_{c.name}", type_=c.type) for c in columns})
+            .values(computed)
         )
         for batch in batches(entities):
             rows = [self.to_row(entity) for entity in batch]

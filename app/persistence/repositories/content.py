@@ -17,14 +17,15 @@ from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import CommitmentFilter
-from app.persistence.repositories.base import TableRepository, batches
+from app.persistence.repositories.base import batches
 from app.persistence.repositories.meetings import pair_ids_of
+from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 
 
-class AgendaItemRepository(TableRepository[AgendaItem]):
+class AgendaItemRepository(VersionedRepository[AgendaItem]):
     resource = Resource.AGENDA_ITEM
     table = AgendaItemRow.__table__  # type: ignore[attr-defined]
 
@@ -42,6 +43,7 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
             carried_from_id=row["carried_from_id"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
         )
 
     async def next_position(self, org_id: UUID, meeting_id: UUID) -> int:
@@ -87,9 +89,15 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
             await self.connection.execute(
                 update(self.table)
                 .where(c.org_id == org_id, c.id.in_(item_ids))
-                .values(state=state.value, updated_at=at)
+                .values(state=state.value, updated_at=at, version=c.version + 1)
             )
-            self._note([replace(item, state=state, updated_at=at) for item in changed], added=False)
+            self._note(
+                [
+                    replace(item, state=state, updated_at=at, version=item.version + 1)
+                    for item in changed
+                ],
+                added=False,
+            )
 
     async def first_of_meetings(
         self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
@@ -105,15 +113,8 @@ class AgendaItemRepository(TableRepository[AgendaItem]):
         statement = self.select_in_org(org_id).where(self.table.c.meeting_id == meeting_id)
         return await self.page(statement, request, self.table.c.position, lambda i: i.position)
 
-    async def delete(self, org_id: UUID, item_id: UUID) -> None:
-        await self._note_deleted(org_id, item_id)
-        c = self.table.c
-        await self.connection.execute(
-            self.table.delete().where(c.org_id == org_id, c.id == item_id)
-        )
 
-
-class NoteRepository(TableRepository[Note]):
+class NoteRepository(VersionedRepository[Note]):
     resource = Resource.NOTE
     table = NoteRow.__table__  # type: ignore[attr-defined]
 
@@ -127,6 +128,7 @@ class NoteRepository(TableRepository[Note]):
             visibility=NoteVisibility(row["visibility"]),
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
         )
 
     def _readable(self, private_of: UUID | None) -> ColumnElement[bool]:
@@ -157,15 +159,8 @@ class NoteRepository(TableRepository[Note]):
             where=[self._readable(private_of)],
         )
 
-    async def delete(self, org_id: UUID, note_id: UUID) -> None:
-        await self._note_deleted(org_id, note_id)
-        c = self.table.c
-        await self.connection.execute(
-            self.table.delete().where(c.org_id == org_id, c.id == note_id)
-        )
 
-
-class CommitmentRepository(TableRepository[Commitment]):
+class CommitmentRepository(VersionedRepository[Commitment]):
     resource = Resource.COMMITMENT
     table = CommitmentRow.__table__  # type: ignore[attr-defined]
 
@@ -182,6 +177,7 @@ class CommitmentRepository(TableRepository[Commitment]):
             completed_at=row["completed_at"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
         )
 
     async def list_page(
@@ -253,14 +249,17 @@ class CommitmentRepository(TableRepository[Commitment]):
                 c.owner_id == bindparam("owner"),
                 c.status == CommitmentStatus.OPEN.value,
             )
-            .values(pair_id=bindparam("to_pair"), updated_at=at)
+            .values(pair_id=bindparam("to_pair"), updated_at=at, version=c.version + 1)
         )
         for batch in batches(moves):
             await self.connection.execute(
                 statement,
                 [{"from_pair": f, "owner": o, "to_pair": t} for f, o, t in batch],
             )
-        self._note([replace(c, pair_id=to, updated_at=at) for c, to in moved], added=False)
+        self._note(
+            [replace(c, pair_id=to, updated_at=at, version=c.version + 1) for c, to in moved],
+            added=False,
+        )
 
     async def _moving(
         self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]]

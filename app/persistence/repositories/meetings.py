@@ -20,6 +20,7 @@ from app.domain.meetings import (
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import MeetingFilter
 from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import MeetingEventRow, MeetingRow, PairRow
 
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
@@ -32,7 +33,7 @@ def pair_ids_of(org_id: UUID, person_id: UUID) -> Select[Any]:
     )
 
 
-class MeetingRepository(TableRepository[Meeting]):
+class MeetingRepository(VersionedRepository[Meeting]):
     resource = Resource.MEETING
     table = MeetingRow.__table__  # type: ignore[attr-defined]
 
@@ -53,6 +54,7 @@ class MeetingRepository(TableRepository[Meeting]):
             actual_minutes=row["actual_minutes"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
         )
 
     async def scheduled_near(

@@ -18,7 +18,7 @@ from app.domain.metric_windows import EPOCH, microseconds
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.queries import PairFilter
-from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.sql_time import epoch_microseconds
 from app.persistence.tables import MeetingRow, PairRow
 
@@ -58,7 +58,7 @@ def next_at_sql(org_id: UUID, pair_id: Any, now: datetime) -> Any:
     )
 
 
-class PairRepository(TableRepository[Pair]):
+class PairRepository(VersionedRepository[Pair]):
     resource = Resource.PAIR
     table = PairRow.__table__  # type: ignore[attr-defined]
 
@@ -78,6 +78,7 @@ class PairRepository(TableRepository[Pair]):
             ended_reason=row["ended_reason"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
         )
 
     async def find_live(

@@ -20,7 +20,7 @@ from app.domain.people import (
     username_key,
 )
 from app.domain.queries import DirectoryQuery, PeopleFilter
-from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import OrganizationRow, PersonRow
 
 
@@ -68,7 +68,7 @@ class OrganizationRepository:
         return not confined
 
 
-class PeopleRepository(TableRepository[Person]):
+class PeopleRepository(VersionedRepository[Person]):
     resource = Resource.PERSON
     table = PersonRow.__table__  # type: ignore[attr-defined]
 
@@ -85,6 +85,7 @@ class PeopleRepository(TableRepository[Person]):
             active=row["active"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
+            version=row["version"],
             username=row["username"],
             manager_ref=row["manager_ref"],
             given_name=row["given_name"],

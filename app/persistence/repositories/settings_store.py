@@ -40,12 +40,18 @@ class PolicyRepository:
             insert(self.table).values(**asdict(policy), created_at=at, updated_at=at)
         )
 
-    async def save(self, policy: Policy, at: datetime) -> None:
-        await self.connection.execute(
-            update(self.table)
-            .where(self.table.c.org_id == policy.org_id)
-            .values(**asdict(policy), updated_at=at)
+    async def save_over(self, policy: Policy, at: datetime, read_version: int | None) -> int | None:
+        """Write the policy and make its version one more (returned); with `read_version`,
+        only if it is still at it (None: another writer got there first, nothing written)."""
+        c = self.table.c
+        statement = update(self.table).where(c.org_id == policy.org_id)
+        if read_version is not None:
+            statement = statement.where(c.version == read_version)
+        values = {**asdict(policy), "updated_at": at, "version": c.version + 1}
+        written: int | None = await self.connection.scalar(
+            statement.values(values).returning(c.version)
         )
+        return written
 
 
 class TemplateRepository(TableRepository[Template]):

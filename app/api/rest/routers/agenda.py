@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
-from app.api.rest.responses import Paging, many, one
+from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.content import (
     AgendaItemCreate,
@@ -30,19 +31,22 @@ router = APIRouter(prefix="/v1", tags=["agenda"])
     operation_id="agenda-items-create",
     status_code=201,
     response_model=AgendaItemOut,
-    responses={
-        **problem_responses("not_yourself", "not_found", "meeting_closed", "not_a_participant"),
-        **links(
-            201,
-            UpdateItem=to("agenda-items-update", item_id=CREATED_ID),
-            DeleteItem=to("agenda-items-delete", item_id=CREATED_ID),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses("not_yourself", "not_found", "meeting_closed", "not_a_participant"),
+            **links(
+                201,
+                UpdateItem=to("agenda-items-update", item_id=CREATED_ID),
+                DeleteItem=to("agenda-items-delete", item_id=CREATED_ID),
+            ),
+        },
+        201,
+    ),
 )
 async def add_item(meeting_id: UUID, body: AgendaItemCreate, uc: ContentWrite) -> Response:
     """Add a topic to a scheduled meeting; either of the two people can."""
     item = await service.add_item(uc, meeting_id, **body.model_dump())
-    return one(AgendaItemOut, item, status=201, location=f"/v1/agenda-items/{item.id}")
+    return versioned(AgendaItemOut, item, status=201, location=f"/v1/agenda-items/{item.id}")
 
 
 @router.get(
@@ -95,23 +99,35 @@ async def apply_template(meeting_id: UUID, body: ApplyTemplate, uc: ContentWrite
     "/agenda-items/{item_id}",
     operation_id="agenda-items-update",
     response_model=AgendaItemOut,
-    responses=problem_responses(
-        "nothing_to_change", "not_found", "meeting_closed", "null_field", "state_not_settable"
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "not_found",
+            "meeting_closed",
+            "null_field",
+            "state_not_settable",
+            "precondition_failed",
+            "precondition_required",
+        )
     ),
 )
-async def update_item(item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite) -> Response:
+async def update_item(
+    item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite, expected: IfMatch
+) -> Response:
     """Edit an item of a scheduled meeting."""
     changes = body.model_dump(exclude_unset=True)
-    return one(AgendaItemOut, await service.update_item(uc, item_id, changes))
+    return versioned(AgendaItemOut, await service.update_item(uc, item_id, changes, expected))
 
 
 @router.delete(
     "/agenda-items/{item_id}",
     operation_id="agenda-items-delete",
     status_code=204,
-    responses=problem_responses("not_found", "meeting_closed"),
+    responses=problem_responses("not_found", "meeting_closed", "precondition_failed"),
 )
-async def delete_item(item_id: UUID, uc: ContentWrite, _body: NoBody = None) -> Response:
+async def delete_item(
+    item_id: UUID, uc: ContentWrite, expected: IfMatch, _body: NoBody = None
+) -> Response:
     """Remove an item from a scheduled meeting."""
-    await service.delete_item(uc, item_id)
+    await service.delete_item(uc, item_id, expected)
     return Response(status_code=204)

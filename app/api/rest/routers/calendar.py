@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from app.api.access import CalendarTokenWrite
 from app.api.problems import ApiProblem, exactly_problems, problem_responses
 from app.api.rest import calendar_ics
+from app.api.rest.entity_tags import matches_weakly
 from app.api.rest.schemas.access import CalendarTokenOut
 from app.api.rest.schemas.common import NoBody
 from app.api.runtime import runtime_of
@@ -100,7 +101,7 @@ async def calendar_feed(
     body = await run_in_threadpool(calendar_ics.render, feed)
     tag = calendar_ics.entity_tag(body)
     headers = {"ETag": tag, "Cache-Control": FEED_CACHING}
-    if calendar_ics.matches(if_none_match, tag):
+    if matches_weakly(if_none_match, tag):
         return Response(status_code=304, headers=headers)
     if (line := service.key_read(feed, FEED_OPERATION, now)) is not None:
         runtime.read_audit.add(line)

@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
-from app.api.rest.responses import Paging, many, one
+from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.content import CommitmentCreate, CommitmentOut, CommitmentUpdate
 from app.domain.commitments import CommitmentStatus
@@ -26,24 +27,29 @@ router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
     operation_id="commitments-create",
     status_code=201,
     response_model=CommitmentOut,
-    responses={
-        **problem_responses(
-            "unknown_reference",
-            "not_a_participant",
-            "pair_ended",
-            "meeting_closed",
-        ),
-        **links(
-            201,
-            GetCommitment=to("commitments-get", commitment_id=CREATED_ID),
-            UpdateCommitment=to("commitments-update", commitment_id=CREATED_ID),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses(
+                "unknown_reference",
+                "not_a_participant",
+                "pair_ended",
+                "meeting_closed",
+            ),
+            **links(
+                201,
+                GetCommitment=to("commitments-get", commitment_id=CREATED_ID),
+                UpdateCommitment=to("commitments-update", commitment_id=CREATED_ID),
+            ),
+        },
+        201,
+    ),
 )
 async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Response:
     """Record an action item owned by one of the pair's two people."""
     commitment = await service.create_commitment(uc, **body.model_dump())
-    return one(CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}")
+    return versioned(
+        CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}"
+    )
 
 
 @router.get(
@@ -74,24 +80,34 @@ async def list_commitments(
     "/{commitment_id}",
     operation_id="commitments-get",
     response_model=CommitmentOut,
-    responses=problem_responses("not_found"),
+    responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_commitment(commitment_id: UUID, uc: ContentRead) -> Response:
+async def get_commitment(
+    commitment_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None
+) -> Response:
     """One commitment."""
-    return one(CommitmentOut, await lookups.commitment(uc, commitment_id))
+    return current(CommitmentOut, await lookups.commitment(uc, commitment_id), if_none_match)
 
 
 @router.patch(
     "/{commitment_id}",
     operation_id="commitments-update",
     response_model=CommitmentOut,
-    responses=problem_responses(
-        "nothing_to_change", "not_found", "null_field", "not_a_participant"
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "not_found",
+            "null_field",
+            "not_a_participant",
+            "precondition_failed",
+            "precondition_required",
+        )
     ),
 )
 async def update_commitment(
-    commitment_id: UUID, body: CommitmentUpdate, uc: ContentWrite
+    commitment_id: UUID, body: CommitmentUpdate, uc: ContentWrite, expected: IfMatch
 ) -> Response:
     """Edit, complete (`status: done`), drop or reopen a commitment."""
     changes = body.model_dump(exclude_unset=True)
-    return one(CommitmentOut, await service.update_commitment(uc, commitment_id, changes))
+    updated = await service.update_commitment(uc, commitment_id, changes, expected)
+    return versioned(CommitmentOut, updated)

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite, MeetingsRead, MeetingsWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, not_modified, tagged, with_etag
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.rest.responses import Paging, many, one
@@ -48,20 +49,23 @@ SLOT_PROBLEMS = (
     operation_id="meetings-create",
     status_code=201,
     response_model=MeetingOut,
-    responses={
-        **problem_responses("pair_not_active", "unknown_reference", *SLOT_PROBLEMS),
-        **links(
-            201,
-            GetMeeting=to("meetings-get", meeting_id=CREATED_ID),
-            RescheduleMeeting=to("meetings-reschedule", meeting_id=CREATED_ID),
-            CancelMeeting=to("meetings-cancel", meeting_id=CREATED_ID),
-            CompleteMeeting=to("meetings-complete", meeting_id=CREATED_ID),
-            MeetingHistory=to("meetings-history", meeting_id=CREATED_ID),
-            AddAgendaItem=to("agenda-items-create", meeting_id=CREATED_ID),
-            ApplyTemplate=to("agenda-items-apply-template", meeting_id=CREATED_ID),
-            AddNote=to("notes-create", meeting_id=CREATED_ID),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses("pair_not_active", "unknown_reference", *SLOT_PROBLEMS),
+            **links(
+                201,
+                GetMeeting=to("meetings-get", meeting_id=CREATED_ID),
+                RescheduleMeeting=to("meetings-reschedule", meeting_id=CREATED_ID),
+                CancelMeeting=to("meetings-cancel", meeting_id=CREATED_ID),
+                CompleteMeeting=to("meetings-complete", meeting_id=CREATED_ID),
+                MeetingHistory=to("meetings-history", meeting_id=CREATED_ID),
+                AddAgendaItem=to("agenda-items-create", meeting_id=CREATED_ID),
+                ApplyTemplate=to("agenda-items-apply-template", meeting_id=CREATED_ID),
+                AddNote=to("notes-create", meeting_id=CREATED_ID),
+            ),
+        },
+        201,
+    ),
 )
 async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:
     """Schedule a meeting of an active pair, free of overlaps for both people; agenda items
@@ -96,34 +100,47 @@ async def list_meetings(
     "/{meeting_id}",
     operation_id="meetings-get",
     response_model=MeetingOut,
-    responses=problem_responses("not_found"),
+    responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_meeting(meeting_id: UUID, uc: MeetingsRead) -> Response:
+async def get_meeting(
+    meeting_id: UUID, uc: MeetingsRead, if_none_match: IfNoneMatch = None
+) -> Response:
     """One meeting, with the pair's open commitments to follow up on."""
-    return meeting_response(await view(uc, await lookups.meeting(uc, meeting_id)))
+    meeting = await lookups.meeting(uc, meeting_id)
+    return not_modified(if_none_match, meeting.version) or meeting_response(await view(uc, meeting))
 
 
 @router.patch(
     "/{meeting_id}",
     operation_id="meetings-reschedule",
     response_model=MeetingOut,
-    responses=problem_responses(
-        "not_found",
-        "meeting_closed",
-        "pair_not_active",
-        "nothing_to_change",
-        "null_field",
-        *SLOT_PROBLEMS,
+    responses=with_etag(
+        problem_responses(
+            "not_found",
+            "meeting_closed",
+            "pair_not_active",
+            "nothing_to_change",
+            "null_field",
+            "precondition_failed",
+            "precondition_required",
+            *SLOT_PROBLEMS,
+        )
     ),
 )
-async def reschedule_meeting(meeting_id: UUID, body: MeetingUpdate, uc: MeetingsWrite) -> Response:
+async def reschedule_meeting(
+    meeting_id: UUID, body: MeetingUpdate, uc: MeetingsWrite, expected: IfMatch
+) -> Response:
     """Reschedule: new start and/or duration, same checks as scheduling; the count and the
     original start are kept."""
     sent_null = [name for name in body.model_fields_set if getattr(body, name) is None]
     if sent_null:
         raise InvalidInput(f"{sent_null[0]} cannot be null.", code="null_field", field=sent_null[0])
     meeting = await lifecycle.reschedule_meeting(
-        uc, meeting_id, starts_at=body.starts_at, duration_minutes=body.duration_minutes
+        uc,
+        meeting_id,
+        starts_at=body.starts_at,
+        duration_minutes=body.duration_minutes,
+        expected=expected,
     )
     return meeting_response(await view(uc, meeting))
 
@@ -132,39 +149,63 @@ async def reschedule_meeting(meeting_id: UUID, body: MeetingUpdate, uc: Meetings
     "/{meeting_id}/cancel",
     operation_id="meetings-cancel",
     response_model=CancellationOut,
-    responses=problem_responses("not_yourself", "not_found", "meeting_closed", "not_a_participant"),
+    responses=with_etag(
+        problem_responses(
+            "not_yourself",
+            "not_found",
+            "meeting_closed",
+            "not_a_participant",
+            "precondition_failed",
+        )
+    ),
 )
-async def cancel_meeting(meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrite) -> Response:
+async def cancel_meeting(
+    meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrite, expected: IfMatch
+) -> Response:
     """Cancel with a reason; open and deferred agenda items move to the pair's next meeting
-    (or to the next one it schedules)."""
-    result = await lifecycle.cancel_meeting(uc, meeting_id, **body.model_dump())
+    (or to the next one it schedules). The ETag is the canceled meeting's."""
+    result = await lifecycle.cancel_meeting(uc, meeting_id, **body.model_dump(), expected=expected)
     out = CancellationOut(
         meeting=meeting_out(await view(uc, result.meeting)),
         late=result.late,
         carried_items=result.carried_items,
         carried_to_meeting_id=result.carried_to.id if result.carried_to else None,
     )
-    return Response(out.model_dump_json(), media_type="application/json")
+    response = Response(out.model_dump_json(), media_type="application/json")
+    return tagged(response, result.meeting.version)
 
 
 @router.post(
     "/{meeting_id}/complete",
     operation_id="meetings-complete",
     response_model=CompletionOut,
-    responses={
-        **problem_responses("not_found", "meeting_closed", "meeting_not_started", "not_on_agenda"),
-        **links(
-            200,
-            GetNextMeeting=to("meetings-get", meeting_id="$response.body#/next_meeting/id"),
-            RateMeeting=to("ratings-create", meeting_id="$response.body#/meeting/id"),
-            ListRatings=to("ratings-list", meeting_id="$response.body#/meeting/id"),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses(
+                "not_found",
+                "meeting_closed",
+                "meeting_not_started",
+                "not_on_agenda",
+                "precondition_failed",
+            ),
+            **links(
+                200,
+                GetNextMeeting=to("meetings-get", meeting_id="$response.body#/next_meeting/id"),
+                RateMeeting=to("ratings-create", meeting_id="$response.body#/meeting/id"),
+                ListRatings=to("ratings-list", meeting_id="$response.body#/meeting/id"),
+            ),
+        }
+    ),
 )
-async def complete_meeting(meeting_id: UUID, body: MeetingComplete, uc: MeetingsWrite) -> Response:
+async def complete_meeting(
+    meeting_id: UUID, body: MeetingComplete, uc: MeetingsWrite, expected: IfMatch
+) -> Response:
     """Complete (from 15 minutes before the start); the next meeting is booked on cadence if
-    none is, and undiscussed items are carried over to it."""
-    result = await lifecycle.complete_meeting(uc, meeting_id, **body.model_dump())
+    none is, and undiscussed items are carried over to it. The ETag is the completed
+    meeting's."""
+    result = await lifecycle.complete_meeting(
+        uc, meeting_id, **body.model_dump(), expected=expected
+    )
     meetings = [result.meeting] + ([result.next_meeting] if result.next_meeting else [])
     views = await with_follow_up(uc, meetings)
     out = CompletionOut(
@@ -173,7 +214,8 @@ async def complete_meeting(meeting_id: UUID, body: MeetingComplete, uc: Meetings
         next_meeting_reason=result.next_meeting_reason,
         carried_items=result.carried_items,
     )
-    return Response(out.model_dump_json(), media_type="application/json")
+    response = Response(out.model_dump_json(), media_type="application/json")
+    return tagged(response, result.meeting.version)
 
 
 @router.get(

@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from app.api.access import ContentRead, ContentWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
-from app.api.rest.responses import Paging, many, one
+from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import NoBody, PageOut
 from app.api.rest.schemas.content import NoteCreate, NoteOut, NoteUpdate
 from app.services import lookups
@@ -24,26 +25,29 @@ router = APIRouter(prefix="/v1", tags=["notes"])
     operation_id="notes-create",
     status_code=201,
     response_model=NoteOut,
-    responses={
-        **problem_responses(
-            "not_yourself",
-            "not_found",
-            "meeting_closed",
-            "not_a_participant",
-            "private_note_needs_person",
-        ),
-        **links(
-            201,
-            GetNote=to("notes-get", note_id=CREATED_ID),
-            UpdateNote=to("notes-update", note_id=CREATED_ID),
-            DeleteNote=to("notes-delete", note_id=CREATED_ID),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses(
+                "not_yourself",
+                "not_found",
+                "meeting_closed",
+                "not_a_participant",
+                "private_note_needs_person",
+            ),
+            **links(
+                201,
+                GetNote=to("notes-get", note_id=CREATED_ID),
+                UpdateNote=to("notes-update", note_id=CREATED_ID),
+                DeleteNote=to("notes-delete", note_id=CREATED_ID),
+            ),
+        },
+        201,
+    ),
 )
 async def add_note(meeting_id: UUID, body: NoteCreate, uc: ContentWrite) -> Response:
     """Write a shared note on a scheduled or completed meeting."""
     note = await service.add_note(uc, meeting_id, **body.model_dump())
-    return one(NoteOut, note, status=201, location=f"/v1/notes/{note.id}")
+    return versioned(NoteOut, note, status=201, location=f"/v1/notes/{note.id}")
 
 
 @router.get(
@@ -61,31 +65,44 @@ async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Respo
     "/notes/{note_id}",
     operation_id="notes-get",
     response_model=NoteOut,
-    responses=problem_responses("not_found"),
+    responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_note(note_id: UUID, uc: ContentRead) -> Response:
+async def get_note(note_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None) -> Response:
     """One shared note."""
-    return one(NoteOut, await lookups.note(uc, note_id))
+    return current(NoteOut, await lookups.note(uc, note_id), if_none_match)
 
 
 @router.patch(
     "/notes/{note_id}",
     operation_id="notes-update",
     response_model=NoteOut,
-    responses=problem_responses("nothing_to_change", "not_author", "meeting_closed", "not_found"),
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "not_author",
+            "meeting_closed",
+            "not_found",
+            "precondition_failed",
+            "precondition_required",
+        )
+    ),
 )
-async def update_note(note_id: UUID, body: NoteUpdate, uc: ContentWrite) -> Response:
+async def update_note(
+    note_id: UUID, body: NoteUpdate, uc: ContentWrite, expected: IfMatch
+) -> Response:
     """Replace a shared note's text."""
-    return one(NoteOut, await service.update_note(uc, note_id, body.body))
+    return versioned(NoteOut, await service.update_note(uc, note_id, body.body, expected))
 
 
 @router.delete(
     "/notes/{note_id}",
     operation_id="notes-delete",
     status_code=204,
-    responses=problem_responses("not_author", "meeting_closed", "not_found"),
+    responses=problem_responses("not_author", "meeting_closed", "not_found", "precondition_failed"),
 )
-async def delete_note(note_id: UUID, uc: ContentWrite, _body: NoBody = None) -> Response:
+async def delete_note(
+    note_id: UUID, uc: ContentWrite, expected: IfMatch, _body: NoBody = None
+) -> Response:
     """Delete a shared note."""
-    await service.delete_note(uc, note_id)
+    await service.delete_note(uc, note_id, expected)
     return Response(status_code=204)

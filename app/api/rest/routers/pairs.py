@@ -9,8 +9,9 @@ from fastapi.responses import Response
 
 from app.api.access import PairsRead, PairsWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
-from app.api.rest.responses import Paging, many, one
+from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import Instant, PageOut
 from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
 from app.domain.cadence import CadenceState
@@ -27,34 +28,37 @@ router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
     operation_id="pairs-create",
     status_code=201,
     response_model=PairOut,
-    responses={
-        **problem_responses(
-            "admin_only",
-            "unknown_reference",
-            "self_pair",
-            "person_inactive",
-            "cadence_out_of_policy",
-            "duration_out_of_policy",
-            "duplicate_pair",
-        ),
-        **links(
-            201,
-            GetPair=to("pairs-get", pair_id=CREATED_ID),
-            UpdatePair=to("pairs-update", pair_id=CREATED_ID),
-            EndPair=to("pairs-end", pair_id=CREATED_ID),
-            PairCadence=to("pairs-cadence", pair_id=CREATED_ID),
-            ScheduleMeeting=to("meetings-create", body={"pair_id": CREATED_ID}),
-            CreateCommitment=to(
-                "commitments-create",
-                body={"pair_id": CREATED_ID, "owner_id": "$response.body#/member_id"},
+    responses=with_etag(
+        {
+            **problem_responses(
+                "admin_only",
+                "unknown_reference",
+                "self_pair",
+                "person_inactive",
+                "cadence_out_of_policy",
+                "duration_out_of_policy",
+                "duplicate_pair",
             ),
-        ),
-    },
+            **links(
+                201,
+                GetPair=to("pairs-get", pair_id=CREATED_ID),
+                UpdatePair=to("pairs-update", pair_id=CREATED_ID),
+                EndPair=to("pairs-end", pair_id=CREATED_ID),
+                PairCadence=to("pairs-cadence", pair_id=CREATED_ID),
+                ScheduleMeeting=to("meetings-create", body={"pair_id": CREATED_ID}),
+                CreateCommitment=to(
+                    "commitments-create",
+                    body={"pair_id": CREATED_ID, "owner_id": "$response.body#/member_id"},
+                ),
+            ),
+        },
+        201,
+    ),
 )
 async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
     """Start a pair; cadence and duration default to the organization's policy."""
     pair = await service.create_pair(uc, **body.model_dump())
-    return one(PairOut, pair, status=201, location=f"/v1/pairs/{pair.id}")
+    return versioned(PairOut, pair, status=201, location=f"/v1/pairs/{pair.id}")
 
 
 @router.get(
@@ -93,44 +97,50 @@ async def list_pairs(
     "/{pair_id}",
     operation_id="pairs-get",
     response_model=PairOut,
-    responses=problem_responses("not_found"),
+    responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_pair(pair_id: UUID, uc: PairsRead) -> Response:
+async def get_pair(pair_id: UUID, uc: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
     """One pair."""
-    return one(PairOut, await lookups.pair(uc, pair_id))
+    return current(PairOut, await lookups.pair(uc, pair_id), if_none_match)
 
 
 @router.patch(
     "/{pair_id}",
     operation_id="pairs-update",
     response_model=PairOut,
-    responses=problem_responses(
-        "nothing_to_change",
-        "admin_only",
-        "not_found",
-        "null_field",
-        "cadence_out_of_policy",
-        "duration_out_of_policy",
-        "pair_ended",
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "admin_only",
+            "not_found",
+            "null_field",
+            "cadence_out_of_policy",
+            "duration_out_of_policy",
+            "pair_ended",
+            "precondition_failed",
+            "precondition_required",
+        )
     ),
 )
-async def update_pair(pair_id: UUID, body: PairUpdate, uc: PairsWrite) -> Response:
+async def update_pair(
+    pair_id: UUID, body: PairUpdate, uc: PairsWrite, expected: IfMatch
+) -> Response:
     """Change the cadence or the default duration within policy, or pause (future meetings
     are canceled by the system) and resume."""
     changes = body.model_dump(exclude_unset=True)
-    return one(PairOut, await service.update_pair(uc, pair_id, changes))
+    return versioned(PairOut, await service.update_pair(uc, pair_id, changes, expected))
 
 
 @router.post(
     "/{pair_id}/end",
     operation_id="pairs-end",
     response_model=PairOut,
-    responses=problem_responses("admin_only", "not_found", "pair_ended"),
+    responses=with_etag(problem_responses("admin_only", "not_found", "pair_ended")),
 )
 async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -> Response:
     """End a pair: its future meetings are canceled by the system."""
     reason = (body or PairEnd()).reason
-    return one(PairOut, await service.end_pair(uc, pair_id, reason))
+    return versioned(PairOut, await service.end_pair(uc, pair_id, reason))
 
 
 @router.get(

@@ -10,8 +10,9 @@ from fastapi.responses import Response
 
 from app.api.access import PeopleRead, PeopleWrite
 from app.api.problems import problem_responses
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
-from app.api.rest.responses import Paging, many, one
+from app.api.rest.responses import Paging, many
 from app.api.rest.schemas.common import Email, ExternalId, Instant, NoBody, PageOut, Username
 from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
 from app.domain.people import ManagerState
@@ -41,23 +42,26 @@ WRITE_PROBLEMS = (
     operation_id="people-create",
     status_code=201,
     response_model=PersonOut,
-    responses={
-        **problem_responses("admin_only", "missing_field", *WRITE_PROBLEMS),
-        **links(
-            201,
-            GetPerson=to("people-get", person_id=CREATED_ID),
-            UpdatePerson=to("people-update", person_id=CREATED_ID),
-            DeactivatePerson=to("people-deactivate", person_id=CREATED_ID),
-            ReactivatePerson=to("people-reactivate", person_id=CREATED_ID),
-            AddReport=to("people-create", body={"manager_id": CREATED_ID}),
-            ListPairsOfPerson=to("pairs-list", person_id=CREATED_ID),
-        ),
-    },
+    responses=with_etag(
+        {
+            **problem_responses("admin_only", "missing_field", *WRITE_PROBLEMS),
+            **links(
+                201,
+                GetPerson=to("people-get", person_id=CREATED_ID),
+                UpdatePerson=to("people-update", person_id=CREATED_ID),
+                DeactivatePerson=to("people-deactivate", person_id=CREATED_ID),
+                ReactivatePerson=to("people-reactivate", person_id=CREATED_ID),
+                AddReport=to("people-create", body={"manager_id": CREATED_ID}),
+                ListPairsOfPerson=to("pairs-list", person_id=CREATED_ID),
+            ),
+        },
+        201,
+    ),
 )
 async def create_person(body: PersonCreate, uc: PeopleWrite) -> Response:
     """Add a person; with `auto_pairs`, a manager_id also creates their manager_report pair."""
     person = await service.create_person(uc, **body.model_dump())
-    return one(PersonOut, person, status=201, location=f"/v1/people/{person.id}")
+    return versioned(PersonOut, person, status=201, location=f"/v1/people/{person.id}")
 
 
 @router.get(
@@ -94,51 +98,59 @@ async def list_people(
     "/{person_id}",
     operation_id="people-get",
     response_model=PersonOut,
-    responses=problem_responses("not_found"),
+    responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_person(person_id: UUID, uc: PeopleRead) -> Response:
+async def get_person(
+    person_id: UUID, uc: PeopleRead, if_none_match: IfNoneMatch = None
+) -> Response:
     """One person."""
-    return one(PersonOut, await lookups.person(uc, person_id))
+    return current(PersonOut, await lookups.person(uc, person_id), if_none_match)
 
 
 @router.patch(
     "/{person_id}",
     operation_id="people-update",
     response_model=PersonOut,
-    responses=problem_responses(
-        "nothing_to_change",
-        "admin_only",
-        "not_found",
-        "null_field",
-        "reporting_cycle",
-        "person_deactivated",
-        *WRITE_PROBLEMS,
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "admin_only",
+            "not_found",
+            "null_field",
+            "reporting_cycle",
+            "person_deactivated",
+            "precondition_failed",
+            "precondition_required",
+            *WRITE_PROBLEMS,
+        )
     ),
 )
-async def update_person(person_id: UUID, body: PersonUpdate, uc: PeopleWrite) -> Response:
+async def update_person(
+    person_id: UUID, body: PersonUpdate, uc: PeopleWrite, expected: IfMatch
+) -> Response:
     """Change fields; a new manager_id must not create a cycle and moves the reporting pair."""
     changes = body.model_dump(exclude_unset=True)
-    return one(PersonOut, await service.update_person(uc, person_id, changes))
+    return versioned(PersonOut, await service.update_person(uc, person_id, changes, expected))
 
 
 @router.post(
     "/{person_id}/deactivate",
     operation_id="people-deactivate",
     response_model=PersonOut,
-    responses=problem_responses("admin_only", "not_found", "person_deactivated"),
+    responses=with_etag(problem_responses("admin_only", "not_found", "person_deactivated")),
 )
 async def deactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
     """Deactivate a person: all their pairs end and their future meetings are canceled."""
-    return one(PersonOut, await service.deactivate_person(uc, person_id))
+    return versioned(PersonOut, await service.deactivate_person(uc, person_id))
 
 
 @router.post(
     "/{person_id}/reactivate",
     operation_id="people-reactivate",
     response_model=PersonOut,
-    responses=problem_responses("admin_only", "not_found", "person_active"),
+    responses=with_etag(problem_responses("admin_only", "not_found", "person_active")),
 )
 async def reactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
     """Bring a person back (rehire): same id, history and email; their reporting pair, and
     those of their active reports, start again as new pairs."""
-    return one(PersonOut, await service.reactivate_person(uc, person_id))
+    return versioned(PersonOut, await service.reactivate_person(uc, person_id))

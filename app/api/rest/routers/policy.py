@@ -7,28 +7,41 @@ from fastapi.responses import Response
 
 from app.api.access import PairsRead, PolicyWrite
 from app.api.problems import problem_responses
-from app.api.rest.responses import one
+from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.schemas.settings import PolicyOut, PolicyUpdate
 from app.services import settings_admin as service
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])
 
 
-@router.get("", operation_id="policy-get", response_model=PolicyOut, responses=problem_responses())
-async def get_policy(uc: PairsRead) -> Response:
+@router.get(
+    "",
+    operation_id="policy-get",
+    response_model=PolicyOut,
+    responses=with_etag(problem_responses(), conditional_read=True),
+)
+async def get_policy(uc: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
     """The cadence policy every pair and meeting is checked against."""
-    return one(PolicyOut, await service.policy(uc))
+    return current(PolicyOut, await service.policy(uc), if_none_match)
 
 
 @router.patch(
     "",
     operation_id="policy-update",
     response_model=PolicyOut,
-    responses=problem_responses(
-        "nothing_to_change", "admin_only", "null_field", "inconsistent_policy"
+    responses=with_etag(
+        problem_responses(
+            "nothing_to_change",
+            "admin_only",
+            "null_field",
+            "inconsistent_policy",
+            "precondition_failed",
+            "precondition_required",
+        )
     ),
 )
-async def update_policy(body: PolicyUpdate, uc: PolicyWrite) -> Response:
-    """Change policy figures; they must stay consistent (min <= target/default <= max)."""
+async def update_policy(body: PolicyUpdate, uc: PolicyWrite, expected: IfMatch) -> Response:
+    """Change policy figures; they must stay consistent (min <= target/default <= max).
+    `require_if_match: true` makes every edit (PATCH) name the version it changes."""
     changes = body.model_dump(exclude_unset=True)
-    return one(PolicyOut, await service.update_policy(uc, changes))
+    return versioned(PolicyOut, await service.update_policy(uc, changes, expected))

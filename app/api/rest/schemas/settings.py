@@ -45,6 +45,14 @@ class PolicyUpdate(Changes):
     grace_days: Annotated[GraceDays | None, NOT_NULL] = None
     late_cancel_hours: Annotated[LateCancelHours | None, NOT_NULL] = None
     auto_pairs: Annotated[Flag | None, NOT_NULL] = None
+    require_if_match: Annotated[
+        Flag | None,
+        NOT_NULL,
+        Field(
+            description="Edits (PATCH) must send If-Match with the record's ETag, else"
+            " 428 precondition_required."
+        ),
+    ] = None
 
 
 class PolicyOut(Output):
@@ -57,6 +65,7 @@ class PolicyOut(Output):
     grace_days: int
     late_cancel_hours: int
     auto_pairs: bool
+    require_if_match: bool
 
 
 class SectionIn(Input):
