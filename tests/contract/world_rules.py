@@ -20,6 +20,8 @@ generator's ignorance of the organization's records. Each rule names what it sta
   `invalid_scope`); groups are provisioned over SCIM, so a generated `group_id` is left out;
 - `/v1/me/…` and private notes act for a signed-in person: they are sent with a person
   token of the organization's member (`person_token_only`);
+- applying a template without naming one needs the organization's default template
+  (`no_default_template`): the contract organization has one;
 - the person a service key acts for (`canceled_by_id`, `author_id`, a rating's
   `person_id`) is sent, and is one of the pair's two people (`missing_field`,
   `not_a_participant`);
@@ -102,6 +104,14 @@ class ContractWorld:
         }
         token = tenant.call(
             "POST", "/v1/person-tokens", json={"person_id": member["id"], "ttl_seconds": 43200}
+        )
+        tenant.create(
+            "/v1/templates",
+            {
+                "name": "Contract",
+                "sections": [{"kind": "win", "title": "Wins"}],
+                "is_default": True,
+            },
         )
         stored = tenant.call("GET", "/v1/policy").json()
         policy = {name: stored[name] for name in PolicyUpdate.model_fields}

@@ -56,7 +56,9 @@ class ApplyTemplate(Input):
         " person (and only them) for person tokens.",
     )
     template_id: UUID | None = Field(
-        default=None, description="Defaults to the organization's default template."
+        default=None,
+        description="Defaults to the organization's default template (`no_default_template`"
+        " when it has none).",
     )
 
 
