@@ -26,11 +26,12 @@ async def update_policy(
     uc: UseCase, changes: dict[str, Any], expected: Expected | None = None
 ) -> Policy:
     check_admin(uc.caller, "change the policy")
+    # An invalid body is refused as such, whatever its preconditions say.
+    if any(value is None for value in changes.values()):
+        raise InvalidInput("Policy fields cannot be null.", code="null_field")
     current = await uc.uow.policies.get(uc.org_id)
     check_version("policy", current.version, expected)
     check_version_given("policy", expected, required=current.require_if_match)
-    if any(value is None for value in changes.values()):
-        raise InvalidInput("Policy fields cannot be null.", code="null_field")
     policy = current.with_changes(changes)
     read_version = None if expected is None else current.version
     written = await uc.uow.policies.save_over(policy, uc.now, read_version)

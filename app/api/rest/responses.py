@@ -40,7 +40,11 @@ async def _page_request(
     ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None,
-        Query(max_length=512, description="`next_cursor` of the previous page."),
+        Query(
+            max_length=512,
+            description="`next_cursor` of the previous page, as the API issued it"
+            " (`invalid_cursor`).",
+        ),
     ] = None,
 ) -> PageRequest:
     return PageRequest(limit=limit, cursor=None if cursor is None else Cursor.decode(cursor))

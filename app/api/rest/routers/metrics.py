@@ -40,7 +40,11 @@ router = APIRouter(tags=["metrics"])
 WINDOW_PROBLEMS = ("invalid_window", "window_too_long")
 From = Annotated[
     Instant | None,
-    Query(alias="from", description="Window start, inclusive (default: `to` − 90 days)."),
+    Query(
+        alias="from",
+        description="Window start, inclusive (default: `to` − 90 days). Before `to`"
+        " (`invalid_window`), at most 1,096 days before it (`window_too_long`).",
+    ),
 ]
 To = Annotated[
     Instant | None, Query(alias="to", description="Window end, exclusive (default: now).")
@@ -48,7 +52,10 @@ To = Annotated[
 CSV = "text/csv"
 GroupId = Annotated[
     UUID | None,
-    Query(description="A group: only pairs with either of their two people in it."),
+    Query(
+        description="A group: only pairs with either of their two people in it; a group of"
+        " the organization, provisioned over SCIM (`unknown_reference`)."
+    ),
 ]
 
 
@@ -105,9 +112,15 @@ async def list_pair_metrics(
     paging: Paging,
     start: From = None,
     end: To = None,
-    lead_id: UUID | None = None,
+    lead_id: Annotated[
+        UUID | None, Query(description="A person of the organization (`unknown_reference`).")
+    ] = None,
     team_of: Annotated[
-        UUID | None, Query(description="A manager: pairs led by them or anyone below them.")
+        UUID | None,
+        Query(
+            description="A manager: pairs led by them or anyone below them; a person of the"
+            " organization (`unknown_reference`)."
+        ),
     ] = None,
     state: CadenceState | None = None,
     signal: SignalCode | None = None,
@@ -170,7 +183,8 @@ Scope = Annotated[
     RollupScope,
     Query(
         description="`org`, `lead` (pairs person_id leads) or `team` (pairs led by"
-        " person_id or anyone below them)."
+        " person_id or anyone below them). `lead` and `team` need person_id, `org` takes"
+        " none (`invalid_scope`)."
     ),
 ]
 

@@ -8,15 +8,19 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, Strict
 
-from app.api.rest.schemas.common import Input, Output
+from app.api.rest.schemas.common import WHOLE_NUMBER, Input, Output
 from app.api.rest.schemas.people import PersonOut
 from app.api.rest.schemas.settings import ServiceKeyOut
 from app.domain.access import MAX_TOKEN_TTL_SECONDS
 
+TokenLifetime = Annotated[int, Strict(), Field(ge=60, le=MAX_TOKEN_TTL_SECONDS), WHOLE_NUMBER]
+
 
 class PersonTokenCreate(Input):
     person_id: UUID = Field(description="An active person of the key's organization.")
-    ttl_seconds: Annotated[int, Strict(), Field(ge=60, le=MAX_TOKEN_TTL_SECONDS)] | None = Field(
+    ttl_seconds: (
+        Annotated[int, Strict(), Field(ge=60, le=MAX_TOKEN_TTL_SECONDS), WHOLE_NUMBER] | None
+    ) = Field(
         default=None, description="Lifetime in seconds (default 15 minutes, at most 12 hours)."
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Body
@@ -14,10 +14,12 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     Strict,
     StringConstraints,
     model_validator,
 )
+from pydantic.json_schema import WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.domain.people import MAX_LOGIN_KEY_LENGTH, login_key_fits
@@ -27,13 +29,22 @@ T = TypeVar("T")
 
 def text_rules(*, max_length: int, min_length: int = 0, strip: bool = False) -> StringConstraints:
     """Length limits for a text field; NUL characters are refused (PostgreSQL stores no
-    NUL in text, and no person types one)."""
+    NUL in text, and no person types one). A stripped text of at least one character
+    holds one that is not whitespace, which the pattern says."""
+    pattern = NOT_BLANK if strip and min_length > 0 else NO_NUL
     return StringConstraints(
-        strip_whitespace=strip, min_length=min_length, max_length=max_length, pattern=NO_NUL
+        strip_whitespace=strip, min_length=min_length, max_length=max_length, pattern=pattern
     )
 
 
 NO_NUL = r"^[^\x00]*$"
+# Whitespace spelled out, not `\s`: what Python's strip() removes, `\s` in Rust (pydantic's
+# patterns) and `\s` in ECMA-262 (the document's) differ (U+0085, U+001C-U+001F, U+FEFF),
+# so the document's pattern and the validation's would not agree.
+WHITESPACE = (
+    r"\t\n\x0b\x0c\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+NOT_BLANK = rf"^[^\x00]*[^\x00{WHITESPACE}][^\x00]*$"
 Title = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 Name = Annotated[str, text_rules(min_length=1, max_length=200, strip=True)]
 LongText = Annotated[str, text_rules(max_length=10_000)]
@@ -52,7 +63,7 @@ Email = Annotated[
     StringConstraints(
         strip_whitespace=True,
         max_length=320,
-        pattern=r"^[^@\s\x00]{1,64}@[^@\s\x00]+\.[^@\s\x00]+$",
+        pattern=rf"^[^@\x00{WHITESPACE}]{{1,64}}@[^@\x00{WHITESPACE}]+\.[^@\x00{WHITESPACE}]+$",
     ),
     AfterValidator(_key_fits),
 ]
@@ -60,7 +71,11 @@ Email = Annotated[
 Username = Annotated[
     str, text_rules(min_length=1, max_length=320, strip=True), AfterValidator(_key_fits)
 ]
-TimezoneName = Annotated[str, text_rules(min_length=1, max_length=64)]
+TimezoneName = Annotated[
+    str,
+    text_rules(min_length=1, max_length=64),
+    Field(description="An IANA time zone name such as Europe/Paris (`unknown_timezone`)."),
+]
 ExternalId = Annotated[str, text_rules(min_length=1, max_length=200)]
 
 
@@ -71,9 +86,13 @@ _DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _instant_text(value: object) -> object:
-    """Instants are RFC 3339 strings; numbers are never read as Unix timestamps."""
+    """Instants are RFC 3339 strings; numbers are never read as Unix timestamps. The year as
+    written lies between 1900 and 9000 (`INSTANT_YEARS`): the instants the service stores
+    and computes with (a meeting's end, cadence steps) stay far from the calendar's ends."""
     if not isinstance(value, str) or not _INSTANT_SHAPE.fullmatch(value):
         raise ValueError("must be an RFC 3339 instant such as 2026-01-05T09:00:00Z")
+    if not re.match(INSTANT_YEARS, value):
+        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
     return value
 
 
@@ -83,23 +102,60 @@ def _day_text(value: object) -> object:
     return value
 
 
-# Instants the service stores and computes with (a meeting's end, cadence steps).
 EARLIEST_YEAR, LATEST_YEAR = 1900, 9000
+INSTANT_YEARS = r"^(19[0-9]{2}|[2-8][0-9]{3}|9000)-"
 
 
 def _to_utc(value: datetime) -> datetime:
-    try:
-        instant = value.astimezone(UTC)
-    except OverflowError as error:
-        raise ValueError("is out of the supported range") from error
-    if not EARLIEST_YEAR <= instant.year <= LATEST_YEAR:
-        raise ValueError(f"must lie between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
-    return instant
+    return value.astimezone(UTC)
 
 
-Instant = Annotated[AwareDatetime, BeforeValidator(_instant_text), AfterValidator(_to_utc)]
+# The document states the years as a pattern next to the format, so that a generated
+# client sends only instants the service takes.
+Instant = Annotated[
+    AwareDatetime,
+    BeforeValidator(_instant_text),
+    AfterValidator(_to_utc),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": INSTANT_YEARS}),
+]
 Day = Annotated[date, BeforeValidator(_day_text)]
 Flag = Annotated[bool, Strict()]
+
+
+def _whole_number(value: object) -> object:
+    """JSON has one number type: `14.0` is the integer 14, as JSON Schema's `integer` says.
+    Strings and booleans stay refused (`"14"` is not 14)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# After the type's own constraints: `Annotated[int, Strict(), Field(ge=1), WHOLE_NUMBER]`.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
+
+
+def _without_null(schema: dict[str, Any]) -> None:
+    variants = [variant for variant in schema.pop("anyOf", []) if variant.get("type") != "null"]
+    schema.pop("default", None)
+    if len(variants) == 1:
+        schema.update(variants[0])
+    elif variants:
+        schema["anyOf"] = variants
+
+
+# A field of a PATCH body that may be left out but not sent as null: the service refuses
+# null (`null_field`), so the document does not offer it.
+# `name: Annotated[Name | None, NOT_NULL] = None`.
+NOT_NULL = Field(json_schema_extra=_without_null)
+
+
+def sent(*names: str) -> dict[str, Any]:
+    """JSON Schema: each of the named fields is in the body and not null (for rules over
+    several fields, stated in a model's `json_schema_extra`)."""
+    return {
+        "required": list(names),
+        "properties": {name: {"not": {"type": "null"}} for name in names},
+    }
 
 
 class Input(BaseModel):
@@ -111,7 +167,9 @@ class Input(BaseModel):
 class Changes(Input):
     """A PATCH body: only the fields to change, and at least one of them. An empty one is
     refused (`nothing_to_change`) before anything is read or written, so it never bumps
-    `updated_at` or writes an audit line."""
+    `updated_at` or writes an audit line. The document says so (`minProperties`)."""
+
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
     @model_validator(mode="before")
     @classmethod

@@ -8,7 +8,16 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import Changes, Day, Input, LongText, NoteBody, Resource, Title
+from app.api.rest.schemas.common import (
+    NOT_NULL,
+    Changes,
+    Day,
+    Input,
+    LongText,
+    NoteBody,
+    Resource,
+    Title,
+)
 from app.domain.agenda import AgendaItemKind, AgendaItemState
 from app.domain.commitments import CommitmentStatus
 from app.domain.notes import NoteVisibility
@@ -26,10 +35,10 @@ class AgendaItemCreate(Input):
 
 
 class AgendaItemUpdate(Changes):
-    title: Title | None = None
+    title: Annotated[Title | None, NOT_NULL] = None
     details: LongText | None = None
-    kind: AgendaItemKind | None = None
-    state: AgendaItemState | None = Field(
+    kind: Annotated[AgendaItemKind | None, NOT_NULL] = None
+    state: Annotated[AgendaItemState | None, NOT_NULL] = Field(
         default=None, description="open, discussed or deferred (carried_over is set by the system)."
     )
 
@@ -47,7 +56,9 @@ class ApplyTemplate(Input):
         " person (and only them) for person tokens.",
     )
     template_id: UUID | None = Field(
-        default=None, description="Defaults to the organization's default template."
+        default=None,
+        description="Defaults to the organization's default template (`no_default_template`"
+        " when it has none).",
     )
 
 
@@ -95,10 +106,10 @@ class CommitmentCreate(Input):
 
 
 class CommitmentUpdate(Changes):
-    title: Title | None = None
-    owner_id: UUID | None = None
+    title: Annotated[Title | None, NOT_NULL] = None
+    owner_id: Annotated[UUID | None, NOT_NULL] = None
     due_on: Day | None = None
-    status: CommitmentStatus | None = None
+    status: Annotated[CommitmentStatus | None, NOT_NULL] = None
 
 
 class CommitmentOut(Resource):

@@ -5,9 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.rest.schemas.common import Email, ExternalId, Flag, Input, Name, text_rules
+from app.api.rest.schemas.common import (
+    Email,
+    ExternalId,
+    Flag,
+    Input,
+    Name,
+    TimezoneName,
+    sent,
+)
 from app.domain.directory import MAX_ROWS, Change, DirectoryRow
 from app.domain.people import Role
 from app.services.directory import DirectorySync
@@ -15,12 +23,17 @@ from app.services.directory import DirectorySync
 
 class DirectoryRowIn(Input):
     """One person; `timezone` and `role` left out keep their current values (UTC and member
-    for new people). Without a manager field the person has no manager."""
+    for new people). Without a manager field the person has no manager; a row names its
+    manager by one of the two fields, not both."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"not": sent("manager_external_id", "manager_email")}
+    )
 
     external_id: ExternalId
     name: Name
     email: Email | None = None
-    timezone: Annotated[str, text_rules(min_length=1, max_length=64)] | None = None
+    timezone: TimezoneName | None = None
     manager_external_id: ExternalId | None = None
     manager_email: Email | None = None
     role: Role | None = None

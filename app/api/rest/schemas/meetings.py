@@ -8,7 +8,17 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Changes, Flag, Input, Instant, Output, Resource, text_rules
+from app.api.rest.schemas.common import (
+    NOT_NULL,
+    WHOLE_NUMBER,
+    Changes,
+    Flag,
+    Input,
+    Instant,
+    Output,
+    Resource,
+    text_rules,
+)
 from app.api.rest.schemas.content import CommitmentOut
 from app.api.rest.schemas.pairs import DurationMinutes
 from app.domain.meeting_lifecycle import CancelReason
@@ -26,8 +36,10 @@ class MeetingCreate(Input):
 class MeetingUpdate(Changes):
     """Rescheduling: a new start, a new duration, or both."""
 
-    starts_at: Instant | None = Field(default=None, description="RFC 3339 with an offset.")
-    duration_minutes: DurationMinutes | None = None
+    starts_at: Annotated[Instant | None, NOT_NULL] = Field(
+        default=None, description="RFC 3339 with an offset; in the future."
+    )
+    duration_minutes: Annotated[DurationMinutes | None, NOT_NULL] = None
 
 
 class MeetingCancel(Input):
@@ -40,7 +52,7 @@ class MeetingCancel(Input):
 
 
 class MeetingComplete(Input):
-    actual_minutes: Annotated[int, Strict(), Field(ge=1, le=1440)] | None = Field(
+    actual_minutes: Annotated[int, Strict(), Field(ge=1, le=1440), WHOLE_NUMBER] | None = Field(
         default=None, description="How long the meeting really took."
     )
     discussed_item_ids: Annotated[list[UUID], Field(max_length=500)] = Field(
@@ -56,7 +68,7 @@ class RatingCreate(Input):
         description="The participant who rates; required for service keys, the signed-in"
         " person for person tokens.",
     )
-    score: Annotated[int, Strict(), Field(ge=1, le=5)]
+    score: Annotated[int, Strict(), Field(ge=1, le=5), WHOLE_NUMBER]
     comment: Annotated[str, text_rules(max_length=2000)] | None = None
     replace: Flag = Field(default=False, description="Replace this person's earlier rating.")
 

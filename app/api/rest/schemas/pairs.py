@@ -8,13 +8,21 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import Changes, Input, Output, Resource, text_rules
+from app.api.rest.schemas.common import (
+    NOT_NULL,
+    WHOLE_NUMBER,
+    Changes,
+    Input,
+    Output,
+    Resource,
+    text_rules,
+)
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.services.cadence import PairCadence
 
-CadenceDays = Annotated[int, Strict(), Field(ge=1, le=365)]
-DurationMinutes = Annotated[int, Strict(), Field(ge=1, le=1440)]
+CadenceDays = Annotated[int, Strict(), Field(ge=1, le=365), WHOLE_NUMBER]
+DurationMinutes = Annotated[int, Strict(), Field(ge=1, le=1440), WHOLE_NUMBER]
 
 
 class PairCreate(Input):
@@ -30,9 +38,9 @@ class PairCreate(Input):
 
 
 class PairUpdate(Changes):
-    cadence_days: CadenceDays | None = None
-    duration_minutes: DurationMinutes | None = None
-    status: Literal[PairStatus.ACTIVE, PairStatus.PAUSED] | None = Field(
+    cadence_days: Annotated[CadenceDays | None, NOT_NULL] = None
+    duration_minutes: Annotated[DurationMinutes | None, NOT_NULL] = None
+    status: Annotated[Literal[PairStatus.ACTIVE, PairStatus.PAUSED] | None, NOT_NULL] = Field(
         default=None,
         description="paused cancels the pair's future meetings; active resumes."
         " Ending is POST /pairs/{id}/end.",

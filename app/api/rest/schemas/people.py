@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.api.rest.schemas.common import (
+    NOT_NULL,
     Changes,
     Email,
     ExternalId,
@@ -17,11 +18,16 @@ from app.api.rest.schemas.common import (
     Resource,
     TimezoneName,
     Username,
+    sent,
 )
 from app.domain.people import Role
 
 
 class PersonCreate(Input):
+    """A username, an email or both (the username defaults to the email)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [sent("email"), sent("username")]})
+
     email: Email | None = None
     username: Annotated[
         Username | None, Field(description="The login name; defaults to the email.")
@@ -35,12 +41,12 @@ class PersonCreate(Input):
 
 class PersonUpdate(Changes):
     email: Email | None = None
-    username: Username | None = None
-    name: Name | None = None
-    timezone: TimezoneName | None = None
+    username: Annotated[Username | None, NOT_NULL] = None
+    name: Annotated[Name | None, NOT_NULL] = None
+    timezone: Annotated[TimezoneName | None, NOT_NULL] = None
     manager_id: UUID | None = None
     external_id: ExternalId | None = None
-    role: Role | None = None
+    role: Annotated[Role | None, NOT_NULL] = None
 
 
 class PersonOut(Resource):

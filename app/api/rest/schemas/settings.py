@@ -9,6 +9,8 @@ from typing import Annotated
 from pydantic import Field, Strict, field_validator
 
 from app.api.rest.schemas.common import (
+    NOT_NULL,
+    WHOLE_NUMBER,
     Changes,
     Flag,
     Input,
@@ -21,31 +23,36 @@ from app.api.rest.schemas.common import (
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
 
-Days = Annotated[int, Strict(), Field(ge=1, le=365)]
-Minutes = Annotated[int, Strict(), Field(ge=1, le=1440)]
+Days = Annotated[int, Strict(), Field(ge=1, le=365), WHOLE_NUMBER]
+Minutes = Annotated[int, Strict(), Field(ge=1, le=1440), WHOLE_NUMBER]
+GraceDays = Annotated[int, Strict(), Field(ge=0, le=90), WHOLE_NUMBER]
+LateCancelHours = Annotated[int, Strict(), Field(ge=0, le=720), WHOLE_NUMBER]
 Prompt = Annotated[str, text_rules(min_length=1, max_length=500)]
 
 
 class PolicyUpdate(Changes):
-    target_cadence_days: Days | None = None
-    max_cadence_days: Days | None = None
-    min_cadence_days: Days | None = None
-    default_duration_minutes: Minutes | None = None
-    min_duration_minutes: Minutes | None = None
-    max_duration_minutes: Minutes | None = None
-    grace_days: Annotated[int, Strict(), Field(ge=0, le=90)] | None = None
-    late_cancel_hours: Annotated[int, Strict(), Field(ge=0, le=720)] | None = None
-    auto_pairs: Flag | None = None
-    require_if_match: (
-        Annotated[
-            Flag,
-            Field(
-                description="Edits (PATCH) must send If-Match with the record's ETag, else"
-                " 428 precondition_required."
-            ),
-        ]
-        | None
-    ) = None
+    """The fields to change. After the change, min_cadence_days <= target_cadence_days <=
+    max_cadence_days and min_duration_minutes <= default_duration_minutes <=
+    max_duration_minutes must hold, the fields left out keeping their stored values
+    (`invalid_policy`)."""
+
+    target_cadence_days: Annotated[Days | None, NOT_NULL] = None
+    max_cadence_days: Annotated[Days | None, NOT_NULL] = None
+    min_cadence_days: Annotated[Days | None, NOT_NULL] = None
+    default_duration_minutes: Annotated[Minutes | None, NOT_NULL] = None
+    min_duration_minutes: Annotated[Minutes | None, NOT_NULL] = None
+    max_duration_minutes: Annotated[Minutes | None, NOT_NULL] = None
+    grace_days: Annotated[GraceDays | None, NOT_NULL] = None
+    late_cancel_hours: Annotated[LateCancelHours | None, NOT_NULL] = None
+    auto_pairs: Annotated[Flag | None, NOT_NULL] = None
+    require_if_match: Annotated[
+        Flag | None,
+        NOT_NULL,
+        Field(
+            description="Edits (PATCH) must send If-Match with the record's ETag, else"
+            " 428 precondition_required."
+        ),
+    ] = None
 
 
 class PolicyOut(Output):
@@ -84,10 +91,10 @@ class TemplateCreate(Input):
 
 
 class TemplateUpdate(Changes):
-    name: Name | None = None
+    name: Annotated[Name | None, NOT_NULL] = None
     description: Annotated[str, text_rules(max_length=2000)] | None = None
-    sections: Sections | None = None
-    is_default: Flag | None = None
+    sections: Annotated[Sections | None, NOT_NULL] = None
+    is_default: Annotated[Flag | None, NOT_NULL] = None
 
 
 class TemplateOut(Resource):

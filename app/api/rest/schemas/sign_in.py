@@ -6,9 +6,9 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from app.api.rest.schemas.common import Input, Output, text_rules
+from app.api.rest.schemas.common import Input, Output, sent, text_rules
 from app.domain.sign_in import PersonClaim, SignInMode
 
 # The issuer and the audience are indexed together (unique across organizations): their
@@ -17,13 +17,26 @@ Issuer = Annotated[str, text_rules(min_length=1, max_length=300)]
 
 
 class SignInIn(Input):
+    """`oidc` needs issuer, audience and jwks_url."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"properties": {"mode": {"const": SignInMode.TOKENS.value}}},
+                sent("issuer", "audience", "jwks_url"),
+            ]
+        }
+    )
+
     mode: SignInMode = Field(
         description="`tokens`: service keys with tokens:write mint person tokens. `oidc`:"
         " people sign in with ID tokens of the organization's OpenID Connect provider,"
         " verified by Rapport; minting is off and minted tokens are refused."
     )
     issuer: Issuer | None = Field(
-        default=None, description="The provider's issuer identifier (the ID token's `iss`)."
+        default=None,
+        description="The provider's issuer identifier (the ID token's `iss`): an https URL"
+        " of a public host, without query or fragment (`unsafe_provider_url`).",
     )
     audience: Annotated[str, text_rules(min_length=1, max_length=255)] | None = Field(
         default=None,
@@ -31,7 +44,9 @@ class SignInIn(Input):
         " an (issuer, audience) pair serves one organization.",
     )
     jwks_url: Annotated[str, text_rules(min_length=1, max_length=2000)] | None = Field(
-        default=None, description="https URL of the provider's JSON Web Key Set."
+        default=None,
+        description="https URL of the provider's JSON Web Key Set, on a public host"
+        " (`unsafe_provider_url`).",
     )
     person_claim: PersonClaim = Field(
         default=PersonClaim.EMAIL,

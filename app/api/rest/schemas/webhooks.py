@@ -8,7 +8,15 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import Changes, Flag, Input, Output, Resource, text_rules
+from app.api.rest.schemas.common import (
+    NOT_NULL,
+    Changes,
+    Flag,
+    Input,
+    Output,
+    Resource,
+    text_rules,
+)
 from app.domain.access import Scope
 from app.domain.events import EventType
 from app.domain.webhooks import DeliveryState, DisabledReason
@@ -19,7 +27,10 @@ EventTypes = Annotated[list[EventType], Field(max_length=len(EventType))]
 
 
 class WebhookEndpointCreate(Input):
-    url: Url = Field(description="https, on a host that resolves to public addresses only.")
+    url: Url = Field(
+        description="An absolute https URL without credentials, on a host that resolves to"
+        " public addresses only (`webhook_url_refused`)."
+    )
     event_types: EventTypes | None = Field(
         default=None, description="The types to receive; omitted, null or empty: every type."
     )
@@ -28,10 +39,10 @@ class WebhookEndpointCreate(Input):
 
 
 class WebhookEndpointUpdate(Changes):
-    url: Url | None = None
+    url: Annotated[Url | None, NOT_NULL] = None
     event_types: EventTypes | None = Field(default=None, description="null or empty: every type.")
     description: Description | None = None
-    enabled: Flag | None = Field(
+    enabled: Annotated[Flag | None, NOT_NULL] = Field(
         default=None,
         description="true resumes delivery (pending events follow in order), also after a"
         " 410 disabled the endpoint.",
