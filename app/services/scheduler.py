@@ -74,13 +74,19 @@ class Scheduler:
 
     async def _run(self) -> None:
         while True:
-            try:
-                await asyncio.shield(asyncio.create_task(self.tick(), name=SCHEDULER))
-            except DatabaseUnavailable:
-                pass  # logged by app.persistence.availability; the next tick retries
-            except Exception as error:
-                logger.error("scheduler tick failed (%s)", type(error).__name__)
+            await self._tick_or_wait_for_the_next()
             await asyncio.sleep(self._tick_seconds)
+
+    async def _tick_or_wait_for_the_next(self) -> None:
+        """One tick (shielded, so stopping lets it finish); a failed one is retried at the
+        next: losing the database is logged once by app.persistence.availability, any
+        other failure here, by its class only."""
+        try:
+            await asyncio.shield(asyncio.create_task(self.tick(), name=SCHEDULER))
+        except DatabaseUnavailable:
+            return
+        except Exception as error:
+            logger.error("scheduler tick failed (%s)", type(error).__name__)
 
     async def tick(self) -> int:
         """Settle every pair whose instant has passed, a batch per transaction; returns how
