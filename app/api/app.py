@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from app import measurements, safe_logging
 from app.api import prometheus
-from app.api.access import Access, Callers
+from app.api.access import Access
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
 from app.api.graphql.router import graphql_router
@@ -25,6 +25,7 @@ from app.api.idempotency import (
 )
 from app.api.idempotency_middleware import install_idempotency
 from app.api.operations import router as operations_router
+from app.api.pipeline import Callers
 from app.api.problems import (
     REQUEST_ID_HEADER,
     Problem,

@@ -21,7 +21,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from app.api.access import CHALLENGE, INVALID
+from app.api.pipeline import CHALLENGE, INVALID
 from app.api.problems import ApiProblem
 from app.api.runtime import runtime_of
 

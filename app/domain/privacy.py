@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from app.domain.access import Scope
 from app.domain.errors import Forbidden, InvalidInput, NotFound
 from app.domain.notes import Note, NoteVisibility
 from app.domain.pairs import Pair
@@ -22,15 +23,32 @@ from app.domain.people import Person, Role
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who calls: a service key (`key_id`) or a signed-in person (`person`)."""
+    """Who calls: a service key (`key_id`, with its `scopes`) or a signed-in person
+    (`person`). Neither is Rapport itself (a command, the scheduler), which renders with the
+    scopes it is given."""
 
     org_id: UUID
     key_id: UUID | None = None
     person: Person | None = None
-    key_reads_content: bool = False
-    key_is_admin: bool = False
+    scopes: frozenset[Scope] = frozenset()
     # The service key that minted a person's token (None for a key or an ID token).
     person_token_key_id: UUID | None = None
+
+    def grants(self, scope: Scope) -> bool:
+        """The caller's scopes include `scope` (`admin` stands for every scope)."""
+        return Scope.ADMIN in self.scopes or scope in self.scopes
+
+    def scope_allows(self, scope: Scope) -> bool:
+        """Scopes bind service keys; a person is bound by the privacy contract instead."""
+        return self.key_id is None or self.grants(scope)
+
+    @property
+    def key_reads_content(self) -> bool:
+        return self.grants(Scope.CONTENT_READ)
+
+    @property
+    def key_is_admin(self) -> bool:
+        return self.grants(Scope.ADMIN)
 
     @property
     def person_id(self) -> UUID | None:
@@ -45,6 +63,10 @@ class Caller:
     @property
     def is_admin_person(self) -> bool:
         return self.person is not None and self.person.role is Role.ADMIN
+
+
+# The scopes Rapport renders with where it reads shared content for others (event data).
+CONTENT_READER = frozenset({Scope.CONTENT_READ})
 
 
 def may_read_content(caller: Caller) -> bool:

@@ -64,6 +64,7 @@ async def add_item(
 
 async def list_items(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[AgendaItem]:
     await lookups.meeting(uc, meeting_id)
+    uc.returns_content()
     return await uc.uow.agenda_items.list_for_meeting(uc.org_id, meeting_id, request)
 
 

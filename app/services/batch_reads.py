@@ -49,12 +49,14 @@ async def meetings_of_pairs(
 async def commitments_of_pairs(
     uc: UseCase, pair_ids: Sequence[UUID], *, limit: int, status: CommitmentStatus | None
 ) -> dict[UUID, list[Commitment]]:
+    uc.returns_content()
     return await uc.uow.commitments.first_of_pairs(uc.org_id, pair_ids, limit=limit, status=status)
 
 
 async def agenda_items_of_meetings(
     uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
 ) -> dict[UUID, list[AgendaItem]]:
+    uc.returns_content()
     return await uc.uow.agenda_items.first_of_meetings(uc.org_id, meeting_ids, limit=limit)
 
 
@@ -63,6 +65,7 @@ async def notes_of_meetings(
 ) -> dict[UUID, list[Note]]:
     """Shared notes, and the caller's own private notes: a private note exists only for its
     author (never for a service key)."""
+    uc.returns_content()
     return await uc.uow.notes.first_of_meetings(
         uc.org_id, meeting_ids, limit=limit, private_of=uc.caller.person_id
     )
@@ -71,4 +74,5 @@ async def notes_of_meetings(
 async def ratings_of_meetings(
     uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
 ) -> dict[UUID, list[Rating]]:
+    uc.returns_content()
     return await uc.uow.ratings.first_of_meetings(uc.org_id, meeting_ids, limit=limit)

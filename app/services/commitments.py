@@ -82,4 +82,5 @@ async def list_commitments(
 ) -> Page[Commitment]:
     if uc.caller.person_id is not None:
         filters = replace(filters, participant_id=uc.caller.person_id)
+    uc.returns_content()
     return await uc.uow.commitments.list_page(uc.org_id, filters, request)

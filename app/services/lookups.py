@@ -96,6 +96,7 @@ async def agenda_item(uc: UseCase, item_id: UUID) -> AgendaItem:
         raise NotFound("agenda item", item_id)
     if uc.caller.person is not None:
         await meeting(uc, found.meeting_id)
+    uc.returns_content()
     return found
 
 
@@ -107,6 +108,7 @@ async def note(uc: UseCase, note_id: UUID) -> Note:
     check_note_readable(uc.caller, found)
     if uc.caller.person is not None:
         await meeting(uc, found.meeting_id)
+    uc.returns_content()
     return found
 
 
@@ -116,6 +118,7 @@ async def commitment(uc: UseCase, commitment_id: UUID) -> Commitment:
         raise NotFound("commitment", commitment_id)
     if uc.caller.person is not None:
         await content_pair(uc, found.pair_id, "commitment", commitment_id)
+    uc.returns_content()
     return found
 
 
@@ -123,6 +126,7 @@ async def template(uc: UseCase, template_id: UUID) -> Template:
     found = await uc.uow.templates.get(uc.org_id, template_id)
     if found is None:
         raise NotFound("template", template_id)
+    uc.returns_content()
     return found
 
 

@@ -23,9 +23,10 @@ class MeetingView:
 
 async def with_follow_up(uc: UseCase, meetings: list[Meeting]) -> list[MeetingView]:
     """One query for the open commitments of every pair on the page (no N+1); none for a
-    caller who may not read content."""
+    caller who may not read content. The follow-up is content."""
     by_pair: dict[object, list[Commitment]] = defaultdict(list)
-    if may_read_content(uc.caller):
+    if meetings and may_read_content(uc.caller):
+        uc.returns_content()
         pair_ids = sorted({meeting.pair_id for meeting in meetings}, key=str)
         for commitment in await uc.uow.commitments.open_of_pairs(uc.org_id, pair_ids):
             by_pair[commitment.pair_id].append(commitment)

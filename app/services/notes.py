@@ -45,6 +45,7 @@ async def add_note(
 async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Note]:
     """Shared notes, plus the caller's own private notes when the caller is a person."""
     await lookups.meeting(uc, meeting_id)
+    uc.returns_content()
     return await uc.uow.notes.list_for_meeting(
         uc.org_id, meeting_id, request, private_of=uc.caller.person_id
     )

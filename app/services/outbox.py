@@ -25,7 +25,7 @@ from app.domain.events import (
 )
 from app.domain.meetings import Meeting
 from app.domain.notes import NoteVisibility
-from app.domain.privacy import Caller
+from app.domain.privacy import CONTENT_READER, Caller
 from app.domain.webhooks import Delivery, DeliveryState
 from app.persistence.changes import Change
 from app.persistence.unit_of_work import UnitOfWork
@@ -143,7 +143,7 @@ def _private_note(change: Change) -> bool:
 def _with_all_content(uc: UseCase) -> UseCase:
     """The transaction seen by a reader of every shared record (a meeting's follow-up is
     part of its data; subscribers without content:read get it without, at delivery)."""
-    return UseCase(uc.uow, Caller(org_id=uc.org_id, key_reads_content=True), uc.now)
+    return UseCase(uc.uow, Caller(org_id=uc.org_id, scopes=CONTENT_READER), uc.now)
 
 
 async def _meeting_views(uc: UseCase, changes: Sequence[Change]) -> dict[UUID, MeetingView]:

@@ -41,4 +41,5 @@ async def rate(
 
 async def list_ratings(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Rating]:
     await lookups.meeting(uc, meeting_id)
+    uc.returns_content()
     return await uc.uow.ratings.list_for_meeting(uc.org_id, meeting_id, request)

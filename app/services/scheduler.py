@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import measurements
 from app.domain.clock import Clock
-from app.domain.privacy import Caller
+from app.domain.privacy import CONTENT_READER, Caller
 from app.persistence.availability import DatabaseUnavailable
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services.context import UseCase
@@ -125,7 +125,7 @@ class Scheduler:
             written = 0
             for org_id, rows in groupby(sorted(due, key=lambda r: str(r[0])), key=itemgetter(0)):
                 await uow.enter_organization(org_id)
-                uc = UseCase(uow, Caller(org_id=org_id, key_reads_content=True), now)
+                uc = UseCase(uow, Caller(org_id=org_id, scopes=CONTENT_READER), now)
                 events = await settled_events(uc, [pair_id for _, pair_id in rows], self._render)
                 await emit(uc, events)
                 written += len(events)

@@ -102,6 +102,7 @@ async def delete_template(uc: UseCase, template_id: UUID) -> None:
 
 
 async def list_templates(uc: UseCase, request: PageRequest) -> Page[Template]:
+    uc.returns_content()  # agenda templates are the organization's content
     return await uc.uow.templates.list_page(uc.org_id, request)
 
 

@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from app.api.access import Access, Callers
+from app.api.access import Access
+from app.api.pipeline import Callers
 from app.domain.access import Scope
 from tests.conftest import Live
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of

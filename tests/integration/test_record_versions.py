@@ -9,6 +9,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.domain.access import Scope
 from app.domain.clock import system_clock
 from app.domain.notes import Note
 from app.domain.people import Person
@@ -19,6 +20,8 @@ from app.services import versions
 from app.services.context import UseCase
 from tests.conftest import Live
 from tests.support.tenants import World
+
+ADMIN = frozenset({Scope.ADMIN})
 
 
 async def _person(engine: AsyncEngine, org_id: UUID, person_id: UUID) -> Person:
@@ -31,7 +34,7 @@ async def _person(engine: AsyncEngine, org_id: UUID, person_id: UUID) -> Person:
 async def _save_stale(engine: AsyncEngine, stale: Person, expected: Expected | None) -> int:
     """Save the stale read; the version it is at afterwards, or the current one if refused."""
     async with unit_of_work(engine, write=True) as uow:
-        uc = UseCase(uow, Caller(org_id=stale.org_id, key_is_admin=True), system_clock())
+        uc = UseCase(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
         try:
             await versions.save(uc, uow.people, stale, "person", expected)
         except PreconditionFailed as refused:
@@ -47,7 +50,7 @@ async def _note(engine: AsyncEngine, org_id: UUID, note_id: UUID) -> Note | None
 
 async def _delete_stale(engine: AsyncEngine, stale: Note) -> int:
     async with unit_of_work(engine, write=True) as uow:
-        uc = UseCase(uow, Caller(org_id=stale.org_id, key_is_admin=True), system_clock())
+        uc = UseCase(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
         with pytest.raises(PreconditionFailed) as refused:
             await versions.delete(uc, uow.notes, stale, "note", Expected.exactly(stale.version))
     current: int = refused.value.extra["current_version"]

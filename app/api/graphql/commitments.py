@@ -104,7 +104,7 @@ class CommitmentsQuery:
     @resolves("One commitment, or null (content:read).")
     async def commitment(self, info: GraphInfo, id: UUID) -> Commitment | None:
         info.context.address(info, commitment_id=id)
-        info.context.read_content(info)
+        info.context.require(Scope.CONTENT_READ)
         found = await or_none(lookups.commitment(info.context.use_case, id))
         return None if found is None else commitment_node(found)
 
@@ -126,7 +126,7 @@ class CommitmentsQuery:
     ) -> Connection[Commitment]:
         context = info.context
         context.address(info)
-        context.read_content(info)
+        context.require(Scope.CONTENT_READ)
         uc = context.use_case
         overdue_on = uc.now.date() if overdue else None
         filters = CommitmentFilter(pair_id, owner_id, meeting_id, status, overdue_on, updated_since)

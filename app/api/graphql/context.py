@@ -1,5 +1,5 @@
 """What every resolver reads from `info.context`: the caller's use case, its scopes, the
-request's DataLoaders, and the record of content reads for the audit trail."""
+request's DataLoaders, and the top-level fields the audit trail names."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import math
 import re
 import time
 from collections.abc import Awaitable
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 from fastapi import Request, Response
@@ -16,10 +15,10 @@ from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from app.api.access import Identity
 from app.api.graphql.loaders import Loaders
+from app.api.pipeline import AuditLine, Identity
 from app.api.runtime import Runtime
-from app.domain.access import Scope, ServiceKey
+from app.domain.access import Scope
 from app.domain.errors import NotFound
 from app.services.context import UseCase
 
@@ -51,15 +50,6 @@ class TimeBudgetExceeded(GraphQLError):
         )
 
 
-@dataclass(slots=True)
-class RootField:
-    """A top-level field of the operation: its name and the ids it addressed."""
-
-    name: str
-    record_ids: dict[str, str] = field(default_factory=dict)
-    read_content: bool = False
-
-
 class GraphContext(BaseContext):
     """One per request; the request's transaction is opened around the execution."""
 
@@ -68,17 +58,15 @@ class GraphContext(BaseContext):
         self.runtime = runtime
         self._use_case: UseCase | None = None
         self._loaders: Loaders | None = None
-        self.key: ServiceKey | None = None
         self.identity: Identity | None = None  # checked before the document is read
-        self.root_fields: dict[str, RootField] = {}
+        self.addressed: dict[str, AuditLine] = {}  # by response key
         self.resolving: list[asyncio.Future[object]] = []  # see app.api.graphql.settling
         self.deadline = math.inf
 
-    def begin(self, use_case: UseCase, key: ServiceKey | None) -> None:
+    def begin(self, use_case: UseCase) -> None:
         """The execution starts, and with it the time budget."""
         self._use_case = use_case
         self._loaders = Loaders(use_case)
-        self.key = key
         self.deadline = time.monotonic() + self.runtime.settings.graphql_time_budget_seconds
 
     def check_time(self) -> None:
@@ -113,29 +101,19 @@ class GraphContext(BaseContext):
 
     def allows(self, scope: Scope) -> bool:
         """Scopes bind service keys; for a person the privacy contract decides."""
-        return self.key is None or self.key.grants(scope)
+        return self.use_case.caller.scope_allows(scope)
 
     def require(self, scope: Scope) -> None:
         if not self.allows(scope):
             raise MissingScope(scope)
 
     def address(self, info: GraphInfo, **record_ids: object) -> None:
-        """A top-level field names itself and the ids it addressed (for the audit trail)."""
-        self.root_fields[str(info.path.key)] = RootField(
-            info.field_name, {name: str(value) for name, value in record_ids.items()}
+        """A top-level field names the ids it addressed (for the audit trail)."""
+        self.addressed[str(info.path.key)] = AuditLine(
+            audited_operation(info.field_name),
+            "POST",
+            {name: str(value) for name, value in record_ids.items()},
         )
-
-    def read_content(self, info: GraphInfo, scope: Scope = Scope.CONTENT_READ) -> None:
-        """Content is read under the top-level field of `info`: the scope is checked, and a
-        service key's read goes to the audit trail, as in REST. (Content in a mutation's
-        result is part of that change, which has its own line.)"""
-        self.require(scope)
-        path = info.path
-        while path.prev is not None:
-            path = path.prev
-        root = self.root_fields.get(str(path.key))
-        if root is not None:
-            root.read_content = True
 
 
 GraphInfo = Info[GraphContext, None]

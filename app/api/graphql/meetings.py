@@ -111,7 +111,7 @@ class Meeting:
         self, info: GraphInfo, first: First = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[AgendaItem]:
         context = info.context
-        context.read_content(info)
+        context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
         if after is None:
             shape = FirstChildren(self.id, first + 1)
@@ -128,7 +128,7 @@ class Meeting:
         self, info: GraphInfo, first: First = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[Note]:
         context = info.context
-        context.read_content(info)
+        context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
         if after is None:
             found = await context.loaders.notes_of_meeting.load(FirstChildren(self.id, first + 1))
@@ -141,7 +141,7 @@ class Meeting:
         self, info: GraphInfo, first: First = DEFAULT_LIMIT, after: str | None = None
     ) -> Connection[Rating]:
         context = info.context
-        context.read_content(info)
+        context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
         if after is None:
             shape = FirstChildren(self.id, first + 1)
@@ -155,7 +155,7 @@ class Meeting:
         " (rule 6), oldest first, at most 20 (content:read)."
     )
     async def follow_up(self, info: GraphInfo) -> list[Commitment]:
-        info.context.read_content(info)
+        info.context.require(Scope.CONTENT_READ)
         return [commitment_node(c) for c in await info.context.loaders.follow_up(self.record)]
 
     @resolves("Every change of the meeting, oldest first (meetings:read).")

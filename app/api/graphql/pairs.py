@@ -158,7 +158,7 @@ class Pair:
         status: CommitmentStatus | None = None,
     ) -> Connection[Commitment] | None:
         context = info.context
-        context.read_content(info)
+        context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
         if not self._content_visible(info):
             return None

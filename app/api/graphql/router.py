@@ -17,11 +17,11 @@ from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.types.unset import UNSET
 
-from app.api.access import identify
 from app.api.docs_pages import graphiql_page
 from app.api.graphql.context import GraphContext
 from app.api.graphql.schema import build_schema
 from app.api.graphql.transport import refusal, request_data, transport_problem, unavailable
+from app.api.pipeline import identify
 from app.api.problems import ApiProblem
 from app.api.runtime import runtime_of
 from app.persistence.availability import DatabaseUnavailable
@@ -60,7 +60,7 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
             return await super().run(request, context, root_value)
         try:
             if isinstance(context, GraphContext):
-                context.identity = await identify(request)
+                context.identity = await identify(runtime_of(request), request)
             return await super().run(request, context, root_value)
         except ApiProblem as refused:
             return refusal(refused)

@@ -1,25 +1,38 @@
-"""The request's transaction around the execution of an operation, for the caller the
-router identified before reading the document: one read transaction for a query, one write
-transaction for a mutation (each mutation field in its own savepoint). An unexpected fault
-rolls everything back, and so does losing the database (503 `database_unavailable`, as in
-REST) or running past the time budget (`time_budget_exceeded`)."""
+"""GraphQL's side of the request pipeline (app.api.pipeline): the request's transaction
+around the execution of an operation, for the caller the router authenticated before
+reading the document: one read transaction for a query, one write transaction for a
+mutation (each mutation field in its own savepoint, with its own audit line). An unexpected
+fault rolls everything back, and so does losing the database (503 `database_unavailable`,
+as in REST) or running past the time budget (`time_budget_exceeded`). A query by a service
+key that returned content is audited once it has succeeded, a line per top-level field."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
 
-from graphql import ExecutionResult, GraphQLError
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    SelectionSetNode,
+)
+from graphql.utilities import get_operation_ast
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
-from app.api.access import Identity
+from app.api import pipeline
 from app.api.graphql.context import GraphContext, TimeBudgetExceeded, audited_operation
 from app.api.graphql.settling import settle
-from app.api.idempotency import Replayed, idempotent_request, request_transaction
+from app.api.idempotency import Replayed, idempotent_request
+from app.api.pipeline import AuditLine, Identity
 from app.api.problems import ApiProblem, database_unavailable_headers
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.services import outbox
 from app.services.context import UseCase
 
 
@@ -39,7 +52,7 @@ class RequestTransaction(SchemaExtension):
         writes = self.execution_context.operation_type is OperationType.MUTATION
         transaction = _transaction(context, identity, writes)
         try:
-            context.begin(await anext(transaction), identity.key)
+            context.begin(await anext(transaction))
         except DatabaseUnavailable as lost:
             self.execution_context.result = _refusal(context, _unavailable(lost), "UNAVAILABLE")
             yield
@@ -85,12 +98,9 @@ class RequestTransaction(SchemaExtension):
         if pending is not None:  # its answer commits with its changes (the middleware)
             pending.complete()
         await _end(transaction, None)
-        use_case = context.use_case
-        if use_case.caller.key_id is not None:  # content read by a key: as in REST
-            for root in context.root_fields.values():
-                if root.read_content:
-                    operation = audited_operation(root.name)
-                    context.runtime.read_audit.record(use_case, operation, "POST", root.record_ids)
+        if not writes:  # a mutation's lines are written with its changes
+            lines = _audit_lines(self.execution_context, context)
+            pipeline.finish(context.runtime, context.use_case, lines)
 
     def _answer_unavailable(self, context: GraphContext, lost: DatabaseUnavailable) -> None:
         """The database went away during the execution: nothing of it stands (503)."""
@@ -121,19 +131,54 @@ async def _transaction(
     context: GraphContext, identity: Identity, writes: bool
 ) -> AsyncGenerator[UseCase]:
     """The request's transaction, for a caller identified before the document was read; a
-    mutation sent with an Idempotency-Key claims it (app.api.idempotency)."""
+    mutation sent with an Idempotency-Key claims it (app.api.idempotency). What the
+    mutations changed (their refused parts undone) becomes events, as in REST."""
     pending = idempotent_request(context.http_request.scope) if writes else None
-    runtime = context.runtime
-    async with request_transaction(runtime.engine, pending, write=writes) as uow:
-        await uow.enter_organization(identity.caller.org_id)
-        if pending is not None:
-            await pending.claim(uow, identity.caller, identity.now)
-        use_case = UseCase(uow, identity.caller, identity.now)
-        yield use_case
-        # What the mutations changed (their refused parts undone) becomes events, as in REST.
-        published = await outbox.publish(use_case, runtime.renderer)
-    if published:
-        runtime.webhooks.wake()
+    async with pipeline.open_transaction(
+        context.runtime, identity.now, write=writes, pending=pending
+    ) as opened:
+        yield await opened.begin(identity.caller)
+
+
+def _audit_lines(execution: ExecutionContext, context: GraphContext) -> list[AuditLine]:
+    """A line per top-level field of the operation (fragments included), with the ids the
+    field addressed."""
+    document = execution.graphql_document
+    operation = None if document is None else get_operation_ast(document, execution.operation_name)
+    if document is None or operation is None:
+        return [AuditLine("graphql", "POST")]
+    lines = []
+    for key, name in _top_level_fields(document, operation.selection_set):
+        lines.append(context.addressed.get(key) or AuditLine(audited_operation(name), "POST"))
+    return lines
+
+
+def _top_level_fields(
+    document: DocumentNode, selections: SelectionSetNode
+) -> list[tuple[str, str]]:
+    """(response key, field name) of each field of a selection set, through fragments."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    found: dict[str, str] = {}
+    spread: set[str] = set()
+    pending = list(selections.selections)
+    while pending:
+        selection = pending.pop(0)
+        if isinstance(selection, FieldNode):
+            name = selection.name.value
+            if name != "__typename":
+                found.setdefault((selection.alias or selection.name).value, name)
+        elif isinstance(selection, InlineFragmentNode):
+            pending.extend(selection.selection_set.selections)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in spread:
+            spread.add(selection.name.value)
+            fragment = fragments.get(selection.name.value)
+            if fragment is not None:
+                pending.extend(fragment.selection_set.selections)
+    return list(found.items())
 
 
 async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) -> None:

@@ -70,7 +70,7 @@ class TemplatesQuery:
     @resolves("One template, or null (content:read).")
     async def template(self, info: GraphInfo, id: UUID) -> Template | None:
         info.context.address(info, template_id=id)
-        info.context.read_content(info)
+        info.context.require(Scope.CONTENT_READ)
         found = await or_none(lookups.template(info.context.use_case, id))
         return None if found is None else template_node(found)
 
@@ -82,7 +82,7 @@ class TemplatesQuery:
         after: str | None = None,
     ) -> Connection[Template]:
         info.context.address(info)
-        info.context.read_content(info)
+        info.context.require(Scope.CONTENT_READ)
         page = await service.list_templates(info.context.use_case, page_request(first, after))
         return from_page(page, after, lambda t: t.created_at, template_node)
 

@@ -10,7 +10,8 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
-from app.api.access import MetricsRead, read_again
+from app.api.access import MetricsRead
+from app.api.pipeline import read_again
 from app.api.problems import problem_responses
 from app.api.rest.csv_rows import ExportStream, csv_text
 from app.api.rest.responses import Paging
@@ -25,6 +26,7 @@ from app.api.rest.schemas.metrics import (
     SummaryResponse,
     TimeseriesResponse,
 )
+from app.api.runtime import runtime_of
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_windows import Bucket
@@ -162,7 +164,7 @@ def _csv_response(
     request: Request, uc: UseCase, measured: MetricsBasis, wanted: PairListRequest
 ) -> StreamingResponse:
     """Rows are read while they are sent, a chunk per short read transaction of its own."""
-    chunks = metrics.exported_chunks(lambda: read_again(request, uc), measured, wanted)
+    chunks = metrics.exported_chunks(lambda: read_again(runtime_of(request), uc), measured, wanted)
     window, policy = measured.window, measured.policy
     return ExportStream(
         csv_text(chunks),
