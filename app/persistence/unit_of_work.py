@@ -56,6 +56,7 @@ class UnitOfWork:
     def __init__(self, connection: AsyncConnection, *, writes: bool = False) -> None:
         self.connection = connection
         self.writes = writes
+        self.organization: UUID | None = None  # the one entered (enter_organization)
         # What this transaction changed, for its events (app.services.outbox).
         self.changes = ChangeLog() if writes else None
         changes = self.changes
@@ -94,7 +95,11 @@ class UnitOfWork:
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security
-        (a no-op on SQLite, where the repositories' own filters are the only guard)."""
+        (a no-op on SQLite, where the repositories' own filters are the only guard). Entering
+        the organization the transaction is already in sends nothing."""
+        if org_id == self.organization:
+            return
+        self.organization = org_id
         if self.connection.dialect.name == "postgresql":
             await self.connection.execute(
                 text("SELECT set_config('rapport.org_id', :org, true)"), {"org": str(org_id)}
