@@ -42,7 +42,7 @@ async def ready(request: Request) -> Response:
 )
 async def problem_page(slug: str) -> Response:
     """What a problem `type` means and what to do about it."""
-    kind = BY_SLUG.get(slug)
+    kind = BY_SLUG.get(slug.replace("_", "-"))  # the code as written answers too
     if kind is None:
         raise ApiProblem("not_found", "No problem type has this name.")
     html = (

@@ -94,7 +94,17 @@ def test_bad_requests_are_refused_with_a_clear_message_and_change_nothing(
 
 
 def test_a_deep_enough_query_runs(world: World) -> None:
-    assert data(world.tenant, _deep(MAX_DEPTH - 2)) == {"meeting": None}
+    """From a meeting that exists, as deep as the path's shape allows within the limit
+    (ten steps, ending on the pair): every level resolves."""
+    steps = MAX_DEPTH - 2
+    nowhere = "00000000-0000-0000-0000-000000000000"
+    query = _deep(steps).replace(nowhere, world.meeting["id"])
+    reached: Any = data(world.tenant, query)["meeting"]
+    for level in range(steps):
+        field = ("pair", "meetings", "nodes")[level % 3]
+        reached = reached[field][0] if field == "nodes" else reached[field]
+        assert reached, f"nothing at level {level + 2} ({field}) of {query}"
+    assert reached == {"id": world.pair["id"]}
 
 
 def test_introspection_stays_on_within_the_limits(world: World) -> None:
