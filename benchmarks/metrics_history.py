@@ -125,7 +125,7 @@ class History:
                 reschedule_count=reschedules, original_starts_at=original,
                 canceled_at=canceled_at, canceled_by_id=canceled_by, cancel_reason=reason,
                 completed_at=completed_at, actual_minutes=actual, created_at=created_at,
-                updated_at=completed_at or canceled_at or created_at,
+                updated_at=completed_at or canceled_at or created_at, version=1,
             )
         )  # fmt: skip
         if completed_at is not None:

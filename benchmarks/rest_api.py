@@ -235,7 +235,7 @@ async def _bulk_meetings(
                 duration_minutes=30, status=status, reschedule_count=0,
                 original_starts_at=starts_at, canceled_at=canceled_at, canceled_by_id=None,
                 cancel_reason=reason, completed_at=completed_at, actual_minutes=actual,
-                created_at=created_at, updated_at=updated_at,
+                created_at=created_at, updated_at=updated_at, version=1,
             )
         )  # fmt: skip
     connection = await asyncpg.connect(db_url)
