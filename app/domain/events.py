@@ -196,6 +196,12 @@ def readable_by_scope(scope: Scope, granted: frozenset[Scope]) -> bool:
     return Scope.ADMIN in granted or scope in granted
 
 
+def carries_content(event_type: EventType) -> bool:
+    """Whether the event's data is content, or carries content beside its record (a
+    meeting's follow-up), for a subscriber that may read content."""
+    return event_type.read_scope is Scope.CONTENT_READ or event_type.resource in _CONTENT_BESIDE
+
+
 def readable_by(event_type: EventType, granted: frozenset[Scope]) -> bool:
     """Whether a subscriber with these scopes receives events of this type at all."""
     return readable_by_scope(event_type.read_scope, granted)

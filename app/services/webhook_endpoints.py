@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
 
-from app.domain.access import Scope
 from app.domain.errors import InvalidInput, NotFound, StateConflict
 from app.domain.events import EventType
 from app.domain.paging import Page, PageRequest
@@ -78,7 +77,7 @@ async def create_endpoint(
         url=url,
         description=description,
         event_types=_types(event_types),
-        scopes=await scopes_of_caller(uc),
+        scopes=uc.caller.scopes,
         enabled=enabled,
         disabled_reason=None if enabled else DisabledReason.BY_REQUEST,
         failing_since=None,
@@ -97,12 +96,6 @@ def _types(event_types: list[EventType] | None) -> list[EventType] | None:
     if not event_types:
         return None
     return [t for t in EventType if t in set(event_types)]
-
-
-async def scopes_of_caller(uc: UseCase) -> frozenset[Scope]:
-    key_id = uc.caller.key_id
-    key = None if key_id is None else await uc.uow.service_keys.get(uc.org_id, key_id)
-    return frozenset() if key is None else key.scopes
 
 
 async def endpoint(uc: UseCase, endpoint_id: UUID) -> WebhookEndpoint:

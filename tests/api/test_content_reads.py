@@ -82,3 +82,23 @@ def test_a_person_reading_content_is_not_audited(live: Live, world: World) -> No
     read_audit_written(live.app)
     after = world.tenant.call("GET", "/v1/audit-events", params={"limit": 200}).json()["data"]
     assert len(after) == len(before)
+
+
+def test_the_events_feed_is_a_content_read_when_it_returns_content(
+    live: Live, world: World
+) -> None:
+    with_content = world.tenant.key(Scope.WEBHOOKS, Scope.CONTENT_READ)
+    without = world.tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
+    people_only = world.tenant.key(Scope.WEBHOOKS, Scope.CONTENT_READ, Scope.PEOPLE_READ)
+    for secret, types in (
+        (with_content, "note.created"),
+        (without, ""),
+        (people_only, "person.created"),
+    ):
+        params = {"limit": 200, **({"types": types} if types else {})}
+        response = world.tenant.call("GET", "/v1/events", key=secret, params=params)
+        assert response.status_code == 200 and response.json()["data"], response.text
+    read_audit_written(live.app)
+    assert _operations(world, with_content) == ["events-list"]
+    assert _operations(world, without) == []
+    assert _operations(world, people_only) == []
