@@ -29,7 +29,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.content import (
+from app.api.schemas.content import (
     AgendaItemCreate,
     AgendaItemUpdate,
     AgendaOrder,

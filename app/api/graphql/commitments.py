@@ -32,7 +32,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.content import CommitmentCreate, CommitmentUpdate
+from app.api.schemas.content import CommitmentCreate, CommitmentUpdate
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
 from app.domain.commitments import CommitmentStatus

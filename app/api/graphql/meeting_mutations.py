@@ -29,7 +29,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.meetings import (
+from app.api.schemas.meetings import (
     MeetingCancel,
     MeetingComplete,
     MeetingCreate,

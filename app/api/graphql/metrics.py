@@ -16,7 +16,7 @@ from strawberry.experimental.pydantic import type as pydantic_type
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.rest_models import graph
-from app.api.rest.schemas.metrics import (
+from app.api.schemas.metrics import (
     Basis,
     CountsOut,
     HealthComponentsOut,

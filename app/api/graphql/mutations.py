@@ -17,7 +17,7 @@ from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
 from app.api.graphql.scalars import serialize_instant
 from app.api.problems import validation_code
-from app.api.rest.schemas.common import NOTHING_TO_CHANGE
+from app.api.schemas.common import NOTHING_TO_CHANGE
 from app.domain.access import Scope
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.versions import Expected

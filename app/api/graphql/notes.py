@@ -28,7 +28,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.content import NoteCreate, NoteUpdate
+from app.api.schemas.content import NoteCreate, NoteUpdate
 from app.domain.access import Scope
 from app.domain.notes import Note as DomainNote
 from app.domain.notes import NoteVisibility

@@ -41,7 +41,7 @@ from app.api.graphql.problems import (
     ValidationProblem,
 )
 from app.api.graphql.rest_models import graph
-from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairUpdate
+from app.api.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairUpdate
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus

@@ -32,7 +32,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.people import PersonCreate, PersonUpdate
+from app.api.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.people import ManagerState, Role

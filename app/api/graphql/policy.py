@@ -23,7 +23,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.settings import PolicyUpdate
+from app.api.schemas.settings import PolicyUpdate
 from app.domain.access import Scope
 from app.domain.policy import Policy as DomainPolicy
 from app.services import settings_admin as service

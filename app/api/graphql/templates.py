@@ -25,7 +25,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
+from app.api.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
 from app.domain.paging import DEFAULT_LIMIT

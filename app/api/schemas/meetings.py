@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import (
+from app.api.schemas.common import (
     NOT_NULL,
     WHOLE_NUMBER,
     Changes,
@@ -19,8 +19,8 @@ from app.api.rest.schemas.common import (
     Resource,
     text_rules,
 )
-from app.api.rest.schemas.content import CommitmentOut
-from app.api.rest.schemas.pairs import DurationMinutes
+from app.api.schemas.content import CommitmentOut
+from app.api.schemas.pairs import DurationMinutes
 from app.domain.meeting_lifecycle import CancelReason
 from app.domain.meetings import MeetingEventKind, MeetingStatus
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from app.api.rest.schemas.common import Input, Output
+from app.api.schemas.common import Input, Output
 
 # The `limits` package's notation for one budget of at least one request.
 BUDGET_PATTERN = r"^ *0*[1-9][0-9]* *(/|per) *([0-9]+ *)?(second|minute|hour|day|month|year)s? *$"

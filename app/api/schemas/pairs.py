@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field, Strict
 
-from app.api.rest.schemas.common import (
+from app.api.schemas.common import (
     NOT_NULL,
     WHOLE_NUMBER,
     Changes,

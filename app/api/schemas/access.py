@@ -8,9 +8,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, Strict
 
-from app.api.rest.schemas.common import WHOLE_NUMBER, Input, Output
-from app.api.rest.schemas.people import PersonOut
-from app.api.rest.schemas.settings import ServiceKeyOut
+from app.api.schemas.common import WHOLE_NUMBER, Input, Output
+from app.api.schemas.people import PersonOut
+from app.api.schemas.settings import ServiceKeyOut
 from app.domain.access import MAX_TOKEN_TTL_SECONDS
 
 TokenLifetime = Annotated[int, Strict(), Field(ge=60, le=MAX_TOKEN_TTL_SECONDS), WHOLE_NUMBER]

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, Strict, field_validator
 
-from app.api.rest.schemas.common import (
+from app.api.schemas.common import (
     NOT_NULL,
     WHOLE_NUMBER,
     Changes,

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from app.api.rest.schemas.common import (
+from app.api.schemas.common import (
     NOT_NULL,
     Changes,
     Day,

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.api.rest.schemas.common import (
+from app.api.schemas.common import (
     Email,
     ExternalId,
     Flag,

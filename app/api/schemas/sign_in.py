@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import ConfigDict, Field
 
-from app.api.rest.schemas.common import Input, Output, sent, text_rules
+from app.api.schemas.common import Input, Output, sent, text_rules
 from app.domain.sign_in import PersonClaim, SignInMode
 
 # The issuer and the audience are indexed together (unique across organizations): their
