@@ -25,6 +25,7 @@ from app.api.graphql.mutations import (
     values_of,
     versioned_edit,
 )
+from app.api.graphql.nodes import MEETINGS, PAIRS
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     NotFoundProblem,
@@ -72,18 +73,14 @@ class Commitment:
     async def pair(
         self, info: GraphInfo
     ) -> Annotated[Pair, strawberry.lazy("app.api.graphql.pairs")] | None:
-        from app.api.graphql.pairs import pair_node
-
         info.context.require(Scope.PAIRS_READ)
         found = await info.context.loaders.pairs.load(self.pair_id)
-        return None if found is None else pair_node(found)
+        return None if found is None else PAIRS.node(found)
 
     @resolves("The meeting it came from, if the caller may see it (meetings:read for a key).")
     async def meeting(
         self, info: GraphInfo
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
-        from app.api.graphql.meetings import meeting_node
-
         if self.meeting_id is None:
             return None
         info.context.require(Scope.MEETINGS_READ)
@@ -92,7 +89,7 @@ class Commitment:
             # An open commitment follows its owner to a new pair (rule 8); the meeting it
             # came from stays the old pair's, seen by that pair's people only.
             found = await or_none(lookups.meeting(info.context.use_case, found.id))
-        return None if found is None else meeting_node(found)
+        return None if found is None else MEETINGS.node(found)
 
 
 def commitment_node(commitment: DomainCommitment) -> Commitment:

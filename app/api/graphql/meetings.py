@@ -22,6 +22,7 @@ from app.api.graphql.connections import (
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.loaders import FirstChildren
+from app.api.graphql.nodes import MEETINGS, PAIRS
 from app.api.graphql.notes import Note, note_node
 from app.api.graphql.people import Person, load_person
 from app.domain.access import Scope
@@ -100,11 +101,9 @@ class Meeting:
     async def pair(
         self, info: GraphInfo
     ) -> Annotated[Pair, strawberry.lazy("app.api.graphql.pairs")] | None:
-        from app.api.graphql.pairs import pair_node
-
         info.context.require(Scope.PAIRS_READ)
         found = await info.context.loaders.pairs.load(self.pair_id)
-        return None if found is None else pair_node(found)
+        return None if found is None else PAIRS.node(found)
 
     @resolves("The agenda in order (content:read).")
     async def agenda_items(
@@ -168,6 +167,7 @@ class Meeting:
         return from_page(page, after, lambda e: e.at, _event_node)
 
 
+@MEETINGS.registers
 def meeting_node(meeting: DomainMeeting) -> Meeting:
     return build(Meeting, meeting)
 

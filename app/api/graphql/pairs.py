@@ -33,6 +33,7 @@ from app.api.graphql.mutations import (
     values_of,
     versioned_edit,
 )
+from app.api.graphql.nodes import PAIRS
 from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     NotFoundProblem,
@@ -178,6 +179,7 @@ class Pair:
         return True
 
 
+@PAIRS.registers
 def pair_node(pair: DomainPair) -> Pair:
     return build(Pair, pair)
 

@@ -10,6 +10,7 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo, MissingScope, or_none
 from app.api.graphql.decorators import resolves
+from app.api.graphql.nodes import MEETINGS
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
 from app.services import lookups
 
@@ -56,12 +57,10 @@ class ScheduleConflict(Problem):
     async def conflicting_meeting(
         self, info: GraphInfo
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
-        from app.api.graphql.meetings import meeting_node
-
         found = await or_none(lookups.meeting(info.context.use_case, self.conflicting_meeting_id))
         if found is None:
             return None
-        return meeting_node(found)
+        return MEETINGS.node(found)
 
 
 @strawberry.type(description="Rule 1: only active pairs schedule meetings.")
