@@ -158,7 +158,7 @@ def _imports_between(source: str, target: str) -> list[tuple[str, str]]:
 
 def test_the_graph_covers_the_application() -> None:
     assert "app.api.graphql.schema" in MODULES
-    assert "app.api.graphql.pairs" in EDGES["app.api.graphql.schema"]
+    assert "app.api.graphql.queries.pairs" in EDGES["app.api.graphql.schema"]
 
 
 def test_no_module_imports_itself_through_others() -> None:
@@ -170,6 +170,25 @@ def test_graphql_and_rest_do_not_import_each_other() -> None:
     crossing = _imports_between("app.api.graphql", "app.api.rest")
     crossing += _imports_between("app.api.rest", "app.api.graphql")
     assert not crossing, f"imports between GraphQL and REST: {crossing}"
+
+
+def test_graphql_modules_keep_their_roles() -> None:
+    """Types import no query or mutation; queries and mutations do not import each other;
+    refusals import no type, query or mutation."""
+    graphql = "app.api.graphql"
+    roles = {
+        f"{graphql}.types": (f"{graphql}.queries", f"{graphql}.mutations"),
+        f"{graphql}.queries": (f"{graphql}.mutations",),
+        f"{graphql}.mutations": (f"{graphql}.queries",),
+        f"{graphql}.problems": (f"{graphql}.types", f"{graphql}.queries", f"{graphql}.mutations"),
+    }
+    crossing = [
+        pair
+        for source, targets in roles.items()
+        for target in targets
+        for pair in _imports_between(source, target)
+    ]
+    assert not crossing, f"imports across GraphQL roles: {crossing}"
 
 
 def test_the_domain_imports_only_itself_and_the_standard_library() -> None:

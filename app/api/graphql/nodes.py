@@ -12,8 +12,8 @@ from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.pairs import Pair as DomainPair
 
 if TYPE_CHECKING:
-    from app.api.graphql.meetings import Meeting
-    from app.api.graphql.pairs import Pair
+    from app.api.graphql.types.meetings import Meeting
+    from app.api.graphql.types.pairs import Pair
 
 R = TypeVar("R")
 N = TypeVar("N")

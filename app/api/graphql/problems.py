@@ -15,7 +15,7 @@ from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, St
 from app.services import lookups
 
 if TYPE_CHECKING:
-    from app.api.graphql.meetings import Meeting
+    from app.api.graphql.types.meetings import Meeting
 
 
 @strawberry.interface(
@@ -56,7 +56,7 @@ class ScheduleConflict(Problem):
     @resolves("The overlapping meeting, if the caller may see it.")
     async def conflicting_meeting(
         self, info: GraphInfo
-    ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
+    ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.types.meetings")] | None:
         found = await or_none(lookups.meeting(info.context.use_case, self.conflicting_meeting_id))
         if found is None:
             return None

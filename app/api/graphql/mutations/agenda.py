@@ -1,18 +1,16 @@
-"""The shared agenda of a meeting: items, their order, templates applied to it."""
+"""The mutations of a meeting's agenda: their inputs, results and Mutation fields."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations import (
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.pipeline import (
     IF_VERSION,
     answer,
     checked,
@@ -21,7 +19,6 @@ from app.api.graphql.mutations import (
     values_of,
     versioned_edit,
 )
-from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     MeetingClosed,
     NotFoundProblem,
@@ -29,44 +26,13 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.schemas.content import (
-    AgendaItemCreate,
-    AgendaItemUpdate,
-    AgendaOrder,
-    ApplyTemplate,
-)
+from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
+from app.api.schemas.content import AgendaItemCreate, AgendaItemUpdate, AgendaOrder, ApplyTemplate
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItem as DomainAgendaItem
 from app.domain.agenda import AgendaItemKind, AgendaItemState
 from app.services import agenda as service
 from app.services.context import UseCase
-
-
-@strawberry.type(description="A talking point on a meeting.")
-class AgendaItem:
-    id: UUID
-    meeting_id: UUID
-    author_id: UUID
-    title: str
-    details: str | None
-    kind: AgendaItemKind
-    position: int
-    state: AgendaItemState
-    carried_from_id: UUID | None
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
-
-    @resolves("Who added it (people:read for a key).")
-    async def author(self, info: GraphInfo) -> Person | None:
-        return await load_person(info, self.author_id)
-
-
-def agenda_item_node(item: DomainAgendaItem) -> AgendaItem:
-    return build(AgendaItem, item)
 
 
 @strawberry.input
@@ -123,6 +89,7 @@ AgendaItemResult = Annotated[
     | StateConflictProblem,
     strawberry.union("AgendaItemResult"),
 ]
+
 AgendaResult = Annotated[
     AgendaSuccess
     | ValidationProblem

@@ -10,8 +10,7 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.meetings import Meeting, Rating, meeting_node, rating_node
-from app.api.graphql.mutations import (
+from app.api.graphql.mutations.pipeline import (
     IF_VERSION,
     answer,
     checked,
@@ -29,6 +28,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.types.meetings import Meeting, Rating, meeting_node, rating_node
 from app.api.schemas.meetings import (
     MeetingCancel,
     MeetingComplete,

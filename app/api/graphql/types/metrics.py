@@ -13,9 +13,7 @@ from uuid import UUID
 import strawberry
 from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.context import GraphInfo, or_none
-from app.api.graphql.decorators import resolves
-from app.api.graphql.rest_models import graph
+from app.api.graphql.shared_models import graph
 from app.api.schemas.metrics import (
     Basis,
     CountsOut,
@@ -29,22 +27,22 @@ from app.api.schemas.metrics import (
     SummaryOut,
     WindowOut,
 )
-from app.domain.access import Scope
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_windows import Bucket
 from app.domain.pairs import PairKind
-from app.services import metric_rollups, metrics
-from app.services.metric_rollups import RollupRequest, RollupScope
+from app.services.metric_rollups import RollupScope
 from app.services.metrics import MetricsBasis, PairReport
 
 From = Annotated[
     datetime | None,
     strawberry.argument(name="from", description="Window start (default: `to` − 90 days)."),
 ]
+
 To = Annotated[
     datetime | None, strawberry.argument(name="to", description="Window end (default: now).")
 ]
+
 GroupId = Annotated[
     UUID | None,
     strawberry.argument(description="A group: only pairs with either of their two people in it."),
@@ -111,7 +109,7 @@ class TimeseriesPoint:
     pass
 
 
-def _basis(measured: MetricsBasis) -> dict[str, Any]:
+def basis_of(measured: MetricsBasis) -> dict[str, Any]:
     """What every metrics answer states, as GraphQL objects."""
     stated = Basis.fields_of(measured)
     return {
@@ -157,7 +155,7 @@ class MetricsSummary:
     def of(cls, measured: MetricsBasis, summary: SummaryOut) -> MetricsSummary:
         """REST's summary with its maps as lists."""
         return cls(
-            **_basis(measured),
+            **basis_of(measured),
             scope=RollupScope(summary.scope),
             person_id=summary.person_id,
             kind=summary.kind,
@@ -182,62 +180,3 @@ class Timeseries:
     computed_at: datetime
     bucket: Bucket
     points: list[TimeseriesPoint]
-
-
-@strawberry.type
-class MetricsQuery:
-    @resolves(
-        "One pair's metrics over [from, to), or null if the caller may not see the pair"
-        " (metrics:read; GET /v1/pairs/{id}/metrics)."
-    )
-    async def pair_metrics(
-        self, info: GraphInfo, id: UUID, start: From = None, end: To = None
-    ) -> PairMetrics | None:
-        info.context.require(Scope.METRICS_READ)
-        info.context.address(info, pair_id=id)
-        measured = await or_none(metrics.pair_metrics(info.context.use_case, id, start, end))
-        return None if measured is None else pair_metrics_of(*measured)
-
-    @resolves(
-        "A rollup: `ORG`, `LEAD` (the pairs personId leads) or `TEAM` (pairs led by personId"
-        " or anyone below them) (metrics:read)."
-    )
-    async def metrics_summary(
-        self,
-        info: GraphInfo,
-        scope: RollupScope,
-        person_id: UUID | None = None,
-        kind: PairKind | None = None,
-        group_id: GroupId = None,
-        start: From = None,
-        end: To = None,
-    ) -> MetricsSummary | None:
-        info.context.require(Scope.METRICS_READ)
-        info.context.address(info)
-        wanted = RollupRequest(scope, person_id, kind, group_id)
-        measured, rollup = await metric_rollups.summary(info.context.use_case, wanted, start, end)
-        return MetricsSummary.of(measured, SummaryOut.of(rollup, scope.value, person_id, kind))
-
-    @resolves("The summary's counts and rates per bucket (metrics:read).")
-    async def timeseries(
-        self,
-        info: GraphInfo,
-        bucket: Bucket,
-        scope: RollupScope,
-        person_id: UUID | None = None,
-        kind: PairKind | None = None,
-        group_id: GroupId = None,
-        start: From = None,
-        end: To = None,
-    ) -> Timeseries | None:
-        info.context.require(Scope.METRICS_READ)
-        info.context.address(info)
-        wanted = RollupRequest(scope, person_id, kind, group_id)
-        measured, points = await metric_rollups.timeseries(
-            info.context.use_case, wanted, bucket, start, end
-        )
-        return Timeseries(
-            **_basis(measured),
-            bucket=bucket,
-            points=[graph(TimeseriesPoint, PointOut.of(w, t)) for w, t in points],
-        )

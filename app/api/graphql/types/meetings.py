@@ -9,8 +9,6 @@ from uuid import UUID
 import strawberry
 from strawberry.scalars import JSON
 
-from app.api.graphql.agenda import AgendaItem, agenda_item_node
-from app.api.graphql.commitments import Commitment, commitment_node
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
@@ -19,24 +17,25 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo, or_none
+from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
 from app.api.graphql.loaders import FirstChildren
 from app.api.graphql.nodes import MEETINGS, PAIRS
-from app.api.graphql.notes import Note, note_node
-from app.api.graphql.people import Person, load_person
+from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
+from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.notes import Note, note_node
+from app.api.graphql.types.people import Person, load_person
 from app.domain.access import Scope
 from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.meetings import MeetingEvent as DomainMeetingEvent
 from app.domain.meetings import MeetingEventKind, MeetingStatus
 from app.domain.paging import DEFAULT_LIMIT
-from app.domain.queries import MeetingFilter
 from app.domain.ratings import Rating as DomainRating
-from app.services import agenda, lookups, notes, ratings
+from app.services import agenda, notes, ratings
 from app.services import meetings as service
 
 if TYPE_CHECKING:
-    from app.api.graphql.pairs import Pair
+    from app.api.graphql.types.pairs import Pair
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
@@ -100,7 +99,7 @@ class Meeting:
     @resolves("The pair (pairs:read for a key).")
     async def pair(
         self, info: GraphInfo
-    ) -> Annotated[Pair, strawberry.lazy("app.api.graphql.pairs")] | None:
+    ) -> Annotated[Pair, strawberry.lazy("app.api.graphql.types.pairs")] | None:
         info.context.require(Scope.PAIRS_READ)
         found = await info.context.loaders.pairs.load(self.pair_id)
         return None if found is None else PAIRS.node(found)
@@ -170,39 +169,3 @@ class Meeting:
 @MEETINGS.registers
 def meeting_node(meeting: DomainMeeting) -> Meeting:
     return build(Meeting, meeting)
-
-
-@strawberry.type
-class MeetingsQuery:
-    @resolves("One meeting the caller may see, or null (meetings:read).")
-    async def meeting(self, info: GraphInfo, id: UUID) -> Meeting | None:
-        info.context.require(Scope.MEETINGS_READ)
-        info.context.address(info, meeting_id=id)
-        found = await or_none(lookups.meeting(info.context.use_case, id))
-        return None if found is None else meeting_node(found)
-
-    @resolves(
-        "Meetings in start order; the filters of GET /v1/meetings"
-        " (a person sees their own pairs' meetings) (meetings:read)."
-    )
-    async def meetings(
-        self,
-        info: GraphInfo,
-        first: First = DEFAULT_LIMIT,
-        after: str | None = None,
-        pair_id: UUID | None = None,
-        person_id: UUID | None = None,
-        status: MeetingStatus | None = None,
-        starts_after: datetime | None = None,
-        starts_before: datetime | None = None,
-        updated_since: datetime | None = None,
-    ) -> Connection[Meeting]:
-        info.context.require(Scope.MEETINGS_READ)
-        info.context.address(info)
-        filters = MeetingFilter(
-            pair_id, person_id, status, starts_after, starts_before, updated_since
-        )
-        page = await service.list_meetings(
-            info.context.use_case, filters, page_request(first, after)
-        )
-        return from_page(page, after, lambda m: m.starts_at, meeting_node)

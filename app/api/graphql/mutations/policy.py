@@ -1,4 +1,4 @@
-"""The organization's cadence policy."""
+"""The mutations of the cadence policy: their inputs, results and Mutation fields."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import strawberry
 
 from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.mutations import (
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
     IF_VERSION,
     answer,
     checked,
@@ -23,39 +23,12 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.types.policy import Policy
 from app.api.schemas.settings import PolicyUpdate
 from app.domain.access import Scope
 from app.domain.policy import Policy as DomainPolicy
 from app.services import settings_admin as service
 from app.services.context import UseCase
-
-
-@strawberry.type(description="The cadence policy every pair and meeting is checked against.")
-class Policy:
-    target_cadence_days: int
-    max_cadence_days: int
-    min_cadence_days: int
-    default_duration_minutes: int
-    min_duration_minutes: int
-    max_duration_minutes: int
-    grace_days: int
-    late_cancel_hours: int
-    auto_pairs: bool
-    require_if_match: bool = strawberry.field(
-        description="Edits must name the version they change (ifVersion; REST If-Match)."
-    )
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
-
-
-@strawberry.type
-class PolicyQuery:
-    @resolves("The cadence policy (pairs:read).")
-    async def policy(self, info: GraphInfo) -> Policy:
-        info.context.require(Scope.PAIRS_READ)
-        return build(Policy, await service.policy(info.context.use_case))
 
 
 @strawberry.input(description="Only the fields given change; min <= target/default <= max.")

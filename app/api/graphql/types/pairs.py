@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 from strawberry.experimental.pydantic import type as pydantic_type
 
-from app.api.graphql.commitments import Commitment, commitment_node
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
@@ -18,33 +17,19 @@ from app.api.graphql.connections import (
     from_page,
     page_request,
 )
-from app.api.graphql.context import GraphInfo, or_none
-from app.api.graphql.decorators import mutates, resolves
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import resolves
 from app.api.graphql.loaders import FirstChildren, MetricsOfPair
-from app.api.graphql.meetings import Meeting, meeting_node
-from app.api.graphql.metrics import From as MetricsFrom
-from app.api.graphql.metrics import PairMetrics, pair_metrics_of
-from app.api.graphql.metrics import To as MetricsTo
-from app.api.graphql.mutations import (
-    IF_VERSION,
-    answer,
-    checked,
-    perform,
-    values_of,
-    versioned_edit,
-)
 from app.api.graphql.nodes import PAIRS
-from app.api.graphql.people import Person, load_person
-from app.api.graphql.problems import (
-    NotFoundProblem,
-    PermissionProblem,
-    StateConflictProblem,
-    ValidationProblem,
-)
-from app.api.graphql.rest_models import graph
-from app.api.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairUpdate
+from app.api.graphql.shared_models import graph
+from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.meetings import Meeting, meeting_node
+from app.api.graphql.types.metrics import From as MetricsFrom
+from app.api.graphql.types.metrics import PairMetrics, pair_metrics_of
+from app.api.graphql.types.metrics import To as MetricsTo
+from app.api.graphql.types.people import Person, load_person
+from app.api.schemas.pairs import CadenceOut
 from app.domain.access import Scope
-from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.errors import NotFound
 from app.domain.meetings import MeetingStatus
@@ -53,12 +38,9 @@ from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import Pair as DomainPair
 from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.domain.privacy import check_content_visible
-from app.domain.queries import CommitmentFilter, MeetingFilter, PairFilter
+from app.domain.queries import CommitmentFilter, MeetingFilter
 from app.services import commitments as commitment_service
-from app.services import lookups
 from app.services import meetings as meeting_service
-from app.services import pairs as service
-from app.services.context import UseCase
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
@@ -182,101 +164,3 @@ class Pair:
 @PAIRS.registers
 def pair_node(pair: DomainPair) -> Pair:
     return build(Pair, pair)
-
-
-@strawberry.type
-class PairsQuery:
-    @resolves("One pair the caller may see, or null (pairs:read).")
-    async def pair(self, info: GraphInfo, id: UUID) -> Pair | None:
-        info.context.require(Scope.PAIRS_READ)
-        info.context.address(info, pair_id=id)
-        found = await or_none(lookups.pair(info.context.use_case, id))
-        return None if found is None else pair_node(found)
-
-    @resolves(
-        "Pairs the caller may see, oldest first; the filters of"
-        " GET /v1/pairs (`state` is the cadence state now)."
-    )
-    async def pairs(
-        self,
-        info: GraphInfo,
-        first: First = DEFAULT_LIMIT,
-        after: str | None = None,
-        person_id: UUID | None = None,
-        lead_id: UUID | None = None,
-        member_id: UUID | None = None,
-        kind: PairKind | None = None,
-        status: PairStatus | None = None,
-        updated_since: datetime | None = None,
-        state: CadenceState | None = None,
-    ) -> Connection[Pair]:
-        info.context.require(Scope.PAIRS_READ)
-        info.context.address(info)
-        filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since, state)
-        page = await service.list_pairs(info.context.use_case, filters, page_request(first, after))
-        return from_page(page, after, lambda p: p.created_at, pair_node)
-
-
-@strawberry.input
-class CreatePairInput:
-    lead_id: UUID
-    member_id: UUID
-    kind: PairKind = PairKind.MANAGER_REPORT
-    cadence_days: int | None = strawberry.field(
-        default=None, description="Defaults to the policy's targetCadenceDays."
-    )
-    duration_minutes: int | None = strawberry.field(
-        default=None, description="Defaults to the policy's defaultDurationMinutes."
-    )
-
-
-@strawberry.input(description="Only the fields given change; PAUSED cancels future meetings.")
-class UpdatePairInput:
-    id: UUID
-    cadence_days: int | None = strawberry.UNSET
-    duration_minutes: int | None = strawberry.UNSET
-    status: PairStatus | None = strawberry.UNSET
-    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
-
-
-@strawberry.type
-class PairSuccess:
-    pair: Pair
-
-
-PairResult = Annotated[
-    PairSuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
-    strawberry.union("PairResult"),
-]
-
-
-@strawberry.type
-class PairsMutation:
-    @mutates("Start a pair (pairs:write).")
-    async def create_pair(self, info: GraphInfo, input: CreatePairInput) -> PairResult:
-        async def create(uc: UseCase) -> DomainPair:
-            body = checked(PairCreate, values_of(input))
-            return await service.create_pair(uc, **body.model_dump())
-
-        outcome = await perform(info, Scope.PAIRS_WRITE, create, PairResult)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
-
-    @mutates("Change cadence or duration, pause or resume (pairs:write).")
-    async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
-        pair_id, values, expected = versioned_edit(input)
-
-        async def update(uc: UseCase) -> DomainPair:
-            changes = checked(PairUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_pair(uc, pair_id, changes, expected)
-
-        outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=pair_id)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
-
-    @mutates("End a pair: its future meetings are canceled (pairs:write).")
-    async def end_pair(self, info: GraphInfo, id: UUID, reason: str = "ended") -> PairResult:
-        async def end(uc: UseCase) -> DomainPair:
-            body = checked(PairEnd, {"reason": reason})
-            return await service.end_pair(uc, id, body.reason)
-
-        outcome = await perform(info, Scope.PAIRS_WRITE, end, PairResult, pair_id=id)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))

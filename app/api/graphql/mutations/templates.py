@@ -1,90 +1,30 @@
-"""Agenda templates of the organization."""
+"""The mutations of agenda templates: their inputs, results and Mutation fields."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, cast
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import (
-    FIRST_DESCRIPTION,
-    Connection,
-    build,
-    from_page,
-    page_request,
-)
-from app.api.graphql.context import GraphInfo, or_none
-from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations import answer, checked, perform, values_of, without_id
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.pipeline import answer, checked, perform, values_of, without_id
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.types.templates import Template, template_node
 from app.api.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItemKind
-from app.domain.paging import DEFAULT_LIMIT
 from app.domain.templates import Template as DomainTemplate
 from app.domain.templates import TemplateSection
-from app.services import lookups
 from app.services import settings_admin as service
 from app.services.context import UseCase
-
-
-@strawberry.type(description="A section of a template: one agenda item when applied.")
-class Section:
-    kind: AgendaItemKind
-    title: str
-    prompts: list[str]
-
-
-@strawberry.type(description="An agenda template: ordered sections with prompt questions.")
-class Template:
-    id: UUID
-    name: str
-    description: str | None
-    is_default: bool
-    created_at: datetime
-    updated_at: datetime
-    record: strawberry.Private[DomainTemplate]
-
-    @strawberry.field
-    def sections(self) -> list[Section]:
-        return [
-            Section(kind=s.kind, title=s.title, prompts=list(s.prompts))
-            for s in self.record.sections
-        ]
-
-
-def template_node(template: DomainTemplate) -> Template:
-    return build(Template, template)
-
-
-@strawberry.type
-class TemplatesQuery:
-    @resolves("One template, or null (content:read).")
-    async def template(self, info: GraphInfo, id: UUID) -> Template | None:
-        info.context.address(info, template_id=id)
-        info.context.require(Scope.CONTENT_READ)
-        found = await or_none(lookups.template(info.context.use_case, id))
-        return None if found is None else template_node(found)
-
-    @resolves("Templates, oldest first (content:read).")
-    async def templates(
-        self,
-        info: GraphInfo,
-        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = DEFAULT_LIMIT,
-        after: str | None = None,
-    ) -> Connection[Template]:
-        info.context.address(info)
-        info.context.require(Scope.CONTENT_READ)
-        page = await service.list_templates(info.context.use_case, page_request(first, after))
-        return from_page(page, after, lambda t: t.created_at, template_node)
 
 
 @strawberry.input

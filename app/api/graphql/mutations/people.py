@@ -1,24 +1,16 @@
-"""People: the organization's directory, the caller (`me`), and their changes."""
+"""The mutations of people: their inputs, results and Mutation fields."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import (
-    FIRST_DESCRIPTION,
-    Connection,
-    build,
-    from_page,
-    page_request,
-)
-from app.api.graphql.context import GraphInfo, or_none
-from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.mutations import (
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
     IF_VERSION,
     answer,
     checked,
@@ -32,90 +24,13 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.types.people import Person, person_node
 from app.api.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
-from app.domain.paging import DEFAULT_LIMIT
-from app.domain.people import ManagerState, Role
 from app.domain.people import Person as DomainPerson
-from app.domain.queries import PeopleFilter
-from app.services import lookups
+from app.domain.people import Role
 from app.services import people as service
 from app.services.context import UseCase
-
-
-@strawberry.type(description="Someone in the organization; every caller of it sees the directory.")
-class Person:
-    id: UUID
-    email: str | None
-    username: str
-    name: str
-    timezone: str
-    manager_id: UUID | None
-    external_id: str | None
-    role: Role
-    active: bool
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
-    record: strawberry.Private[DomainPerson]
-
-    @resolves("A manager a directory named who is not provisioned yet.")
-    def pending_manager(self) -> str | None:
-        return self.record.manager_ref
-
-    @resolves("When an identity provider deleted the person over SCIM.")
-    def directory_deleted_at(self) -> datetime | None:
-        return self.record.scim_deleted_at
-
-    @resolves("The person's manager (needs people:read for a key).")
-    async def manager(self, info: GraphInfo) -> Person | None:
-        return await load_person(info, self.manager_id)
-
-
-async def load_person(info: GraphInfo, person_id: UUID | None) -> Person | None:
-    """A person named by a record (a lead, an author, an owner), batched per request."""
-    if person_id is None:
-        return None
-    info.context.require(Scope.PEOPLE_READ)
-    found = await info.context.loaders.people.load(person_id)
-    return None if found is None else build(Person, found)
-
-
-def person_node(person: object) -> Person:
-    return build(Person, person)
-
-
-@strawberry.type
-class PeopleQuery:
-    @resolves("One person, or null (people:read).")
-    async def person(self, info: GraphInfo, id: UUID) -> Person | None:
-        info.context.require(Scope.PEOPLE_READ)
-        found = await or_none(lookups.person(info.context.use_case, id))
-        return None if found is None else person_node(found)
-
-    @resolves("People, oldest first; the filters of GET /v1/people.")
-    async def people(
-        self,
-        info: GraphInfo,
-        first: Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)] = DEFAULT_LIMIT,
-        after: str | None = None,
-        active: bool | None = None,
-        manager_id: UUID | None = None,
-        email: str | None = None,
-        external_id: str | None = None,
-        updated_since: datetime | None = None,
-        username: str | None = None,
-        manager_state: ManagerState | None = None,
-    ) -> Connection[Person]:
-        info.context.require(Scope.PEOPLE_READ)
-        filters = PeopleFilter(
-            active, manager_id, email, external_id, updated_since, username, manager_state
-        )
-        page = await service.list_people(info.context.use_case, filters, page_request(first, after))
-        return from_page(page, after, lambda p: p.created_at, person_node)
 
 
 @strawberry.input

@@ -1,18 +1,16 @@
-"""Notes on a meeting: shared ones for the pair, private ones for their author alone."""
+"""The mutations of notes: their inputs, results and Mutation fields."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, cast
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates, resolves
-from app.api.graphql.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations import (
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.pipeline import (
     IF_VERSION,
     answer,
     checked,
@@ -20,7 +18,6 @@ from app.api.graphql.mutations import (
     perform,
     values_of,
 )
-from app.api.graphql.people import Person, load_person
 from app.api.graphql.problems import (
     MeetingClosed,
     NotFoundProblem,
@@ -28,35 +25,13 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.types.notes import Note, note_node
 from app.api.schemas.content import NoteCreate, NoteUpdate
 from app.domain.access import Scope
 from app.domain.notes import Note as DomainNote
 from app.domain.notes import NoteVisibility
 from app.services import notes as service
 from app.services.context import UseCase
-
-
-@strawberry.type(description="Text on a meeting by one participant.")
-class Note:
-    id: UUID
-    meeting_id: UUID
-    author_id: UUID
-    body: str
-    visibility: NoteVisibility
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
-
-    @resolves("Who wrote it (people:read for a key).")
-    async def author(self, info: GraphInfo) -> Person | None:
-        return await load_person(info, self.author_id)
-
-
-def note_node(note: DomainNote) -> Note:
-    return build(Note, note)
 
 
 @strawberry.input

@@ -10,13 +10,13 @@ from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.commitments import Commitment, commitment_node
 from app.api.graphql.connections import FIRST_DESCRIPTION, Connection, from_page, page_request
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
-from app.api.graphql.meetings import Meeting, meeting_node
-from app.api.graphql.pairs import Pair, pair_node
-from app.api.graphql.people import Person, person_node
+from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.meetings import Meeting, meeting_node
+from app.api.graphql.types.pairs import Pair, pair_node
+from app.api.graphql.types.people import Person
 from app.domain.access import Scope
 from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
@@ -94,27 +94,3 @@ class Me:
         uc = info.context.use_case
         page = await me.pairs(uc, state, page_request(first, after))
         return from_page(page, after, lambda p: p.created_at, pair_node)
-
-
-@strawberry.type
-class MeQuery:
-    @resolves("The caller (GET /v1/me).")
-    async def me(self, info: GraphInfo) -> Me:
-        uc = info.context.use_case
-        caller = await me.describe(uc)
-        key = caller.service_key
-        return Me(
-            kind="person" if caller.person is not None else "service_key",
-            organization_id=uc.org_id,
-            person=None if caller.person is None else person_node(caller.person),
-            service_key=None
-            if key is None
-            else ServiceKeyInfo(
-                id=key.id,
-                name=key.name,
-                prefix=key.prefix,
-                scopes=sorted(key.scopes),
-                created_at=key.created_at,
-                revoked_at=key.revoked_at,
-            ),
-        )
