@@ -39,8 +39,8 @@ from fastapi.responses import Response
 from sqlalchemy import ARRAY, Select, String, Uuid, any_, bindparam, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
-from app.api.rest.schemas.content import CommitmentOut
-from app.api.rest.schemas.meetings import MeetingOut
+from app.api.schemas.content import CommitmentOut
+from app.api.schemas.meetings import MeetingOut
 from app.persistence.tables import metadata
 from app.services.meeting_views import FOLLOW_UP_LIMIT
 

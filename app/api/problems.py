@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problem_catalog import CATALOG, ProblemKind
 from app.api.rest.entity_tags import ETAG, entity_tag
-from app.api.rest.schemas.common import NOTHING_TO_CHANGE
+from app.api.schemas.common import NOTHING_TO_CHANGE
 from app.domain.errors import DomainError
 from app.domain.versions import PreconditionFailed
 from app.persistence.availability import DatabaseUnavailable

@@ -10,7 +10,7 @@ from uuid import UUID
 import typer
 from pydantic import ValidationError
 
-from app.api.rest.schemas.directory import DirectoryRowIn, DirectorySyncOut
+from app.api.schemas.directory import DirectoryRowIn, DirectorySyncOut
 from app.cli.root import in_transaction
 from app.domain.clock import system_clock
 from app.domain.directory import MAX_ROWS, DirectoryRejected, DirectoryRow

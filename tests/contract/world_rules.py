@@ -42,8 +42,8 @@ import schemathesis
 from pydantic import TypeAdapter
 from schemathesis import GenerationMode
 
-from app.api.rest.schemas.common import Instant
-from app.api.rest.schemas.settings import PolicyUpdate
+from app.api.schemas.common import Instant
+from app.api.schemas.settings import PolicyUpdate
 from app.services.rate_limit_settings import budget, per_second
 from tests.conftest import Live
 from tests.contract.calls import restore_optional_if_match

@@ -16,7 +16,7 @@ import app.api.app  # imports every module that defines a failure
 from app.api.operations import problem_page
 from app.api.problem_catalog import CATALOG
 from app.api.problems import validation_code
-from app.api.rest.schemas.common import NOTHING_TO_CHANGE
+from app.api.schemas.common import NOTHING_TO_CHANGE
 from app.api.scim.errors import ScimRefused
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
 from app.domain.versions import PreconditionFailed, PreconditionRequired
@@ -34,7 +34,7 @@ FAMILY_STATUS: dict[type[DomainError], int] = {
 SCIM_ONLY: set[type[DomainError]] = {ScimRefused}
 # Codes passed on from a variable: where, and every value the variable can hold.
 PASSED_ON = {
-    ("api/graphql/mutations.py", "code"): {
+    ("api/graphql/mutations/pipeline.py", "code"): {
         validation_code(error_type)  # one error type per branch of validation_code
         for error_type in (
             "extra_forbidden",

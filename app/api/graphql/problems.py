@@ -10,11 +10,12 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo, MissingScope, or_none
 from app.api.graphql.decorators import resolves
+from app.api.graphql.nodes import MEETINGS
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
 from app.services import lookups
 
 if TYPE_CHECKING:
-    from app.api.graphql.meetings import Meeting
+    from app.api.graphql.types.meetings import Meeting
 
 
 @strawberry.interface(
@@ -55,13 +56,11 @@ class ScheduleConflict(Problem):
     @resolves("The overlapping meeting, if the caller may see it.")
     async def conflicting_meeting(
         self, info: GraphInfo
-    ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.meetings")] | None:
-        from app.api.graphql.meetings import meeting_node
-
+    ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.types.meetings")] | None:
         found = await or_none(lookups.meeting(info.context.use_case, self.conflicting_meeting_id))
         if found is None:
             return None
-        return meeting_node(found)
+        return MEETINGS.node(found)
 
 
 @strawberry.type(description="Rule 1: only active pairs schedule meetings.")

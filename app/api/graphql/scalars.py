@@ -9,7 +9,7 @@ import strawberry
 from pydantic import TypeAdapter, ValidationError
 from strawberry.types.scalar import ScalarDefinition
 
-from app.api.rest.schemas.common import Day, Instant
+from app.api.schemas.common import Day, Instant
 
 _INSTANT: TypeAdapter[datetime] = TypeAdapter(Instant)
 _DAY: TypeAdapter[date] = TypeAdapter(Day)

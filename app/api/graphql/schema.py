@@ -9,18 +9,16 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from app.api.graphql import enums  # noqa: F401  (registers the domain enumerations)
-from app.api.graphql.agenda import AgendaMutation
-from app.api.graphql.commitments import CommitmentsMutation, CommitmentsQuery
 from app.api.graphql.error_shaping import ErrorShaping
 from app.api.graphql.limits import protections
-from app.api.graphql.me import MeQuery
-from app.api.graphql.meeting_mutations import MeetingsMutation
-from app.api.graphql.meetings import MeetingsQuery
-from app.api.graphql.metrics import MetricsQuery
-from app.api.graphql.notes import NotesMutation
-from app.api.graphql.pairs import PairsMutation, PairsQuery
-from app.api.graphql.people import PeopleMutation, PeopleQuery
-from app.api.graphql.policy import PolicyMutation, PolicyQuery
+from app.api.graphql.mutations.agenda import AgendaMutation
+from app.api.graphql.mutations.commitments import CommitmentsMutation
+from app.api.graphql.mutations.meetings import MeetingsMutation
+from app.api.graphql.mutations.notes import NotesMutation
+from app.api.graphql.mutations.pairs import PairsMutation
+from app.api.graphql.mutations.people import PeopleMutation
+from app.api.graphql.mutations.policy import PolicyMutation
+from app.api.graphql.mutations.templates import TemplatesMutation
 from app.api.graphql.problems import (
     MeetingClosed,
     MeetingNotStarted,
@@ -31,10 +29,17 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
+from app.api.graphql.queries.commitments import CommitmentsQuery
+from app.api.graphql.queries.me import MeQuery
+from app.api.graphql.queries.meetings import MeetingsQuery
+from app.api.graphql.queries.metrics import MetricsQuery
+from app.api.graphql.queries.pairs import PairsQuery
+from app.api.graphql.queries.people import PeopleQuery
+from app.api.graphql.queries.policy import PolicyQuery
+from app.api.graphql.queries.templates import TemplatesQuery
 from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
 from app.api.graphql.settling import SettledResolvers
-from app.api.graphql.templates import TemplatesMutation, TemplatesQuery
 
 QUERIES = (
     MeQuery,

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi.responses import StreamingResponse
 from starlette.types import Send
 
-from app.api.rest.schemas.metrics import HealthComponentsOut, PairMetricsOut
+from app.api.schemas.metrics import HealthComponentsOut, PairMetricsOut
 from app.persistence.availability import DatabaseUnavailable
 from app.services.metrics import PairReport
 

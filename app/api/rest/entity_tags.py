@@ -14,7 +14,7 @@ from fastapi import Depends, Header
 from fastapi.responses import Response
 
 from app.api.rest.responses import one
-from app.api.rest.schemas.common import Output
+from app.api.schemas.common import Output
 from app.domain.versions import Expected
 
 ETAG = "ETag"

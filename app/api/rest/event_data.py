@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.rest.meeting_output import meeting_out
-from app.api.rest.schemas.common import Output
-from app.api.rest.schemas.content import AgendaItemOut, CommitmentOut, NoteOut
-from app.api.rest.schemas.meetings import RatingOut
-from app.api.rest.schemas.pairs import CadenceOut, PairOut
-from app.api.rest.schemas.people import PersonOut
+from app.api.schemas.common import Output
+from app.api.schemas.content import AgendaItemOut, CommitmentOut, NoteOut
+from app.api.schemas.meetings import RatingOut
+from app.api.schemas.pairs import CadenceOut, PairOut
+from app.api.schemas.people import PersonOut
 from app.domain.events import Resource
 from app.services.cadence import PairCadence
 from app.services.meeting_views import MeetingView

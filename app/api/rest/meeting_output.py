@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi.responses import Response
 
 from app.api.rest.entity_tags import tagged
-from app.api.rest.schemas.common import PageOut
-from app.api.rest.schemas.content import CommitmentOut
-from app.api.rest.schemas.meetings import MeetingOut
+from app.api.schemas.common import PageOut
+from app.api.schemas.content import CommitmentOut
+from app.api.schemas.meetings import MeetingOut
 from app.services.meeting_views import MeetingView
 
 _MEETING_FIELDS = [name for name in MeetingOut.model_fields if name != "follow_up"]

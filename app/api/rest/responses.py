@@ -7,7 +7,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query
 from fastapi.responses import Response
 
-from app.api.rest.schemas.common import Output, PageOut
+from app.api.schemas.common import Output, PageOut
 from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, PageRequest
 
 M = TypeVar("M", bound=Output)

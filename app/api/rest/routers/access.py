@@ -11,14 +11,14 @@ from app.api.access import AnyCaller, PersonRead, TokensWrite
 from app.api.problems import problem_responses
 from app.api.rest.meeting_output import meetings_page
 from app.api.rest.responses import Paging, many
-from app.api.rest.schemas.access import MeOut, PersonTokenCreate, PersonTokenOut
-from app.api.rest.schemas.common import PageOut
-from app.api.rest.schemas.content import CommitmentOut
-from app.api.rest.schemas.meetings import MeetingOut
-from app.api.rest.schemas.pairs import PairOut
-from app.api.rest.schemas.people import PersonOut
-from app.api.rest.schemas.settings import ServiceKeyOut
 from app.api.runtime import runtime_of
+from app.api.schemas.access import MeOut, PersonTokenCreate, PersonTokenOut
+from app.api.schemas.common import PageOut
+from app.api.schemas.content import CommitmentOut
+from app.api.schemas.meetings import MeetingOut
+from app.api.schemas.pairs import PairOut
+from app.api.schemas.people import PersonOut
+from app.api.schemas.settings import ServiceKeyOut
 from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.services import me, person_tokens

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from app.api.access import AuditRead
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many
-from app.api.rest.schemas.common import Instant, Output, PageOut
+from app.api.schemas.common import Instant, Output, PageOut
 from app.domain.queries import AuditFilter
 from app.services import audit
 

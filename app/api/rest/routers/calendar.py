@@ -13,9 +13,9 @@ from app.api.access import CalendarTokenWrite
 from app.api.problems import ApiProblem, exactly_problems, problem_responses
 from app.api.rest import calendar_ics
 from app.api.rest.entity_tags import matches_weakly
-from app.api.rest.schemas.access import CalendarTokenOut
-from app.api.rest.schemas.common import NoBody
 from app.api.runtime import runtime_of
+from app.api.schemas.access import CalendarTokenOut
+from app.api.schemas.common import NoBody
 from app.domain.calendar import looks_like_token
 from app.persistence.unit_of_work import unit_of_work
 from app.services import calendar as service

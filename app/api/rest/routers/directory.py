@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from app.api.access import PeopleWrite
 from app.api.problems import problem_responses
-from app.api.rest.schemas.directory import DirectorySyncIn, DirectorySyncOut
+from app.api.schemas.directory import DirectorySyncIn, DirectorySyncOut
 from app.services.directory import sync_directory
 
 router = APIRouter(prefix="/v1/directory", tags=["directory"])

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from app.api.access import WebhooksRead
 from app.api.problems import problem_responses
-from app.api.rest.schemas.webhooks import EventPage
+from app.api.schemas.webhooks import EventPage
 from app.domain.events import EventType
 from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT
 from app.services.events_feed import read_feed

@@ -13,8 +13,8 @@ from app.api.rest.entity_tags import IfMatch, IfNoneMatch, not_modified, tagged,
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import Instant, PageOut
-from app.api.rest.schemas.meetings import (
+from app.api.schemas.common import Instant, PageOut
+from app.api.schemas.meetings import (
     CancellationOut,
     CompletionOut,
     MeetingCancel,

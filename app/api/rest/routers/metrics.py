@@ -15,8 +15,9 @@ from app.api.pipeline import read_again
 from app.api.problems import problem_responses
 from app.api.rest.csv_rows import ExportStream, csv_text
 from app.api.rest.responses import Paging
-from app.api.rest.schemas.common import Instant
-from app.api.rest.schemas.metrics import (
+from app.api.runtime import runtime_of
+from app.api.schemas.common import Instant
+from app.api.schemas.metrics import (
     Basis,
     PairMetricsOut,
     PairMetricsPage,
@@ -26,7 +27,6 @@ from app.api.rest.schemas.metrics import (
     SummaryResponse,
     TimeseriesResponse,
 )
-from app.api.runtime import runtime_of
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import SignalCode
 from app.domain.metric_windows import Bucket

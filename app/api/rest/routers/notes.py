@@ -12,8 +12,8 @@ from app.api.problems import problem_responses
 from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many
-from app.api.rest.schemas.common import NoBody, PageOut
-from app.api.rest.schemas.content import NoteCreate, NoteOut, NoteUpdate
+from app.api.schemas.common import NoBody, PageOut
+from app.api.schemas.content import NoteCreate, NoteOut, NoteUpdate
 from app.services import lookups
 from app.services import notes as service
 

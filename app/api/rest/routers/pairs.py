@@ -12,8 +12,8 @@ from app.api.problems import problem_responses
 from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many
-from app.api.rest.schemas.common import Instant, PageOut
-from app.api.rest.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
+from app.api.schemas.common import Instant, PageOut
+from app.api.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, PairUpdate
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairStatus
 from app.domain.queries import PairFilter

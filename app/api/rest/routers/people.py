@@ -13,8 +13,8 @@ from app.api.problems import problem_responses
 from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many
-from app.api.rest.schemas.common import Email, ExternalId, Instant, NoBody, PageOut, Username
-from app.api.rest.schemas.people import PersonCreate, PersonOut, PersonUpdate
+from app.api.schemas.common import Email, ExternalId, Instant, NoBody, PageOut, Username
+from app.api.schemas.people import PersonCreate, PersonOut, PersonUpdate
 from app.domain.people import ManagerState
 from app.domain.queries import PeopleFilter
 from app.services import lookups

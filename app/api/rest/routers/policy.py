@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from app.api.access import PairsRead, PolicyWrite
 from app.api.problems import problem_responses
 from app.api.rest.entity_tags import IfMatch, IfNoneMatch, current, versioned, with_etag
-from app.api.rest.schemas.settings import PolicyOut, PolicyUpdate
+from app.api.schemas.settings import PolicyOut, PolicyUpdate
 from app.services import settings_admin as service
 
 router = APIRouter(prefix="/v1/policy", tags=["policy"])

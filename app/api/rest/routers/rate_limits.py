@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
-from app.api.rest.schemas.rate_limits import RateLimitsIn, RateLimitsOut
 from app.api.runtime import runtime_of
+from app.api.schemas.rate_limits import RateLimitsIn, RateLimitsOut
 from app.domain.rate_limits import RateLimitSetting
 from app.services import rate_limit_settings as service
 from app.services.rate_limit_settings import Budgets

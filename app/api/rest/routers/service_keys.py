@@ -11,9 +11,9 @@ from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import NoBody, PageOut
-from app.api.rest.schemas.settings import ServiceKeyCreate, ServiceKeyCreated, ServiceKeyOut
 from app.api.runtime import runtime_of
+from app.api.schemas.common import NoBody, PageOut
+from app.api.schemas.settings import ServiceKeyCreate, ServiceKeyCreated, ServiceKeyOut
 from app.services import settings_admin as service
 
 router = APIRouter(prefix="/v1/service-keys", tags=["access"])

@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from app.api.access import AdminRead, AdminWrite
 from app.api.problems import problem_responses
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import Instant, NoBody, PageOut
-from app.api.rest.schemas.sign_in import SignInBindingOut, SignInIn, SignInOut
 from app.api.runtime import runtime_of
+from app.api.schemas.common import Instant, NoBody, PageOut
+from app.api.schemas.sign_in import SignInBindingOut, SignInIn, SignInOut
 from app.domain.queries import BindingFilter
 from app.services import sign_in_bindings
 from app.services import sign_in_settings as service

@@ -12,8 +12,8 @@ from app.api.access import ContentRead, PolicyWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import NoBody, PageOut
-from app.api.rest.schemas.settings import SectionIn, TemplateCreate, TemplateOut, TemplateUpdate
+from app.api.schemas.common import NoBody, PageOut
+from app.api.schemas.settings import SectionIn, TemplateCreate, TemplateOut, TemplateUpdate
 from app.domain.templates import TemplateSection
 from app.services import lookups
 from app.services import settings_admin as service

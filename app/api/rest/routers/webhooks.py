@@ -13,8 +13,9 @@ from app.api.access import WebhooksRead, WebhooksWrite
 from app.api.problems import problem_responses
 from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many, one
-from app.api.rest.schemas.common import NoBody, PageOut
-from app.api.rest.schemas.webhooks import (
+from app.api.runtime import runtime_of
+from app.api.schemas.common import NoBody, PageOut
+from app.api.schemas.webhooks import (
     WebhookAttemptOut,
     WebhookDeliveryOut,
     WebhookEndpointCreate,
@@ -22,7 +23,6 @@ from app.api.rest.schemas.webhooks import (
     WebhookEndpointOut,
     WebhookEndpointUpdate,
 )
-from app.api.runtime import runtime_of
 from app.domain.paging import Page
 from app.domain.webhooks import Attempt, Delivery
 from app.services import webhook_endpoints as service

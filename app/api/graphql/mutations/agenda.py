@@ -1,0 +1,184 @@
+"""The mutations of a meeting's agenda: their inputs, results and Mutation fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.pipeline import (
+    IF_VERSION,
+    answer,
+    checked,
+    expected_version,
+    perform,
+    values_of,
+    versioned_edit,
+)
+from app.api.graphql.problems import (
+    MeetingClosed,
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
+from app.api.schemas.content import AgendaItemCreate, AgendaItemUpdate, AgendaOrder, ApplyTemplate
+from app.domain.access import Scope
+from app.domain.agenda import AgendaItem as DomainAgendaItem
+from app.domain.agenda import AgendaItemKind, AgendaItemState
+from app.services import agenda as service
+from app.services.context import UseCase
+
+
+@strawberry.input
+class AddAgendaItemInput:
+    meeting_id: UUID
+    author_id: UUID | None = strawberry.field(
+        default=None,
+        description="One of the pair's two people; required for service keys, the signed-in"
+        " person for person tokens.",
+    )
+    title: str
+    details: str | None = None
+    kind: AgendaItemKind = AgendaItemKind.OTHER
+
+
+@strawberry.input(description="Only the fields given change.")
+class UpdateAgendaItemInput:
+    id: UUID
+    title: str | None = strawberry.UNSET
+    details: str | None = strawberry.UNSET
+    kind: AgendaItemKind | None = strawberry.UNSET
+    state: AgendaItemState | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="OPEN, DISCUSSED or DEFERRED (CARRIED_OVER is set by the system).",
+    )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.input
+class ApplyTemplateInput:
+    meeting_id: UUID
+    author_id: UUID | None = None
+    template_id: UUID | None = strawberry.field(
+        default=None, description="Defaults to the organization's default template."
+    )
+
+
+@strawberry.type
+class AgendaItemSuccess:
+    agenda_item: AgendaItem
+
+
+@strawberry.type
+class AgendaSuccess:
+    agenda_items: list[AgendaItem]
+
+
+AgendaItemResult = Annotated[
+    AgendaItemSuccess
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | MeetingClosed
+    | StateConflictProblem,
+    strawberry.union("AgendaItemResult"),
+]
+
+AgendaResult = Annotated[
+    AgendaSuccess
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | MeetingClosed
+    | StateConflictProblem,
+    strawberry.union("AgendaResult"),
+]
+
+
+def _item(item: DomainAgendaItem) -> AgendaItemSuccess:
+    return AgendaItemSuccess(agenda_item=agenda_item_node(item))
+
+
+def _agenda(items: list[DomainAgendaItem]) -> AgendaSuccess:
+    return AgendaSuccess(agenda_items=[agenda_item_node(item) for item in items])
+
+
+@strawberry.type
+class AgendaMutation:
+    @mutates("Add a topic to a scheduled meeting (content:write).")
+    async def add_agenda_item(self, info: GraphInfo, input: AddAgendaItemInput) -> AgendaItemResult:
+        values = values_of(input)
+        meeting_id: UUID = values.pop("meeting_id")
+
+        async def add(uc: UseCase) -> DomainAgendaItem:
+            body = checked(AgendaItemCreate, values)
+            return await service.add_item(uc, meeting_id, **body.model_dump())
+
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, add, AgendaItemResult, meeting_id=meeting_id
+        )
+        return cast(AgendaItemResult, answer(outcome, _item))
+
+    @mutates("Edit an item of a scheduled meeting (content:write).")
+    async def update_agenda_item(
+        self, info: GraphInfo, input: UpdateAgendaItemInput
+    ) -> AgendaItemResult:
+        item_id, values, expected = versioned_edit(input)
+
+        async def update(uc: UseCase) -> DomainAgendaItem:
+            changes = checked(AgendaItemUpdate, values).model_dump(exclude_unset=True)
+            return await service.update_item(uc, item_id, changes, expected)
+
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, update, AgendaItemResult, item_id=item_id
+        )
+        return cast(AgendaItemResult, answer(outcome, _item))
+
+    @mutates("Remove an item of a scheduled meeting (content:write).")
+    async def delete_agenda_item(
+        self,
+        info: GraphInfo,
+        id: UUID,
+        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+    ) -> DeleteResult:
+        async def delete(uc: UseCase) -> UUID:
+            await service.delete_item(uc, id, expected_version(if_version))
+            return id
+
+        outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, item_id=id)
+        return cast(DeleteResult, answer(outcome, lambda gone: Deleted(id=gone)))
+
+    @mutates(
+        "Put every item of the meeting in a new order; returns the whole agenda (content:write)."
+    )
+    async def reorder_agenda_items(
+        self, info: GraphInfo, meeting_id: UUID, item_ids: list[UUID]
+    ) -> AgendaResult:
+        async def reorder(uc: UseCase) -> list[DomainAgendaItem]:
+            body = checked(AgendaOrder, {"item_ids": item_ids})
+            return await service.reorder_items(uc, meeting_id, body.item_ids)
+
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, reorder, AgendaResult, meeting_id=meeting_id
+        )
+        return cast(AgendaResult, answer(outcome, _agenda))
+
+    @mutates("Append one item per section of a template (content:write).")
+    async def apply_template(self, info: GraphInfo, input: ApplyTemplateInput) -> AgendaResult:
+        values = values_of(input)
+        meeting_id: UUID = values.pop("meeting_id")
+
+        async def apply(uc: UseCase) -> list[DomainAgendaItem]:
+            body = checked(ApplyTemplate, values)
+            return await service.apply_template(uc, meeting_id, **body.model_dump())
+
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, apply, AgendaResult, meeting_id=meeting_id
+        )
+        return cast(AgendaResult, answer(outcome, _agenda))

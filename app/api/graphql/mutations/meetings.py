@@ -1,0 +1,297 @@
+"""Scheduling, rescheduling, cancelling, completing and rating meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, cast
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
+from app.api.graphql.problems import (
+    MeetingClosed,
+    MeetingNotStarted,
+    NotFoundProblem,
+    PairNotActive,
+    PermissionProblem,
+    ScheduleConflict,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.graphql.types.meetings import Meeting, Rating, meeting_node, rating_node
+from app.api.schemas.meetings import (
+    MeetingCancel,
+    MeetingComplete,
+    MeetingCreate,
+    MeetingUpdate,
+    RatingCreate,
+)
+from app.domain.access import Scope
+from app.domain.errors import InvalidInput
+from app.domain.meeting_lifecycle import CancelReason
+from app.domain.meetings import Meeting as DomainMeeting
+from app.domain.ratings import Rating as DomainRating
+from app.services import meeting_lifecycle as lifecycle
+from app.services import meetings as service
+from app.services import ratings
+from app.services.context import UseCase
+from app.services.meeting_lifecycle import Cancellation, Completion
+
+
+@strawberry.input
+class ScheduleMeetingInput:
+    pair_id: UUID
+    starts_at: datetime = strawberry.field(description="In the future.")
+    duration_minutes: int | None = strawberry.field(
+        default=None, description="Defaults to the pair's durationMinutes."
+    )
+
+
+@strawberry.input(description="A new start, a new duration, or both.")
+class RescheduleMeetingInput:
+    id: UUID
+    starts_at: datetime | None = strawberry.UNSET
+    duration_minutes: int | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.input
+class CancelMeetingInput:
+    id: UUID
+    reason: CancelReason
+    canceled_by_id: UUID | None = strawberry.field(
+        default=None,
+        description="The participant who cancels; required for service keys, the signed-in"
+        " person for person tokens.",
+    )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.input
+class CompleteMeetingInput:
+    id: UUID
+    actual_minutes: int | None = strawberry.field(
+        default=None, description="How long the meeting really took."
+    )
+    discussed_item_ids: list[UUID] = strawberry.field(
+        default_factory=list,
+        description="Items discussed; the other open or deferred ones are carried over.",
+    )
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.input
+class RateMeetingInput:
+    meeting_id: UUID
+    score: int = strawberry.field(description="1 to 5.")
+    person_id: UUID | None = strawberry.field(
+        default=None, description="The participant who rates; required for service keys."
+    )
+    comment: str | None = None
+    replace: bool = strawberry.field(default=False, description="Replace an earlier rating.")
+
+
+@strawberry.type
+class MeetingSuccess:
+    meeting: Meeting
+
+
+@strawberry.type
+class CancellationSuccess:
+    meeting: Meeting
+    late: bool = strawberry.field(description="Canceled later than the policy's lateCancelHours.")
+    carried_items: int
+    carried_to: Meeting | None = strawberry.field(description="Where open items moved.")
+
+
+@strawberry.type
+class CompletionSuccess:
+    meeting: Meeting
+    next_meeting: Meeting | None = strawberry.field(description="Booked on cadence if needed.")
+    next_meeting_reason: str | None = strawberry.field(
+        description="Why there is none: pair_not_active, no_free_slot or duration_out_of_policy."
+    )
+    carried_items: int
+
+
+@strawberry.type
+class RatingSuccess:
+    rating: Rating
+    replaced: bool = strawberry.field(description="An earlier rating was replaced.")
+
+
+ScheduleMeetingResult = Annotated[
+    MeetingSuccess
+    | ScheduleConflict
+    | PairNotActive
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | StateConflictProblem,
+    strawberry.union("ScheduleMeetingResult"),
+]
+RescheduleMeetingResult = Annotated[
+    MeetingSuccess
+    | ScheduleConflict
+    | PairNotActive
+    | MeetingClosed
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | StateConflictProblem,
+    strawberry.union("RescheduleMeetingResult"),
+]
+CancelMeetingResult = Annotated[
+    CancellationSuccess
+    | MeetingClosed
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | StateConflictProblem,
+    strawberry.union("CancelMeetingResult"),
+]
+CompleteMeetingResult = Annotated[
+    CompletionSuccess
+    | MeetingClosed
+    | MeetingNotStarted
+    | ValidationProblem
+    | NotFoundProblem
+    | PermissionProblem
+    | StateConflictProblem,
+    strawberry.union("CompleteMeetingResult"),
+]
+RateMeetingResult = Annotated[
+    RatingSuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
+    strawberry.union("RateMeetingResult"),
+]
+
+
+def _meeting(meeting: DomainMeeting) -> MeetingSuccess:
+    return MeetingSuccess(meeting=meeting_node(meeting))
+
+
+def _cancellation(result: Cancellation) -> CancellationSuccess:
+    return CancellationSuccess(
+        meeting=meeting_node(result.meeting),
+        late=result.late,
+        carried_items=result.carried_items,
+        carried_to=None if result.carried_to is None else meeting_node(result.carried_to),
+    )
+
+
+def _completion(result: Completion) -> CompletionSuccess:
+    return CompletionSuccess(
+        meeting=meeting_node(result.meeting),
+        next_meeting=None if result.next_meeting is None else meeting_node(result.next_meeting),
+        next_meeting_reason=result.next_meeting_reason,
+        carried_items=result.carried_items,
+    )
+
+
+@strawberry.type
+class MeetingsMutation:
+    @mutates(
+        "Schedule a meeting of an active pair, free of overlaps for both people (meetings:write)."
+    )
+    async def schedule_meeting(
+        self, info: GraphInfo, input: ScheduleMeetingInput
+    ) -> ScheduleMeetingResult:
+        async def schedule(uc: UseCase) -> DomainMeeting:
+            body = checked(MeetingCreate, values_of(input))
+            return await service.schedule_meeting(uc, **body.model_dump())
+
+        outcome = await perform(
+            info, Scope.MEETINGS_WRITE, schedule, ScheduleMeetingResult, pair_id=input.pair_id
+        )
+        return cast(ScheduleMeetingResult, answer(outcome, _meeting))
+
+    @mutates("New start and/or duration under the scheduling checks (meetings:write).")
+    async def reschedule_meeting(
+        self, info: GraphInfo, input: RescheduleMeetingInput
+    ) -> RescheduleMeetingResult:
+        meeting_id, values, expected = versioned_edit(input)
+
+        async def reschedule(uc: UseCase) -> DomainMeeting:
+            for name, value in values.items():
+                if value is None:
+                    raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
+            body = checked(MeetingUpdate, values)
+            return await lifecycle.reschedule_meeting(
+                uc,
+                meeting_id,
+                starts_at=body.starts_at,
+                duration_minutes=body.duration_minutes,
+                expected=expected,
+            )
+
+        outcome = await perform(
+            info, Scope.MEETINGS_WRITE, reschedule, RescheduleMeetingResult, meeting_id=meeting_id
+        )
+        return cast(RescheduleMeetingResult, answer(outcome, _meeting))
+
+    @mutates("Cancel with a reason; open items move to the pair's next meeting (meetings:write).")
+    async def cancel_meeting(
+        self, info: GraphInfo, input: CancelMeetingInput
+    ) -> CancelMeetingResult:
+        meeting_id, values, expected = versioned_edit(input)
+
+        async def cancel(uc: UseCase) -> Cancellation:
+            body = checked(MeetingCancel, values)
+            return await lifecycle.cancel_meeting(
+                uc, meeting_id, **body.model_dump(), expected=expected
+            )
+
+        outcome = await perform(
+            info, Scope.MEETINGS_WRITE, cancel, CancelMeetingResult, meeting_id=meeting_id
+        )
+        return cast(CancelMeetingResult, answer(outcome, _cancellation))
+
+    @mutates(
+        "Complete from 15 minutes before the start; the next"
+        " meeting is booked on cadence if none is (meetings:write)."
+    )
+    async def complete_meeting(
+        self, info: GraphInfo, input: CompleteMeetingInput
+    ) -> CompleteMeetingResult:
+        meeting_id, values, expected = versioned_edit(input)
+
+        async def complete(uc: UseCase) -> Completion:
+            body = checked(MeetingComplete, values)
+            return await lifecycle.complete_meeting(
+                uc, meeting_id, **body.model_dump(), expected=expected
+            )
+
+        outcome = await perform(
+            info, Scope.MEETINGS_WRITE, complete, CompleteMeetingResult, meeting_id=meeting_id
+        )
+        return cast(CompleteMeetingResult, answer(outcome, _completion))
+
+    @mutates("A participant rates a completed meeting once, or replaces it (content:write).")
+    async def rate_meeting(self, info: GraphInfo, input: RateMeetingInput) -> RateMeetingResult:
+        values = values_of(input)
+        meeting_id: UUID = values.pop("meeting_id")
+
+        async def rate(uc: UseCase) -> tuple[DomainRating, bool]:
+            body = checked(RatingCreate, values)
+            return await ratings.rate(uc, meeting_id, **body.model_dump())
+
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, rate, RateMeetingResult, meeting_id=meeting_id
+        )
+        return cast(
+            RateMeetingResult,
+            answer(
+                outcome,
+                lambda rated: RatingSuccess(rating=rating_node(rated[0]), replaced=not rated[1]),
+            ),
+        )

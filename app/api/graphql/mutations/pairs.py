@@ -1,0 +1,97 @@
+"""The mutations of pairs: their inputs, results and Mutation fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
+from app.api.graphql.problems import (
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.graphql.types.pairs import Pair, pair_node
+from app.api.schemas.pairs import PairCreate, PairEnd, PairUpdate
+from app.domain.access import Scope
+from app.domain.pairs import Pair as DomainPair
+from app.domain.pairs import PairKind, PairStatus
+from app.services import pairs as service
+from app.services.context import UseCase
+
+
+@strawberry.input
+class CreatePairInput:
+    lead_id: UUID
+    member_id: UUID
+    kind: PairKind = PairKind.MANAGER_REPORT
+    cadence_days: int | None = strawberry.field(
+        default=None, description="Defaults to the policy's targetCadenceDays."
+    )
+    duration_minutes: int | None = strawberry.field(
+        default=None, description="Defaults to the policy's defaultDurationMinutes."
+    )
+
+
+@strawberry.input(description="Only the fields given change; PAUSED cancels future meetings.")
+class UpdatePairInput:
+    id: UUID
+    cadence_days: int | None = strawberry.UNSET
+    duration_minutes: int | None = strawberry.UNSET
+    status: PairStatus | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.type
+class PairSuccess:
+    pair: Pair
+
+
+PairResult = Annotated[
+    PairSuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
+    strawberry.union("PairResult"),
+]
+
+
+@strawberry.type
+class PairsMutation:
+    @mutates("Start a pair (pairs:write).")
+    async def create_pair(self, info: GraphInfo, input: CreatePairInput) -> PairResult:
+        async def create(uc: UseCase) -> DomainPair:
+            body = checked(PairCreate, values_of(input))
+            return await service.create_pair(uc, **body.model_dump())
+
+        outcome = await perform(info, Scope.PAIRS_WRITE, create, PairResult)
+        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
+
+    @mutates("Change cadence or duration, pause or resume (pairs:write).")
+    async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
+        pair_id, values, expected = versioned_edit(input)
+
+        async def update(uc: UseCase) -> DomainPair:
+            changes = checked(PairUpdate, values).model_dump(exclude_unset=True)
+            return await service.update_pair(uc, pair_id, changes, expected)
+
+        outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=pair_id)
+        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
+
+    @mutates("End a pair: its future meetings are canceled (pairs:write).")
+    async def end_pair(self, info: GraphInfo, id: UUID, reason: str = "ended") -> PairResult:
+        async def end(uc: UseCase) -> DomainPair:
+            body = checked(PairEnd, {"reason": reason})
+            return await service.end_pair(uc, id, body.reason)
+
+        outcome = await perform(info, Scope.PAIRS_WRITE, end, PairResult, pair_id=id)
+        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))

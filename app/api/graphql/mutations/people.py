@@ -1,0 +1,129 @@
+"""The mutations of people: their inputs, results and Mutation fields."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, cast
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
+    IF_VERSION,
+    answer,
+    checked,
+    perform,
+    values_of,
+    versioned_edit,
+)
+from app.api.graphql.problems import (
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.graphql.types.people import Person, person_node
+from app.api.schemas.people import PersonCreate, PersonUpdate
+from app.domain.access import Scope
+from app.domain.people import Person as DomainPerson
+from app.domain.people import Role
+from app.services import people as service
+from app.services.context import UseCase
+
+
+@strawberry.input
+class CreatePersonInput:
+    name: str
+    email: str | None = None
+    username: str | None = None
+    timezone: str = "UTC"
+    manager_id: UUID | None = None
+    external_id: str | None = None
+    role: Role = Role.MEMBER
+
+
+@strawberry.input(description="Only the fields given change; manager_id null clears it.")
+class UpdatePersonInput:
+    id: UUID
+    email: str | None = strawberry.UNSET
+    username: str | None = strawberry.UNSET
+    name: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.UNSET
+    manager_id: UUID | None = strawberry.UNSET
+    external_id: str | None = strawberry.UNSET
+    role: Role | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.type
+class PersonSuccess:
+    person: Person
+
+
+PersonResult = Annotated[
+    PersonSuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
+    strawberry.union("PersonResult"),
+]
+
+
+@strawberry.type
+class PeopleMutation:
+    @mutates(
+        "Add a person; with auto_pairs a manager_id also starts"
+        " their manager_report pair (people:write)."
+    )
+    async def create_person(self, info: GraphInfo, input: CreatePersonInput) -> PersonResult:
+        async def create(uc: UseCase) -> DomainPerson:
+            body = checked(PersonCreate, values_of(input))
+            return await service.create_person(uc, **body.model_dump())
+
+        outcome = await perform(info, Scope.PEOPLE_WRITE, create, PersonResult)
+        return cast(
+            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
+        )
+
+    @mutates(
+        "Change fields; a new manager must not create a cycle"
+        " and moves the reporting pair (people:write)."
+    )
+    async def update_person(self, info: GraphInfo, input: UpdatePersonInput) -> PersonResult:
+        person_id, values, expected = versioned_edit(input)
+
+        async def update(uc: UseCase) -> DomainPerson:
+            changes = checked(PersonUpdate, values).model_dump(exclude_unset=True)
+            return await service.update_person(uc, person_id, changes, expected)
+
+        outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=person_id)
+        return cast(
+            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
+        )
+
+    @mutates(
+        "Deactivate a person: their pairs end and their future"
+        " meetings are canceled (people:write)."
+    )
+    async def deactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
+        return await _life_event(info, id, service.deactivate_person)
+
+    @mutates(
+        "Bring a person back: same id and history; their reporting pair starts again"
+        " (people:write)."
+    )
+    async def reactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
+        return await _life_event(info, id, service.reactivate_person)
+
+
+async def _life_event(
+    info: GraphInfo, person_id: UUID, change: Callable[[UseCase, UUID], Awaitable[DomainPerson]]
+) -> PersonResult:
+    """Leaving or coming back: one person, one service call."""
+
+    async def act(uc: UseCase) -> DomainPerson:
+        return await change(uc, person_id)
+
+    outcome = await perform(info, Scope.PEOPLE_WRITE, act, PersonResult, person_id=person_id)
+    return cast(
+        PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
+    )

@@ -1,0 +1,137 @@
+"""How a mutation runs: scope check, input rules, the service call in its own savepoint of
+the request's transaction, the audit line, and refusals turned into typed results."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar, get_args
+from uuid import UUID
+
+from pydantic import BaseModel, ValidationError
+from strawberry.types.unset import UnsetType
+
+from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
+from app.api.graphql.problems import Problem, problem_of
+from app.api.graphql.scalars import serialize_instant
+from app.api.problems import validation_code
+from app.api.schemas.common import NOTHING_TO_CHANGE
+from app.domain.access import Scope
+from app.domain.errors import DomainError, InvalidInput
+from app.domain.versions import Expected
+from app.services import audit
+from app.services.context import UseCase
+
+T = TypeVar("T")
+S = TypeVar("S")
+M = TypeVar("M", bound=BaseModel)
+
+
+async def perform(
+    info: GraphInfo,
+    scope: Scope,
+    action: Callable[[UseCase], Awaitable[T]],
+    result: object,
+    **record_ids: UUID | None,
+) -> T | Problem:
+    """Run one mutation whose result union is `result`. A refusal rolls back only this
+    mutation's writes (a savepoint) and comes back as the union's problem type for it; a
+    success writes its audit line, named after the mutation, in the same transaction."""
+    context = info.context
+    try:
+        context.require(scope)
+        uc = context.use_case
+        async with uc.uow.savepoint():
+            outcome = await action(uc)
+            ids = {name: str(value) for name, value in record_ids.items() if value is not None}
+            await audit.record(uc, audited_operation(info.field_name), "POST", ids)
+    except (DomainError, MissingScope) as refusal:
+        return problem_of(refusal, problem_types(result))
+    return outcome
+
+
+def problem_types(result: object) -> tuple[type[Problem], ...]:
+    """The problem types a result union (`Annotated[Success | …, strawberry.union(…)]`)
+    names."""
+    (members, *_) = get_args(result)
+    return tuple(
+        member
+        for member in get_args(members)
+        if isinstance(member, type) and issubclass(member, Problem)
+    )
+
+
+def answer(outcome: T | Problem, success: Callable[[T], S]) -> S | Problem:
+    """The mutation's success type, or the refusal as it is."""
+    if isinstance(outcome, Problem):
+        return outcome
+    return success(outcome)
+
+
+def without_id(graphql_input: object) -> tuple[UUID, dict[str, Any]]:
+    """An edit's target and the fields it sets."""
+    values = values_of(graphql_input)
+    target: UUID = values.pop("id")
+    return target, values
+
+
+IF_VERSION = (
+    "Change the record only if it is still at this `version` (REST's If-Match); otherwise"
+    " the refusal `precondition_failed`, and nothing changes."
+)
+
+
+def expected_version(if_version: int | None) -> Expected | None:
+    return None if if_version is None else Expected.exactly(if_version)
+
+
+def versioned_edit(graphql_input: object) -> tuple[UUID, dict[str, Any], Expected | None]:
+    """A versioned record's edit: its target, the fields it sets and the version it expects."""
+    target, values = without_id(graphql_input)
+    return target, values, expected_version(values.pop("if_version", None))
+
+
+# The validation codes a mutation's ValidationProblem names; other rules say validation_error.
+GRAPHQL_VALIDATION_CODES = ("too_long", NOTHING_TO_CHANGE)
+
+
+def checked(model: type[M], values: dict[str, Any]) -> M:
+    """The REST input model's rules (lengths, ranges, text rules) applied to GraphQL input."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = _camel(".".join(str(part) for part in first["loc"])) or "input"
+        code = validation_code(str(first["type"]))
+        if code not in GRAPHQL_VALIDATION_CODES:
+            code = "validation_error"
+        raise InvalidInput(f"{field}: {first['msg']}", code=code, field=field) from error
+
+
+def values_of(graphql_input: object) -> dict[str, Any]:
+    """The fields a client set (unset ones are left out, as in a PATCH body), in the
+    shape the REST input models read."""
+    return {
+        field.name: _plain(getattr(graphql_input, field.name))
+        for field in dataclasses.fields(graphql_input)  # type: ignore[arg-type]
+        if not isinstance(getattr(graphql_input, field.name), UnsetType)
+    }
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, datetime):
+        return serialize_instant(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type | Enum):
+        return values_of(value)
+    return value
+
+
+def _camel(path: str) -> str:
+    head, *rest = path.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)

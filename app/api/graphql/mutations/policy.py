@@ -1,0 +1,75 @@
+"""The mutations of the cadence policy: their inputs, results and Mutation fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, cast
+
+import strawberry
+
+from app.api.graphql.connections import build
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import mutates
+from app.api.graphql.mutations.pipeline import (
+    IF_VERSION,
+    answer,
+    checked,
+    expected_version,
+    perform,
+    values_of,
+)
+from app.api.graphql.problems import (
+    NotFoundProblem,
+    PermissionProblem,
+    StateConflictProblem,
+    ValidationProblem,
+)
+from app.api.graphql.types.policy import Policy
+from app.api.schemas.settings import PolicyUpdate
+from app.domain.access import Scope
+from app.domain.policy import Policy as DomainPolicy
+from app.services import settings_admin as service
+from app.services.context import UseCase
+
+
+@strawberry.input(description="Only the fields given change; min <= target/default <= max.")
+class UpdatePolicyInput:
+    target_cadence_days: int | None = strawberry.UNSET
+    max_cadence_days: int | None = strawberry.UNSET
+    min_cadence_days: int | None = strawberry.UNSET
+    default_duration_minutes: int | None = strawberry.UNSET
+    min_duration_minutes: int | None = strawberry.UNSET
+    max_duration_minutes: int | None = strawberry.UNSET
+    grace_days: int | None = strawberry.UNSET
+    late_cancel_hours: int | None = strawberry.UNSET
+    auto_pairs: bool | None = strawberry.UNSET
+    require_if_match: bool | None = strawberry.UNSET
+    if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
+
+
+@strawberry.type
+class PolicySuccess:
+    policy: Policy
+
+
+PolicyResult = Annotated[
+    PolicySuccess | ValidationProblem | NotFoundProblem | PermissionProblem | StateConflictProblem,
+    strawberry.union("PolicyResult"),
+]
+
+
+@strawberry.type
+class PolicyMutation:
+    @mutates("Change policy figures (policy:write).")
+    async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
+        values = values_of(input)
+        expected = expected_version(values.pop("if_version", None))
+
+        async def update(uc: UseCase) -> DomainPolicy:
+            changes = checked(PolicyUpdate, values).model_dump(exclude_unset=True)
+            return await service.update_policy(uc, changes, expected)
+
+        outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
+        return cast(
+            PolicyResult,
+            answer(outcome, lambda policy: PolicySuccess(policy=build(Policy, policy))),
+        )

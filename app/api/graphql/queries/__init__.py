@@ -1,0 +1,1 @@
+"""The fields of the Query type, one module per area."""

@@ -1,0 +1,1 @@
+"""Node types and their field resolvers, one module per area."""

@@ -1,0 +1,71 @@
+"""Commitments: the action items a pair follows up on (content)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+
+from app.api.graphql.connections import build
+from app.api.graphql.context import GraphInfo, or_none
+from app.api.graphql.decorators import resolves
+from app.api.graphql.nodes import MEETINGS, PAIRS
+from app.api.graphql.types.people import Person, load_person
+from app.domain.access import Scope
+from app.domain.commitments import Commitment as DomainCommitment
+from app.domain.commitments import CommitmentStatus
+from app.services import lookups
+
+if TYPE_CHECKING:
+    from app.api.graphql.types.meetings import Meeting
+    from app.api.graphql.types.pairs import Pair
+
+
+@strawberry.type(description="An action item of a pair, owned by one of its two people.")
+class Commitment:
+    id: UUID
+    pair_id: UUID
+    meeting_id: UUID | None
+    owner_id: UUID
+    title: str
+    due_on: date | None
+    status: CommitmentStatus
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
+
+    @resolves("The owner (people:read for a key).")
+    async def owner(self, info: GraphInfo) -> Person | None:
+        return await load_person(info, self.owner_id)
+
+    @resolves("The pair (pairs:read for a key).")
+    async def pair(
+        self, info: GraphInfo
+    ) -> Annotated[Pair, strawberry.lazy("app.api.graphql.types.pairs")] | None:
+        info.context.require(Scope.PAIRS_READ)
+        found = await info.context.loaders.pairs.load(self.pair_id)
+        return None if found is None else PAIRS.node(found)
+
+    @resolves("The meeting it came from, if the caller may see it (meetings:read for a key).")
+    async def meeting(
+        self, info: GraphInfo
+    ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.types.meetings")] | None:
+        if self.meeting_id is None:
+            return None
+        info.context.require(Scope.MEETINGS_READ)
+        found = await info.context.loaders.meetings.load(self.meeting_id)
+        if found is not None and found.pair_id != self.pair_id:
+            # An open commitment follows its owner to a new pair (rule 8); the meeting it
+            # came from stays the old pair's, seen by that pair's people only.
+            found = await or_none(lookups.meeting(info.context.use_case, found.id))
+        return None if found is None else MEETINGS.node(found)
+
+
+def commitment_node(commitment: DomainCommitment) -> Commitment:
+    return build(Commitment, commitment)

@@ -1,0 +1,166 @@
+"""Pairs: who holds 1:1s with whom; their cadence, meetings and commitments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+from strawberry.experimental.pydantic import type as pydantic_type
+
+from app.api.graphql.connections import (
+    FIRST_DESCRIPTION,
+    Connection,
+    build,
+    from_first,
+    from_page,
+    page_request,
+)
+from app.api.graphql.context import GraphInfo
+from app.api.graphql.decorators import resolves
+from app.api.graphql.loaders import FirstChildren, MetricsOfPair
+from app.api.graphql.nodes import PAIRS
+from app.api.graphql.shared_models import graph
+from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.meetings import Meeting, meeting_node
+from app.api.graphql.types.metrics import From as MetricsFrom
+from app.api.graphql.types.metrics import PairMetrics, pair_metrics_of
+from app.api.graphql.types.metrics import To as MetricsTo
+from app.api.graphql.types.people import Person, load_person
+from app.api.schemas.pairs import CadenceOut
+from app.domain.access import Scope
+from app.domain.commitments import CommitmentStatus
+from app.domain.errors import NotFound
+from app.domain.meetings import MeetingStatus
+from app.domain.metric_windows import metrics_window
+from app.domain.paging import DEFAULT_LIMIT
+from app.domain.pairs import Pair as DomainPair
+from app.domain.pairs import PairKind, PairSource, PairStatus
+from app.domain.privacy import check_content_visible
+from app.domain.queries import CommitmentFilter, MeetingFilter
+from app.services import commitments as commitment_service
+from app.services import meetings as meeting_service
+
+First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
+
+
+@pydantic_type(
+    model=CadenceOut,
+    all_fields=True,
+    description="Where a pair stands now (GET /v1/pairs/{id}/cadence).",
+)
+class Cadence:
+    pass
+
+
+@strawberry.type(
+    description="Two people who hold 1:1s. Managers above the lead see the pair,"
+    " not its content: `meetings` and `commitments` are null for them."
+)
+class Pair:
+    id: UUID
+    lead_id: UUID
+    member_id: UUID
+    kind: PairKind
+    cadence_days: int
+    duration_minutes: int
+    status: PairStatus
+    source: PairSource
+    started_at: datetime
+    ended_at: datetime | None
+    ended_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    version: int = strawberry.field(
+        description="The record's version: 1 when created, one more on every change (REST's"
+        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
+    )
+    record: strawberry.Private[DomainPair]
+
+    @resolves("The lead (people:read for a key).")
+    async def lead(self, info: GraphInfo) -> Person | None:
+        return await load_person(info, self.lead_id)
+
+    @resolves("The member (people:read for a key).")
+    async def member(self, info: GraphInfo) -> Person | None:
+        return await load_person(info, self.member_id)
+
+    @resolves("The cadence state now (pairs:read).")
+    async def cadence(self, info: GraphInfo) -> Cadence | None:
+        info.context.require(Scope.PAIRS_READ)
+        found = await info.context.loaders.cadence(self.record)
+        return None if found is None else graph(Cadence, CadenceOut.of(found))
+
+    @resolves(
+        "The pair's meeting-health metrics over [from, to) (metrics:read); for the pair's"
+        " people, managers above the lead, admins and keys. No content."
+    )
+    async def metrics(
+        self, info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
+    ) -> PairMetrics | None:
+        info.context.require(Scope.METRICS_READ)
+        window = metrics_window(start, end, info.context.use_case.now)
+        measured = await info.context.loaders.metrics_of_pair.load(MetricsOfPair(self.id, window))
+        return None if measured is None else pair_metrics_of(*measured)
+
+    @resolves(
+        "The pair's meetings in start order, or newest first"
+        " (meetings:read); null for callers who may not see the pair's content."
+    )
+    async def meetings(
+        self,
+        info: GraphInfo,
+        first: First = DEFAULT_LIMIT,
+        after: str | None = None,
+        status: MeetingStatus | None = None,
+        newest_first: bool = False,
+    ) -> Connection[Meeting] | None:
+        context = info.context
+        context.require(Scope.MEETINGS_READ)
+        request = page_request(first, after)
+        if not self._content_visible(info):
+            return None
+        if after is None:
+            shape = FirstChildren(self.id, first + 1, newest_first, status)
+            meetings = await context.loaders.meetings_of_pair.load(shape)
+            return from_first(meetings, first, lambda m: m.starts_at, meeting_node)
+        filters = MeetingFilter(pair_id=self.id, status=status, newest_first=newest_first)
+        page = await meeting_service.list_meetings(context.use_case, filters, request)
+        return from_page(page, after, lambda m: m.starts_at, meeting_node)
+
+    @resolves(
+        "The pair's commitments, oldest first (content:read); null"
+        " for callers who may not see the pair's content."
+    )
+    async def commitments(
+        self,
+        info: GraphInfo,
+        first: First = DEFAULT_LIMIT,
+        after: str | None = None,
+        status: CommitmentStatus | None = None,
+    ) -> Connection[Commitment] | None:
+        context = info.context
+        context.require(Scope.CONTENT_READ)
+        request = page_request(first, after)
+        if not self._content_visible(info):
+            return None
+        if after is None:
+            shape = FirstChildren(self.id, first + 1, status=status)
+            found = await context.loaders.commitments_of_pair.load(shape)
+            return from_first(found, first, lambda c: c.created_at, commitment_node)
+        filters = CommitmentFilter(pair_id=self.id, status=status)
+        page = await commitment_service.list_commitments(context.use_case, filters, request)
+        return from_page(page, after, lambda c: c.created_at, commitment_node)
+
+    def _content_visible(self, info: GraphInfo) -> bool:
+        try:
+            check_content_visible(info.context.use_case.caller, self.record, "pair", self.id)
+        except NotFound:
+            return False
+        return True
+
+
+@PAIRS.registers
+def pair_node(pair: DomainPair) -> Pair:
+    return build(Pair, pair)

@@ -1,1 +1,0 @@
-"""Request and response models: inputs forbid unknown fields, outputs are separate."""

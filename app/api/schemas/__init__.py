@@ -1,0 +1,2 @@
+"""Request and response models shared by REST and GraphQL: inputs forbid unknown fields,
+outputs are separate."""
