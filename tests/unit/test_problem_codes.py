@@ -34,7 +34,7 @@ FAMILY_STATUS: dict[type[DomainError], int] = {
 SCIM_ONLY: set[type[DomainError]] = {ScimRefused}
 # Codes passed on from a variable: where, and every value the variable can hold.
 PASSED_ON = {
-    ("api/graphql/mutations/pipeline.py", "code"): {
+    ("api/graphql/mutations/running.py", "code"): {
         validation_code(error_type)  # one error type per branch of validation_code
         for error_type in (
             "extra_forbidden",

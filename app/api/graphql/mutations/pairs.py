@@ -9,7 +9,7 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.pipeline import (
+from app.api.graphql.mutations.running import (
     IF_VERSION,
     answer,
     checked,

@@ -10,7 +10,7 @@ import strawberry
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations.pipeline import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations.running import answer, checked, perform, values_of, without_id
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
