@@ -22,8 +22,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from app.persistence.statements import GuardedConnection
 
 logger = logging.getLogger("rapport.database")
 
@@ -103,13 +105,15 @@ def unreachable(error: BaseException) -> bool:
 
 
 @asynccontextmanager
-async def connected(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+async def connected(engine: AsyncEngine) -> AsyncIterator[GuardedConnection]:
     """A pooled connection, or DatabaseUnavailable when none can be had (the server down,
     the pool exhausted); failures of the block itself pass unchanged, and a block that
-    completes shows the database answers."""
+    completes shows the database answers. Its transaction may guard its statements
+    (app.persistence.statements)."""
     outage, opened, entered = outage_of(engine), time.monotonic(), False
     try:
-        async with engine.connect() as connection:
+        connection = GuardedConnection(engine)
+        async with connection:
             entered = True
             connection.info[_OPENED_AT] = opened
             yield connection

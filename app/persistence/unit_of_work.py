@@ -8,7 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.errors import StateConflict
 from app.persistence.availability import connected
@@ -45,6 +45,7 @@ from app.persistence.repositories.webhooks import (
     WebhookDeliveryRepository,
     WebhookEndpointRepository,
 )
+from app.persistence.statements import GuardedConnection
 from app.persistence.tables import PersonRow
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
@@ -53,7 +54,7 @@ PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 class UnitOfWork:
     """The repositories of one transaction."""
 
-    def __init__(self, connection: AsyncConnection, *, writes: bool = False) -> None:
+    def __init__(self, connection: GuardedConnection, *, writes: bool = False) -> None:
         self.connection = connection
         self.writes = writes
         self.organization: UUID | None = None  # the one entered (enter_organization)
@@ -85,6 +86,12 @@ class UnitOfWork:
         self.webhook_deliveries = WebhookDeliveryRepository(connection)
         self.pair_watches = PairWatchRepository(connection)
         self.idempotency_keys = IdempotencyKeyRepository(connection)
+
+    def guard_statements(self) -> None:
+        """From now on, a statement runs to its end even when the code awaiting it is
+        cancelled, and the transaction ends once every statement has (for code that runs
+        concurrently in it: app.persistence.statements)."""
+        self.connection.guard_statements()
 
     @property
     def writable(self) -> bool:
@@ -151,7 +158,10 @@ async def unit_of_work(engine: AsyncEngine, *, write: bool) -> AsyncIterator[Uni
             if write:
                 await connection.execution_options(**{WRITE_OPTION: True})
             async with connection.begin():
-                yield UnitOfWork(connection, writes=write)
+                try:
+                    yield UnitOfWork(connection, writes=write)
+                finally:
+                    await connection.statements_finished()
     except DBAPIError as error:
         conflict = settled_race(error)
         if conflict is not None:

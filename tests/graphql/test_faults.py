@@ -3,13 +3,18 @@ meets one keeps none of its changes."""
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
+from typing import Any
 from uuid import UUID
 
 import pytest
 
 from app.api.graphql.error_shaping import FAULT_MESSAGE
+from app.domain.errors import InvalidInput
+from app.domain.meetings import Meeting
 from app.domain.paging import Cursor
-from app.services import agenda
+from app.services import agenda, batch_reads, lookups
 from tests.graphql.client import graphql
 from tests.support.tenants import World
 
@@ -74,4 +79,72 @@ def test_a_refused_field_does_not_break_its_siblings_work(world: World) -> None:
         body = graphql(world.tenant, query)
         assert body["data"] is None
         assert [e["extensions"]["code"] for e in body["errors"]] == ["validation_error"]
+    assert graphql(world.tenant, "{ policy { graceDays } }")["data"]["policy"]["graceDays"] == 2
+
+
+LATER_PAGE = Cursor("0", UUID(int=0)).encode()  # a later page: read by the service
+
+
+def test_a_load_shared_with_a_cancelled_field_still_resolves_elsewhere(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both meetings load the same pair; the first one's agenda fails while the load is
+    pending, and graphql-core cancels the first one's `pair`: the second still gets it."""
+    read_pairs = batch_reads.pairs
+
+    async def slow_pairs(*args: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await read_pairs(*args)
+
+    async def refused(*_args: object) -> None:
+        await asyncio.sleep(0.1)
+        raise InvalidInput("Refused on purpose.", code="validation_error")
+
+    monkeypatch.setattr(batch_reads, "pairs", slow_pairs)
+    monkeypatch.setattr(agenda, "list_items", refused)
+    body = graphql(
+        world.tenant,
+        """query($m: UUID!, $after: String) {
+          a: meeting(id: $m) { pair { id } agendaItems(after: $after) { nodes { id } } }
+          b: meeting(id: $m) { pair { id } }
+        }""",
+        {"m": world.meeting["id"], "after": LATER_PAGE},
+    )
+    assert body["data"] == {"a": None, "b": {"pair": {"id": world.meeting["pair_id"]}}}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["validation_error"]
+
+
+def test_the_transaction_ends_after_the_work_left_in_the_background(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-null field that fails at once (a fault: null for a non-null field) leaves its
+    started siblings to finish in the background (graphql-core): their statements still run
+    inside the request's transaction."""
+    read_meeting, read_pairs = lookups.meeting, batch_reads.pairs
+    outcomes: list[str] = []
+
+    async def meeting_without_status(*args: Any, **kwargs: Any) -> Meeting:
+        return dataclasses.replace(await read_meeting(*args, **kwargs), status=None)  # type: ignore[arg-type]
+
+    async def late_pairs(*args: Any) -> Any:
+        await asyncio.sleep(0.3)  # the answer is complete by then
+        try:
+            found = await read_pairs(*args)
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+            raise
+        outcomes.append("read")
+        return found
+
+    monkeypatch.setattr(lookups, "meeting", meeting_without_status)
+    monkeypatch.setattr(batch_reads, "pairs", late_pairs)
+    body = graphql(
+        world.tenant,
+        "query($m: UUID!) { meeting(id: $m) { pair { id } status } }",
+        {"m": world.meeting["id"]},
+    )
+    assert body["data"] == {"meeting": None}
+    assert [e["message"] for e in body["errors"]] == [FAULT_MESSAGE]  # null for a non-null
+    assert outcomes == ["read"]
+    monkeypatch.undo()
     assert graphql(world.tenant, "{ policy { graceDays } }")["data"]["policy"]["graceDays"] == 2

@@ -8,7 +8,7 @@ import math
 import re
 import time
 from collections.abc import Awaitable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request, Response
 from graphql import GraphQLError
@@ -60,11 +60,14 @@ class GraphContext(BaseContext):
         self._loaders: Loaders | None = None
         self.identity: Identity | None = None  # checked before the document is read
         self.addressed: dict[str, AuditLine] = {}  # by response key
-        self.resolving: list[asyncio.Future[object]] = []  # see app.api.graphql.settling
         self.deadline = math.inf
+        # What the execution left to finish in the background (app.api.graphql.settling).
+        self.background_work: set[asyncio.Future[Any]] = set()
 
     def begin(self, use_case: UseCase) -> None:
-        """The execution starts, and with it the time budget."""
+        """The execution starts, and with it the time budget; its fields run concurrently
+        in one transaction, which guards their statements (app.api.graphql.settling)."""
+        use_case.uow.guard_statements()
         self._use_case = use_case
         self._loaders = Loaders(use_case)
         self.deadline = time.monotonic() + self.runtime.settings.graphql_time_budget_seconds
@@ -74,6 +77,13 @@ class GraphContext(BaseContext):
         finishes: its statement is never cut off)."""
         if time.monotonic() > self.deadline:
             raise TimeBudgetExceeded(self.runtime.settings.graphql_time_budget_seconds)
+
+    def overran(self) -> TimeBudgetExceeded | None:
+        """The refusal of an execution that ended past the deadline (its last fields may
+        have read memory only, which no check stops)."""
+        if time.monotonic() > self.deadline:
+            return TimeBudgetExceeded(self.runtime.settings.graphql_time_budget_seconds)
+        return None
 
     @property
     def http_request(self) -> Request:

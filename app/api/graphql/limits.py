@@ -1,5 +1,10 @@
 """What one request may ask for: depth, aliases and tokens are checked while the document
-is validated; the complexity budget before execution, with the variables known."""
+is parsed and validated; the complexity budget before execution, with the variables known.
+
+Parsed and validated documents are cached (a front end sends the same few documents over and
+over): the tokens, depth and aliases of a document depend on its text alone, so a cached
+document's verdict is the one it would get again; its cost depends on the variables too, and
+is computed for every request."""
 
 from __future__ import annotations
 
@@ -22,11 +27,15 @@ from graphql import (
     VariableNode,
 )
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
+from strawberry.types import ExecutionContext
 
 from app.domain.paging import DEFAULT_LIMIT
 
@@ -39,6 +48,17 @@ COMPLEXITY_BUDGET = 100_000
 FIELD_COSTS = {"metricsSummary": 10_000, "timeseries": 10_000, "metrics": 20}
 # A connection's fields that repeat once per item of its page.
 PAGE_ITEMS = frozenset({"nodes", "edges"})
+# The validation rules of the depth and alias limits, built once: the validation cache keys a
+# document's verdict by the rules that gave it, so they must be the same objects every time.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+# Documents kept parsed and validated, per process: the most recently used ones, each of at
+# most CACHED_DOCUMENT_CHARS characters (a document costs up to about 280 bytes per
+# character in memory, a real one closer to 100); longer ones are parsed every time.
+CACHED_DOCUMENTS = 64
+CACHED_DOCUMENT_CHARS = 3_000
 
 
 class ComplexityBudget(SchemaExtension):
@@ -148,11 +168,45 @@ class _Cost:
         return DEFAULT_LIMIT if field.selection_set is not None else 1
 
 
+def _cacheable(context: ExecutionContext) -> bool:
+    return context.query is not None and len(context.query) <= CACHED_DOCUMENT_CHARS
+
+
+class CachedParsing(ParserCache):
+    """Strawberry's parser cache (keyed by the text and the parse options, so the token
+    limit is part of the key; a document refused by the parser is not kept), for documents
+    of a bounded size."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_DOCUMENTS)
+
+    def on_parse(self) -> Iterator[None]:
+        if _cacheable(self.execution_context):
+            yield from super().on_parse()
+        else:
+            yield
+
+
+class CachedValidation(ValidationCache):
+    """Strawberry's validation cache (keyed by the schema, the document and the rules), for
+    the documents the parser cache keeps."""
+
+    def __init__(self) -> None:
+        super().__init__(maxsize=CACHED_DOCUMENTS)
+
+    def on_validate(self) -> Iterator[None]:
+        if _cacheable(self.execution_context):
+            yield from super().on_validate()
+        else:
+            yield
+
+
 def protections() -> list[Callable[[], SchemaExtension]]:
     """The limits, in the order they apply (a fresh extension per request)."""
     return [
         partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(QueryDepthLimiter, max_depth=MAX_DEPTH),
-        partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        partial(AddValidationRules, LIMIT_RULES),
+        CachedParsing,
+        CachedValidation,
         ComplexityBudget,
     ]

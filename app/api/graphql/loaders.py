@@ -3,13 +3,14 @@ whatever the page size (no N+1). They live as long as the request's transaction.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 from uuid import UUID
 
-from strawberry.dataloader import DataLoader
+from strawberry import dataloader
 
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -26,6 +27,17 @@ from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
 
 E = TypeVar("E")
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+class DataLoader(dataloader.DataLoader[K, T]):
+    """Strawberry's DataLoader, whose loads stay pending for every field awaiting them when
+    one of those fields is cancelled (graphql-core cancels the siblings of a failed field;
+    a load shared with fields elsewhere in the request must still resolve there)."""
+
+    def load(self, key: K) -> Awaitable[T]:
+        return asyncio.shield(super().load(key))
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,7 +39,7 @@ from app.api.graphql.queries.policy import PolicyQuery
 from app.api.graphql.queries.templates import TemplatesQuery
 from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
-from app.api.graphql.settling import SettledResolvers
+from app.api.graphql.settling import SettlingExecutor, keep_time_budget
 
 QUERIES = (
     MeQuery,
@@ -83,10 +83,13 @@ class RapportSchema(Schema):
 
 def build_schema() -> Schema:
     """Built once per app (and for the committed SDL)."""
-    return RapportSchema(
+    schema = RapportSchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         types=PROBLEM_TYPES,
-        extensions=[*protections(), RequestTransaction, SettledResolvers, ErrorShaping],
+        extensions=[*protections(), RequestTransaction, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),
+        execution_context_class=SettlingExecutor,
     )
+    keep_time_budget(schema._schema)
+    return schema

@@ -82,7 +82,10 @@ class RequestTransaction(SchemaExtension):
         if lost is not None:
             await _end(transaction, _RollBack())
             raise lost
-        late = next((e for e in errors if isinstance(e.original_error, TimeBudgetExceeded)), None)
+        late = (
+            next((e for e in errors if isinstance(e.original_error, TimeBudgetExceeded)), None)
+            or context.overran()
+        )
         if late is not None and isinstance(result, ExecutionResult):
             # Past its budget the request keeps nothing: a partial answer would look whole.
             await _end(transaction, _RollBack())
