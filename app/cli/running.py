@@ -66,7 +66,7 @@ def demo(
     ),
 ) -> None:
     """Load a demo organization (about 60 people, six months of 1:1s); prints its id."""
-    from app.services.demo import load_demo
+    from app.demo.organization import load_demo
 
     org_id = in_transaction(lambda uow: load_demo(uow, org_name, system_clock()))
     typer.echo(str(org_id))
@@ -85,7 +85,7 @@ def dev(
     """Local quick start: migrate, load the demo organization once, print the admin key (the
     same one across restarts unless --new-key) and serve, with logs for people and metrics
     open (unless RAPPORT_LOG_FORMAT or RAPPORT_METRICS_ACCESS say otherwise)."""
-    from app.services.demo import load_demo
+    from app.demo.organization import load_demo
 
     os.environ.setdefault("RAPPORT_LOG_FORMAT", "console")
     os.environ.setdefault("RAPPORT_METRICS_ACCESS", "open")

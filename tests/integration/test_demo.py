@@ -8,10 +8,10 @@ from itertools import combinations
 from typing import Any
 from uuid import UUID
 
+from app.demo.organization import load_demo
 from app.domain.access import Scope
 from app.domain.meetings import overlaps
 from app.persistence.unit_of_work import unit_of_work
-from app.services.demo import load_demo
 from tests.conftest import Live
 from tests.support.tenants import Tenant
 

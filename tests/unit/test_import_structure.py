@@ -191,6 +191,19 @@ def test_graphql_modules_keep_their_roles() -> None:
     assert not crossing, f"imports across GraphQL roles: {crossing}"
 
 
+def test_only_the_command_line_imports_the_demo() -> None:
+    """The demo organization is built through the services; the services, the adapters and
+    the domain never reach back into it."""
+    importers = sorted(
+        (module, name)
+        for module, imported in NAMES.items()
+        if not module.startswith(("app.demo", "app.cli"))
+        for name in imported
+        if name == "app.demo" or name.startswith("app.demo.")
+    )
+    assert not importers, f"imports of the demo outside the command line: {importers}"
+
+
 def test_the_domain_imports_only_itself_and_the_standard_library() -> None:
     allowed = sys.stdlib_module_names | {"__future__"}
     outside = sorted(

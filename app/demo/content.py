@@ -1,8 +1,8 @@
 """What the demo organization is made of: its shape, how its pairs behave, and its texts.
 
-Pure data (and the seeded draws that lay it out), kept apart from `demo.py`, which builds it
-through the services and writes six months of history. Texts may name a `{project}`, filled
-from the pair's department.
+Pure data (and the seeded draws that lay it out), kept apart from `organization.py`, which
+builds it through the services and writes six months of history. Texts may name a
+`{project}`, filled from the pair's department.
 """
 
 from __future__ import annotations

@@ -14,11 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from app.domain.pairs import Pair, PairKind
-from app.domain.people import Person, Role
-from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Caller, UseCase
-from app.services.demo_content import (
+from app.demo.content import (
     CEO_TIMEZONE,
     DEPARTMENTS,
     FIRST_IC,
@@ -34,7 +30,11 @@ from app.services.demo_content import (
     org_chart,
     pair_behaviours,
 )
-from app.services.demo_history import DAY_CLOSES, DAY_OPENS, Batch, Calendar, PairHistory, PairPlan
+from app.demo.history import DAY_CLOSES, DAY_OPENS, Batch, Calendar, PairHistory, PairPlan
+from app.domain.pairs import Pair, PairKind
+from app.domain.people import Person, Role
+from app.persistence.unit_of_work import UnitOfWork
+from app.services.context import Caller, UseCase
 from app.services.organizations import create_organization
 from app.services.pairs import create_pair
 from app.services.people import create_person

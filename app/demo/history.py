@@ -9,14 +9,7 @@ from itertools import pairwise
 from typing import Any, TypeVar
 from uuid import UUID
 
-from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
-from app.domain.commitments import Commitment, CommitmentStatus
-from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus, overlaps
-from app.domain.notes import Note, NoteVisibility
-from app.domain.pairs import Pair
-from app.domain.ratings import Rating
-from app.services.context import new_id
-from app.services.demo_content import (
+from app.demo.content import (
     AGENDA_TITLES,
     CANCEL_REASONS,
     CANCEL_WEIGHTS,
@@ -29,6 +22,13 @@ from app.services.demo_content import (
     STRAINED_SCORES,
     Profile,
 )
+from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
+from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import Meeting, MeetingEvent, MeetingEventKind, MeetingStatus, overlaps
+from app.domain.notes import Note, NoteVisibility
+from app.domain.pairs import Pair
+from app.domain.ratings import Rating
+from app.services.context import new_id
 
 E = TypeVar("E")
 
