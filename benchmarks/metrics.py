@@ -15,7 +15,7 @@ days before now), time
 - the production statement, `MetricsRepository.pair_counts`, for the organization and for a
   team of about a fifth of the people;
 - the reference implementation: the organization's raw rows loaded (timed apart), every pair
-  counted in Python by app.domain.metrics, then rolled up;
+  counted in Python by app.domain.metrics_reference, then rolled up;
 - over HTTP (`rapport serve`, one worker): the organization's and the team's summary, a page of
   `/metrics/pairs`, the full CSV export and one pair's metrics; and the server's peak RSS
   during a page, the team's CSV export and the organization's, and its RSS as the

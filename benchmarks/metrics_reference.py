@@ -1,5 +1,6 @@
 """The reference implementation in the metrics benchmark: the organization's raw rows loaded
-into `PairRecords`, every pair counted in Python by app.domain.metrics, then rolled up."""
+into `PairRecords`, every pair counted in Python by app.domain.metrics_reference, then rolled
+up."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import PairCounts, PairStanding, metrics_from_counts
 from app.domain.metric_rollups import PairFigures, Rollup, roll_up
-from app.domain.metrics import (
+from app.domain.metrics_reference import (
     CommitmentFacts,
     ItemFacts,
     MeetingFacts,
@@ -108,7 +109,8 @@ async def load_records(connection: asyncpg.Connection, query: MetricsQuery) -> l
 
 
 def reference_figures(records: PairRecords, query: MetricsQuery, policy: Policy) -> PairFigures:
-    """One pair's counts, metrics and cadence state, as app.domain.metrics computes them."""
+    """One pair's counts, metrics and cadence state, as app.domain.metrics_reference computes
+    them."""
     pair, now = records.pair, query.now
     held = [m.starts_at for m in records.meetings if m.status is MeetingStatus.COMPLETED]
     ahead = [

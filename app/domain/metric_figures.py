@@ -1,8 +1,8 @@
 """From a pair's counts to its published metrics: rates, health score and signals.
 
-Both paths end here: the reference implementation (app.domain.metrics) counts a pair's raw
-records in Python, the production path counts them in SQL; the formulas of product.md that
-turn counts into figures live only in this module.
+Both paths end here: the reference implementation (app.domain.metrics_reference) counts a
+pair's raw records in Python, the production path counts them in SQL; the formulas of
+product.md that turn counts into figures live only in this module.
 
 Arithmetic is exact: every rate is a ratio of two integers (Python's `int / int` is correctly
 rounded, so a rate is the float nearest the exact value), the health score is rounded half up

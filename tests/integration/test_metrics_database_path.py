@@ -16,7 +16,7 @@ from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import PairStanding, metrics_from_counts
 from app.domain.metric_rollups import Totals
 from app.domain.metric_windows import Bucket, Window, buckets
-from app.domain.metrics import compute_pair_metrics, count_pair
+from app.domain.metrics_reference import compute_pair_metrics, count_pair
 from app.domain.pairs import PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter

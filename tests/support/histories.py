@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
-from app.domain.metrics import (
+from app.domain.metrics_reference import (
     CommitmentFacts,
     ItemFacts,
     MeetingFacts,

@@ -204,6 +204,20 @@ def test_only_the_command_line_imports_the_demo() -> None:
     assert not importers, f"imports of the demo outside the command line: {importers}"
 
 
+def test_the_application_never_imports_the_metrics_reference() -> None:
+    """The reference implementation is what the property tests and the benchmark compare the
+    SQL path against; production serves the SQL path only."""
+    reference = "app.domain.metrics_reference"
+    importers = sorted(
+        (module, name)
+        for module, imported in NAMES.items()
+        for name in imported
+        if name == reference or name.startswith(f"{reference}.")
+    )
+    assert reference in MODULES
+    assert not importers, f"the application imports the metrics reference: {importers}"
+
+
 def test_the_domain_imports_only_itself_and_the_standard_library() -> None:
     allowed = sys.stdlib_module_names | {"__future__"}
     outside = sorted(

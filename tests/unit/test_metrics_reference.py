@@ -10,7 +10,7 @@ from app.domain.agenda import AgendaItemKind
 from app.domain.cadence import CadenceState
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
-from app.domain.metrics import (
+from app.domain.metrics_reference import (
     CommitmentFacts,
     ItemFacts,
     MeetingFacts,

@@ -1,7 +1,7 @@
 """The aggregates behind the metrics: one subquery per source table, grouped by a pair or a
-time-series bucket, whose counts mean exactly what app.domain.metrics.count_pair counts.
-Instants are compared as whole microseconds (app.persistence.sql_time) so that day figures
-stay exact on SQLite and PostgreSQL alike."""
+time-series bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair
+counts. Instants are compared as whole microseconds (app.persistence.sql_time) so that day
+figures stay exact on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 

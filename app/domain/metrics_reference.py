@@ -4,6 +4,7 @@ This is the reference implementation: it counts a pair's raw records in Python, 
 read like the formula table, and hands the counts to app.domain.metric_figures, where rates,
 the health score and the signals are computed. The production path counts in SQL
 (app.persistence.repositories.metrics); a property test holds the two to the same figures.
+Only the tests and the benchmarks import this module; nothing in `app/` does.
 """
 
 from __future__ import annotations
