@@ -58,7 +58,7 @@ from metrics_organization import Organization, build_organization
 
 from app.domain.metric_windows import DEFAULT_WINDOW, Window
 from app.domain.policy import Policy
-from app.persistence.repositories.metrics import MetricsQuery
+from app.persistence.repositories.metrics import CountingTerms
 
 FULL_PEOPLE = 10_000
 FULL_PAIRS = 10_000
@@ -216,12 +216,12 @@ def run(options: Options) -> str:
         )
         policy = asyncio.run(read_policy(scratch.db_url, org_id))
         now = datetime.now(UTC)
-        query = MetricsQuery(
+        terms = CountingTerms(
             org_id, Window(now - DEFAULT_WINDOW, now), now, policy.grace_days,
             policy.late_cancel_hours,
         )  # fmt: skip
         database = asyncio.run(
-            measure_database(scratch.app_url, query, policy, organization.team, options.repeats)
+            measure_database(scratch.app_url, terms, policy, organization.team, options.repeats)
         )
         http = None
         if options.http:

@@ -21,17 +21,17 @@ from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.database import create_engine
 from app.persistence.repositories.metric_aggregates import COUNT_COLUMNS
-from app.persistence.repositories.metrics import MetricsQuery, MetricsRepository, PairCountsRow
+from app.persistence.repositories.metrics import CountingTerms, MetricsRepository, PairCountsRow
 from app.services.metrics import MetricsBasis, report
 
 
 async def production_summary(
-    repository: MetricsRepository, query: MetricsQuery, policy: Policy, filters: MetricsFilter
+    repository: MetricsRepository, terms: CountingTerms, policy: Policy, filters: MetricsFilter
 ) -> tuple[list[PairCountsRow], Rollup]:
     """What the summary endpoint computes: every pair's counts in one statement, each pair's
     figures, the rollup."""
-    rows = await repository.pair_counts(query, filters)
-    basis = MetricsBasis(query.window, policy, query.now)
+    rows = await repository.pair_counts(terms, filters)
+    basis = MetricsBasis(terms.window, policy, terms.now)
     figures = []
     for row in rows:
         found = report(row, basis)
@@ -82,36 +82,36 @@ class DatabaseResults:
 
 
 async def measure_database(
-    app_url: str, query: MetricsQuery, policy: Policy, team: Team, repeats: int
+    app_url: str, terms: CountingTerms, policy: Policy, team: Team, repeats: int
 ) -> DatabaseResults:
     """Every connection as the serving role, inside the organization (row-level security)."""
-    org = str(query.org_id)
+    org = str(terms.org_id)
     async with AsyncExitStack() as stack:
         engine = create_engine(app_url)
         stack.push_async_callback(engine.dispose)
         jit = await app_jit(engine)
         connection = await connect_floor(app_url, jit, org)
         stack.push_async_callback(connection.close)
-        floor_seconds, floor = await timed(repeats, lambda: floor_counts(connection, query))
+        floor_seconds, floor = await timed(repeats, lambda: floor_counts(connection, terms))
         log("timed the floor")
         async with engine.connect() as production:
             await production.execute(ENTER_ORGANIZATION, {"org": org})
             repository = MetricsRepository(production)
             statement, _ = await timed(
-                repeats, lambda: repository.pair_counts(query, MetricsFilter())
+                repeats, lambda: repository.pair_counts(terms, MetricsFilter())
             )
             org_seconds, (rows, rollup) = await timed(
-                repeats, lambda: production_summary(repository, query, policy, MetricsFilter())
+                repeats, lambda: production_summary(repository, terms, policy, MetricsFilter())
             )
             team_filter = MetricsFilter(team_of=team.manager_id)
             team_seconds, (team_rows, _) = await timed(
-                repeats, lambda: production_summary(repository, query, policy, team_filter)
+                repeats, lambda: production_summary(repository, terms, policy, team_filter)
             )
         log("timed the production statement and summaries")
-        load_seconds, records = await timed(1, lambda: load_records(connection, query))
+        load_seconds, records = await timed(1, lambda: load_records(connection, terms))
 
         async def compute() -> tuple[Rollup, dict[UUID, PairCounts]]:
-            return reference_rollup(records, query, policy)
+            return reference_rollup(records, terms, policy)
 
         compute_seconds, (reference, reference_counts) = await timed(1, compute)
         log("timed the reference implementation")

@@ -9,7 +9,7 @@ import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.persistence.repositories.metrics import MetricsQuery
+from app.persistence.repositories.metrics import CountingTerms
 
 FLOOR_SQL = """
 WITH scoped AS (
@@ -136,16 +136,16 @@ ORDER BY p.id
 """
 
 
-def floor_arguments(query: MetricsQuery) -> tuple[object, ...]:
-    window, upper = query.window, query.upper
+def floor_arguments(terms: CountingTerms) -> tuple[object, ...]:
+    window, upper = terms.window, terms.upper
     return (
-        query.org_id, window.start, upper, query.now, query.grace_days, query.late_cancel_hours,
-        window.start.date(), upper.date(), query.now.date(),
+        terms.org_id, window.start, upper, terms.now, terms.grace_days, terms.late_cancel_hours,
+        window.start.date(), upper.date(), terms.now.date(),
     )  # fmt: skip
 
 
-async def floor_counts(connection: asyncpg.Connection, query: MetricsQuery) -> list[Any]:
-    return list(await connection.fetch(FLOOR_SQL, *floor_arguments(query)))
+async def floor_counts(connection: asyncpg.Connection, terms: CountingTerms) -> list[Any]:
+    return list(await connection.fetch(FLOOR_SQL, *floor_arguments(terms)))
 
 
 async def app_jit(engine: AsyncEngine) -> str:

@@ -27,7 +27,7 @@ from app.domain.metrics_reference import (
 )
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.policy import Policy
-from app.persistence.repositories.metrics import MetricsQuery
+from app.persistence.repositories.metrics import CountingTerms
 
 MEETING_FACTS_SQL = """
 SELECT id, pair_id, starts_at, duration_minutes, status, reschedule_count, canceled_at,
@@ -71,9 +71,9 @@ def pair_of(row: Mapping[str, Any]) -> Pair:
     )
 
 
-async def load_records(connection: asyncpg.Connection, query: MetricsQuery) -> list[PairRecords]:
+async def load_records(connection: asyncpg.Connection, terms: CountingTerms) -> list[PairRecords]:
     """Every pair of the organization with its raw rows, as the reference takes them."""
-    org_id, start, upper = query.org_id, query.window.start, query.upper
+    org_id, start, upper = terms.org_id, terms.window.start, terms.upper
     pairs = [pair_of(row) for row in await connection.fetch(
         "SELECT * FROM pairs WHERE org_id = $1 ORDER BY id", org_id
     )]  # fmt: skip
@@ -108,10 +108,10 @@ async def load_records(connection: asyncpg.Connection, query: MetricsQuery) -> l
     ]
 
 
-def reference_figures(records: PairRecords, query: MetricsQuery, policy: Policy) -> PairFigures:
+def reference_figures(records: PairRecords, terms: CountingTerms, policy: Policy) -> PairFigures:
     """One pair's counts, metrics and cadence state, as app.domain.metrics_reference computes
     them."""
-    pair, now = records.pair, query.now
+    pair, now = records.pair, terms.now
     held = [m.starts_at for m in records.meetings if m.status is MeetingStatus.COMPLETED]
     ahead = [
         m.starts_at
@@ -121,14 +121,14 @@ def reference_figures(records: PairRecords, query: MetricsQuery, policy: Policy)
     state = cadence_of(
         pair, max(held, default=None), min(ahead, default=None), now, policy.grace_days
     ).state
-    counts = count_pair(records, query.window, now, policy)
+    counts = count_pair(records, terms.window, now, policy)
     standing = PairStanding(pair.status is PairStatus.ACTIVE, state, policy.target_cadence_days)
-    return PairFigures(counts, metrics_from_counts(counts, query.window, standing), state)
+    return PairFigures(counts, metrics_from_counts(counts, terms.window, standing), state)
 
 
 def reference_rollup(
-    every_pair: Sequence[PairRecords], query: MetricsQuery, policy: Policy
+    every_pair: Sequence[PairRecords], terms: CountingTerms, policy: Policy
 ) -> tuple[Rollup, dict[UUID, PairCounts]]:
-    figures = {records.pair.id: reference_figures(records, query, policy) for records in every_pair}
+    figures = {records.pair.id: reference_figures(records, terms, policy) for records in every_pair}
     counts = {pair_id: found.counts for pair_id, found in figures.items()}
     return roll_up(figures.values()), counts

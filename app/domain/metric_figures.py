@@ -123,7 +123,10 @@ class Signal:
 
 
 @dataclass(frozen=True, slots=True)
-class PairMetrics:
+class PublishedMetrics:
+    """The figures product.md publishes for one pair over a window: its counts, rates,
+    health score and signals (REST and GraphQL answer them as `PairMetrics`)."""
+
     window: Window
     cadence_days: int
     held: int
@@ -227,11 +230,13 @@ def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
     return [Signal(code, SIGNAL_MESSAGES[code]) for code, raised in conditions.items() if raised]
 
 
-def metrics_from_counts(counts: PairCounts, window: Window, standing: PairStanding) -> PairMetrics:
+def metrics_from_counts(
+    counts: PairCounts, window: Window, standing: PairStanding
+) -> PublishedMetrics:
     """Every figure of product.md's table from one pair's counts."""
     c = counts
     components = None if c.too_new_to_judge else _components(c)
-    return PairMetrics(
+    return PublishedMetrics(
         window=window,
         cadence_days=c.cadence_days,
         held=c.held,

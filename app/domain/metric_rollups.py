@@ -15,7 +15,7 @@ from app.domain.metric_figures import (
     DAY_MICROSECONDS,
     SIGNAL_MESSAGES,
     PairCounts,
-    PairMetrics,
+    PublishedMetrics,
     rate,
 )
 
@@ -130,7 +130,7 @@ class PairFigures:
     """One pair's counts, its metrics and its cadence state now."""
 
     counts: PairCounts
-    metrics: PairMetrics
+    metrics: PublishedMetrics
     cadence_state: CadenceState
 
 

@@ -22,8 +22,8 @@ from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import (
     DAY_MICROSECONDS,
     PairCounts,
-    PairMetrics,
     PairStanding,
+    PublishedMetrics,
     metrics_from_counts,
 )
 from app.domain.metric_windows import Window, existing_microseconds, microseconds
@@ -165,7 +165,7 @@ def compute_pair_metrics(
     now: datetime,
     policy: Policy,
     cadence_state: CadenceState,
-) -> PairMetrics:
+) -> PublishedMetrics:
     """Every figure of product.md's table for one pair over `[window.start, window.end)`."""
     standing = PairStanding(
         active=records.pair.status is PairStatus.ACTIVE,

@@ -84,7 +84,7 @@ async def summary(
 ) -> tuple[MetricsBasis, Rollup]:
     measured = await basis(uc, start, end)
     filters = await _scope_filter(uc, request)
-    rows = await uc.uow.metrics.pair_counts(measured.query(uc.org_id), filters)
+    rows = await uc.uow.metrics.pair_counts(measured.counting_terms(uc.org_id), filters)
     figures = []
     for row in rows:
         found = report(row, measured)
@@ -101,5 +101,5 @@ async def timeseries(
 ) -> tuple[MetricsBasis, list[tuple[Window, Totals]]]:
     measured = await basis(uc, start, end)
     filters = await _scope_filter(uc, request)
-    totals = await uc.uow.metrics.bucket_totals(measured.query(uc.org_id), filters, bucket)
+    totals = await uc.uow.metrics.bucket_totals(measured.counting_terms(uc.org_id), filters, bucket)
     return measured, list(zip(buckets(measured.window, bucket), totals, strict=True))

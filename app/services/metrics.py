@@ -19,8 +19,8 @@ from uuid import UUID
 from app.domain.cadence import CadenceState, cadence_of
 from app.domain.errors import InvalidInput
 from app.domain.metric_figures import (
-    PairMetrics,
     PairStanding,
+    PublishedMetrics,
     SignalCode,
     metrics_from_counts,
 )
@@ -29,7 +29,7 @@ from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
-from app.persistence.repositories.metrics import MetricsQuery, PairCountsRow
+from app.persistence.repositories.metrics import CountingTerms, PairCountsRow
 from app.services import lookups
 from app.services.context import UseCase
 from app.services.groups import referenced_group
@@ -45,8 +45,8 @@ class MetricsBasis:
     policy: Policy
     computed_at: datetime
 
-    def query(self, org_id: UUID) -> MetricsQuery:
-        return MetricsQuery(
+    def counting_terms(self, org_id: UUID) -> CountingTerms:
+        return CountingTerms(
             org_id,
             self.window,
             self.computed_at,
@@ -61,7 +61,7 @@ class PairReport:
 
     pair: Pair
     cadence_state: CadenceState
-    metrics: PairMetrics
+    metrics: PublishedMetrics
 
 
 class PairOrder(StrEnum):
@@ -114,7 +114,7 @@ async def pair_metrics(
     measured = await basis(uc, start, end)
     pair = await lookups.pair(uc, pair_id)  # participants, managers above, admins, keys
     (row,) = await uc.uow.metrics.pair_counts(
-        measured.query(uc.org_id), MetricsFilter(pair_id=pair.id)
+        measured.counting_terms(uc.org_id), MetricsFilter(pair_id=pair.id)
     )
     return measured, report(row, measured)
 
@@ -126,7 +126,7 @@ async def metrics_of_pairs(
     statement, for a page of pairs; pairs the caller may not see are left out."""
     measured = await basis_of(uc, window)
     filters = visible(uc, MetricsFilter(pair_ids=tuple(pair_ids)))
-    rows = await uc.uow.metrics.pair_counts(measured.query(uc.org_id), filters)
+    rows = await uc.uow.metrics.pair_counts(measured.counting_terms(uc.org_id), filters)
     return measured, {row.pair.id: report(row, measured) for row in rows}
 
 
@@ -152,7 +152,7 @@ async def _chunk(
     """Up to `limit` pairs after `after_id` in id order (those raising the signal asked
     for), and the id to continue after (None after the last pair)."""
     rows = await uc.uow.metrics.pair_counts(
-        measured.query(uc.org_id), request.filters, after_id=after_id, limit=limit
+        measured.counting_terms(uc.org_id), request.filters, after_id=after_id, limit=limit
     )
     found = [report(row, measured) for row in rows]
     if request.signal is not None:

@@ -21,7 +21,7 @@ from app.domain.pairs import PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metrics import (
-    MetricsQuery,
+    CountingTerms,
     MetricsRepository,
     PairCountsRow,
 )
@@ -72,9 +72,9 @@ def test_each_pair_metric_matches_the_reference(
 
     async def from_database() -> list[PairCountsRow]:
         async with live.engine.connect() as connection:
-            query = MetricsQuery(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
+            terms = CountingTerms(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
             return await MetricsRepository(connection).pair_counts(
-                query, MetricsFilter(pair_id=history.pair.id)
+                terms, MetricsFilter(pair_id=history.pair.id)
             )
 
     (row,) = live.portal.call(from_database)
@@ -82,9 +82,9 @@ def test_each_pair_metric_matches_the_reference(
 
     async def in_state() -> list[PairCountsRow]:  # the SQL cadence state is the domain's
         async with live.engine.connect() as connection:
-            query = MetricsQuery(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
+            terms = CountingTerms(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
             state = MetricsFilter(pair_id=history.pair.id, cadence_state=cadence.state)
-            return await MetricsRepository(connection).pair_counts(query, state)
+            return await MetricsRepository(connection).pair_counts(terms, state)
 
     assert len(live.portal.call(in_state)) == 1
     assert (row.last_held_at, row.next_at) == (cadence.last_held_at, cadence.next_at)
@@ -115,9 +115,9 @@ def test_time_series_buckets_match_the_reference(
 
     async def from_database() -> list[Totals]:
         async with live.engine.connect() as connection:
-            query = MetricsQuery(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
+            terms = CountingTerms(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
             return await MetricsRepository(connection).bucket_totals(
-                query, MetricsFilter(lead_id=lead), bucket
+                terms, MetricsFilter(lead_id=lead), bucket
             )
 
     totals = live.portal.call(from_database)

@@ -37,7 +37,7 @@ WEEK_DAYS = 7
 
 
 @dataclass(frozen=True, slots=True)
-class MetricsQuery:
+class CountingTerms:
     """What every count depends on besides the pairs: organization, window, now, policy."""
 
     org_id: UUID
@@ -89,18 +89,20 @@ def by_bucket(bucket: Bucket, first: datetime) -> Grouping:
     )
 
 
-def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tuple[Any, list[str]]]:
+def aggregates(
+    terms: CountingTerms, scoped: CTE, grouping: Grouping
+) -> list[tuple[Any, list[str]]]:
     """One subquery per source table, each with a `key` column and its counts."""
-    org, window, upper = query.org_id, query.window, query.upper
+    org, window, upper = terms.org_id, terms.window, terms.upper
     m = MEETINGS.alias("m")
     in_window = and_(m.c.org_id == org, m.c.starts_at >= window.start, m.c.starts_at < upper)
     completed = m.c.status == MeetingStatus.COMPLETED.value
     canceled = and_(m.c.status == MeetingStatus.CANCELED.value, m.c.canceled_by_id.is_not(None))
     ended = epoch_microseconds(m.c.starts_at) + m.c.duration_minutes * _big(
         MINUTE_MICROSECONDS
-    ) < _big(microseconds(query.now - EPOCH))
+    ) < _big(microseconds(terms.now - EPOCH))
     unrecorded = and_(m.c.status == MeetingStatus.SCHEDULED.value, ended)
-    late_before = _big(query.late_cancel_hours * 3600 * 10**6)
+    late_before = _big(terms.late_cancel_hours * 3600 * 10**6)
     on_scoped = scoped.c.id == m.c.pair_id
     group = grouping.of_meeting(m)
     key = group.label("key")
@@ -140,7 +142,7 @@ def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tup
             (
                 at - func.lag(at).over(partition_by=[m.c.pair_id, group], order_by=m.c.starts_at)
             ).label("gap"),
-            ((scoped.c.cadence_days + query.grace_days) * _big(DAY_MICROSECONDS)).label("within"),
+            ((scoped.c.cadence_days + terms.grace_days) * _big(DAY_MICROSECONDS)).label("within"),
         )
         .select_from(m.join(scoped, on_scoped))
         .where(in_window, completed)
@@ -192,7 +194,7 @@ def aggregates(query: MetricsQuery, scoped: CTE, grouping: Grouping) -> list[tup
     c = COMMITMENTS.alias("c")
     due = and_(c.c.due_on >= window.start.date(), c.c.due_on < upper.date())
     done = c.c.status == CommitmentStatus.DONE.value
-    overdue = and_(c.c.status == CommitmentStatus.OPEN.value, c.c.due_on < query.now.date())
+    overdue = and_(c.c.status == CommitmentStatus.OPEN.value, c.c.due_on < terms.now.date())
     lead_owned = c.c.owner_id == scoped.c.lead_id
     member_owned = c.c.owner_id == scoped.c.member_id
     commitment_group = grouping.of_commitment(c)

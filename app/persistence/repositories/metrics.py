@@ -29,7 +29,7 @@ from app.persistence.repositories.metric_aggregates import (
     BY_PAIR,
     COUNT_COLUMNS,
     TOTAL_COLUMNS,
-    MetricsQuery,
+    CountingTerms,
     aggregates,
     by_bucket,
     counted,
@@ -42,7 +42,7 @@ PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 GROUP_MEMBERS = GroupMemberRow.__table__  # type: ignore[attr-defined]
 
-__all__ = ["MetricsQuery", "MetricsRepository", "PairCountsRow"]
+__all__ = ["CountingTerms", "MetricsRepository", "PairCountsRow"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ class MetricsRepository:
 
     def _scoped_pairs(
         self,
-        query: MetricsQuery,
+        terms: CountingTerms,
         filters: MetricsFilter,
         *,
         after_id: UUID | None = None,
@@ -99,10 +99,10 @@ class MetricsRepository:
         columns: list[Any] = list(PAIRS.c)
         if with_cadence:
             columns += [
-                last_held_at_sql(query.org_id, p.id).label("last_held_at"),
-                next_at_sql(query.org_id, p.id, query.now).label("next_at"),
+                last_held_at_sql(terms.org_id, p.id).label("last_held_at"),
+                next_at_sql(terms.org_id, p.id, terms.now).label("next_at"),
             ]
-        statement = select(*columns).where(p.org_id == query.org_id)
+        statement = select(*columns).where(p.org_id == terms.org_id)
         if filters.pair_id is not None:
             statement = statement.where(p.id == filters.pair_id)
         if filters.pair_ids is not None:
@@ -112,21 +112,21 @@ class MetricsRepository:
         if filters.kind is not None:
             statement = statement.where(p.kind == filters.kind.value)
         if filters.team_of is not None:
-            team = self._subtree(query.org_id, filters.team_of, "team")
+            team = self._subtree(terms.org_id, filters.team_of, "team")
             statement = statement.where(p.lead_id.in_(select(team.c.id)))
         if filters.viewer_id is not None:
-            seen = self._subtree(query.org_id, filters.viewer_id, "viewer_team")
+            seen = self._subtree(terms.org_id, filters.viewer_id, "viewer_team")
             statement = statement.where(
                 or_(p.member_id == filters.viewer_id, p.lead_id.in_(select(seen.c.id)))
             )
         if filters.group_id is not None:
             members = select(GROUP_MEMBERS.c.person_id).where(
-                GROUP_MEMBERS.c.org_id == query.org_id,
+                GROUP_MEMBERS.c.org_id == terms.org_id,
                 GROUP_MEMBERS.c.group_id == filters.group_id,
             )
             statement = statement.where(or_(p.lead_id.in_(members), p.member_id.in_(members)))
         if filters.cadence_state is not None:
-            state = self.pairs.cadence_state_sql(query.org_id, query.now, query.grace_days)
+            state = self.pairs.cadence_state_sql(terms.org_id, terms.now, terms.grace_days)
             statement = statement.where(state == filters.cadence_state.value)
         if after_id is not None:
             statement = statement.where(p.id > after_id)
@@ -136,27 +136,27 @@ class MetricsRepository:
 
     async def pair_counts(
         self,
-        query: MetricsQuery,
+        terms: CountingTerms,
         filters: MetricsFilter,
         *,
         after_id: UUID | None = None,
         limit: int | None = None,
     ) -> list[PairCountsRow]:
         """Each pair in scope with its counts, in id order (keyset after `after_id`)."""
-        scoped = self._scoped_pairs(query, filters, after_id=after_id, limit=limit)
-        per_table = aggregates(query, scoped, BY_PAIR)
+        scoped = self._scoped_pairs(terms, filters, after_id=after_id, limit=limit)
+        per_table = aggregates(terms, scoped, BY_PAIR)
         statement: Select[Any] = (
             select(scoped, *counted(per_table))
             .select_from(joined(scoped, scoped.c.id, per_table))
             .order_by(scoped.c.id)
         )
-        return [self._pair_row(query, row) for row in await self._execute(statement)]
+        return [self._pair_row(terms, row) for row in await self._execute(statement)]
 
-    def _pair_row(self, query: MetricsQuery, row: Mapping[str, Any]) -> PairCountsRow:
+    def _pair_row(self, terms: CountingTerms, row: Mapping[str, Any]) -> PairCountsRow:
         pair = self.pairs.to_entity(row)
         counts = PairCounts(
             cadence_days=pair.cadence_days,
-            existing_microseconds=existing_microseconds(pair, query.window, query.now),
+            existing_microseconds=existing_microseconds(pair, terms.window, terms.now),
             next_meeting_booked=row["next_at"] is not None,
             **{name: row[name] for name in COUNT_COLUMNS},
         )
@@ -165,14 +165,14 @@ class MetricsRepository:
     # -- per time-series bucket ---------------------------------------------------------
 
     async def bucket_totals(
-        self, query: MetricsQuery, filters: MetricsFilter, bucket: Bucket
+        self, terms: CountingTerms, filters: MetricsFilter, bucket: Bucket
     ) -> list[Totals]:
         """The summed counts of the pairs in scope for each bucket of the window, in order
         (gaps are counted between held meetings of the same bucket)."""
-        count = len(buckets(query.window, bucket))
-        first = bucket_start(query.window.start, bucket)
-        scoped = self._scoped_pairs(query, filters, with_cadence=False)
-        per_table = aggregates(query, scoped, by_bucket(bucket, first))
+        count = len(buckets(terms.window, bucket))
+        first = bucket_start(terms.window.start, bucket)
+        scoped = self._scoped_pairs(terms, filters, with_cadence=False)
+        per_table = aggregates(terms, scoped, by_bucket(bucket, first))
         numbers = select(literal(0, Integer).label("n")).cte("bucket_numbers", recursive=True)
         numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n + 1 < count))
         statement = (
