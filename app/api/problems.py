@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api.problem_catalog import CATALOG, ProblemKind
 from app.api.rest.entity_tags import ETAG, entity_tag
-from app.api.schemas.common import NOTHING_TO_CHANGE
+from app.api.schemas.common import NOTHING_TO_CHANGE, NULL_FIELD
 from app.domain.errors import DomainError
 from app.domain.versions import PreconditionFailed
 from app.persistence.availability import DatabaseUnavailable
@@ -156,8 +156,8 @@ def validation_code(error_type: str) -> str:
         return "missing_field"
     if error_type in ("string_too_long", "too_long"):
         return "too_long"
-    if error_type == NOTHING_TO_CHANGE:
-        return NOTHING_TO_CHANGE
+    if error_type in (NOTHING_TO_CHANGE, NULL_FIELD):
+        return error_type
     if error_type.endswith(("_type", "_parsing")):
         return "wrong_type"
     return "validation_error"

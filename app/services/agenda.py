@@ -83,9 +83,6 @@ async def update_item(
 ) -> AgendaItem:
     item = await _item_on_open_meeting(uc, item_id, expected)
     await versions.require_given(uc, "agenda item", expected)
-    for name in ("title", "kind", "state"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "state" in changes:
         check_settable_state(changes["state"])
     for name, value in changes.items():

@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from app.domain.commitments import Commitment, CommitmentStatus
-from app.domain.errors import InvalidInput, StateConflict
+from app.domain.errors import StateConflict
 from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairStatus
 from app.domain.queries import CommitmentFilter
@@ -59,9 +59,6 @@ async def update_commitment(
     commitment = await lookups.commitment(uc, commitment_id)
     check_version("commitment", commitment.version, expected)
     await versions.require_given(uc, "commitment", expected)
-    for name in ("title", "status", "owner_id"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "owner_id" in changes:
         pair = await lookups.pair(uc, commitment.pair_id)
         pair.check_participant(changes["owner_id"], "owner_id")

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
-from app.domain.errors import InvalidInput, StateConflict
+from app.domain.errors import StateConflict
 from app.domain.meeting_lifecycle import SystemCancelReason, cancel_by_system
 from app.domain.meetings import MeetingEventKind
 from app.domain.paging import Page, PageRequest
@@ -102,8 +102,6 @@ async def update_pair(
     check_version_given("pair", expected, required=policy.require_if_match)
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it no longer changes.", code="pair_ended")
-    if any(value is None for value in changes.values()):
-        raise InvalidInput("PATCH /pairs fields cannot be null.", code="null_field")
     if (status := changes.get("status")) is not None:
         pair.set_active(status is PairStatus.ACTIVE, uc.now)
         if status is PairStatus.PAUSED:

@@ -24,8 +24,6 @@ from app.services import lookups, versions
 from app.services.context import UseCase, new_id
 from app.services.reporting_lines import follow_people
 
-NON_NULLABLE = ("username", "name", "timezone", "role")
-
 
 async def check_unique(
     uc: UseCase,
@@ -127,9 +125,6 @@ async def update_person(
     check_admin(uc.caller, "change people")
     check_version("person", person.version, expected)
     await versions.require_given(uc, "person", expected)
-    for name in NON_NULLABLE:
-        if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "timezone" in changes:
         check_timezone(changes["timezone"])
     check_login_keys(changes.get("email"), changes.get("username"))

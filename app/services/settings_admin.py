@@ -26,9 +26,6 @@ async def update_policy(
     uc: UseCase, changes: dict[str, Any], expected: Expected | None = None
 ) -> Policy:
     check_admin(uc.caller, "change the policy")
-    # An invalid body is refused as such, whatever its preconditions say.
-    if any(value is None for value in changes.values()):
-        raise InvalidInput("Policy fields cannot be null.", code="null_field")
     current = await uc.uow.policies.get(uc.org_id)
     check_version("policy", current.version, expected)
     check_version_given("policy", expected, required=current.require_if_match)
@@ -81,9 +78,6 @@ async def create_template(
 async def update_template(uc: UseCase, template_id: UUID, changes: dict[str, Any]) -> Template:
     template = await lookups.template(uc, template_id)
     check_admin(uc.caller, "manage templates")
-    for name in ("name", "sections", "is_default"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "name" in changes:
         await _check_name_free(uc, changes["name"], template.id)
     if changes.get("is_default") and not template.is_default:

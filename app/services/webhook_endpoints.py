@@ -115,9 +115,6 @@ async def update_endpoint(
     """Enabling an endpoint again (after a 410 or a pause) resumes its pending deliveries
     in order; disabling it keeps them until then."""
     found = await endpoint(uc, endpoint_id)
-    for name in ("url", "enabled"):
-        if name in changes and changes[name] is None:
-            raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
     if "url" in changes:
         await check_url(changes["url"], policy)
         found.url = changes["url"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Self, TypeVar
 from uuid import UUID
 
 from fastapi import Body
@@ -17,10 +17,11 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    ValidationError,
     model_validator,
 )
 from pydantic.json_schema import WithJsonSchema
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from app.domain.people import MAX_LOGIN_KEY_LENGTH, login_key_fits
 
@@ -143,7 +144,7 @@ def _without_null(schema: dict[str, Any]) -> None:
         schema["anyOf"] = variants
 
 
-# A field of a PATCH body that may be left out but not sent as null: the service refuses
+# A field of a PATCH body that may be left out but not sent as null: `Changes` refuses
 # null (`null_field`), so the document does not offer it.
 # `name: Annotated[Name | None, NOT_NULL] = None`.
 NOT_NULL = Field(json_schema_extra=_without_null)
@@ -167,7 +168,11 @@ class Input(BaseModel):
 class Changes(Input):
     """A PATCH body: only the fields to change, and at least one of them. An empty one is
     refused (`nothing_to_change`) before anything is read or written, so it never bumps
-    `updated_at` or writes an audit line. The document says so (`minProperties`)."""
+    `updated_at` or writes an audit line. The document says so (`minProperties`).
+
+    A field marked NOT_NULL that is sent as null is refused here (`null_field`, the field
+    named), the one place that rule is kept: REST reads its bodies and GraphQL its update
+    inputs through these models, so no service checks it again."""
 
     model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
@@ -180,8 +185,36 @@ class Changes(Input):
             )
         return data
 
+    @classmethod
+    def not_null_fields(cls) -> list[str]:
+        """The fields marked NOT_NULL: they may be left out, never sent as null."""
+        return [
+            name
+            for name, field in cls.model_fields.items()
+            if field.json_schema_extra is _without_null
+        ]
+
+    @model_validator(mode="after")
+    def _no_field_cleared_that_cannot_be(self) -> Self:
+        cleared = [
+            InitErrorDetails(
+                type=PydanticCustomError(
+                    NULL_FIELD,
+                    "cannot be null (it cannot be cleared); leave it out to keep its value",
+                ),
+                loc=(name,),
+                input=None,
+            )
+            for name in self.not_null_fields()
+            if name in self.model_fields_set and getattr(self, name) is None
+        ]
+        if cleared:
+            raise ValidationError.from_exception_data(type(self).__name__, cleared)
+        return self
+
 
 NOTHING_TO_CHANGE = "nothing_to_change"
+NULL_FIELD = "null_field"
 
 
 class EmptyBody(Input):

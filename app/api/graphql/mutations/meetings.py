@@ -37,7 +37,6 @@ from app.api.schemas.meetings import (
     RatingCreate,
 )
 from app.domain.access import Scope
-from app.domain.errors import InvalidInput
 from app.domain.meeting_lifecycle import CancelReason
 from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.ratings import Rating as DomainRating
@@ -222,9 +221,6 @@ class MeetingsMutation:
         meeting_id, values, expected = versioned_edit(input)
 
         async def reschedule(uc: UseCase) -> DomainMeeting:
-            for name, value in values.items():
-                if value is None:
-                    raise InvalidInput(f"{name} cannot be null.", code="null_field", field=name)
             body = checked(MeetingUpdate, values)
             return await lifecycle.reschedule_meeting(
                 uc,

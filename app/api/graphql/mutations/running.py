@@ -17,7 +17,7 @@ from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
 from app.api.graphql.scalars import serialize_instant
 from app.api.problems import validation_code
-from app.api.schemas.common import NOTHING_TO_CHANGE
+from app.api.schemas.common import NOTHING_TO_CHANGE, NULL_FIELD
 from app.domain.access import Scope
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.versions import Expected
@@ -94,7 +94,7 @@ def versioned_edit(graphql_input: object) -> tuple[UUID, dict[str, Any], Expecte
 
 
 # The validation codes a mutation's ValidationProblem names; other rules say validation_error.
-GRAPHQL_VALIDATION_CODES = ("too_long", NOTHING_TO_CHANGE)
+GRAPHQL_VALIDATION_CODES = ("too_long", NOTHING_TO_CHANGE, NULL_FIELD)
 
 
 def checked(model: type[M], values: dict[str, Any]) -> M:

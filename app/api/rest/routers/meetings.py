@@ -26,7 +26,6 @@ from app.api.schemas.meetings import (
     RatingCreate,
     RatingOut,
 )
-from app.domain.errors import InvalidInput
 from app.domain.meetings import MeetingStatus
 from app.domain.queries import MeetingFilter
 from app.services import lookups, ratings
@@ -132,9 +131,6 @@ async def reschedule_meeting(
 ) -> Response:
     """Reschedule: new start and/or duration, same checks as scheduling; the count and the
     original start are kept."""
-    sent_null = [name for name in body.model_fields_set if getattr(body, name) is None]
-    if sent_null:
-        raise InvalidInput(f"{sent_null[0]} cannot be null.", code="null_field", field=sent_null[0])
     meeting = await lifecycle.reschedule_meeting(
         uc,
         meeting_id,
