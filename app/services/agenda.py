@@ -18,17 +18,17 @@ from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person
 from app.domain.templates import section_details
 from app.domain.versions import Expected, check_version
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.context import UseCase, new_id
 
 
 async def _open_meeting_and_author(
     uc: UseCase, meeting_id: UUID, author_id: UUID | None
 ) -> tuple[Meeting, UUID]:
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting = await visible_records.meeting(uc, meeting_id, for_update=True)
     meeting.check_open()
     author = acting_person(uc.caller, author_id, "author_id")
-    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair = await visible_records.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
     pair.check_participant(author, "author_id")
     return meeting, author
 
@@ -63,7 +63,7 @@ async def add_item(
 
 
 async def list_items(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[AgendaItem]:
-    await lookups.meeting(uc, meeting_id)
+    await visible_records.meeting(uc, meeting_id)
     uc.returns_content()
     return await uc.uow.agenda_items.list_for_meeting(uc.org_id, meeting_id, request)
 
@@ -71,9 +71,9 @@ async def list_items(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Pag
 async def _item_on_open_meeting(
     uc: UseCase, item_id: UUID, expected: Expected | None
 ) -> AgendaItem:
-    item = await lookups.agenda_item(uc, item_id)
+    item = await visible_records.agenda_item(uc, item_id)
     check_version("agenda item", item.version, expected)
-    meeting = await lookups.meeting(uc, item.meeting_id, for_update=True)
+    meeting = await visible_records.meeting(uc, item.meeting_id, for_update=True)
     meeting.check_open()
     return item
 
@@ -99,7 +99,7 @@ async def delete_item(uc: UseCase, item_id: UUID, expected: Expected | None = No
 
 async def reorder_items(uc: UseCase, meeting_id: UUID, item_ids: list[UUID]) -> list[AgendaItem]:
     """Set the order of every item of a scheduled meeting at once."""
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting = await visible_records.meeting(uc, meeting_id, for_update=True)
     meeting.check_open()
     items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
     check_complete_order([item.id for item in items], item_ids)
@@ -129,7 +129,7 @@ async def apply_template(
     else:
         template = await uc.uow.templates.get(uc.org_id, template_id)
         if template is None:
-            raise lookups.unknown_reference("template_id", "template", template_id)
+            raise visible_records.unknown_reference("template_id", "template", template_id)
     position = await uc.uow.agenda_items.next_position(uc.org_id, meeting.id)
     created = []
     for offset, section in enumerate(template.sections):

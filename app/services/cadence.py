@@ -8,7 +8,7 @@ from uuid import UUID
 from app.domain.cadence import Cadence, cadence_of
 from app.domain.pairs import Pair
 from app.domain.policy import Policy
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase
 
 
@@ -20,7 +20,7 @@ class PairCadence:
 
 
 async def pair_cadence(uc: UseCase, pair_id: UUID) -> PairCadence:
-    pair = await lookups.pair(uc, pair_id)
+    pair = await visible_records.pair(uc, pair_id)
     policy = await uc.uow.policies.get(uc.org_id)
     facts = await uc.uow.pairs.cadence_facts(uc.org_id, pair.id, uc.now)
     cadence = cadence_of(pair, facts.last_held_at, facts.next_at, uc.now, policy.grace_days)

@@ -19,13 +19,13 @@ from app.domain.calendar import (
 from app.domain.errors import StateConflict
 from app.domain.privacy import check_calendar_owner
 from app.persistence.unit_of_work import UnitOfWork
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase, new_id
 
 
 async def mint_token(uc: UseCase, person_id: UUID) -> str:
     """A new token for the person's feed; any earlier one stops working."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     check_calendar_owner(uc.caller, person.id)
     if not person.active:
         raise StateConflict(
@@ -50,7 +50,7 @@ async def mint_token(uc: UseCase, person_id: UUID) -> str:
 
 async def revoke_token(uc: UseCase, person_id: UUID) -> None:
     """The person's feed stops working (nothing to revoke is not an error)."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     check_calendar_owner(uc.caller, person.id)
     await uc.uow.calendar.revoke(uc.org_id, person.id)
 

@@ -13,7 +13,7 @@ from app.domain.paging import Page, PageRequest
 from app.domain.pairs import PairStatus
 from app.domain.queries import CommitmentFilter
 from app.domain.versions import Expected, check_version
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.context import UseCase, new_id
 
 
@@ -26,7 +26,7 @@ async def create_commitment(
     meeting_id: UUID | None = None,
     due_on: date | None = None,
 ) -> Commitment:
-    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id")
+    pair = await visible_records.referenced_content_pair(uc, pair_id, "pair_id")
     if pair.status is PairStatus.ENDED:
         raise StateConflict("This pair has ended; it takes no new commitments.", code="pair_ended")
     pair.check_participant(owner_id, "owner_id")
@@ -34,7 +34,9 @@ async def create_commitment(
         meeting = await uc.uow.meetings.get(uc.org_id, meeting_id)
         if meeting is None or meeting.pair_id != pair.id:
             # Another pair's meeting answers like a missing one: nothing leaks to a person.
-            raise lookups.unknown_reference("meeting_id", "meeting of this pair", meeting_id)
+            raise visible_records.unknown_reference(
+                "meeting_id", "meeting of this pair", meeting_id
+            )
         meeting.check_accepts_records()
     commitment = Commitment(
         id=new_id(),
@@ -56,11 +58,11 @@ async def create_commitment(
 async def update_commitment(
     uc: UseCase, commitment_id: UUID, changes: dict[str, Any], expected: Expected | None = None
 ) -> Commitment:
-    commitment = await lookups.commitment(uc, commitment_id)
+    commitment = await visible_records.commitment(uc, commitment_id)
     check_version("commitment", commitment.version, expected)
     await versions.require_given(uc, "commitment", expected)
     if "owner_id" in changes:
-        pair = await lookups.pair(uc, commitment.pair_id)
+        pair = await visible_records.pair(uc, commitment.pair_id)
         pair.check_participant(changes["owner_id"], "owner_id")
         commitment.owner_id = changes["owner_id"]
     if "status" in changes:

@@ -23,7 +23,7 @@ from app.domain.meetings import Meeting, MeetingEventKind
 from app.domain.pairs import Pair
 from app.domain.privacy import acting_person
 from app.domain.versions import Expected, check_version, check_version_given
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.carry_over import carry_over
 from app.services.context import UseCase
 from app.services.meeting_records import book, record
@@ -42,7 +42,7 @@ async def reschedule_meeting(
         raise InvalidInput(
             "Send starts_at, duration_minutes or both to reschedule.", code="nothing_to_change"
         )
-    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
     check_version("meeting", meeting.version, expected)
     policy = await uc.uow.policies.get(uc.org_id)
     check_version_given("meeting", expected, required=policy.require_if_match)
@@ -80,7 +80,7 @@ async def cancel_meeting(
     expected: Expected | None = None,
 ) -> Cancellation:
     """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
-    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
     check_version("meeting", meeting.version, expected)
     canceled_by_id = acting_person(uc.caller, canceled_by_id, "canceled_by_id")
     cancel(meeting, pair, canceled_by_id, reason, uc.now)
@@ -118,7 +118,7 @@ async def complete_meeting(
 ) -> Completion:
     """Rule 4: complete from 15 minutes before the start, mark what was discussed, make sure
     the next meeting is on the books, and carry the rest of the agenda over to it."""
-    meeting, pair = await lookups.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
     check_version("meeting", meeting.version, expected)
     complete(meeting, uc.now, actual_minutes)
     items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)

@@ -13,7 +13,7 @@ from app.domain.meetings import (
 )
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import MeetingFilter
-from app.services import lookups
+from app.services import visible_records
 from app.services.carry_over import carry_over
 from app.services.context import UseCase
 from app.services.meeting_records import book
@@ -23,7 +23,7 @@ async def schedule_meeting(
     uc: UseCase, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """Rule 1: an active pair, a future start, a duration within policy, no overlap."""
-    pair = await lookups.referenced_content_pair(uc, pair_id, "pair_id", for_update=True)
+    pair = await visible_records.referenced_content_pair(uc, pair_id, "pair_id", for_update=True)
     policy = await uc.uow.policies.get(uc.org_id)
     duration = pair.duration_minutes if duration_minutes is None else duration_minutes
     people = [pair.lead_id, pair.member_id]
@@ -45,5 +45,5 @@ async def list_meetings(uc: UseCase, filters: MeetingFilter, request: PageReques
 async def meeting_history(
     uc: UseCase, meeting_id: UUID, request: PageRequest
 ) -> Page[MeetingEvent]:
-    await lookups.meeting(uc, meeting_id)
+    await visible_records.meeting(uc, meeting_id)
     return await uc.uow.meeting_events.list_for_meeting(uc.org_id, meeting_id, request)

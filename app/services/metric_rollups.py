@@ -13,7 +13,7 @@ from app.domain.metric_rollups import PairFigures, Rollup, Totals, roll_up
 from app.domain.metric_windows import Bucket, Window, buckets
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase
 from app.services.groups import referenced_group
 from app.services.metrics import MetricsBasis, basis, report, visible
@@ -65,10 +65,10 @@ async def _scope_only(uc: UseCase, request: RollupRequest) -> MetricsFilter:
             code="invalid_scope",
             field="person_id",
         )
-    person = await lookups.referenced_person(uc, request.person_id, "person_id")
+    person = await visible_records.referenced_person(uc, request.person_id, "person_id")
     caller = uc.caller
     if caller.person is not None and not caller.is_admin_person:
-        managers = await lookups.managers_above(uc, person.id)
+        managers = await visible_records.managers_above(uc, person.id)
         if person.id != caller.person.id and caller.person.id not in managers:
             raise Forbidden(
                 "You see the metrics of your own pairs and of the people below you only.",

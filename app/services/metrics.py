@@ -30,7 +30,7 @@ from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metrics import CountingTerms, PairCountsRow
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase
 from app.services.groups import referenced_group
 
@@ -112,7 +112,7 @@ async def pair_metrics(
     uc: UseCase, pair_id: UUID, start: datetime | None, end: datetime | None
 ) -> tuple[MetricsBasis, PairReport]:
     measured = await basis(uc, start, end)
-    pair = await lookups.pair(uc, pair_id)  # participants, managers above, admins, keys
+    pair = await visible_records.pair(uc, pair_id)  # participants, managers above, admins, keys
     (row,) = await uc.uow.metrics.pair_counts(
         measured.counting_terms(uc.org_id), MetricsFilter(pair_id=pair.id)
     )
@@ -134,9 +134,9 @@ async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
     """People named by the filters exist in the organization (422 otherwise), and the
     result is narrowed to what the caller may see."""
     if filters.lead_id is not None:
-        await lookups.referenced_person(uc, filters.lead_id, "lead_id")
+        await visible_records.referenced_person(uc, filters.lead_id, "lead_id")
     if filters.team_of is not None:
-        await lookups.referenced_person(uc, filters.team_of, "team_of")
+        await visible_records.referenced_person(uc, filters.team_of, "team_of")
     if filters.group_id is not None:
         await referenced_group(uc, filters.group_id, "group_id")
     return visible(uc, filters)

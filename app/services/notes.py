@@ -9,7 +9,7 @@ from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person, check_note_author, check_private_note_author
 from app.domain.versions import Expected, check_version
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.context import UseCase, new_id
 
 
@@ -23,10 +23,10 @@ async def add_note(
 ) -> Note:
     if visibility is NoteVisibility.PRIVATE:
         check_private_note_author(uc.caller)
-    meeting = await lookups.meeting(uc, meeting_id)
+    meeting = await visible_records.meeting(uc, meeting_id)
     meeting.check_accepts_records()
     author = acting_person(uc.caller, author_id, "author_id")
-    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair = await visible_records.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
     pair.check_participant(author, "author_id")
     note = Note(
         id=new_id(),
@@ -44,7 +44,7 @@ async def add_note(
 
 async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Note]:
     """Shared notes, plus the caller's own private notes when the caller is a person."""
-    await lookups.meeting(uc, meeting_id)
+    await visible_records.meeting(uc, meeting_id)
     uc.returns_content()
     return await uc.uow.notes.list_for_meeting(
         uc.org_id, meeting_id, request, private_of=uc.caller.person_id
@@ -52,10 +52,10 @@ async def list_notes(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Pag
 
 
 async def _changeable(uc: UseCase, note_id: UUID, expected: Expected | None) -> Note:
-    note = await lookups.note(uc, note_id)
+    note = await visible_records.note(uc, note_id)
     check_note_author(uc.caller, note)
     check_version("note", note.version, expected)
-    (await lookups.meeting(uc, note.meeting_id)).check_accepts_records()
+    (await visible_records.meeting(uc, note.meeting_id)).check_accepts_records()
     return note
 
 

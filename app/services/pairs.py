@@ -16,7 +16,7 @@ from app.domain.policy import Policy
 from app.domain.privacy import check_admin
 from app.domain.queries import PairFilter
 from app.domain.versions import Expected, check_version, check_version_given
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.context import UseCase, new_id
 from app.services.meeting_records import history_line
 
@@ -34,8 +34,8 @@ async def create_pair(
     """Rule 7: two distinct active people, cadence within policy, one live pair per kind."""
     check_admin(uc.caller, "create pairs")
     policy = await uc.uow.policies.get(uc.org_id)
-    lead = await lookups.referenced_person(uc, lead_id, "lead_id")
-    member = await lookups.referenced_person(uc, member_id, "member_id")
+    lead = await visible_records.referenced_person(uc, lead_id, "lead_id")
+    member = await visible_records.referenced_person(uc, member_id, "member_id")
     cadence = policy.target_cadence_days if cadence_days is None else cadence_days
     duration = policy.default_duration_minutes if duration_minutes is None else duration_minutes
     check_new_pair(lead, member, cadence, policy)
@@ -96,7 +96,7 @@ async def update_pair(
 ) -> Pair:
     """Edit cadence and default duration within policy, or pause and resume; ended pairs
     do not change. Pausing cancels the pair's future meetings (a system cancellation)."""
-    pair = await lookups.managed_pair(uc, pair_id)
+    pair = await visible_records.managed_pair(uc, pair_id)
     check_version("pair", pair.version, expected)
     policy = await uc.uow.policies.get(uc.org_id)
     check_version_given("pair", expected, required=policy.require_if_match)
@@ -119,7 +119,7 @@ async def update_pair(
 
 async def end_pair(uc: UseCase, pair_id: UUID, reason: str) -> Pair:
     """Rule 7: ending a pair cancels its future meetings (a system cancellation)."""
-    pair = await lookups.managed_pair(uc, pair_id)
+    pair = await visible_records.managed_pair(uc, pair_id)
     await end_pairs(uc, [(pair, reason)])
     return pair
 

@@ -20,7 +20,7 @@ from app.domain.people import (
 from app.domain.privacy import check_admin
 from app.domain.queries import PeopleFilter
 from app.domain.versions import Expected, check_version
-from app.services import lookups, versions
+from app.services import versions, visible_records
 from app.services.context import UseCase, new_id
 from app.services.reporting_lines import follow_people
 
@@ -83,7 +83,7 @@ async def create_person(
         )
     await check_unique(uc, None, email=email, external_id=external_id, username=login)
     if manager_id is not None:
-        manager = await lookups.referenced_person(uc, manager_id, "manager_id")
+        manager = await visible_records.referenced_person(uc, manager_id, "manager_id")
         _check_manager_active(manager)
     person = Person(
         id=new_id(),
@@ -121,7 +121,7 @@ async def update_person(
     """Move or edit: a new manager must be active and must not close a loop (rule 8); the
     reporting pair follows. `manager_ref` (a directory's pending manager) is only ever set
     with no manager."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     check_admin(uc.caller, "change people")
     check_version("person", person.version, expected)
     await versions.require_given(uc, "person", expected)
@@ -158,7 +158,7 @@ async def _check_new_manager(uc: UseCase, person: Person, manager_id: UUID | Non
         return
     if not person.active:
         raise StateConflict("A deactivated person takes no new manager.", code="person_deactivated")
-    manager = await lookups.referenced_person(uc, manager_id, "manager_id")
+    manager = await visible_records.referenced_person(uc, manager_id, "manager_id")
     _check_manager_active(manager)
     chain = await uc.uow.people.managers_above(uc.org_id, manager_id)
     check_no_reporting_cycle(person.id, manager_id, chain)
@@ -183,7 +183,7 @@ async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
     """Leave (rule 8): every pair of the person ends and their future meetings are canceled.
     Their reports keep them as manager (so `?manager_state=inactive` finds them and a
     return restores the line); the reports' reporting pairs end with theirs."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     check_admin(uc.caller, "deactivate people")
     if not person.active:
         raise StateConflict("This person is already deactivated.", code="person_deactivated")
@@ -197,7 +197,7 @@ async def deactivate_person(uc: UseCase, person_id: UUID) -> Person:
 async def reactivate_person(uc: UseCase, person_id: UUID) -> Person:
     """Come back (rule 9): same id, history and email; their reporting pair, and those of
     their active reports, start again as new pairs."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     check_admin(uc.caller, "reactivate people")
     if person.active:
         raise StateConflict("This person is active already.", code="person_active")

@@ -17,7 +17,7 @@ from app.domain.access import MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_TTL_SECONDS
 from app.domain.errors import Forbidden, InvalidInput
 from app.domain.people import Person, Role
 from app.persistence.unit_of_work import UnitOfWork
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase, new_id
 from app.services.token_signing import SigningKeys
 
@@ -64,7 +64,7 @@ async def issue(
             " no service key can mint person tokens for it.",
             code="oidc_sign_in_only",
         )
-    person = await lookups.referenced_person(uc, person_id, "person_id")
+    person = await visible_records.referenced_person(uc, person_id, "person_id")
     if not person.active:
         raise InvalidInput(
             "person_id names a deactivated person; tokens are for active people.",

@@ -10,8 +10,8 @@ from uuid import UUID
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.people import Person
 from app.domain.queries import DirectoryQuery
-from app.services import lookups
 from app.services import people as service
+from app.services import visible_records
 from app.services.context import UseCase
 
 
@@ -33,7 +33,7 @@ class ProvidedPerson:
 
 async def directory_person(uc: UseCase, person_id: UUID) -> Person:
     """A person the identity provider sees: deleting through SCIM hides them from it."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     if person.scim_deleted_at is not None:
         raise NotFound("person", person_id)
     return person
@@ -100,7 +100,7 @@ async def _deleted_holder(uc: UseCase, wanted: ProvidedPerson) -> Person | None:
 async def replace_person(uc: UseCase, person_id: UUID, wanted: ProvidedPerson) -> Person:
     """Set every field; one who comes back is reactivated before the edit, one who leaves
     is deactivated after it (a departing person's last manager is still recorded)."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     manager_id, manager_ref = await manager_named(uc, wanted.manager)
     if manager_id == person.id:
         raise InvalidInput("A person cannot be their own manager.", code="reporting_cycle")

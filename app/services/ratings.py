@@ -7,7 +7,7 @@ from uuid import UUID
 from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person
 from app.domain.ratings import Rating, check_ratable, check_replaceable
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase, new_id
 
 
@@ -21,10 +21,10 @@ async def rate(
     replace: bool,
 ) -> tuple[Rating, bool]:
     """Returns the rating and whether it is new (else it replaced an earlier one)."""
-    meeting = await lookups.meeting(uc, meeting_id, for_update=True)
+    meeting = await visible_records.meeting(uc, meeting_id, for_update=True)
     check_ratable(meeting)
     rater = acting_person(uc.caller, person_id, "person_id")
-    pair = await lookups.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    pair = await visible_records.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
     pair.check_participant(rater, "person_id")
     existing = await uc.uow.ratings.of_person(uc.org_id, meeting.id, rater)
     check_replaceable(existing, replace)
@@ -40,6 +40,6 @@ async def rate(
 
 
 async def list_ratings(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Rating]:
-    await lookups.meeting(uc, meeting_id)
+    await visible_records.meeting(uc, meeting_id)
     uc.returns_content()
     return await uc.uow.ratings.list_for_meeting(uc.org_id, meeting_id, request)

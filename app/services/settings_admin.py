@@ -13,7 +13,7 @@ from app.domain.policy import Policy
 from app.domain.privacy import check_admin
 from app.domain.templates import Template, TemplateSection
 from app.domain.versions import Expected, check_version, check_version_given, stale
-from app.services import lookups
+from app.services import visible_records
 from app.services.context import UseCase, new_id
 
 
@@ -76,7 +76,7 @@ async def create_template(
 
 
 async def update_template(uc: UseCase, template_id: UUID, changes: dict[str, Any]) -> Template:
-    template = await lookups.template(uc, template_id)
+    template = await visible_records.template(uc, template_id)
     check_admin(uc.caller, "manage templates")
     if "name" in changes:
         await _check_name_free(uc, changes["name"], template.id)
@@ -90,7 +90,7 @@ async def update_template(uc: UseCase, template_id: UUID, changes: dict[str, Any
 
 
 async def delete_template(uc: UseCase, template_id: UUID) -> None:
-    template = await lookups.template(uc, template_id)
+    template = await visible_records.template(uc, template_id)
     check_admin(uc.caller, "manage templates")
     await uc.uow.templates.delete(uc.org_id, template.id)
 

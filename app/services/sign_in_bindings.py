@@ -13,7 +13,7 @@ from app.domain.people import Person
 from app.domain.queries import BindingFilter
 from app.domain.sign_in_bindings import SignInBinding, Verdict, verdict
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services import audit, lookups
+from app.services import audit, visible_records
 from app.services.context import Caller, UseCase, new_id
 from app.services.person_tokens import InvalidToken
 
@@ -101,5 +101,5 @@ async def list_bindings(
 async def unbind(uc: UseCase, person_id: UUID) -> None:
     """The person's next sign-in binds afresh, at every issuer (admin keys only: this is
     how a person moves to a new account, and the one way to undo a binding)."""
-    person = await lookups.person(uc, person_id)
+    person = await visible_records.person(uc, person_id)
     await uc.uow.sign_in_bindings.remove_of_person(uc.org_id, person.id)

@@ -14,7 +14,7 @@ from app.api.graphql.error_shaping import FAULT_MESSAGE
 from app.domain.errors import InvalidInput
 from app.domain.meetings import Meeting
 from app.domain.paging import Cursor
-from app.services import agenda, batch_reads, lookups
+from app.services import agenda, batch_reads, visible_records
 from tests.graphql.client import graphql
 from tests.support.tenants import World
 
@@ -120,7 +120,7 @@ def test_the_transaction_ends_after_the_work_left_in_the_background(
     """A non-null field that fails at once (a fault: null for a non-null field) leaves its
     started siblings to finish in the background (graphql-core): their statements still run
     inside the request's transaction."""
-    read_meeting, read_pairs = lookups.meeting, batch_reads.pairs
+    read_meeting, read_pairs = visible_records.meeting, batch_reads.pairs
     outcomes: list[str] = []
 
     async def meeting_without_status(*args: Any, **kwargs: Any) -> Meeting:
@@ -136,7 +136,7 @@ def test_the_transaction_ends_after_the_work_left_in_the_background(
         outcomes.append("read")
         return found
 
-    monkeypatch.setattr(lookups, "meeting", meeting_without_status)
+    monkeypatch.setattr(visible_records, "meeting", meeting_without_status)
     monkeypatch.setattr(batch_reads, "pairs", late_pairs)
     body = graphql(
         world.tenant,

@@ -12,7 +12,7 @@ from app.api.graphql.context import GraphInfo, MissingScope, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.nodes import MEETINGS
 from app.domain.errors import DomainError, Forbidden, InvalidInput, NotFound, StateConflict
-from app.services import lookups
+from app.services import visible_records
 
 if TYPE_CHECKING:
     from app.api.graphql.types.meetings import Meeting
@@ -57,7 +57,9 @@ class ScheduleConflict(Problem):
     async def conflicting_meeting(
         self, info: GraphInfo
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.types.meetings")] | None:
-        found = await or_none(lookups.meeting(info.context.use_case, self.conflicting_meeting_id))
+        found = await or_none(
+            visible_records.meeting(info.context.use_case, self.conflicting_meeting_id)
+        )
         if found is None:
             return None
         return MEETINGS.node(found)

@@ -17,7 +17,7 @@ from app.domain.commitments import CommitmentStatus
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.queries import CommitmentFilter
 from app.services import commitments as service
-from app.services import lookups
+from app.services import visible_records
 
 
 @strawberry.type
@@ -26,7 +26,7 @@ class CommitmentsQuery:
     async def commitment(self, info: GraphInfo, id: UUID) -> Commitment | None:
         info.context.address(info, commitment_id=id)
         info.context.require(Scope.CONTENT_READ)
-        found = await or_none(lookups.commitment(info.context.use_case, id))
+        found = await or_none(visible_records.commitment(info.context.use_case, id))
         return None if found is None else commitment_node(found)
 
     @resolves(

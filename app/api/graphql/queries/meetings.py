@@ -15,8 +15,8 @@ from app.domain.access import Scope
 from app.domain.meetings import MeetingStatus
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.queries import MeetingFilter
-from app.services import lookups
 from app.services import meetings as service
+from app.services import visible_records
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class MeetingsQuery:
     async def meeting(self, info: GraphInfo, id: UUID) -> Meeting | None:
         info.context.require(Scope.MEETINGS_READ)
         info.context.address(info, meeting_id=id)
-        found = await or_none(lookups.meeting(info.context.use_case, id))
+        found = await or_none(visible_records.meeting(info.context.use_case, id))
         return None if found is None else meeting_node(found)
 
     @resolves(

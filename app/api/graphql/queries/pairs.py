@@ -16,8 +16,8 @@ from app.domain.cadence import CadenceState
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import PairKind, PairStatus
 from app.domain.queries import PairFilter
-from app.services import lookups
 from app.services import pairs as service
+from app.services import visible_records
 
 
 @strawberry.type
@@ -26,7 +26,7 @@ class PairsQuery:
     async def pair(self, info: GraphInfo, id: UUID) -> Pair | None:
         info.context.require(Scope.PAIRS_READ)
         info.context.address(info, pair_id=id)
-        found = await or_none(lookups.pair(info.context.use_case, id))
+        found = await or_none(visible_records.pair(info.context.use_case, id))
         return None if found is None else pair_node(found)
 
     @resolves(

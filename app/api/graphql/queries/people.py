@@ -16,8 +16,8 @@ from app.domain.access import Scope
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.people import ManagerState
 from app.domain.queries import PeopleFilter
-from app.services import lookups
 from app.services import people as service
+from app.services import visible_records
 
 
 @strawberry.type
@@ -25,7 +25,7 @@ class PeopleQuery:
     @resolves("One person, or null (people:read).")
     async def person(self, info: GraphInfo, id: UUID) -> Person | None:
         info.context.require(Scope.PEOPLE_READ)
-        found = await or_none(lookups.person(info.context.use_case, id))
+        found = await or_none(visible_records.person(info.context.use_case, id))
         return None if found is None else person_node(found)
 
     @resolves("People, oldest first; the filters of GET /v1/people.")

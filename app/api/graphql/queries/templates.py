@@ -13,8 +13,8 @@ from app.api.graphql.decorators import resolves
 from app.api.graphql.types.templates import Template, template_node
 from app.domain.access import Scope
 from app.domain.paging import DEFAULT_LIMIT
-from app.services import lookups
 from app.services import settings_admin as service
+from app.services import visible_records
 
 
 @strawberry.type
@@ -23,7 +23,7 @@ class TemplatesQuery:
     async def template(self, info: GraphInfo, id: UUID) -> Template | None:
         info.context.address(info, template_id=id)
         info.context.require(Scope.CONTENT_READ)
-        found = await or_none(lookups.template(info.context.use_case, id))
+        found = await or_none(visible_records.template(info.context.use_case, id))
         return None if found is None else template_node(found)
 
     @resolves("Templates, oldest first (content:read).")

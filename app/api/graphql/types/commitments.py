@@ -16,7 +16,7 @@ from app.api.graphql.types.people import Person, load_person
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
 from app.domain.commitments import CommitmentStatus
-from app.services import lookups
+from app.services import visible_records
 
 if TYPE_CHECKING:
     from app.api.graphql.types.meetings import Meeting
@@ -63,7 +63,7 @@ class Commitment:
         if found is not None and found.pair_id != self.pair_id:
             # An open commitment follows its owner to a new pair (rule 8); the meeting it
             # came from stays the old pair's, seen by that pair's people only.
-            found = await or_none(lookups.meeting(info.context.use_case, found.id))
+            found = await or_none(visible_records.meeting(info.context.use_case, found.id))
         return None if found is None else MEETINGS.node(found)
 
 

@@ -17,7 +17,7 @@ from app.api.schemas.content import CommitmentCreate, CommitmentOut, CommitmentU
 from app.domain.commitments import CommitmentStatus
 from app.domain.queries import CommitmentFilter
 from app.services import commitments as service
-from app.services import lookups
+from app.services import visible_records
 
 router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
 
@@ -86,7 +86,9 @@ async def get_commitment(
     commitment_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One commitment."""
-    return current(CommitmentOut, await lookups.commitment(uc, commitment_id), if_none_match)
+    return current(
+        CommitmentOut, await visible_records.commitment(uc, commitment_id), if_none_match
+    )
 
 
 @router.patch(

@@ -28,9 +28,9 @@ from app.api.schemas.meetings import (
 )
 from app.domain.meetings import MeetingStatus
 from app.domain.queries import MeetingFilter
-from app.services import lookups, ratings
 from app.services import meeting_lifecycle as lifecycle
 from app.services import meetings as service
+from app.services import ratings, visible_records
 from app.services.meeting_views import view, with_follow_up
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
@@ -105,7 +105,7 @@ async def get_meeting(
     meeting_id: UUID, uc: MeetingsRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One meeting, with the pair's open commitments to follow up on."""
-    meeting = await lookups.meeting(uc, meeting_id)
+    meeting = await visible_records.meeting(uc, meeting_id)
     return not_modified(if_none_match, meeting.version) or meeting_response(await view(uc, meeting))
 
 

@@ -14,8 +14,8 @@ from app.api.rest.links import CREATED_ID, links, to
 from app.api.rest.responses import Paging, many
 from app.api.schemas.common import NoBody, PageOut
 from app.api.schemas.content import NoteCreate, NoteOut, NoteUpdate
-from app.services import lookups
 from app.services import notes as service
+from app.services import visible_records
 
 router = APIRouter(prefix="/v1", tags=["notes"])
 
@@ -69,7 +69,7 @@ async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Respo
 )
 async def get_note(note_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None) -> Response:
     """One shared note."""
-    return current(NoteOut, await lookups.note(uc, note_id), if_none_match)
+    return current(NoteOut, await visible_records.note(uc, note_id), if_none_match)
 
 
 @router.patch(

@@ -17,7 +17,7 @@ from app.api.schemas.pairs import CadenceOut, PairCreate, PairEnd, PairOut, Pair
 from app.domain.cadence import CadenceState
 from app.domain.pairs import PairKind, PairStatus
 from app.domain.queries import PairFilter
-from app.services import cadence, lookups
+from app.services import cadence, visible_records
 from app.services import pairs as service
 
 router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
@@ -101,7 +101,7 @@ async def list_pairs(
 )
 async def get_pair(pair_id: UUID, uc: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
     """One pair."""
-    return current(PairOut, await lookups.pair(uc, pair_id), if_none_match)
+    return current(PairOut, await visible_records.pair(uc, pair_id), if_none_match)
 
 
 @router.patch(

@@ -17,8 +17,8 @@ from app.api.schemas.common import Email, ExternalId, Instant, NoBody, PageOut, 
 from app.api.schemas.people import PersonCreate, PersonOut, PersonUpdate
 from app.domain.people import ManagerState
 from app.domain.queries import PeopleFilter
-from app.services import lookups
 from app.services import people as service
+from app.services import visible_records
 
 router = APIRouter(prefix="/v1/people", tags=["people"])
 
@@ -104,7 +104,7 @@ async def get_person(
     person_id: UUID, uc: PeopleRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One person."""
-    return current(PersonOut, await lookups.person(uc, person_id), if_none_match)
+    return current(PersonOut, await visible_records.person(uc, person_id), if_none_match)
 
 
 @router.patch(

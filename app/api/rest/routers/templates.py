@@ -15,8 +15,8 @@ from app.api.rest.responses import Paging, many, one
 from app.api.schemas.common import NoBody, PageOut
 from app.api.schemas.settings import SectionIn, TemplateCreate, TemplateOut, TemplateUpdate
 from app.domain.templates import TemplateSection
-from app.services import lookups
 from app.services import settings_admin as service
+from app.services import visible_records
 
 router = APIRouter(prefix="/v1/templates", tags=["templates"])
 
@@ -71,7 +71,7 @@ async def list_templates(uc: ContentRead, paging: Paging) -> Response:
 )
 async def get_template(template_id: UUID, uc: ContentRead) -> Response:
     """One template."""
-    return one(TemplateOut, await lookups.template(uc, template_id))
+    return one(TemplateOut, await visible_records.template(uc, template_id))
 
 
 @router.patch(
