@@ -20,8 +20,9 @@ generator's ignorance of the organization's records. Each rule names what it sta
   `invalid_scope`); groups are provisioned over SCIM, so a generated `group_id` is left out;
 - `/v1/me/…` and private notes act for a signed-in person: they are sent with a person
   token of the organization's member (`person_token_only`);
-- applying a template without naming one needs the organization's default template
-  (`no_default_template`): the contract organization has one;
+- applying a template names an existing template (`unknown_reference`), or relies on the
+  organization's default one (`no_default_template`), which a linked call may have replaced
+  and deleted: the contract organization's template is named;
 - the person a service key acts for (`canceled_by_id`, `author_id`, a rating's
   `person_id`) is sent, and is one of the pair's two people (`missing_field`,
   `not_a_participant`);
@@ -105,7 +106,7 @@ class ContractWorld:
         token = tenant.call(
             "POST", "/v1/person-tokens", json={"person_id": member["id"], "ttl_seconds": 43200}
         )
-        tenant.create(
+        template = tenant.create(
             "/v1/templates",
             {
                 "name": "Contract",
@@ -113,6 +114,7 @@ class ContractWorld:
                 "is_default": True,
             },
         )
+        references["template_id"] = template["id"]
         stored = tenant.call("GET", "/v1/policy").json()
         policy = {name: stored[name] for name in PolicyUpdate.model_fields}
         people = [boss["id"], lead["id"], member["id"]]
@@ -155,6 +157,8 @@ class ContractWorld:
         acting = next((name for end, name in ACTING.items() if path.endswith(end)), None)
         if acting is not None:
             body[acting] = self.references[acting]
+        if path.endswith("/apply-template"):
+            body["template_id"] = self.references["template_id"]
         if body.get("timezone") is not None:
             body["timezone"] = TIMEZONE
         if body.get("starts_at") is not None:
