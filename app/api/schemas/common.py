@@ -89,7 +89,10 @@ _DAY_SHAPE = re.compile(r"\d{4}-\d{2}-\d{2}")
 def _instant_text(value: object) -> object:
     """Instants are RFC 3339 strings; numbers are never read as Unix timestamps. The year as
     written lies between 1900 and 9000 (`INSTANT_YEARS`): the instants the service stores
-    and computes with (a meeting's end, cadence steps) stay far from the calendar's ends."""
+    and computes with (a meeting's end, cadence steps) stay far from the calendar's ends.
+    An instant already read (GraphQL's DateTime scalar reads it by these rules) passes."""
+    if isinstance(value, datetime):
+        return value
     if not isinstance(value, str) or not _INSTANT_SHAPE.fullmatch(value):
         raise ValueError("must be an RFC 3339 instant such as 2026-01-05T09:00:00Z")
     if not re.match(INSTANT_YEARS, value):
@@ -98,6 +101,9 @@ def _instant_text(value: object) -> object:
 
 
 def _day_text(value: object) -> object:
+    """A date as text; a date already read (GraphQL's Date scalar) passes."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
     if not isinstance(value, str) or not _DAY_SHAPE.fullmatch(value):
         raise ValueError("must be a date such as 2026-01-05")
     return value

@@ -10,15 +10,8 @@ import strawberry
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    expected_version,
-    perform,
-    values_of,
-    versioned_edit,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, checked, expected_version, perform
 from app.api.graphql.problems import (
     MeetingClosed,
     NotFoundProblem,
@@ -30,44 +23,24 @@ from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
 from app.api.schemas.content import AgendaItemCreate, AgendaItemUpdate, AgendaOrder, ApplyTemplate
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItem as DomainAgendaItem
-from app.domain.agenda import AgendaItemKind, AgendaItemState
 from app.services import agenda as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(AgendaItemCreate)
 class AddAgendaItemInput:
     meeting_id: UUID
-    author_id: UUID | None = strawberry.field(
-        default=None,
-        description="One of the pair's two people; required for service keys, the signed-in"
-        " person for person tokens.",
-    )
-    title: str
-    details: str | None = None
-    kind: AgendaItemKind = AgendaItemKind.OTHER
 
 
-@strawberry.input(description="Only the fields given change.")
+@derived_input(AgendaItemUpdate, description="Only the fields given change.")
 class UpdateAgendaItemInput:
     id: UUID
-    title: str | None = strawberry.UNSET
-    details: str | None = strawberry.UNSET
-    kind: AgendaItemKind | None = strawberry.UNSET
-    state: AgendaItemState | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="OPEN, DISCUSSED or DEFERRED (CARRIED_OVER is set by the system).",
-    )
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
-@strawberry.input
+@derived_input(ApplyTemplate)
 class ApplyTemplateInput:
     meeting_id: UUID
-    author_id: UUID | None = None
-    template_id: UUID | None = strawberry.field(
-        default=None, description="Defaults to the organization's default template."
-    )
 
 
 @strawberry.type
@@ -113,15 +86,12 @@ def _agenda(items: list[DomainAgendaItem]) -> AgendaSuccess:
 class AgendaMutation:
     @mutates("Add a topic to a scheduled meeting (content:write).")
     async def add_agenda_item(self, info: GraphInfo, input: AddAgendaItemInput) -> AgendaItemResult:
-        values = values_of(input)
-        meeting_id: UUID = values.pop("meeting_id")
-
         async def add(uc: UseCase) -> DomainAgendaItem:
-            body = checked(AgendaItemCreate, values)
-            return await service.add_item(uc, meeting_id, **body.model_dump())
+            body = read(input, AgendaItemCreate)
+            return await service.add_item(uc, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
-            info, Scope.CONTENT_WRITE, add, AgendaItemResult, meeting_id=meeting_id
+            info, Scope.CONTENT_WRITE, add, AgendaItemResult, meeting_id=input.meeting_id
         )
         return cast(AgendaItemResult, answer(outcome, _item))
 
@@ -129,14 +99,13 @@ class AgendaMutation:
     async def update_agenda_item(
         self, info: GraphInfo, input: UpdateAgendaItemInput
     ) -> AgendaItemResult:
-        item_id, values, expected = versioned_edit(input)
-
         async def update(uc: UseCase) -> DomainAgendaItem:
-            changes = checked(AgendaItemUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_item(uc, item_id, changes, expected)
+            changes = read(input, AgendaItemUpdate).model_dump(exclude_unset=True)
+            expected = expected_version(input.if_version)
+            return await service.update_item(uc, input.id, changes, expected)
 
         outcome = await perform(
-            info, Scope.CONTENT_WRITE, update, AgendaItemResult, item_id=item_id
+            info, Scope.CONTENT_WRITE, update, AgendaItemResult, item_id=input.id
         )
         return cast(AgendaItemResult, answer(outcome, _item))
 
@@ -171,14 +140,11 @@ class AgendaMutation:
 
     @mutates("Append one item per section of a template (content:write).")
     async def apply_template(self, info: GraphInfo, input: ApplyTemplateInput) -> AgendaResult:
-        values = values_of(input)
-        meeting_id: UUID = values.pop("meeting_id")
-
         async def apply(uc: UseCase) -> list[DomainAgendaItem]:
-            body = checked(ApplyTemplate, values)
-            return await service.apply_template(uc, meeting_id, **body.model_dump())
+            body = read(input, ApplyTemplate)
+            return await service.apply_template(uc, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
-            info, Scope.CONTENT_WRITE, apply, AgendaResult, meeting_id=meeting_id
+            info, Scope.CONTENT_WRITE, apply, AgendaResult, meeting_id=input.meeting_id
         )
         return cast(AgendaResult, answer(outcome, _agenda))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, cast
 from uuid import UUID
 
@@ -10,14 +9,8 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    perform,
-    values_of,
-    versioned_edit,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -28,29 +21,20 @@ from app.api.graphql.types.commitments import Commitment, commitment_node
 from app.api.schemas.content import CommitmentCreate, CommitmentUpdate
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
-from app.domain.commitments import CommitmentStatus
 from app.services import commitments as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(CommitmentCreate)
 class CreateCommitmentInput:
-    pair_id: UUID
-    owner_id: UUID = strawberry.field(description="One of the pair's two people.")
-    title: str
-    meeting_id: UUID | None = strawberry.field(
-        default=None, description="The meeting it came from."
-    )
-    due_on: date | None = None
+    pair_id: UUID  # read before the model, for the audit line
 
 
-@strawberry.input(description="Only the fields given change; status DONE completes it.")
+@derived_input(
+    CommitmentUpdate, description="Only the fields given change; status DONE completes it."
+)
 class UpdateCommitmentInput:
     id: UUID
-    title: str | None = strawberry.UNSET
-    owner_id: UUID | None = strawberry.UNSET
-    due_on: date | None = strawberry.UNSET
-    status: CommitmentStatus | None = strawberry.UNSET
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
@@ -76,7 +60,7 @@ class CommitmentsMutation:
         self, info: GraphInfo, input: CreateCommitmentInput
     ) -> CommitmentResult:
         async def create(uc: UseCase) -> DomainCommitment:
-            body = checked(CommitmentCreate, values_of(input))
+            body = read(input, CommitmentCreate)
             return await service.create_commitment(uc, **body.model_dump())
 
         outcome = await perform(
@@ -91,14 +75,13 @@ class CommitmentsMutation:
     async def update_commitment(
         self, info: GraphInfo, input: UpdateCommitmentInput
     ) -> CommitmentResult:
-        commitment_id, values, expected = versioned_edit(input)
-
         async def update(uc: UseCase) -> DomainCommitment:
-            changes = checked(CommitmentUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_commitment(uc, commitment_id, changes, expected)
+            changes = read(input, CommitmentUpdate).model_dump(exclude_unset=True)
+            expected = expected_version(input.if_version)
+            return await service.update_commitment(uc, input.id, changes, expected)
 
         outcome = await perform(
-            info, Scope.CONTENT_WRITE, update, CommitmentResult, commitment_id=commitment_id
+            info, Scope.CONTENT_WRITE, update, CommitmentResult, commitment_id=input.id
         )
         return cast(
             CommitmentResult,

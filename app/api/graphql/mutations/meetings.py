@@ -10,14 +10,8 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    perform,
-    values_of,
-    versioned_edit,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
 from app.api.graphql.problems import (
     MeetingClosed,
     MeetingNotStarted,
@@ -37,7 +31,6 @@ from app.api.schemas.meetings import (
     RatingCreate,
 )
 from app.domain.access import Scope
-from app.domain.meeting_lifecycle import CancelReason
 from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.ratings import Rating as DomainRating
 from app.services import meeting_lifecycle as lifecycle
@@ -47,57 +40,34 @@ from app.services.context import UseCase
 from app.services.meeting_lifecycle import Cancellation, Completion
 
 
-@strawberry.input
+@derived_input(MeetingCreate)
 class ScheduleMeetingInput:
-    pair_id: UUID
-    starts_at: datetime = strawberry.field(description="In the future.")
-    duration_minutes: int | None = strawberry.field(
-        default=None, description="Defaults to the pair's durationMinutes."
-    )
+    pair_id: UUID  # read before the model, for the audit line
+    starts_at: datetime  # the model's AwareDatetime is the DateTime scalar
 
 
-@strawberry.input(description="A new start, a new duration, or both.")
+@derived_input(MeetingUpdate, description="A new start, a new duration, or both.")
 class RescheduleMeetingInput:
     id: UUID
-    starts_at: datetime | None = strawberry.UNSET
-    duration_minutes: int | None = strawberry.UNSET
+    starts_at: datetime | None  # the model's AwareDatetime is the DateTime scalar
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
-@strawberry.input
+@derived_input(MeetingCancel)
 class CancelMeetingInput:
     id: UUID
-    reason: CancelReason
-    canceled_by_id: UUID | None = strawberry.field(
-        default=None,
-        description="The participant who cancels; required for service keys, the signed-in"
-        " person for person tokens.",
-    )
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
-@strawberry.input
+@derived_input(MeetingComplete)
 class CompleteMeetingInput:
     id: UUID
-    actual_minutes: int | None = strawberry.field(
-        default=None, description="How long the meeting really took."
-    )
-    discussed_item_ids: list[UUID] = strawberry.field(
-        default_factory=list,
-        description="Items discussed; the other open or deferred ones are carried over.",
-    )
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
-@strawberry.input
+@derived_input(RatingCreate)
 class RateMeetingInput:
     meeting_id: UUID
-    score: int = strawberry.field(description="1 to 5.")
-    person_id: UUID | None = strawberry.field(
-        default=None, description="The participant who rates; required for service keys."
-    )
-    comment: str | None = None
-    replace: bool = strawberry.field(default=False, description="Replace an earlier rating.")
 
 
 @strawberry.type
@@ -206,7 +176,7 @@ class MeetingsMutation:
         self, info: GraphInfo, input: ScheduleMeetingInput
     ) -> ScheduleMeetingResult:
         async def schedule(uc: UseCase) -> DomainMeeting:
-            body = checked(MeetingCreate, values_of(input))
+            body = read(input, MeetingCreate)
             return await service.schedule_meeting(uc, **body.model_dump())
 
         outcome = await perform(
@@ -218,20 +188,18 @@ class MeetingsMutation:
     async def reschedule_meeting(
         self, info: GraphInfo, input: RescheduleMeetingInput
     ) -> RescheduleMeetingResult:
-        meeting_id, values, expected = versioned_edit(input)
-
         async def reschedule(uc: UseCase) -> DomainMeeting:
-            body = checked(MeetingUpdate, values)
+            body = read(input, MeetingUpdate)
             return await lifecycle.reschedule_meeting(
                 uc,
-                meeting_id,
+                input.id,
                 starts_at=body.starts_at,
                 duration_minutes=body.duration_minutes,
-                expected=expected,
+                expected=expected_version(input.if_version),
             )
 
         outcome = await perform(
-            info, Scope.MEETINGS_WRITE, reschedule, RescheduleMeetingResult, meeting_id=meeting_id
+            info, Scope.MEETINGS_WRITE, reschedule, RescheduleMeetingResult, meeting_id=input.id
         )
         return cast(RescheduleMeetingResult, answer(outcome, _meeting))
 
@@ -239,16 +207,14 @@ class MeetingsMutation:
     async def cancel_meeting(
         self, info: GraphInfo, input: CancelMeetingInput
     ) -> CancelMeetingResult:
-        meeting_id, values, expected = versioned_edit(input)
-
         async def cancel(uc: UseCase) -> Cancellation:
-            body = checked(MeetingCancel, values)
+            body = read(input, MeetingCancel)
             return await lifecycle.cancel_meeting(
-                uc, meeting_id, **body.model_dump(), expected=expected
+                uc, input.id, **body.model_dump(), expected=expected_version(input.if_version)
             )
 
         outcome = await perform(
-            info, Scope.MEETINGS_WRITE, cancel, CancelMeetingResult, meeting_id=meeting_id
+            info, Scope.MEETINGS_WRITE, cancel, CancelMeetingResult, meeting_id=input.id
         )
         return cast(CancelMeetingResult, answer(outcome, _cancellation))
 
@@ -259,30 +225,25 @@ class MeetingsMutation:
     async def complete_meeting(
         self, info: GraphInfo, input: CompleteMeetingInput
     ) -> CompleteMeetingResult:
-        meeting_id, values, expected = versioned_edit(input)
-
         async def complete(uc: UseCase) -> Completion:
-            body = checked(MeetingComplete, values)
+            body = read(input, MeetingComplete)
             return await lifecycle.complete_meeting(
-                uc, meeting_id, **body.model_dump(), expected=expected
+                uc, input.id, **body.model_dump(), expected=expected_version(input.if_version)
             )
 
         outcome = await perform(
-            info, Scope.MEETINGS_WRITE, complete, CompleteMeetingResult, meeting_id=meeting_id
+            info, Scope.MEETINGS_WRITE, complete, CompleteMeetingResult, meeting_id=input.id
         )
         return cast(CompleteMeetingResult, answer(outcome, _completion))
 
     @mutates("A participant rates a completed meeting once, or replaces it (content:write).")
     async def rate_meeting(self, info: GraphInfo, input: RateMeetingInput) -> RateMeetingResult:
-        values = values_of(input)
-        meeting_id: UUID = values.pop("meeting_id")
-
         async def rate(uc: UseCase) -> tuple[DomainRating, bool]:
-            body = checked(RatingCreate, values)
-            return await ratings.rate(uc, meeting_id, **body.model_dump())
+            body = read(input, RatingCreate)
+            return await ratings.rate(uc, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
-            info, Scope.CONTENT_WRITE, rate, RateMeetingResult, meeting_id=meeting_id
+            info, Scope.CONTENT_WRITE, rate, RateMeetingResult, meeting_id=input.meeting_id
         )
         return cast(
             RateMeetingResult,

@@ -10,14 +10,8 @@ import strawberry
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    expected_version,
-    perform,
-    values_of,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, checked, expected_version, perform
 from app.api.graphql.problems import (
     MeetingClosed,
     NotFoundProblem,
@@ -29,24 +23,13 @@ from app.api.graphql.types.notes import Note, note_node
 from app.api.schemas.content import NoteCreate, NoteUpdate
 from app.domain.access import Scope
 from app.domain.notes import Note as DomainNote
-from app.domain.notes import NoteVisibility
 from app.services import notes as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(NoteCreate)
 class AddNoteInput:
     meeting_id: UUID
-    author_id: UUID | None = strawberry.field(
-        default=None,
-        description="One of the pair's two people; required for service keys, the signed-in"
-        " person for person tokens.",
-    )
-    body: str
-    visibility: NoteVisibility = strawberry.field(
-        default=NoteVisibility.SHARED,
-        description="PRIVATE: readable by its author only (person tokens only).",
-    )
 
 
 @strawberry.type
@@ -73,14 +56,13 @@ def _note(note: DomainNote) -> NoteSuccess:
 class NotesMutation:
     @mutates("Write a note on a scheduled or completed meeting (content:write).")
     async def add_note(self, info: GraphInfo, input: AddNoteInput) -> NoteResult:
-        values = values_of(input)
-        meeting_id: UUID = values.pop("meeting_id")
-
         async def add(uc: UseCase) -> DomainNote:
-            body = checked(NoteCreate, values)
-            return await service.add_note(uc, meeting_id, **body.model_dump())
+            body = read(input, NoteCreate)
+            return await service.add_note(uc, input.meeting_id, **body.model_dump())
 
-        outcome = await perform(info, Scope.CONTENT_WRITE, add, NoteResult, meeting_id=meeting_id)
+        outcome = await perform(
+            info, Scope.CONTENT_WRITE, add, NoteResult, meeting_id=input.meeting_id
+        )
         return cast(NoteResult, answer(outcome, _note))
 
     @mutates("Replace a note's text; its author only (content:write).")

@@ -9,14 +9,8 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    perform,
-    values_of,
-    versioned_edit,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, checked, expected_version, perform
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -27,30 +21,22 @@ from app.api.graphql.types.pairs import Pair, pair_node
 from app.api.schemas.pairs import PairCreate, PairEnd, PairUpdate
 from app.domain.access import Scope
 from app.domain.pairs import Pair as DomainPair
-from app.domain.pairs import PairKind, PairStatus
+from app.domain.pairs import PairStatus
 from app.services import pairs as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(PairCreate)
 class CreatePairInput:
-    lead_id: UUID
-    member_id: UUID
-    kind: PairKind = PairKind.MANAGER_REPORT
-    cadence_days: int | None = strawberry.field(
-        default=None, description="Defaults to the policy's targetCadenceDays."
-    )
-    duration_minutes: int | None = strawberry.field(
-        default=None, description="Defaults to the policy's defaultDurationMinutes."
-    )
+    pass
 
 
-@strawberry.input(description="Only the fields given change; PAUSED cancels future meetings.")
+@derived_input(
+    PairUpdate, description="Only the fields given change; PAUSED cancels future meetings."
+)
 class UpdatePairInput:
     id: UUID
-    cadence_days: int | None = strawberry.UNSET
-    duration_minutes: int | None = strawberry.UNSET
-    status: PairStatus | None = strawberry.UNSET
+    status: PairStatus | None  # the model's Literal of two members is the whole enumeration
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
@@ -70,7 +56,7 @@ class PairsMutation:
     @mutates("Start a pair (pairs:write).")
     async def create_pair(self, info: GraphInfo, input: CreatePairInput) -> PairResult:
         async def create(uc: UseCase) -> DomainPair:
-            body = checked(PairCreate, values_of(input))
+            body = read(input, PairCreate)
             return await service.create_pair(uc, **body.model_dump())
 
         outcome = await perform(info, Scope.PAIRS_WRITE, create, PairResult)
@@ -78,13 +64,12 @@ class PairsMutation:
 
     @mutates("Change cadence or duration, pause or resume (pairs:write).")
     async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
-        pair_id, values, expected = versioned_edit(input)
-
         async def update(uc: UseCase) -> DomainPair:
-            changes = checked(PairUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_pair(uc, pair_id, changes, expected)
+            changes = read(input, PairUpdate).model_dump(exclude_unset=True)
+            expected = expected_version(input.if_version)
+            return await service.update_pair(uc, input.id, changes, expected)
 
-        outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=pair_id)
+        outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=input.id)
         return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
 
     @mutates("End a pair: its future meetings are canceled (pairs:write).")

@@ -10,14 +10,8 @@ import strawberry
 
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    perform,
-    values_of,
-    versioned_edit,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -28,32 +22,18 @@ from app.api.graphql.types.people import Person, person_node
 from app.api.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
 from app.domain.people import Person as DomainPerson
-from app.domain.people import Role
 from app.services import people as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(PersonCreate)
 class CreatePersonInput:
-    name: str
-    email: str | None = None
-    username: str | None = None
-    timezone: str = "UTC"
-    manager_id: UUID | None = None
-    external_id: str | None = None
-    role: Role = Role.MEMBER
+    pass
 
 
-@strawberry.input(description="Only the fields given change; manager_id null clears it.")
+@derived_input(PersonUpdate, description="Only the fields given change; manager_id null clears it.")
 class UpdatePersonInput:
     id: UUID
-    email: str | None = strawberry.UNSET
-    username: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
-    timezone: str | None = strawberry.UNSET
-    manager_id: UUID | None = strawberry.UNSET
-    external_id: str | None = strawberry.UNSET
-    role: Role | None = strawberry.UNSET
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
@@ -76,7 +56,7 @@ class PeopleMutation:
     )
     async def create_person(self, info: GraphInfo, input: CreatePersonInput) -> PersonResult:
         async def create(uc: UseCase) -> DomainPerson:
-            body = checked(PersonCreate, values_of(input))
+            body = read(input, PersonCreate)
             return await service.create_person(uc, **body.model_dump())
 
         outcome = await perform(info, Scope.PEOPLE_WRITE, create, PersonResult)
@@ -89,13 +69,12 @@ class PeopleMutation:
         " and moves the reporting pair (people:write)."
     )
     async def update_person(self, info: GraphInfo, input: UpdatePersonInput) -> PersonResult:
-        person_id, values, expected = versioned_edit(input)
-
         async def update(uc: UseCase) -> DomainPerson:
-            changes = checked(PersonUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_person(uc, person_id, changes, expected)
+            changes = read(input, PersonUpdate).model_dump(exclude_unset=True)
+            expected = expected_version(input.if_version)
+            return await service.update_person(uc, input.id, changes, expected)
 
-        outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=person_id)
+        outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=input.id)
         return cast(
             PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
         )

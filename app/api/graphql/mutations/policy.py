@@ -9,14 +9,8 @@ import strawberry
 from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.running import (
-    IF_VERSION,
-    answer,
-    checked,
-    expected_version,
-    perform,
-    values_of,
-)
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -31,18 +25,10 @@ from app.services import settings_admin as service
 from app.services.context import UseCase
 
 
-@strawberry.input(description="Only the fields given change; min <= target/default <= max.")
+@derived_input(
+    PolicyUpdate, description="Only the fields given change; min <= target/default <= max."
+)
 class UpdatePolicyInput:
-    target_cadence_days: int | None = strawberry.UNSET
-    max_cadence_days: int | None = strawberry.UNSET
-    min_cadence_days: int | None = strawberry.UNSET
-    default_duration_minutes: int | None = strawberry.UNSET
-    min_duration_minutes: int | None = strawberry.UNSET
-    max_duration_minutes: int | None = strawberry.UNSET
-    grace_days: int | None = strawberry.UNSET
-    late_cancel_hours: int | None = strawberry.UNSET
-    auto_pairs: bool | None = strawberry.UNSET
-    require_if_match: bool | None = strawberry.UNSET
     if_version: int | None = strawberry.field(default=None, description=IF_VERSION)
 
 
@@ -61,12 +47,9 @@ PolicyResult = Annotated[
 class PolicyMutation:
     @mutates("Change policy figures (policy:write).")
     async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
-        values = values_of(input)
-        expected = expected_version(values.pop("if_version", None))
-
         async def update(uc: UseCase) -> DomainPolicy:
-            changes = checked(PolicyUpdate, values).model_dump(exclude_unset=True)
-            return await service.update_policy(uc, changes, expected)
+            changes = read(input, PolicyUpdate).model_dump(exclude_unset=True)
+            return await service.update_policy(uc, changes, expected_version(input.if_version))
 
         outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
         return cast(

@@ -3,19 +3,14 @@ the request's transaction, the audit line, and refusals turned into typed result
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Awaitable, Callable
-from datetime import date, datetime
-from enum import Enum
 from typing import Any, TypeVar, get_args
 from uuid import UUID
 
 from pydantic import BaseModel, ValidationError
-from strawberry.types.unset import UnsetType
 
 from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
-from app.api.graphql.scalars import serialize_instant
 from app.api.problems import validation_code
 from app.api.schemas.common import NOTHING_TO_CHANGE, NULL_FIELD
 from app.domain.access import Scope
@@ -70,13 +65,6 @@ def answer(outcome: T | Problem, success: Callable[[T], S]) -> S | Problem:
     return success(outcome)
 
 
-def without_id(graphql_input: object) -> tuple[UUID, dict[str, Any]]:
-    """An edit's target and the fields it sets."""
-    values = values_of(graphql_input)
-    target: UUID = values.pop("id")
-    return target, values
-
-
 IF_VERSION = (
     "Change the record only if it is still at this `version` (REST's If-Match); otherwise"
     " the refusal `precondition_failed`, and nothing changes."
@@ -85,12 +73,6 @@ IF_VERSION = (
 
 def expected_version(if_version: int | None) -> Expected | None:
     return None if if_version is None else Expected.exactly(if_version)
-
-
-def versioned_edit(graphql_input: object) -> tuple[UUID, dict[str, Any], Expected | None]:
-    """A versioned record's edit: its target, the fields it sets and the version it expects."""
-    target, values = without_id(graphql_input)
-    return target, values, expected_version(values.pop("if_version", None))
 
 
 # The validation codes a mutation's ValidationProblem names; other rules say validation_error.
@@ -108,28 +90,6 @@ def checked(model: type[M], values: dict[str, Any]) -> M:
         if code not in GRAPHQL_VALIDATION_CODES:
             code = "validation_error"
         raise InvalidInput(f"{field}: {first['msg']}", code=code, field=field) from error
-
-
-def values_of(graphql_input: object) -> dict[str, Any]:
-    """The fields a client set (unset ones are left out, as in a PATCH body), in the
-    shape the REST input models read."""
-    return {
-        field.name: _plain(getattr(graphql_input, field.name))
-        for field in dataclasses.fields(graphql_input)  # type: ignore[arg-type]
-        if not isinstance(getattr(graphql_input, field.name), UnsetType)
-    }
-
-
-def _plain(value: object) -> Any:
-    if isinstance(value, datetime):
-        return serialize_instant(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type | Enum):
-        return values_of(value)
-    return value
 
 
 def _camel(path: str) -> str:

@@ -10,7 +10,8 @@ import strawberry
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.deletion import Deleted, DeleteResult
-from app.api.graphql.mutations.running import answer, checked, perform, values_of, without_id
+from app.api.graphql.mutations.inputs import derived_input, read
+from app.api.graphql.mutations.running import answer, perform
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -20,37 +21,25 @@ from app.api.graphql.problems import (
 from app.api.graphql.types.templates import Template, template_node
 from app.api.schemas.settings import SectionIn, TemplateCreate, TemplateUpdate
 from app.domain.access import Scope
-from app.domain.agenda import AgendaItemKind
 from app.domain.templates import Template as DomainTemplate
 from app.domain.templates import TemplateSection
 from app.services import settings_admin as service
 from app.services.context import UseCase
 
 
-@strawberry.input
+@derived_input(SectionIn)
 class SectionInput:
-    kind: AgendaItemKind
-    title: str
-    prompts: list[str] = strawberry.field(default_factory=list)
+    pass
 
 
-@strawberry.input
+@derived_input(TemplateCreate)
 class CreateTemplateInput:
-    name: str
-    sections: list[SectionInput]
-    description: str | None = None
-    is_default: bool = strawberry.field(
-        default=False, description="Make it the one applied by default."
-    )
+    pass
 
 
-@strawberry.input(description="Only the fields given change.")
+@derived_input(TemplateUpdate, description="Only the fields given change.")
 class UpdateTemplateInput:
     id: UUID
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    sections: list[SectionInput] | None = strawberry.UNSET
-    is_default: bool | None = strawberry.UNSET
 
 
 @strawberry.type
@@ -81,7 +70,7 @@ class TemplatesMutation:
     @mutates("Add an agenda template (policy:write).")
     async def create_template(self, info: GraphInfo, input: CreateTemplateInput) -> TemplateResult:
         async def create(uc: UseCase) -> DomainTemplate:
-            body = checked(TemplateCreate, values_of(input))
+            body = read(input, TemplateCreate)
             return await service.create_template(
                 uc,
                 name=body.name,
@@ -95,17 +84,15 @@ class TemplatesMutation:
 
     @mutates("Rename, describe, restructure or make default (policy:write).")
     async def update_template(self, info: GraphInfo, input: UpdateTemplateInput) -> TemplateResult:
-        template_id, values = without_id(input)
-
         async def update(uc: UseCase) -> DomainTemplate:
-            body = checked(TemplateUpdate, values)
+            body = read(input, TemplateUpdate)
             changes: dict[str, Any] = body.model_dump(exclude_unset=True)
             if body.sections is not None:
                 changes["sections"] = _sections(body.sections)
-            return await service.update_template(uc, template_id, changes)
+            return await service.update_template(uc, input.id, changes)
 
         outcome = await perform(
-            info, Scope.POLICY_WRITE, update, TemplateResult, template_id=template_id
+            info, Scope.POLICY_WRITE, update, TemplateResult, template_id=input.id
         )
         return cast(TemplateResult, answer(outcome, _template))
 
