@@ -3,7 +3,6 @@ REST would return as `next_cursor` after that row, so the two surfaces share cur
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
@@ -115,14 +114,3 @@ def from_first(
 
 def _id_of(item: object) -> Any:
     return item.id  # type: ignore[attr-defined]
-
-
-def build(cls: type[N], record: object) -> N:
-    """A GraphQL object from a domain record: its fields by name, and the record itself
-    in the object's private `record` field when it has one."""
-    values = {
-        field.name: record if field.name == "record" else getattr(record, field.name)
-        for field in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if field.init
-    }
-    return cls(**values)

@@ -6,7 +6,6 @@ from typing import Annotated, cast
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
@@ -17,7 +16,7 @@ from app.api.graphql.problems import (
     StateConflictProblem,
     ValidationProblem,
 )
-from app.api.graphql.types.policy import Policy
+from app.api.graphql.types.policy import Policy, policy_node
 from app.api.schemas.settings import PolicyUpdate
 from app.domain.access import Scope
 from app.domain.policy import Policy as DomainPolicy
@@ -54,5 +53,5 @@ class PolicyMutation:
         outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
         return cast(
             PolicyResult,
-            answer(outcome, lambda policy: PolicySuccess(policy=build(Policy, policy))),
+            answer(outcome, lambda policy: PolicySuccess(policy=policy_node(policy))),
         )

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
-from app.api.graphql.types.policy import Policy
+from app.api.graphql.types.policy import Policy, policy_node
 from app.domain.access import Scope
 from app.services import settings_admin as service
 
@@ -17,4 +16,4 @@ class PolicyQuery:
     @resolves("The cadence policy (pairs:read).")
     async def policy(self, info: GraphInfo) -> Policy:
         info.context.require(Scope.PAIRS_READ)
-        return build(Policy, await service.policy(info.context.use_case))
+        return policy_node(await service.policy(info.context.use_case))

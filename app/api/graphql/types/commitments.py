@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.nodes import MEETINGS, PAIRS
+from app.api.graphql.types.derived import derived_type, node_maker, version_field
 from app.api.graphql.types.people import Person, load_person
+from app.api.schemas.content import CommitmentOut
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
-from app.domain.commitments import CommitmentStatus
 from app.services import visible_records
 
 if TYPE_CHECKING:
@@ -23,22 +23,14 @@ if TYPE_CHECKING:
     from app.api.graphql.types.pairs import Pair
 
 
-@strawberry.type(description="An action item of a pair, owned by one of its two people.")
+@derived_type(
+    CommitmentOut, description="An action item of a pair, owned by one of its two people."
+)
 class Commitment:
-    id: UUID
-    pair_id: UUID
+    pair_id: UUID  # read by the resolvers below
     meeting_id: UUID | None
     owner_id: UUID
-    title: str
-    due_on: date | None
-    status: CommitmentStatus
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
+    version: int = version_field()
 
     @resolves("The owner (people:read for a key).")
     async def owner(self, info: GraphInfo) -> Person | None:
@@ -67,5 +59,4 @@ class Commitment:
         return None if found is None else MEETINGS.node(found)
 
 
-def commitment_node(commitment: DomainCommitment) -> Commitment:
-    return build(Commitment, commitment)
+commitment_node: Callable[[DomainCommitment], Commitment] = node_maker(Commitment)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -12,7 +12,6 @@ from strawberry.scalars import JSON
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
-    build,
     from_first,
     from_page,
     page_request,
@@ -23,12 +22,13 @@ from app.api.graphql.loaders import FirstChildren
 from app.api.graphql.nodes import MEETINGS, PAIRS
 from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
 from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.derived import derived_type, node_maker, version_field
 from app.api.graphql.types.notes import Note, note_node
 from app.api.graphql.types.people import Person, load_person
+from app.api.schemas.meetings import MeetingEventOut, MeetingOut, RatingOut
 from app.domain.access import Scope
 from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.meetings import MeetingEvent as DomainMeetingEvent
-from app.domain.meetings import MeetingEventKind, MeetingStatus
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.ratings import Rating as DomainRating
 from app.services import agenda, notes, ratings
@@ -40,60 +40,31 @@ if TYPE_CHECKING:
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
 
-@strawberry.type(description="A participant's view of a completed meeting (1-5).")
+@derived_type(RatingOut, description="A participant's view of a completed meeting (1-5).")
 class Rating:
-    id: UUID
-    meeting_id: UUID
-    person_id: UUID
-    score: int
-    comment: str | None
-    created_at: datetime
-    updated_at: datetime
+    person_id: UUID  # read by the resolver below
 
     @resolves("Who rated (people:read for a key).")
     async def person(self, info: GraphInfo) -> Person | None:
         return await load_person(info, self.person_id)
 
 
-def rating_node(rating: DomainRating) -> Rating:
-    return build(Rating, rating)
+rating_node: Callable[[DomainRating], Rating] = node_maker(Rating)
 
 
-@strawberry.type(description="A change of a meeting, with who made it and when.")
+@derived_type(MeetingEventOut, description="A change of a meeting, with who made it and when.")
 class MeetingEvent:
-    id: UUID
-    meeting_id: UUID
-    kind: MeetingEventKind
-    at: datetime
-    actor_person_id: UUID | None
-    actor_key_id: UUID | None
-    data: JSON
+    data: JSON  # the model's dict is GraphQL's JSON scalar
 
 
-def _event_node(event: DomainMeetingEvent) -> MeetingEvent:
-    return build(MeetingEvent, event)
+_event_node: Callable[[DomainMeetingEvent], MeetingEvent] = node_maker(MeetingEvent)
 
 
-@strawberry.type(description="One 1:1 of a pair.")
+@derived_type(MeetingOut, description="One 1:1 of a pair.")
 class Meeting:
-    id: UUID
+    id: UUID  # read by the resolvers below
     pair_id: UUID
-    starts_at: datetime
-    duration_minutes: int
-    status: MeetingStatus
-    reschedule_count: int
-    original_starts_at: datetime
-    canceled_at: datetime | None
-    canceled_by_id: UUID | None
-    cancel_reason: str | None
-    completed_at: datetime | None
-    actual_minutes: int | None
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
+    version: int = version_field()
     record: strawberry.Private[DomainMeeting]
 
     @resolves("The pair (pairs:read for a key).")
@@ -166,6 +137,4 @@ class Meeting:
         return from_page(page, after, lambda e: e.at, _event_node)
 
 
-@MEETINGS.registers
-def meeting_node(meeting: DomainMeeting) -> Meeting:
-    return build(Meeting, meeting)
+meeting_node: Callable[[DomainMeeting], Meeting] = MEETINGS.registers(node_maker(Meeting))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -12,7 +12,6 @@ from strawberry.experimental.pydantic import type as pydantic_type
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
-    build,
     from_first,
     from_page,
     page_request,
@@ -23,12 +22,13 @@ from app.api.graphql.loaders import FirstChildren, MetricsOfPair
 from app.api.graphql.nodes import PAIRS
 from app.api.graphql.shared_models import graph
 from app.api.graphql.types.commitments import Commitment, commitment_node
+from app.api.graphql.types.derived import derived_type, node_maker, version_field
 from app.api.graphql.types.meetings import Meeting, meeting_node
 from app.api.graphql.types.metrics import From as MetricsFrom
 from app.api.graphql.types.metrics import PairMetrics, pair_metrics_of
 from app.api.graphql.types.metrics import To as MetricsTo
 from app.api.graphql.types.people import Person, load_person
-from app.api.schemas.pairs import CadenceOut
+from app.api.schemas.pairs import CadenceOut, PairOut
 from app.domain.access import Scope
 from app.domain.commitments import CommitmentStatus
 from app.domain.errors import NotFound
@@ -36,7 +36,6 @@ from app.domain.meetings import MeetingStatus
 from app.domain.metric_windows import metrics_window
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import Pair as DomainPair
-from app.domain.pairs import PairKind, PairSource, PairStatus
 from app.domain.privacy import check_content_visible
 from app.domain.queries import CommitmentFilter, MeetingFilter
 from app.services import commitments as commitment_service
@@ -54,28 +53,16 @@ class Cadence:
     pass
 
 
-@strawberry.type(
+@derived_type(
+    PairOut,
     description="Two people who hold 1:1s. Managers above the lead see the pair,"
-    " not its content: `meetings` and `commitments` are null for them."
+    " not its content: `meetings` and `commitments` are null for them.",
 )
 class Pair:
-    id: UUID
+    id: UUID  # read by the resolvers below
     lead_id: UUID
     member_id: UUID
-    kind: PairKind
-    cadence_days: int
-    duration_minutes: int
-    status: PairStatus
-    source: PairSource
-    started_at: datetime
-    ended_at: datetime | None
-    ended_reason: str | None
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
+    version: int = version_field()
     record: strawberry.Private[DomainPair]
 
     @resolves("The lead (people:read for a key).")
@@ -161,6 +148,4 @@ class Pair:
         return True
 
 
-@PAIRS.registers
-def pair_node(pair: DomainPair) -> Pair:
-    return build(Pair, pair)
+pair_node: Callable[[DomainPair], Pair] = PAIRS.registers(node_maker(Pair))

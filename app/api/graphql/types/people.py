@@ -2,36 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.connections import build
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
+from app.api.graphql.types.derived import derived_type, node_maker, version_field
+from app.api.schemas.people import PersonOut
 from app.domain.access import Scope
 from app.domain.people import Person as DomainPerson
-from app.domain.people import Role
+
+# The type names itself lazily: the integration reads its resolvers' types while it derives
+# the class, before the module holds the name.
+SamePerson = Annotated["Person", strawberry.lazy("app.api.graphql.types.people")]
 
 
-@strawberry.type(description="Someone in the organization; every caller of it sees the directory.")
+@derived_type(
+    PersonOut, description="Someone in the organization; every caller of it sees the directory."
+)
 class Person:
-    id: UUID
-    email: str | None
-    username: str
-    name: str
-    timezone: str
-    manager_id: UUID | None
-    external_id: str | None
-    role: Role
-    active: bool
-    created_at: datetime
-    updated_at: datetime
-    version: int = strawberry.field(
-        description="The record's version: 1 when created, one more on every change (REST's"
-        " ETag). Pass it as ifVersion to change the record only if nobody else has since."
-    )
+    manager_id: UUID | None  # read by the resolver below
+    version: int = version_field()
     record: strawberry.Private[DomainPerson]
 
     @resolves("A manager a directory named who is not provisioned yet.")
@@ -43,7 +38,7 @@ class Person:
         return self.record.scim_deleted_at
 
     @resolves("The person's manager (needs people:read for a key).")
-    async def manager(self, info: GraphInfo) -> Person | None:
+    async def manager(self, info: GraphInfo) -> SamePerson | None:
         return await load_person(info, self.manager_id)
 
 
@@ -53,8 +48,7 @@ async def load_person(info: GraphInfo, person_id: UUID | None) -> Person | None:
         return None
     info.context.require(Scope.PEOPLE_READ)
     found = await info.context.loaders.people.load(person_id)
-    return None if found is None else build(Person, found)
+    return None if found is None else person_node(found)
 
 
-def person_node(person: object) -> Person:
-    return build(Person, person)
+person_node: Callable[[DomainPerson], Person] = node_maker(Person)

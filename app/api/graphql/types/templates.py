@@ -2,40 +2,33 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from uuid import UUID
+from collections.abc import Callable
 
 import strawberry
 
-from app.api.graphql.connections import build
-from app.domain.agenda import AgendaItemKind
+from app.api.graphql.types.derived import derived_type, node_maker
+from app.api.schemas.settings import SectionOut, TemplateOut
 from app.domain.templates import Template as DomainTemplate
+from app.domain.templates import TemplateSection
 
 
-@strawberry.type(description="A section of a template: one agenda item when applied.")
+@derived_type(SectionOut, description="A section of a template: one agenda item when applied.")
 class Section:
-    kind: AgendaItemKind
-    title: str
-    prompts: list[str]
+    pass
 
 
-@strawberry.type(description="An agenda template: ordered sections with prompt questions.")
+section_node: Callable[[TemplateSection], Section] = node_maker(Section)
+
+
+@derived_type(
+    TemplateOut, description="An agenda template: ordered sections with prompt questions."
+)
 class Template:
-    id: UUID
-    name: str
-    description: str | None
-    is_default: bool
-    created_at: datetime
-    updated_at: datetime
     record: strawberry.Private[DomainTemplate]
 
     @strawberry.field
     def sections(self) -> list[Section]:
-        return [
-            Section(kind=s.kind, title=s.title, prompts=list(s.prompts))
-            for s in self.record.sections
-        ]
+        return [section_node(section) for section in self.record.sections]
 
 
-def template_node(template: DomainTemplate) -> Template:
-    return build(Template, template)
+template_node: Callable[[DomainTemplate], Template] = node_maker(Template)
