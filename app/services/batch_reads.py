@@ -1,9 +1,11 @@
-"""Reads of many records, or of many parents' first children, in one statement each: what
-a graph of records (GraphQL's DataLoaders) asks for a whole page of parents at once.
+"""Reads of many records, or of a page of many parents' children, in one statement each:
+what a graph of records (GraphQL's DataLoaders) asks for a whole page of parents at once.
 
-The records read here are named by records the caller was already allowed to see (a
-meeting's pair, the meetings of a pair whose content the caller reads), so the privacy check
-happened on those; what stays a rule here is that private notes are their author's only.
+Two kinds, named so. The `…_named_by_visible_records` reads load records by id without a
+privacy check: they serve only ids named by a record the caller was already allowed to see
+(a meeting's pair, a commitment's meeting, a note's author), whose check covers them. The
+children reads (`…_of_pairs`, `…_of_meetings`) apply the rules of the REST lists of the
+same children: the content flag of the request, and private notes for their author only.
 """
 
 from __future__ import annotations
@@ -15,21 +17,22 @@ from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.notes import Note
+from app.domain.paging import Cursor
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.ratings import Rating
 from app.services.context import UseCase
 
 
-async def people(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
+async def people_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
     return await uc.uow.people.by_ids(uc.org_id, ids)
 
 
-async def pairs(uc: UseCase, ids: Sequence[UUID]) -> list[Pair]:
+async def pairs_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Pair]:
     return await uc.uow.pairs.by_ids(uc.org_id, ids)
 
 
-async def meetings(uc: UseCase, ids: Sequence[UUID]) -> list[Meeting]:
+async def meetings_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Meeting]:
     return await uc.uow.meetings.by_ids(uc.org_id, ids)
 
 
@@ -38,41 +41,51 @@ async def meetings_of_pairs(
     pair_ids: Sequence[UUID],
     *,
     limit: int,
+    after: Cursor | None,
     newest_first: bool,
     status: MeetingStatus | None,
 ) -> dict[UUID, list[Meeting]]:
     return await uc.uow.meetings.first_of_pairs(
-        uc.org_id, pair_ids, limit=limit, newest_first=newest_first, status=status
+        uc.org_id, pair_ids, limit=limit, after=after, newest_first=newest_first, status=status
     )
 
 
 async def commitments_of_pairs(
-    uc: UseCase, pair_ids: Sequence[UUID], *, limit: int, status: CommitmentStatus | None
+    uc: UseCase,
+    pair_ids: Sequence[UUID],
+    *,
+    limit: int,
+    after: Cursor | None,
+    status: CommitmentStatus | None,
 ) -> dict[UUID, list[Commitment]]:
     uc.returns_content()
-    return await uc.uow.commitments.first_of_pairs(uc.org_id, pair_ids, limit=limit, status=status)
+    return await uc.uow.commitments.first_of_pairs(
+        uc.org_id, pair_ids, limit=limit, after=after, status=status
+    )
 
 
 async def agenda_items_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[AgendaItem]]:
     uc.returns_content()
-    return await uc.uow.agenda_items.first_of_meetings(uc.org_id, meeting_ids, limit=limit)
+    return await uc.uow.agenda_items.first_of_meetings(
+        uc.org_id, meeting_ids, limit=limit, after=after
+    )
 
 
 async def notes_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[Note]]:
     """Shared notes, and the caller's own private notes: a private note exists only for its
     author (never for a service key)."""
     uc.returns_content()
     return await uc.uow.notes.first_of_meetings(
-        uc.org_id, meeting_ids, limit=limit, private_of=uc.caller.person_id
+        uc.org_id, meeting_ids, limit=limit, after=after, private_of=uc.caller.person_id
     )
 
 
 async def ratings_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int
+    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[Rating]]:
     uc.returns_content()
-    return await uc.uow.ratings.first_of_meetings(uc.org_id, meeting_ids, limit=limit)
+    return await uc.uow.ratings.first_of_meetings(uc.org_id, meeting_ids, limit=limit, after=after)

@@ -14,9 +14,11 @@ from strawberry import dataloader
 
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.errors import InvalidInput
 from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.metric_windows import Window
 from app.domain.notes import Note
+from app.domain.paging import Cursor, PageRequest
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.ratings import Rating
@@ -41,29 +43,49 @@ class DataLoader(dataloader.DataLoader[K, T]):
 
 
 @dataclass(frozen=True, slots=True)
-class FirstChildren:
-    """The first `limit` children of one parent, in a list's order and filter."""
+class ChildrenPage:
+    """A page of one parent's children in a list's order and filter: `limit` of them after
+    the cursor `after` (from the first when none), every page of a nested list alike."""
 
     parent_id: UUID
     limit: int
+    after: Cursor | None = None
     newest_first: bool = False
     status: MeetingStatus | CommitmentStatus | None = None
 
+    @classmethod
+    def probing(
+        cls,
+        parent_id: UUID,
+        request: PageRequest,
+        *,
+        newest_first: bool = False,
+        status: MeetingStatus | CommitmentStatus | None = None,
+    ) -> ChildrenPage:
+        """The page a connection asks for, with one row more, which tells whether more
+        follow."""
+        return cls(parent_id, request.limit + 1, request.cursor, newest_first, status)
 
-BatchRead = Callable[[Sequence[UUID], FirstChildren], Awaitable[dict[UUID, list[E]]]]
+
+BatchRead = Callable[[Sequence[UUID], ChildrenPage], Awaitable[dict[UUID, list[E]]]]
 
 
-class ChildrenLoader(DataLoader[FirstChildren, list[E]], Generic[E]):
-    """Groups the requested parents by list shape and reads each group in one statement."""
+class ChildrenLoader(DataLoader[ChildrenPage, list[E]], Generic[E]):
+    """Groups the requested parents by page shape (limit, cursor, filter) and reads each
+    group in one statement. A cursor that does not fit the list fails its own fields only."""
 
     def __init__(self, read: BatchRead[E]) -> None:
-        async def load_groups(keys: list[FirstChildren]) -> list[list[E]]:
-            groups: dict[FirstChildren, list[FirstChildren]] = defaultdict(list)
+        async def load_groups(keys: list[ChildrenPage]) -> list[list[E] | BaseException]:
+            groups: dict[ChildrenPage, list[ChildrenPage]] = defaultdict(list)
             for key in keys:
                 groups[replace(key, parent_id=_ANY_PARENT)].append(key)
-            found: dict[FirstChildren, list[E]] = {}
+            found: dict[ChildrenPage, list[E] | BaseException] = {}
             for shape, members in groups.items():
-                children = await read([member.parent_id for member in members], shape)
+                try:
+                    children = await read([member.parent_id for member in members], shape)
+                except InvalidInput as refused:
+                    found.update(dict.fromkeys(members, refused))
+                    continue
                 for member in members:
                     found[member] = children.get(member.parent_id, [])
             return [found[key] for key in keys]
@@ -88,44 +110,59 @@ MeasuredPair = tuple[MetricsBasis, PairReport] | None
 
 class Loaders:
     """Created per request from its use case (so per caller and per transaction). The
-    records they load by id are ones named by a record the caller may already see (a
-    meeting's pair, a commitment's meeting): the privacy check happened on that record."""
+    records `people`, `pairs` and `meetings` load by id are ones named by a record the
+    caller may already see (a meeting's pair, a commitment's meeting): the privacy check
+    happened on that record (batch_reads' `…_named_by_visible_records`). Every page of a
+    nested list, the first and those after a cursor, goes through a ChildrenLoader."""
 
     def __init__(self, uc: UseCase) -> None:
         self.uc = uc
 
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = {p.id: p for p in await batch_reads.people(uc, ids)}
+            found = {p.id: p for p in await batch_reads.people_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = {p.id: p for p in await batch_reads.pairs(uc, ids)}
+            found = {p.id: p for p in await batch_reads.pairs_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
-            found = {m.id: m for m in await batch_reads.meetings(uc, ids)}
+            found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
-        async def meetings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Meeting]]:
+        async def meetings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Meeting]]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                uc, ids, limit=shape.limit, newest_first=shape.newest_first, status=status
+                uc,
+                ids,
+                limit=shape.limit,
+                after=shape.after,
+                newest_first=shape.newest_first,
+                status=status,
             )
 
         async def commitments(
-            ids: Sequence[UUID], shape: FirstChildren
+            ids: Sequence[UUID], shape: ChildrenPage
         ) -> dict[UUID, list[Commitment]]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
-            return await batch_reads.commitments_of_pairs(uc, ids, limit=shape.limit, status=status)
+            return await batch_reads.commitments_of_pairs(
+                uc, ids, limit=shape.limit, after=shape.after, status=status
+            )
 
-        async def agenda(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[AgendaItem]]:
-            return await batch_reads.agenda_items_of_meetings(uc, ids, limit=shape.limit)
+        async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
+            return await batch_reads.agenda_items_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
-        async def notes(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Note]]:
-            return await batch_reads.notes_of_meetings(uc, ids, limit=shape.limit)
+        async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
+            return await batch_reads.notes_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
-        async def ratings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Rating]]:
-            return await batch_reads.ratings_of_meetings(uc, ids, limit=shape.limit)
+        async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
+            return await batch_reads.ratings_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
         self.people = DataLoader[UUID, Person | None](load_fn=people)
         self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)
