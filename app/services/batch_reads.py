@@ -5,23 +5,29 @@ Two kinds, named so. The `…_named_by_visible_records` reads load records by id
 privacy check: they serve only ids named by a record the caller was already allowed to see
 (a meeting's pair, a commitment's meeting, a note's author), whose check covers them. The
 children reads (`…_of_pairs`, `…_of_meetings`) apply the rules of the REST lists of the
-same children: the content flag of the request, and private notes for their author only.
+same children: a pair's content for those who may see it, the content flag of the request,
+and private notes for their author only (a meeting's own visibility was checked on it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 from uuid import UUID
 
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.errors import NotFound
 from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.notes import Note
 from app.domain.paging import Cursor
 from app.domain.pairs import Pair
 from app.domain.people import Person
+from app.domain.privacy import check_content_visible
 from app.domain.ratings import Rating
 from app.services.context import UseCase
+
+C = TypeVar("C")
 
 
 async def people_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
@@ -36,32 +42,60 @@ async def meetings_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) ->
     return await uc.uow.meetings.by_ids(uc.org_id, ids)
 
 
+def _content_shown(uc: UseCase, pairs: Sequence[Pair]) -> list[UUID]:
+    """The pairs whose content (meetings, commitments) the caller may see: the privacy
+    contract of REST's lists, which show a person the meetings of their own pairs only."""
+    shown = []
+    for pair in pairs:
+        try:
+            check_content_visible(uc.caller, pair, "pair", pair.id)
+        except NotFound:
+            continue
+        shown.append(pair.id)
+    return shown
+
+
+def _of_shown(
+    pairs: Sequence[Pair], shown: list[UUID], found: dict[UUID, list[C]]
+) -> dict[UUID, list[C] | None]:
+    return {pair.id: found[pair.id] if pair.id in shown else None for pair in pairs}
+
+
 async def meetings_of_pairs(
     uc: UseCase,
-    pair_ids: Sequence[UUID],
+    pairs: Sequence[Pair],
     *,
     limit: int,
     after: Cursor | None,
     newest_first: bool,
     status: MeetingStatus | None,
-) -> dict[UUID, list[Meeting]]:
-    return await uc.uow.meetings.first_of_pairs(
-        uc.org_id, pair_ids, limit=limit, after=after, newest_first=newest_first, status=status
+) -> dict[UUID, list[Meeting] | None]:
+    """A page of each pair's meetings; None for a pair whose content the caller may not
+    see (a manager above the lead sees the pair, not its meetings)."""
+    shown = _content_shown(uc, pairs)
+    found = await uc.uow.meetings.first_of_pairs(
+        uc.org_id, shown, limit=limit, after=after, newest_first=newest_first, status=status
     )
+    return _of_shown(pairs, shown, found)
 
 
 async def commitments_of_pairs(
     uc: UseCase,
-    pair_ids: Sequence[UUID],
+    pairs: Sequence[Pair],
     *,
     limit: int,
     after: Cursor | None,
     status: CommitmentStatus | None,
-) -> dict[UUID, list[Commitment]]:
-    uc.returns_content()
-    return await uc.uow.commitments.first_of_pairs(
-        uc.org_id, pair_ids, limit=limit, after=after, status=status
+) -> dict[UUID, list[Commitment] | None]:
+    """A page of each pair's commitments; None for a pair whose content the caller may not
+    see."""
+    shown = _content_shown(uc, pairs)
+    if shown:
+        uc.returns_content()
+    found = await uc.uow.commitments.first_of_pairs(
+        uc.org_id, shown, limit=limit, after=after, status=status
     )
+    return _of_shown(pairs, shown, found)
 
 
 async def agenda_items_of_meetings(

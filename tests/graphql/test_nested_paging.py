@@ -238,3 +238,16 @@ def test_a_later_page_costs_one_statement_for_a_page_of_parents(live: Live) -> N
     # The organization's scope (PostgreSQL), the page of pairs, one statement per nested
     # list (meetings, agenda items, notes, commitments).
     assert large_count <= 6
+
+
+def test_a_later_page_of_a_pairs_content_is_null_for_those_who_may_not_see_it(
+    world: World,
+) -> None:
+    after = Cursor.after(datetime(2000, 1, 1, tzinfo=UTC), UUID(int=0)).encode()
+    query = """query($id: UUID!, $after: String) { pair(id: $id) { id
+      meetings(after: $after) { nodes { id } } commitments(after: $after) { nodes { id } } } }"""
+    for person in (world.boss, world.admin):
+        found = data(
+            world.tenant, query, {"id": world.pair["id"], "after": after}, key=world.token(person)
+        )
+        assert found["pair"] == {"id": world.pair["id"], "meetings": None, "commitments": None}

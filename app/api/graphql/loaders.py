@@ -28,9 +28,9 @@ from app.services.context import UseCase
 from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
 
-E = TypeVar("E")
 K = TypeVar("K")
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 class DataLoader(dataloader.DataLoader[K, T]):
@@ -67,19 +67,20 @@ class ChildrenPage:
         return cls(parent_id, request.limit + 1, request.cursor, newest_first, status)
 
 
-BatchRead = Callable[[Sequence[UUID], ChildrenPage], Awaitable[dict[UUID, list[E]]]]
+BatchRead = Callable[[Sequence[UUID], ChildrenPage], Awaitable[dict[UUID, V]]]
 
 
-class ChildrenLoader(DataLoader[ChildrenPage, list[E]], Generic[E]):
+class ChildrenLoader(DataLoader[ChildrenPage, V], Generic[V]):
     """Groups the requested parents by page shape (limit, cursor, filter) and reads each
-    group in one statement. A cursor that does not fit the list fails its own fields only."""
+    group in one statement (an entry per parent). A cursor that does not fit the list
+    fails its own fields only."""
 
-    def __init__(self, read: BatchRead[E]) -> None:
-        async def load_groups(keys: list[ChildrenPage]) -> list[list[E] | BaseException]:
+    def __init__(self, read: BatchRead[V]) -> None:
+        async def load_groups(keys: list[ChildrenPage]) -> list[V | BaseException]:
             groups: dict[ChildrenPage, list[ChildrenPage]] = defaultdict(list)
             for key in keys:
                 groups[replace(key, parent_id=_ANY_PARENT)].append(key)
-            found: dict[ChildrenPage, list[E] | BaseException] = {}
+            found: dict[ChildrenPage, V | BaseException] = {}
             for shape, members in groups.items():
                 try:
                     children = await read([member.parent_id for member in members], shape)
@@ -87,7 +88,7 @@ class ChildrenLoader(DataLoader[ChildrenPage, list[E]], Generic[E]):
                     found.update(dict.fromkeys(members, refused))
                     continue
                 for member in members:
-                    found[member] = children.get(member.parent_id, [])
+                    found[member] = children[member.parent_id]
             return [found[key] for key in keys]
 
         super().__init__(load_fn=load_groups)
@@ -130,11 +131,13 @@ class Loaders:
             found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
-        async def meetings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Meeting]]:
+        async def meetings(
+            ids: Sequence[UUID], shape: ChildrenPage
+        ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
                 uc,
-                ids,
+                [self._pairs[i] for i in ids],
                 limit=shape.limit,
                 after=shape.after,
                 newest_first=shape.newest_first,
@@ -143,10 +146,11 @@ class Loaders:
 
         async def commitments(
             ids: Sequence[UUID], shape: ChildrenPage
-        ) -> dict[UUID, list[Commitment]]:
+        ) -> dict[UUID, list[Commitment] | None]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
+            pairs = [self._pairs[i] for i in ids]
             return await batch_reads.commitments_of_pairs(
-                uc, ids, limit=shape.limit, after=shape.after, status=status
+                uc, pairs, limit=shape.limit, after=shape.after, status=status
             )
 
         async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
@@ -167,16 +171,27 @@ class Loaders:
         self.people = DataLoader[UUID, Person | None](load_fn=people)
         self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)
         self.meetings = DataLoader[UUID, Meeting | None](load_fn=meetings_by_id)
-        self.meetings_of_pair = ChildrenLoader[Meeting](meetings)
-        self.commitments_of_pair = ChildrenLoader[Commitment](commitments)
-        self.agenda_of_meeting = ChildrenLoader[AgendaItem](agenda)
-        self.notes_of_meeting = ChildrenLoader[Note](notes)
-        self.ratings_of_meeting = ChildrenLoader[Rating](ratings)
+        self._meetings_of_pair = ChildrenLoader[list[Meeting] | None](meetings)
+        self._commitments_of_pair = ChildrenLoader[list[Commitment] | None](commitments)
+        self.agenda_of_meeting = ChildrenLoader[list[AgendaItem]](agenda)
+        self.notes_of_meeting = ChildrenLoader[list[Note]](notes)
+        self.ratings_of_meeting = ChildrenLoader[list[Rating]](ratings)
         self.metrics_of_pair = DataLoader[MetricsOfPair, MeasuredPair](load_fn=self._load_metrics)
         self._meetings: dict[UUID, Meeting] = {}
         self._pairs: dict[UUID, Pair] = {}
         self._cadence = DataLoader[UUID, PairCadence | None](load_fn=self._load_cadence)
         self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
+
+    async def meetings_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Meeting] | None:
+        """A page of the pair's meetings, or None when the caller may not see its content."""
+        self._pairs[pair.id] = pair
+        return await self._meetings_of_pair.load(page)
+
+    async def commitments_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Commitment] | None:
+        """A page of the pair's commitments, or None when the caller may not see its
+        content."""
+        self._pairs[pair.id] = pair
+        return await self._commitments_of_pair.load(page)
 
     async def follow_up(self, meeting: Meeting) -> list[Commitment]:
         """The meeting's open commitments to follow up on, from the same service as REST,

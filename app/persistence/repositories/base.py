@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -156,8 +155,9 @@ class TableRepository(Generic[E]):
         descending: bool = False,
         where: Sequence[ColumnElement[bool]] = (),
     ) -> dict[UUID, list[E]]:
-        """Per parent, its first `limit` children after the cursor in (sort, id) order — the
-        order, tie break and keyset of the pages — for many parents in one statement."""
+        """Per parent (each one asked about), its first `limit` children after the cursor in
+        (sort, id) order — the order, tie break and keyset of the pages — for many parents
+        in one statement."""
         if not parent_ids:
             return {}
         table = self.table
@@ -177,7 +177,7 @@ class TableRepository(Generic[E]):
             (inner_sort.desc(), ranked.c.id.desc()) if descending else (inner_sort, ranked.c.id)
         )
         statement = select(ranked).where(ranked.c.rank <= limit).order_by(*inner_order)
-        children: dict[UUID, list[E]] = defaultdict(list)
+        children: dict[UUID, list[E]] = {parent_id: [] for parent_id in parent_ids}
         for child in await self.fetch_all(statement):
             children[getattr(child, parent)].append(child)
         return children

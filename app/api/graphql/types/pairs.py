@@ -30,13 +30,11 @@ from app.api.graphql.types.people import Person, load_person
 from app.api.schemas.pairs import CadenceOut
 from app.domain.access import Scope
 from app.domain.commitments import CommitmentStatus
-from app.domain.errors import NotFound
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_windows import metrics_window
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import Pair as DomainPair
 from app.domain.pairs import PairKind, PairSource, PairStatus
-from app.domain.privacy import check_content_visible
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
@@ -115,10 +113,10 @@ class Pair:
         context = info.context
         context.require(Scope.MEETINGS_READ)
         request = page_request(first, after)
-        if not self._content_visible(info):
-            return None
         shape = ChildrenPage.probing(self.id, request, newest_first=newest_first, status=status)
-        meetings = await context.loaders.meetings_of_pair.load(shape)
+        meetings = await context.loaders.meetings_of_pair(self.record, shape)
+        if meetings is None:
+            return None
         return from_children(meetings, request, after, lambda m: m.starts_at, meeting_node)
 
     @resolves(
@@ -135,18 +133,11 @@ class Pair:
         context = info.context
         context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
-        if not self._content_visible(info):
-            return None
         shape = ChildrenPage.probing(self.id, request, status=status)
-        found = await context.loaders.commitments_of_pair.load(shape)
+        found = await context.loaders.commitments_of_pair(self.record, shape)
+        if found is None:
+            return None
         return from_children(found, request, after, lambda c: c.created_at, commitment_node)
-
-    def _content_visible(self, info: GraphInfo) -> bool:
-        try:
-            check_content_visible(info.context.use_case.caller, self.record, "pair", self.id)
-        except NotFound:
-            return False
-        return True
 
 
 @PAIRS.registers
