@@ -27,7 +27,7 @@ from app.domain.privacy import check_content_visible
 from app.domain.ratings import Rating
 from app.services.context import UseCase
 
-C = TypeVar("C")
+Child = TypeVar("Child")
 
 
 async def people_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
@@ -42,22 +42,22 @@ async def meetings_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) ->
     return await uc.uow.meetings.by_ids(uc.org_id, ids)
 
 
-def _content_shown(uc: UseCase, pairs: Sequence[Pair]) -> list[UUID]:
+def _content_shown(uc: UseCase, pairs: Sequence[Pair]) -> set[UUID]:
     """The pairs whose content (meetings, commitments) the caller may see: the privacy
     contract of REST's lists, which show a person the meetings of their own pairs only."""
-    shown = []
+    shown = set()
     for pair in pairs:
         try:
             check_content_visible(uc.caller, pair, "pair", pair.id)
         except NotFound:
             continue
-        shown.append(pair.id)
+        shown.add(pair.id)
     return shown
 
 
 def _of_shown(
-    pairs: Sequence[Pair], shown: list[UUID], found: dict[UUID, list[C]]
-) -> dict[UUID, list[C] | None]:
+    pairs: Sequence[Pair], shown: set[UUID], found: dict[UUID, list[Child]]
+) -> dict[UUID, list[Child] | None]:
     return {pair.id: found[pair.id] if pair.id in shown else None for pair in pairs}
 
 
@@ -74,7 +74,7 @@ async def meetings_of_pairs(
     see (a manager above the lead sees the pair, not its meetings)."""
     shown = _content_shown(uc, pairs)
     found = await uc.uow.meetings.first_of_pairs(
-        uc.org_id, shown, limit=limit, after=after, newest_first=newest_first, status=status
+        uc.org_id, list(shown), limit=limit, after=after, newest_first=newest_first, status=status
     )
     return _of_shown(pairs, shown, found)
 
@@ -93,7 +93,7 @@ async def commitments_of_pairs(
     if shown:
         uc.returns_content()
     found = await uc.uow.commitments.first_of_pairs(
-        uc.org_id, shown, limit=limit, after=after, status=status
+        uc.org_id, list(shown), limit=limit, after=after, status=status
     )
     return _of_shown(pairs, shown, found)
 
