@@ -44,11 +44,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -58,7 +55,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 import harness as h
 import httpx
 
@@ -94,22 +90,21 @@ class Config:
 
     @classmethod
     def from_env(cls, argv: Sequence[str] = ()) -> Config:
-        env = os.environ
         return cls(
-            server_url=env.get("RAPPORT_BENCH_DATABASE_URL", h.DEFAULT_SERVER_URL),
-            seconds=int(env.get("RAPPORT_BENCH_SECONDS", "6")),
-            rounds=max(1, int(env.get("RAPPORT_BENCH_ROUNDS", "3"))),
-            warmup_seconds=int(env.get("RAPPORT_BENCH_WARMUP_SECONDS", "2")),
-            connections=int(env.get("RAPPORT_BENCH_CONNECTIONS", "32")),
-            many_connections=int(env.get("RAPPORT_BENCH_MANY", "256")),
-            threads=int(env.get("RAPPORT_BENCH_THREADS", "2")),
-            workers=int(env.get("RAPPORT_BENCH_WORKERS", "2")),
-            bulk_meetings=int(env.get("RAPPORT_BENCH_MEETINGS", "3000")),
-            goal=float(env.get("RAPPORT_BENCH_GOAL", "0.5")),
-            strict=env.get("RAPPORT_BENCH_STRICT", "") == "1",
-            keep=env.get("RAPPORT_BENCH_KEEP", "") == "1",
+            server_url=h.server_url(),
+            seconds=int(h.setting("SECONDS", "6")),
+            rounds=max(1, int(h.setting("ROUNDS", "3"))),
+            warmup_seconds=int(h.setting("WARMUP_SECONDS", "2")),
+            connections=int(h.setting("CONNECTIONS", "32")),
+            many_connections=int(h.setting("MANY", "256")),
+            threads=int(h.setting("THREADS", "2")),
+            workers=int(h.setting("WORKERS", "2")),
+            bulk_meetings=int(h.setting("MEETINGS", "3000")),
+            goal=float(h.setting("GOAL", "0.5")),
+            strict=h.setting("STRICT", "") == "1",
+            keep=h.setting("KEEP", "") == "1",
             full="--full" in argv,
-            json_path=env.get("RAPPORT_BENCH_JSON") or None,
+            json_path=h.setting("JSON", "") or None,
         )
 
 
@@ -238,12 +233,9 @@ async def _bulk_meetings(
                 created_at=created_at, updated_at=updated_at, version=1,
             )
         )  # fmt: skip
-    connection = await asyncpg.connect(db_url)
-    try:
+    async with h.connected(db_url) as connection:
         await MEETINGS.copy(connection, records)
         await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -280,7 +272,7 @@ def same_answers(rapport: h.Server, baseline: h.Server, paths: dict[str, str], k
 # --- report ------------------------------------------------------------------------------------
 
 
-def table(rows: Sequence[Row], goal: float) -> str:
+def endpoint_table(rows: Sequence[Row], goal: float) -> str:
     header = (
         "endpoint", "rapport req/s", "floor req/s", "ratio", "rapport p99", "floor p99",
         "rapport CPU/req", "floor CPU/req", "cpu ratio", "rapport db CPU/req",
@@ -361,7 +353,7 @@ class Bench:
         header = f"Authorization: Bearer {self.scratch.key}"
         return h.Wrk(h.ensure_wrk(), connections, self.config.threads, (header,))
 
-    def load(
+    def loaded(
         self, server: h.Server, path: str, connections: int, seconds: float, tolerated: float
     ) -> h.Load:
         wrk, db_url = self.wrk(connections), self.scratch.db_url
@@ -377,8 +369,8 @@ class Bench:
             for endpoint, path in paths.items():
                 for server in self.servers:  # alternating, so drift hits both alike
                     if round_number == 1 and config.warmup_seconds > 0:
-                        self.load(server, path, config.connections, config.warmup_seconds, 1.0)
-                    measured = self.load(
+                        self.loaded(server, path, config.connections, config.warmup_seconds, 1.0)
+                    measured = self.loaded(
                         server, path, config.connections, config.seconds, TOLERATED_FAILURES
                     )
                     runs.setdefault((endpoint, server.name), []).append(measured)
@@ -399,7 +391,7 @@ class Bench:
         for connections in (self.config.connections, self.config.many_connections):
             for server in self.servers:
                 time.sleep(2)  # the other server's idle connections close meanwhile
-                measured = self.load(server, path, connections, self.config.seconds, 1.0)
+                measured = self.loaded(server, path, connections, self.config.seconds, 1.0)
                 found.setdefault(server.name, {})[connections] = measured
                 h.log(
                     f"{server.name} at {connections} connections: p99 {measured.p99_ms:.1f} ms,"
@@ -413,7 +405,7 @@ class Bench:
         100,000 of the GET."""
         samples = [*self.rss_samples, (self.served, h.rss_kib(rapport.process.pid))]
         while self.config.full and self.served < FULL_RSS_REQUESTS:
-            self.load(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
+            self.loaded(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
             samples.append((self.served, h.rss_kib(rapport.process.pid)))
             h.log(f"rapport served {self.served:,} requests: RSS {samples[-1][1] / 1024:.0f} MiB")
         return samples
@@ -422,10 +414,9 @@ class Bench:
 def run(config: Config) -> Results:
     h.ensure_wrk()
     with ExitStack() as stack:
-        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
         scratch = h.prepare(stack, config.server_url, keep=config.keep)
-        rapport = h.serve_rapport(stack, scratch, logs, config.workers)
-        baseline = h.serve_baseline(stack, scratch, logs, config.workers)
+        rapport = stack.enter_context(h.serve_rapport(scratch, config.workers))
+        baseline = stack.enter_context(h.serve_baseline(scratch, config.workers))
         h.log(f"rapport on {rapport.url}, floor on {baseline.url}")
         paths = request_paths(seed_through(rapport, scratch, config))
         same_answers(rapport, baseline, paths, scratch.key)
@@ -442,15 +433,10 @@ def run(config: Config) -> Results:
 
 
 def main(argv: Sequence[str]) -> int:
-    signal.signal(signal.SIGTERM, h.exit_on_signal)
     config = Config.from_env(argv)
-    try:
-        results = run(config)
-    except h.BenchError as error:
-        h.log(f"failed: {error}")
-        return 2
+    results = run(config)
     print(f"\nServers connect as {h.serving_role()}; {h.machine_load()} at the end\n")
-    print(table(results.rows, config.goal))
+    print(endpoint_table(results.rows, config.goal))
     print()
     print(concurrency_table(results.concurrency))
     print()
@@ -486,4 +472,4 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(h.run_main(lambda: main(sys.argv[1:])))
