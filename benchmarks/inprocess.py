@@ -31,6 +31,14 @@ import uvloop
 ENDPOINTS = {"get": 0, "list": 1}  # RAPPORT_BENCH_ONLY: index in request_paths()
 
 
+async def get(client: h.AsgiClient, target: str) -> bytes:
+    """The answer's body, checked to be a 200 (a refusal, such as a 429, would be cheaper)."""
+    status, body = await client.request("GET", target)
+    if status != 200:
+        raise h.BenchError(f"GET {target} answered {status}: {body[:600]!r}")
+    return body
+
+
 async def measure(
     scratch: h.Scratch, paths: dict[str, str], requests: int, chunks: int
 ) -> dict[str, tuple[float, float]]:
@@ -45,10 +53,10 @@ async def measure(
         h.in_process(baseline_app.app, scratch.key) as baseline,
     ):
         for endpoint, target in paths.items():
-            answers = [await client.request("GET", target) for client in (rapport, baseline)]
+            answers = [await get(client, target) for client in (rapport, baseline)]
             if answers[0] != answers[1]:
                 raise h.BenchError(f"{endpoint}: the apps disagree: {answers}")
-            steps = [partial(client.request, "GET", target) for client in (rapport, baseline)]
+            steps = [partial(get, client, target) for client in (rapport, baseline)]
             ours, theirs = await h.least_cpu_us(steps, requests, chunks)
             results[endpoint] = ours, theirs
             h.log(f"{endpoint}: rapport {ours:,.0f} us CPU/request")

@@ -6,7 +6,8 @@ scheduler costs at 10,000 pairs.
 
 Steps (a scratch database, migrated as its owner; Rapport served with `rapport serve
 --workers 2` connected as the app's role `rapport_app`, so row-level security applies; a
-receiver on 127.0.0.1 answering 204):
+receiver on 127.0.0.1 answering 204; the scratch database, the servers and the load loops
+come from harness/):
 
 1. write throughput (POST /v1/people, 8 at a time) with no endpoint and with one, rounds
    alternating: the ratio is the outbox's cost on a write (goal: under 10%);
@@ -18,7 +19,9 @@ receiver on 127.0.0.1 answering 204):
 
 Settings: RAPPORT_BENCH_DATABASE_URL, _WRITES (burst size, 1000), _SECONDS (per write
 round, 8), _ROUNDS (2), _RATE (200), _RATE_SECONDS (15), _WORKERS (2), _PAIRS (10000),
-_KEEP=1.
+_KEEP=1, _ROLE=owner (serve as the tables' owner, for comparison). A quick check:
+RAPPORT_BENCH_WRITES=100 RAPPORT_BENCH_SECONDS=2 RAPPORT_BENCH_ROUNDS=1 RAPPORT_BENCH_RATE=20
+RAPPORT_BENCH_RATE_SECONDS=3 RAPPORT_BENCH_PAIRS=500 (about a minute).
 """
 
 from __future__ import annotations

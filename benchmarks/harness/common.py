@@ -1,4 +1,5 @@
-"""Constants, errors, logging and the serving role of every benchmark."""
+"""Constants, errors, logging, settings, the entry point and the serving role of every
+benchmark."""
 
 from __future__ import annotations
 

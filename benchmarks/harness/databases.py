@@ -1,5 +1,6 @@
 """The scratch database: created beside the configured server, migrated and set up as
-the owner, reached by the servers as the serving role; rows to COPY into the app's tables."""
+the owner, reached by the servers as the serving role; raw connections, rows to COPY into
+the app's tables, and the statements an engine sends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Load (wrk), its figures, timing of steps and the tables the benchmarks print."""
+"""Load (wrk, or a closed loop in Python), its figures, timing of steps and the tables the
+benchmarks print."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Servers under test in their own process groups, and what they spend: CPU (their
-processes and the PostgreSQL backends serving them) and resident memory."""
+"""Servers under test in their own process groups (and an ASGI app in a thread of the
+benchmark), and what they spend: CPU (their processes and the PostgreSQL backends serving
+them) and resident memory."""
 
 from __future__ import annotations
 
