@@ -42,6 +42,7 @@ from harness import (
     prepare,
     run_main,
     server_url,
+    table,
 )
 from metrics_organization import new_id
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -238,14 +239,23 @@ def report(people: int, runs: list[Run], floor: float) -> list[str]:
         f" ended {len(second.sync.pairs.ended):,} and started"
         f" {len(second.sync.pairs.started):,} pairs",
         "",
-        f"{'step':<44} {'seconds':>8} {'statements':>11} {'per person':>11} {'/ floor':>8}",
+        table(
+            ("step", "seconds", "statements", "per person", "/ floor"),
+            [
+                *(
+                    (
+                        run.label,
+                        f"{run.seconds:.2f}",
+                        f"{run.statements:,}",
+                        f"{run.statements / people:.4f}",
+                        f"{run.seconds / floor:.1f}",
+                    )
+                    for run in runs
+                ),
+                ("floor: the first sync rows by COPY", f"{floor:.2f}", "2", "", ""),
+            ],
+        ),
     ]
-    for run in runs:
-        lines.append(
-            f"{run.label:<44} {run.seconds:>8.2f} {run.statements:>11,}"
-            f" {run.statements / people:>11.4f} {run.seconds / floor:>8.1f}"
-        )
-    lines.append(f"{'floor: the first sync rows by COPY':<44} {floor:>8.2f} {2:>11} {'':>11}")
     first_goal = "met" if first.seconds < GOAL_FIRST else "MISSED"
     noop_goal = "met" if noop.seconds < GOAL_NOOP else "MISSED"
     lines += [

@@ -65,9 +65,9 @@ def main() -> int:
             with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
                 gs.seed(client)
         results = uvloop.run(measure(scratch, requests, chunks, only))
-    print(f"\nas {h.serving_role()}; {h.machine_load()}")
-    for step, us in results.items():
-        print(f"{step:14s} {us:10,.0f} us CPU/request")
+    lines = [(step, h.us(us)) for step, us in results.items()]
+    report = h.table(("request", "CPU/request"), lines)
+    print(f"\nas {h.serving_role()}; {h.machine_load()}\n\n{report}")
     return 0
 
 

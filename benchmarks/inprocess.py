@@ -76,10 +76,12 @@ def main() -> int:
             label = list(paths)[ENDPOINTS[only]]
             paths = {label: paths[label]}
         results = uvloop.run(measure(scratch, paths, requests, chunks))
-    print()
-    print(f"{'endpoint':34s} {'rapport CPU/req':>16s} {'baseline CPU/req':>17s} {'cpu ratio':>10s}")
-    for endpoint, (ours, theirs) in results.items():
-        print(f"{endpoint:34s} {ours:13,.0f} us {theirs:14,.0f} us {theirs / ours:10.2f}")
+    header = ("endpoint", "rapport CPU/req", "baseline CPU/req", "cpu ratio")
+    lines = [
+        (endpoint, h.us(ours), h.us(theirs), f"{theirs / ours:.2f}")
+        for endpoint, (ours, theirs) in results.items()
+    ]
+    print(f"\nas {h.serving_role()}; {h.machine_load()}\n\n{h.table(header, lines)}")
     return 0
 
 

@@ -148,16 +148,6 @@ class Fixture:
     meetings: int
 
 
-def _created(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code != 201:
-        raise h.BenchError(
-            f"{response.request.method} {response.request.url.path} answered"
-            f" {response.status_code}: {response.text}"
-        )
-    body: dict[str, Any] = response.json()
-    return body
-
-
 def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings: int) -> Fixture:
     """Through the API: people, pairs, the listed pair's commitments and meetings; by COPY:
     the bulk of the meetings."""
@@ -165,17 +155,17 @@ def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings
 
     def person(label: str) -> str:
         body = {"email": f"{label}-{tag}@bench.example", "name": label.replace("-", " ").title()}
-        return str(_created(client.post("/v1/people", json=body))["id"])
+        return h.create(client, "/v1/people", body)
 
     def pair(lead_id: str, member_id: str) -> str:
         body = {"lead_id": lead_id, "member_id": member_id}
-        return str(_created(client.post("/v1/pairs", json=body))["id"])
+        return h.create(client, "/v1/pairs", body)
 
     listed_member = person("listed-member")
     listed_pair = pair(person("listed-lead"), listed_member)
     for number in range(FOLLOW_UP_COMMITMENTS):  # open: every listed meeting follows them up
         body = {"pair_id": listed_pair, "owner_id": listed_member, "title": f"Follow-up {number}"}
-        _created(client.post("/v1/commitments", json=body))
+        h.create(client, "/v1/commitments", body)
     first_start = (datetime.now(UTC) + timedelta(days=1)).replace(
         hour=9, minute=0, second=0, microsecond=0
     )
@@ -183,7 +173,7 @@ def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings
     for day in range(LISTED_PAIR_MEETINGS):
         starts_at = first_start + timedelta(days=day)
         body = {"pair_id": listed_pair, "starts_at": starts_at.isoformat()}
-        meeting_ids.append(str(_created(client.post("/v1/meetings", json=body))["id"]))
+        meeting_ids.append(h.create(client, "/v1/meetings", body))
 
     other_pairs: list[tuple[int, UUID]] = []
     for manager in range(MANAGERS):

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -146,6 +147,14 @@ def serve_in_thread(app: ASGIApp) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def create(client: httpx.Client, path: str, body: dict[str, Any]) -> str:
+    """POST a record through a server's API (seeding); its id. Anything but 201 fails."""
+    response = client.post(path, json=body)
+    if response.status_code != 201:
+        raise BenchError(f"POST {path} answered {response.status_code}: {response.text}")
+    return str(response.json()["id"])
 
 
 # --- what a server spends ----------------------------------------------------------------------
