@@ -27,6 +27,7 @@ from functools import partial
 import harness as h
 import rest_api as bench
 import uvloop
+from rest_fixture import request_paths, seed_through
 
 ENDPOINTS = {"get": 0, "list": 1}  # RAPPORT_BENCH_ONLY: index in request_paths()
 
@@ -71,7 +72,7 @@ def main() -> int:
     with ExitStack() as stack:
         scratch = h.prepare(stack, config.server_url, keep=config.keep)
         with h.serve_rapport(scratch, workers=1) as server:
-            paths = bench.request_paths(bench.seed_through(server, scratch, config))
+            paths = request_paths(seed_through(server, scratch, config.bulk_meetings))
         if only:
             label = list(paths)[ENDPOINTS[only]]
             paths = {label: paths[label]}

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/rest_api.py          # or: make bench (about 3 minutes)
     .venv/bin/python benchmarks/rest_api.py --full   # and the RSS after 100,000 requests
 
-Steps (the shared parts live in harness/): create a scratch database, migrate it, create an
-organization and an admin key with the CLI, serve Rapport and the floor
+Steps (the shared parts live in harness/, the data in rest_fixture.py): create a scratch
+database, migrate it, create an organization and an admin key with the CLI, serve Rapport
+and the floor
 (`benchmarks/baseline_app.py`) with the same number of uvicorn workers, both connecting as
 `rapport_app` with row-level security on (RAPPORT_BENCH_ROLE=owner: as the tables' owner),
 seed people, pairs, commitments and meetings, check that both servers return the same JSON,
@@ -42,30 +43,21 @@ Environment (all optional):
 
 from __future__ import annotations
 
-import asyncio
 import json
-import secrets
 import sys
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
 
 import harness as h
 import httpx
+from rest_fixture import PAGE_SIZE, request_paths, seed_through
 
-LISTED_PAIR_MEETINGS = 75  # more than a page of 50, so the list has a next_cursor
-FOLLOW_UP_COMMITMENTS = 2  # open commitments of the listed pair (each meeting's follow_up)
-MANAGERS = 8
-REPORTS_PER_MANAGER = 5
-PAGE_SIZE = 50
 FULL_RSS_REQUESTS = 100_000  # --full: Rapport's RSS after this many requests
 RSS_CHUNK_SECONDS = 20  # --full: the GET is loaded in chunks of this, RSS after each
-MEETINGS = h.CopyTable.of("meetings")
 # A round may lose this share of its requests (a 503 when a connection to PostgreSQL times
 # out on an overloaded machine); they are counted in the table. More fails the benchmark.
 TOLERATED_FAILURES = 0.01
@@ -134,98 +126,6 @@ class Results:
     rows: list[Row]
     concurrency: dict[str, dict[int, h.Load]]  # server -> connections -> the GET's load
     rss: list[tuple[int, int]]  # (requests Rapport served, its RSS in KiB)
-
-
-# --- data --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Fixture:
-    org_id: str
-    key: str
-    pair_id: str
-    meeting_id: str
-    meetings: int
-
-
-def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings: int) -> Fixture:
-    """Through the API: people, pairs, the listed pair's commitments and meetings; by COPY:
-    the bulk of the meetings."""
-    tag = secrets.token_hex(3)
-
-    def person(label: str) -> str:
-        body = {"email": f"{label}-{tag}@bench.example", "name": label.replace("-", " ").title()}
-        return h.create(client, "/v1/people", body)
-
-    def pair(lead_id: str, member_id: str) -> str:
-        body = {"lead_id": lead_id, "member_id": member_id}
-        return h.create(client, "/v1/pairs", body)
-
-    listed_member = person("listed-member")
-    listed_pair = pair(person("listed-lead"), listed_member)
-    for number in range(FOLLOW_UP_COMMITMENTS):  # open: every listed meeting follows them up
-        body = {"pair_id": listed_pair, "owner_id": listed_member, "title": f"Follow-up {number}"}
-        h.create(client, "/v1/commitments", body)
-    first_start = (datetime.now(UTC) + timedelta(days=1)).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    )
-    meeting_ids = []
-    for day in range(LISTED_PAIR_MEETINGS):
-        starts_at = first_start + timedelta(days=day)
-        body = {"pair_id": listed_pair, "starts_at": starts_at.isoformat()}
-        meeting_ids.append(h.create(client, "/v1/meetings", body))
-
-    other_pairs: list[tuple[int, UUID]] = []
-    for manager in range(MANAGERS):
-        lead = person(f"manager-{manager}")
-        for report in range(REPORTS_PER_MANAGER):
-            member = person(f"report-{manager}-{report}")
-            other_pairs.append((report, UUID(pair(lead, member))))
-
-    asyncio.run(_bulk_meetings(db_url, UUID(org_id), other_pairs, bulk_meetings))
-    return Fixture(
-        org_id=org_id,
-        key=key,
-        pair_id=listed_pair,
-        meeting_id=meeting_ids[LISTED_PAIR_MEETINGS // 2],
-        meetings=LISTED_PAIR_MEETINGS + bulk_meetings,
-    )
-
-
-async def _bulk_meetings(
-    db_url: str, org_id: UUID, pairs: list[tuple[int, UUID]], total: int
-) -> None:
-    """Weekly 30-minute meetings per pair, half past (completed, some canceled), half ahead.
-
-    Pairs of one manager are an hour apart, so no person has overlapping meetings.
-    """
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    per_pair = -(-total // len(pairs))
-    first = now.replace(hour=8) - timedelta(weeks=per_pair // 2)
-    records: list[tuple[object, ...]] = []
-    for index in range(total):
-        slot = index // len(pairs)
-        report, pair_id = pairs[index % len(pairs)]
-        starts_at = first + timedelta(weeks=slot, hours=report)
-        created_at = min(starts_at, now) - timedelta(days=14)
-        status, canceled_at, reason, completed_at, actual = "scheduled", None, None, None, None
-        if starts_at < now and slot % 10 == 3:
-            status, canceled_at, reason = "canceled", starts_at - timedelta(days=1), "conflict"
-        elif starts_at < now:
-            status, completed_at, actual = "completed", starts_at + timedelta(minutes=30), 30
-        updated_at = completed_at or canceled_at or created_at
-        records.append(
-            MEETINGS.row(
-                id=uuid4(), org_id=org_id, pair_id=pair_id, starts_at=starts_at,
-                duration_minutes=30, status=status, reschedule_count=0,
-                original_starts_at=starts_at, canceled_at=canceled_at, canceled_by_id=None,
-                cancel_reason=reason, completed_at=completed_at, actual_minutes=actual,
-                created_at=created_at, updated_at=updated_at, version=1,
-            )
-        )  # fmt: skip
-    async with h.connected(db_url) as connection:
-        await MEETINGS.copy(connection, records)
-        await connection.execute("ANALYZE")
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -312,24 +212,6 @@ def rss_line(rss: list[tuple[int, int]]) -> str:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def seed_through(server: h.Server, scratch: h.Scratch, config: Config) -> Fixture:
-    headers = {"Authorization": f"Bearer {scratch.key}"}
-    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-        fixture = seed(client, scratch.db_url, scratch.org_id, scratch.key, config.bulk_meetings)
-    h.log(f"seeded {fixture.meetings} meetings; listed pair {fixture.pair_id}")
-    return fixture
-
-
-def request_paths(fixture: Fixture) -> dict[str, str]:
-    """The loaded requests, by endpoint label."""
-    return {
-        "GET /v1/meetings/{id}": f"/v1/meetings/{fixture.meeting_id}",
-        f"GET /v1/meetings?pair_id&limit={PAGE_SIZE}": (
-            f"/v1/meetings?pair_id={fixture.pair_id}&limit={PAGE_SIZE}"
-        ),
-    }
-
-
 class Bench:
     """The servers under load, and the requests Rapport has served (for its RSS)."""
 
@@ -408,7 +290,7 @@ def run(config: Config) -> Results:
         rapport = stack.enter_context(h.serve_rapport(scratch, config.workers))
         baseline = stack.enter_context(h.serve_baseline(scratch, config.workers))
         h.log(f"rapport on {rapport.url}, floor on {baseline.url}")
-        paths = request_paths(seed_through(rapport, scratch, config))
+        paths = request_paths(seed_through(rapport, scratch, config.bulk_meetings))
         same_answers(rapport, baseline, paths, scratch.key)
         h.log(
             f"wrk -t{config.threads} -c{config.connections}, {config.warmup_seconds}s warm-up,"
