@@ -24,22 +24,27 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
-import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from random import Random
-from typing import Any
 from uuid import UUID
 
-import asyncpg
-from harness import DEFAULT_SERVER_URL, BenchError, Scratch, cli, log, prepare
-from metrics_data import PAIR_COLUMNS, PEOPLE_COLUMNS, copy
+from harness import (
+    CopyTable,
+    Scratch,
+    StatementCounter,
+    Stopwatch,
+    cli,
+    connected,
+    prepare,
+    run_main,
+    server_url,
+    table,
+)
 from metrics_organization import new_id
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.domain.directory import DirectoryRow
@@ -52,6 +57,8 @@ from app.services.directory import DirectorySync, sync_directory
 LEVELS = 7
 MOVED, REMOVED = 0.05, 0.01
 GOAL_FIRST, GOAL_NOOP = 30.0, 3.0
+PEOPLE = CopyTable.of("people")
+PAIRS = CopyTable.of("pairs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +75,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument("--seed", type=int, default=1, help="of the generated directory")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("RAPPORT_BENCH_DATABASE_URL", DEFAULT_SERVER_URL),
+        default=server_url(),
         help="PostgreSQL server; the scratch database is created beside the one named",
     )
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
@@ -132,11 +139,6 @@ def reorganized(
 # --- timing ------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Counter:
-    statements: int = 0
-
-
 @dataclass(frozen=True, slots=True)
 class Run:
     label: str
@@ -147,56 +149,57 @@ class Run:
 
 async def timed_sync(
     engine: AsyncEngine,
-    counter: Counter,
+    statements: StatementCounter,
     org_id: UUID,
     label: str,
     rows: list[DirectoryRow],
     *,
     deactivate_missing: bool,
 ) -> Run:
-    counter.statements = 0
-    started = time.perf_counter()
-    async with unit_of_work(engine, write=True) as uow:
-        await uow.enter_organization(org_id)
-        use_case = UseCase(uow, Caller(org_id=org_id), datetime.now(UTC))
-        done = await sync_directory(
-            use_case, rows, deactivate_missing=deactivate_missing, dry_run=False
-        )
-    return Run(label, time.perf_counter() - started, counter.statements, done)
+    statements.count = 0
+    with Stopwatch() as watch:
+        async with unit_of_work(engine, write=True) as uow:
+            await uow.enter_organization(org_id)
+            use_case = UseCase(uow, Caller(org_id=org_id), datetime.now(UTC))
+            done = await sync_directory(
+                use_case, rows, deactivate_missing=deactivate_missing, dry_run=False
+            )
+    return Run(label, watch.seconds, statements.count, done)
 
 
 async def copy_floor(db_url: str, org_id: UUID, first: DirectorySync) -> float:
     """The rows the first sync wrote, under new ids in another organization, by COPY."""
     ids: dict[UUID, UUID] = {}
     now = datetime.now(UTC)
-    people: list[Any] = []
+    people = []
     for person in first.plan.inserts:  # managers first, as the sync writes them
         ids[person.id] = new_id(Random(person.id.int))
         people.append(
-            (
-                ids[person.id], org_id, person.email, email_key(person.email or ""), person.name,
-                person.timezone, ids.get(person.manager_id) if person.manager_id else None,
-                person.external_id, person.role.value, True, now, now, person.username,
-                username_key(person.username),
+            PEOPLE.row(
+                id=ids[person.id], org_id=org_id, email=person.email,
+                email_key=email_key(person.email or ""), name=person.name,
+                timezone=person.timezone,
+                manager_id=ids.get(person.manager_id) if person.manager_id else None,
+                external_id=person.external_id, role=person.role.value, active=True,
+                created_at=now, updated_at=now, version=1, username=person.username,
+                username_key=username_key(person.username),
             )
         )  # fmt: skip
     pairs = [
-        (
-            new_id(Random(pair.id.int)), org_id, ids[pair.lead_id], ids[pair.member_id],
-            pair.kind.value, pair.cadence_days, pair.duration_minutes, pair.status.value,
-            pair.source.value, now, None, None, now, now,
+        PAIRS.row(
+            id=new_id(Random(pair.id.int)), org_id=org_id, lead_id=ids[pair.lead_id],
+            member_id=ids[pair.member_id], kind=pair.kind.value, cadence_days=pair.cadence_days,
+            duration_minutes=pair.duration_minutes, status=pair.status.value,
+            source=pair.source.value, started_at=now, created_at=now, updated_at=now, version=1,
         )
         for pair in first.pairs.started
     ]  # fmt: skip
-    connection = await asyncpg.connect(db_url)
-    try:
-        started = time.perf_counter()
-        async with connection.transaction():
-            await copy(connection, "people", PEOPLE_COLUMNS, people)
-            await copy(connection, "pairs", PAIR_COLUMNS, pairs)
-        return time.perf_counter() - started
-    finally:
-        await connection.close()
+    async with connected(db_url) as connection:
+        with Stopwatch() as watch:
+            async with connection.transaction():
+                await PEOPLE.copy(connection, people)
+                await PAIRS.copy(connection, pairs)
+    return watch.seconds
 
 
 async def measure(scratch: Scratch, floor_org: UUID, options: Options) -> list[str]:
@@ -207,12 +210,7 @@ async def measure(scratch: Scratch, floor_org: UUID, options: Options) -> list[s
     rows, levels = directory(options.people, rng)
     changed, moved, removed = reorganized(rows, levels, rng)
     engine = create_engine(scratch.app_url, pool_size=1)
-    counter = Counter()
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def _count(*_args: object) -> None:
-        counter.statements += 1
-
+    counter = StatementCounter(engine)
     try:
         first = await timed_sync(
             engine, counter, org_id, "first sync (empty organization)", rows,
@@ -241,14 +239,23 @@ def report(people: int, runs: list[Run], floor: float) -> list[str]:
         f" ended {len(second.sync.pairs.ended):,} and started"
         f" {len(second.sync.pairs.started):,} pairs",
         "",
-        f"{'step':<44} {'seconds':>8} {'statements':>11} {'per person':>11} {'/ floor':>8}",
+        table(
+            ("step", "seconds", "statements", "per person", "/ floor"),
+            [
+                *(
+                    (
+                        run.label,
+                        f"{run.seconds:.2f}",
+                        f"{run.statements:,}",
+                        f"{run.statements / people:.4f}",
+                        f"{run.seconds / floor:.1f}",
+                    )
+                    for run in runs
+                ),
+                ("floor: the first sync rows by COPY", f"{floor:.2f}", "2", "", ""),
+            ],
+        ),
     ]
-    for run in runs:
-        lines.append(
-            f"{run.label:<44} {run.seconds:>8.2f} {run.statements:>11,}"
-            f" {run.statements / people:>11.4f} {run.seconds / floor:>8.1f}"
-        )
-    lines.append(f"{'floor: the first sync rows by COPY':<44} {floor:>8.2f} {2:>11} {'':>11}")
     first_goal = "met" if first.seconds < GOAL_FIRST else "MISSED"
     noop_goal = "met" if noop.seconds < GOAL_NOOP else "MISSED"
     lines += [
@@ -262,7 +269,8 @@ def report(people: int, runs: list[Run], floor: float) -> list[str]:
 
 def main(argv: Sequence[str]) -> int:
     options = parse_options(argv)
-    try:
+
+    def body() -> int:
         with ExitStack() as stack:
             scratch = prepare(
                 stack, options.server_url, prefix="rapport_bench_directory",
@@ -270,11 +278,10 @@ def main(argv: Sequence[str]) -> int:
             )  # fmt: skip
             floor_org = UUID(cli(["orgs", "create", "Directory floor"], scratch.env))
             lines = asyncio.run(measure(scratch, floor_org, options))
-    except BenchError as error:
-        log(f"error: {error}")
-        return 1
-    print("\n".join(lines))
-    return 0
+        print("\n".join(lines))
+        return 0
+
+    return run_main(body)
 
 
 if __name__ == "__main__":

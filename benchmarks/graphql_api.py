@@ -43,16 +43,10 @@ Environment (all optional):
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import signal
-import statistics
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import AsyncExitStack, ExitStack
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -79,17 +73,16 @@ class Config:
 
     @classmethod
     def from_env(cls) -> Config:
-        env = os.environ
         return cls(
-            server_url=env.get("RAPPORT_BENCH_DATABASE_URL", h.DEFAULT_SERVER_URL),
-            seconds=int(env.get("RAPPORT_BENCH_SECONDS", "10")),
-            rounds=max(1, int(env.get("RAPPORT_BENCH_ROUNDS", "3"))),
-            users=max(1, int(env.get("RAPPORT_BENCH_USERS", "4"))),
-            connections=int(env.get("RAPPORT_BENCH_CONNECTIONS", "32")),
-            workers=int(env.get("RAPPORT_BENCH_WORKERS", "2")),
-            rest=env.get("RAPPORT_BENCH_REST", "1") != "0",
-            keep=env.get("RAPPORT_BENCH_KEEP", "") == "1",
-            json_path=env.get("RAPPORT_BENCH_JSON") or None,
+            server_url=h.server_url(),
+            seconds=int(h.setting("SECONDS", "10")),
+            rounds=max(1, int(h.setting("ROUNDS", "3"))),
+            users=max(1, int(h.setting("USERS", "4"))),
+            connections=int(h.setting("CONNECTIONS", "32")),
+            workers=int(h.setting("WORKERS", "2")),
+            rest=h.setting("REST", "1") != "0",
+            keep=h.setting("KEEP", "") == "1",
+            json_path=h.setting("JSON", "") or None,
         )
 
 
@@ -157,12 +150,11 @@ end
 class Bench:
     config: Config
     scratch: h.Scratch
-    logs: Path
     meeting_id: str
 
     def graphql(self, way: GraphqlWay, step: str) -> h.Load:
         """wrk posting one document: `users` screens, or `connections` meetings, at once."""
-        script = self.logs / f"{way.name}-{step.replace(' ', '-')}.lua"
+        script = self.scratch.logs / f"{way.name}-{step.replace(' ', '-')}.lua"
         script.write_text(WRK_SCRIPT.format(body=way.body(step, self.meeting_id)))
         config = self.config
         screen = step == "screen"
@@ -174,33 +166,17 @@ class Bench:
 
     def rest(self, server: h.Server) -> h.Load:
         """Simulated browsers loading the screen through REST, `users` at once."""
-        latencies: list[float] = []
 
-        async def user(until: float) -> None:
-            async with gs.browser(server.url, self.scratch.key) as client:
-                while time.monotonic() < until:
-                    started = time.perf_counter()
-                    await gs.screen_by_rest(client)
-                    latencies.append(time.perf_counter() - started)
+        async def users() -> h.Load:
+            async with AsyncExitStack() as stack:
+                browsers = [
+                    await stack.enter_async_context(gs.browser(server.url, self.scratch.key))
+                    for _ in range(self.config.users)
+                ]
+                screens = [partial(gs.screen_by_rest, browser) for browser in browsers]
+                return await h.closed_loop(screens, self.config.seconds)
 
-        async def users() -> None:
-            until = time.monotonic() + self.config.seconds
-            await asyncio.gather(*(user(until) for _ in range(self.config.users)))
-
-        meter = h.CpuMeter(server.process.pid, self.scratch.db_url)
-        meter.start()
-        started = time.monotonic()
-        uvloop.run(users())
-        elapsed = time.monotonic() - started
-        ordered = sorted(latencies)
-        measured = h.Load(
-            requests_per_second=len(ordered) / elapsed,
-            p50_ms=1000 * statistics.median(ordered),
-            p99_ms=1000 * ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))],
-            requests=len(ordered),
-            errors=0,
-        )
-        return measured.with_cpu(*meter.stop())
+        return h.metered(server, self.scratch.db_url, lambda: uvloop.run(users()))
 
 
 def measure(
@@ -239,7 +215,7 @@ def ms(value: float | None) -> str:
     return "-" if value is None else f"{value / 1000:,.1f} ms"
 
 
-def table(results: Sequence[Result]) -> str:
+def results_table(results: Sequence[Result]) -> str:
     header = ("step", "way", "requests", "per second", "p50", "p99", "server CPU", "database CPU")
     lines = [
         (r.step, r.way, str(r.requests_per_screen), f"{r.load.requests_per_second:,.1f}",
@@ -291,14 +267,13 @@ def ratios(results: Sequence[Result]) -> list[str]:
 
 def run(config: Config) -> list[Result]:
     with ExitStack() as stack:
-        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
         scratch = h.prepare(stack, config.server_url, keep=config.keep)
-        rapport = h.serve_rapport(stack, scratch, logs, config.workers)
+        rapport = stack.enter_context(h.serve_rapport(scratch, config.workers))
         headers = {"Authorization": f"Bearer {scratch.key}"}
         with httpx.Client(base_url=rapport.url, headers=headers, timeout=30) as client:
             gs.seed(client)
         h.log(f"seeded {gs.PAIRS} pairs with {gs.MEETINGS_PER_PAIR} meetings each")
-        postgraphile = peer.serve_postgraphile(stack, scratch, logs, config.workers)
+        postgraphile = stack.enter_context(peer.serve_postgraphile(scratch, config.workers))
         ways = [
             GraphqlWay("Rapport GraphQL", rapport, gs.SCREEN, gs.MEETING, gs.RAPPORT_FIELDS),
             GraphqlWay("PostGraphile", postgraphile, peer.SCREEN, peer.MEETING, gs.PEER_FIELDS),
@@ -308,20 +283,15 @@ def run(config: Config) -> list[Result]:
             f"{config.users} screens or {config.connections} meetings at once, {config.rounds}"
             f" rounds, {config.workers} workers per server, as {scratch.role}; {h.machine_load()}"
         )
-        return measure(Bench(config, scratch, logs, meeting_id), ways, rapport, rest_calls)
+        return measure(Bench(config, scratch, meeting_id), ways, rapport, rest_calls)
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, h.exit_on_signal)
     config = Config.from_env()
-    try:
-        results = run(config)
-    except h.BenchError as error:
-        h.log(f"failed: {error}")
-        return 2
+    results = run(config)
     print(f"\nServers connect as {h.serving_role()}; {h.machine_load()} at the end")
     print("CPU columns: per screen (per request for one meeting by id)\n")
-    print(table(results))
+    print(results_table(results))
     print()
     print("\n".join(ratios(results)))
     if config.json_path:
@@ -331,4 +301,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(h.run_main(main))

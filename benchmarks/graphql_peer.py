@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import harness as h
@@ -114,7 +115,8 @@ def install() -> Path:
     return modules
 
 
-def serve_postgraphile(stack: ExitStack, scratch: h.Scratch, logs: Path, workers: int) -> h.Server:
+@contextmanager
+def serve_postgraphile(scratch: h.Scratch, workers: int) -> Iterator[h.Server]:
     """PostGraphile on the scratch database, with the computed columns (created as the owner
     in the scratch database, dropped with it)."""
     binary, modules = node(), install()
@@ -130,4 +132,5 @@ def serve_postgraphile(stack: ExitStack, scratch: h.Scratch, logs: Path, workers
         "WORKERS": str(workers),
     }
     command = [binary, str(SERVER_SCRIPT)]
-    return stack.enter_context(h.serve("postgraphile", command, env, logs, port=port))
+    with h.serve("postgraphile", command, env, scratch.logs, port=port) as server:
+        yield server

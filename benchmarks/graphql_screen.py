@@ -9,6 +9,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import harness as h
@@ -58,11 +59,7 @@ def seed(client: httpx.Client) -> None:
     shared note on each) and one open commitment."""
     tag = time.time_ns()
 
-    def create(path: str, body: dict[str, Any]) -> str:
-        response = client.post(path, json=body)
-        if response.status_code != 201:
-            raise h.BenchError(f"POST {path} answered {response.status_code}: {response.text}")
-        return str(response.json()["id"])
+    create = partial(h.create, client)
 
     first = (datetime.now(UTC) + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
     for lead_number in range(LEADS):

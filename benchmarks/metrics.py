@@ -41,7 +41,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
@@ -49,8 +48,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from uuid import UUID
 
-import asyncpg
-from harness import DEFAULT_SERVER_URL, BenchError, Timing, exit_on_signal, log, prepare
+from harness import BenchError, Timing, connected, log, prepare, run_main, server_url, table
 from metrics_data import Loaded, bulk_load
 from metrics_database import DatabaseResults, measure_database
 from metrics_http import ORG_SUMMARY, HttpResults, measure_served
@@ -90,7 +88,7 @@ def parse_options(argv: Sequence[str]) -> Options:
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each step (5)")
     parser.add_argument(
         "--database-url",
-        default=os.environ.get("RAPPORT_BENCH_DATABASE_URL", DEFAULT_SERVER_URL),
+        default=server_url(),
         help="PostgreSQL server; the scratch database is created beside the one named",
     )
     parser.add_argument("--seed", type=int, default=1, help="of the generated organization")
@@ -125,13 +123,7 @@ def timing_table(timings: Sequence[Timing], floor: Timing) -> str:
         (t.label, f"{t.best:.3f} s", f"{t.median:.3f} s", f"{t.median / floor.median:.2f}")
         for t in timings
     ]
-    widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
-
-    def render(cells: Sequence[str]) -> str:
-        rest = (cell.rjust(width) for cell, width in zip(cells[1:], widths[1:], strict=True))
-        return "  ".join([cells[0].ljust(widths[0]), *rest])
-
-    return "\n".join([render(header), "  ".join("-" * w for w in widths), *map(render, lines)])
+    return table(header, lines)
 
 
 def organization_lines(organization: Organization, loaded: Loaded, team_pairs: int) -> list[str]:
@@ -183,11 +175,8 @@ def goal_lines(database: DatabaseResults, http: HttpResults | None) -> list[str]
 
 
 async def read_policy(db_url: str, org_id: UUID) -> Policy:
-    connection = await asyncpg.connect(db_url)
-    try:
+    async with connected(db_url) as connection:
         row = await connection.fetchrow("SELECT * FROM policies WHERE org_id = $1", org_id)
-    finally:
-        await connection.close()
     if row is None:
         raise BenchError("the organization has no policy")
     return Policy(**{name: row[name] for name in Policy.__dataclass_fields__})
@@ -248,14 +237,13 @@ def run(options: Options) -> str:
 
 
 def main(argv: Sequence[str]) -> int:
-    signal.signal(signal.SIGTERM, exit_on_signal)  # so the scratch database is dropped
     options = parse_options(argv)
-    try:
+
+    def body() -> int:
         print(run(options))
-    except BenchError as error:
-        log(f"failed: {error}")
-        return 2
-    return 0
+        return 0
+
+    return run_main(body)
 
 
 if __name__ == "__main__":

@@ -3,17 +3,14 @@ then the pairs' histories a batch at a time, all by COPY; then VACUUM ANALYZE.""
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from random import Random
-from typing import Any
 from uuid import UUID
 
-import asyncpg
-from harness import log
+from harness import CopyTable, Stopwatch, connected, log
 from metrics_history import Batch, Habits, History, Row
 from metrics_organization import DAY, Organization, PairPlan, Person
 
@@ -21,14 +18,8 @@ from app.domain.pairs import PairKind, PairSource
 from app.domain.people import email_key
 
 PAIRS_PER_COPY = 250  # pairs whose history is generated and copied at a time
-PEOPLE_COLUMNS = (
-    "id", "org_id", "email", "email_key", "name", "timezone", "manager_id", "external_id",
-    "role", "active", "created_at", "updated_at", "username", "username_key",
-)  # fmt: skip
-PAIR_COLUMNS = (
-    "id", "org_id", "lead_id", "member_id", "kind", "cadence_days", "duration_minutes",
-    "status", "source", "started_at", "ended_at", "ended_reason", "created_at", "updated_at",
-)  # fmt: skip
+PEOPLE = CopyTable.of("people")
+PAIRS = CopyTable.of("pairs")
 TIMEZONES = ("Europe/Berlin", "America/New_York", "Asia/Singapore", "UTC")
 
 
@@ -38,11 +29,12 @@ def people_rows(org_id: UUID, people: Sequence[Person], now: datetime) -> list[R
         email = f"person{number}@bench.example"
         joined = now - timedelta(days=900 + number % 300)
         rows.append(
-            (
-                person.id, org_id, email, email_key(email), f"Person {number}",
-                TIMEZONES[number % len(TIMEZONES)], person.manager_id, None,
-                "admin" if number == 0 else "member", True, joined, joined, email,
-                email_key(email),
+            PEOPLE.row(
+                id=person.id, org_id=org_id, email=email, email_key=email_key(email),
+                name=f"Person {number}", timezone=TIMEZONES[number % len(TIMEZONES)],
+                manager_id=person.manager_id, external_id=None,
+                role="admin" if number == 0 else "member", active=True, created_at=joined,
+                updated_at=joined, version=1, username=email, username_key=email_key(email),
             )
         )  # fmt: skip
     return rows
@@ -57,11 +49,13 @@ def pair_rows(org_id: UUID, plans: Sequence[PairPlan]) -> list[Row]:
             PairSource.REPORTING_LINE if plan.kind is PairKind.MANAGER_REPORT else PairSource.MANUAL
         )
         rows.append(
-            (
-                plan.id, org_id, plan.lead_id, plan.member_id, plan.kind.value, plan.cadence_days,
-                plan.duration_minutes, plan.status.value, source.value, started_at, ended_at,
-                "reporting line changed" if ended_at else None, started_at,
-                ended_at or started_at,
+            PAIRS.row(
+                id=plan.id, org_id=org_id, lead_id=plan.lead_id, member_id=plan.member_id,
+                kind=plan.kind.value, cadence_days=plan.cadence_days,
+                duration_minutes=plan.duration_minutes, status=plan.status.value,
+                source=source.value, started_at=started_at, ended_at=ended_at,
+                ended_reason="reporting line changed" if ended_at else None,
+                created_at=started_at, updated_at=ended_at or started_at, version=1,
             )
         )  # fmt: skip
     return rows
@@ -74,37 +68,26 @@ class Loaded:
     vacuum_seconds: float = 0.0
 
 
-async def copy(
-    connection: asyncpg.Connection, table: str, columns: Sequence[str], rows: list[Any]
-) -> int:
-    await connection.copy_records_to_table(table, records=rows, columns=list(columns))
-    return len(rows)
-
-
 async def bulk_load(db_url: str, organization: Organization, now: datetime, seed: int) -> Loaded:
     """COPY into the migrated tables (their indexes in place); foreign keys are not checked
     row by row (session_replication_role = replica): the generator keeps them consistent."""
     loaded, org_id, rng = Loaded(), organization.org_id, Random(seed + 1)
-    started = time.perf_counter()
-    connection = await asyncpg.connect(db_url)
-    try:
-        await connection.execute("SET session_replication_role = replica")
-        people = people_rows(org_id, organization.people, now)
-        loaded.rows["people"] = await copy(connection, "people", PEOPLE_COLUMNS, people)
-        pairs = pair_rows(org_id, organization.pairs)
-        loaded.rows["pairs"] = await copy(connection, "pairs", PAIR_COLUMNS, pairs)
-        for first in range(0, len(organization.pairs), PAIRS_PER_COPY):
-            batch = Batch()
-            for plan in organization.pairs[first : first + PAIRS_PER_COPY]:
-                History(org_id, plan, Habits.draw(rng), now, rng, batch).write()
-            for table, columns, rows in batch.tables():
-                loaded.rows[table] += await copy(connection, table, columns, rows)
-            done = min(first + PAIRS_PER_COPY, len(organization.pairs))
-            log(f"copied the histories of {done:,} pairs")
-        loaded.seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        await connection.execute("VACUUM (ANALYZE)")
-        loaded.vacuum_seconds = time.perf_counter() - started
-    finally:
-        await connection.close()
+    async with connected(db_url) as connection:
+        with Stopwatch() as copying:
+            await connection.execute("SET session_replication_role = replica")
+            people = people_rows(org_id, organization.people, now)
+            loaded.rows["people"] = await PEOPLE.copy(connection, people)
+            pairs = pair_rows(org_id, organization.pairs)
+            loaded.rows["pairs"] = await PAIRS.copy(connection, pairs)
+            for first in range(0, len(organization.pairs), PAIRS_PER_COPY):
+                batch = Batch()
+                for plan in organization.pairs[first : first + PAIRS_PER_COPY]:
+                    History(org_id, plan, Habits.draw(rng), now, rng, batch).write()
+                for table, rows in batch.tables():
+                    loaded.rows[table.name] += await table.copy(connection, rows)
+                done = min(first + PAIRS_PER_COPY, len(organization.pairs))
+                log(f"copied the histories of {done:,} pairs")
+        with Stopwatch() as vacuuming:
+            await connection.execute("VACUUM (ANALYZE)")
+    loaded.seconds, loaded.vacuum_seconds = copying.seconds, vacuuming.seconds
     return loaded

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from harness import BenchError, Timing, log, timed
-from metrics_floor import app_jit, connect_floor, floor_counts
+from harness import BenchError, Timing, connected, log, timed
+from metrics_floor import app_jit, floor_counts, floor_settings
 from metrics_organization import Team
 from metrics_reference import load_records, reference_rollup
 from sqlalchemy import text
@@ -90,8 +90,7 @@ async def measure_database(
         engine = create_engine(app_url)
         stack.push_async_callback(engine.dispose)
         jit = await app_jit(engine)
-        connection = await connect_floor(app_url, jit, org)
-        stack.push_async_callback(connection.close)
+        connection = await stack.enter_async_context(connected(app_url, floor_settings(jit, org)))
         floor_seconds, floor = await timed(repeats, lambda: floor_counts(connection, terms))
         log("timed the floor")
         async with engine.connect() as production:

@@ -154,9 +154,8 @@ async def app_jit(engine: AsyncEngine) -> str:
         return str(await connection.scalar(text("SHOW jit")))
 
 
-async def connect_floor(db_url: str, jit: str, org_id: str) -> asyncpg.Connection:
-    """A connection with the app's jit setting, planning every statement for its own
+def floor_settings(jit: str, org_id: str) -> dict[str, str]:
+    """The floor's connection: the app's jit setting, every statement planned for its own
     parameters as `MetricsRepository` has PostgreSQL do for the metrics statements, inside
     the organization for row-level security (set once, for the whole session)."""
-    settings = {"jit": jit, "plan_cache_mode": "force_custom_plan", "rapport.org_id": org_id}
-    return await asyncpg.connect(db_url, server_settings=settings)
+    return {"jit": jit, "plan_cache_mode": "force_custom_plan", "rapport.org_id": org_id}

@@ -3,7 +3,7 @@ ratings, commitments), generated pair by pair as rows to COPY."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from random import Random
@@ -19,18 +19,9 @@ from app.domain.meetings import MeetingStatus
 
 Row = tuple[object, ...]  # one row to COPY
 MEETINGS = CopyTable.of("meetings")
-
-ITEM_COLUMNS = (
-    "id", "org_id", "meeting_id", "author_id", "title", "details", "kind", "position", "state",
-    "carried_from_id", "created_at", "updated_at",
-)  # fmt: skip
-RATING_COLUMNS = (
-    "id", "org_id", "meeting_id", "person_id", "score", "comment", "created_at", "updated_at",
-)  # fmt: skip
-COMMITMENT_COLUMNS = (
-    "id", "org_id", "pair_id", "meeting_id", "owner_id", "title", "due_on", "status",
-    "completed_at", "created_at", "updated_at",
-)  # fmt: skip
+AGENDA_ITEMS = CopyTable.of("agenda_items")
+RATINGS = CopyTable.of("ratings")
+COMMITMENTS = CopyTable.of("commitments")
 
 OTHER_KINDS = tuple(
     kind.value for kind in AgendaItemKind if kind is not AgendaItemKind.STATUS_UPDATE
@@ -76,11 +67,11 @@ class Batch:
     ratings: list[Row] = field(default_factory=list)
     commitments: list[Row] = field(default_factory=list)
 
-    def tables(self) -> Iterator[tuple[str, Sequence[str], list[Row]]]:
-        yield "meetings", MEETINGS.columns, self.meetings
-        yield "agenda_items", ITEM_COLUMNS, self.items
-        yield "ratings", RATING_COLUMNS, self.ratings
-        yield "commitments", COMMITMENT_COLUMNS, self.commitments
+    def tables(self) -> Iterator[tuple[CopyTable, list[Row]]]:
+        yield MEETINGS, self.meetings
+        yield AGENDA_ITEMS, self.items
+        yield RATINGS, self.ratings
+        yield COMMITMENTS, self.commitments
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +156,11 @@ class History:
                 else OTHER_KINDS[rng.randrange(len(OTHER_KINDS))]
             )
             self.batch.items.append(
-                (
-                    new_id(rng), self.org_id, meeting_id, author, TITLES[position], None, kind,
-                    position, "discussed", None, created_at, created_at,
+                AGENDA_ITEMS.row(
+                    id=new_id(rng), org_id=self.org_id, meeting_id=meeting_id, author_id=author,
+                    title=TITLES[position], details=None, kind=kind, position=position,
+                    state="discussed", carried_from_id=None, created_at=created_at,
+                    updated_at=created_at, version=1,
                 )
             )  # fmt: skip
 
@@ -179,8 +172,10 @@ class History:
         for person in raters:
             score = SCORES[rng.randrange(len(SCORES))]
             self.batch.ratings.append(
-                (new_id(rng), self.org_id, meeting_id, person, score, None, completed_at,
-                 completed_at)
+                RATINGS.row(
+                    id=new_id(rng), org_id=self.org_id, meeting_id=meeting_id, person_id=person,
+                    score=score, comment=None, created_at=completed_at, updated_at=completed_at,
+                )
             )  # fmt: skip
 
     def commit(self, meeting_id: UUID, starts_at: datetime, completed_at: datetime) -> None:
@@ -195,9 +190,11 @@ class History:
             target += rng.randint(1, 10) * DAY if late else -rng.randint(0, 5) * DAY
             done_at = min(max(target, completed_at), self.now)
         self.batch.commitments.append(
-            (
-                new_id(rng), self.org_id, pair.id, meeting_id, owner, "Follow up", due,
-                status.value, done_at, completed_at, done_at or completed_at,
+            COMMITMENTS.row(
+                id=new_id(rng), org_id=self.org_id, pair_id=pair.id, meeting_id=meeting_id,
+                owner_id=owner, title="Follow up", due_on=due, status=status.value,
+                completed_at=done_at, created_at=completed_at,
+                updated_at=done_at or completed_at, version=1,
             )
         )  # fmt: skip
 

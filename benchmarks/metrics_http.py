@@ -6,10 +6,8 @@ the organization's export streams)."""
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from uuid import UUID
 
 import httpx
@@ -19,11 +17,11 @@ from harness import (
     Server,
     Timing,
     log,
-    rapport_cli,
-    serve,
+    reset_peak_rss,
+    serve_rapport,
     status_kib,
     timed,
-)  # fmt: skip
+)
 from metrics_organization import PairPlan, Team
 
 PAGE_SIZE = 50
@@ -33,17 +31,8 @@ def measure_served(
     scratch: Scratch, team: Team, pairs: Sequence[PairPlan], repeats: int
 ) -> HttpResults:
     """Serve the app on the scratch database, measure it, stop it."""
-    command = [rapport_cli(), "serve", "--workers", "1"]
-    with (
-        tempfile.TemporaryDirectory(prefix="rapport-bench-") as logs,
-        serve("rapport", command, scratch.app_env, Path(logs)) as server,
-    ):
+    with serve_rapport(scratch, workers=1) as server:
         return asyncio.run(measure_http(server, scratch.key, team, pairs, repeats))
-
-
-def reset_peak_rss(pid: int) -> None:
-    """Make the process's peak RSS (VmHWM) its current RSS."""
-    Path(f"/proc/{pid}/clear_refs").write_text("5")
 
 
 async def peak_during(

@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/rest_api.py          # or: make bench (about 3 minutes)
     .venv/bin/python benchmarks/rest_api.py --full   # and the RSS after 100,000 requests
 
-Steps (the shared parts live in harness/): create a scratch database, migrate it, create an
-organization and an admin key with the CLI, serve Rapport and the floor
+Steps (the shared parts live in harness/, the data in rest_fixture.py): create a scratch
+database, migrate it, create an organization and an admin key with the CLI, serve Rapport
+and the floor
 (`benchmarks/baseline_app.py`) with the same number of uvicorn workers, both connecting as
 `rapport_app` with row-level security on (RAPPORT_BENCH_ROLE=owner: as the tables' owner),
 seed people, pairs, commitments and meetings, check that both servers return the same JSON,
@@ -42,34 +43,21 @@ Environment (all optional):
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
-import secrets
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID, uuid4
 
-import asyncpg
 import harness as h
 import httpx
+from rest_fixture import PAGE_SIZE, request_paths, seed_through
 
-LISTED_PAIR_MEETINGS = 75  # more than a page of 50, so the list has a next_cursor
-FOLLOW_UP_COMMITMENTS = 2  # open commitments of the listed pair (each meeting's follow_up)
-MANAGERS = 8
-REPORTS_PER_MANAGER = 5
-PAGE_SIZE = 50
 FULL_RSS_REQUESTS = 100_000  # --full: Rapport's RSS after this many requests
 RSS_CHUNK_SECONDS = 20  # --full: the GET is loaded in chunks of this, RSS after each
-MEETINGS = h.CopyTable.of("meetings")
 # A round may lose this share of its requests (a 503 when a connection to PostgreSQL times
 # out on an overloaded machine); they are counted in the table. More fails the benchmark.
 TOLERATED_FAILURES = 0.01
@@ -94,22 +82,21 @@ class Config:
 
     @classmethod
     def from_env(cls, argv: Sequence[str] = ()) -> Config:
-        env = os.environ
         return cls(
-            server_url=env.get("RAPPORT_BENCH_DATABASE_URL", h.DEFAULT_SERVER_URL),
-            seconds=int(env.get("RAPPORT_BENCH_SECONDS", "6")),
-            rounds=max(1, int(env.get("RAPPORT_BENCH_ROUNDS", "3"))),
-            warmup_seconds=int(env.get("RAPPORT_BENCH_WARMUP_SECONDS", "2")),
-            connections=int(env.get("RAPPORT_BENCH_CONNECTIONS", "32")),
-            many_connections=int(env.get("RAPPORT_BENCH_MANY", "256")),
-            threads=int(env.get("RAPPORT_BENCH_THREADS", "2")),
-            workers=int(env.get("RAPPORT_BENCH_WORKERS", "2")),
-            bulk_meetings=int(env.get("RAPPORT_BENCH_MEETINGS", "3000")),
-            goal=float(env.get("RAPPORT_BENCH_GOAL", "0.5")),
-            strict=env.get("RAPPORT_BENCH_STRICT", "") == "1",
-            keep=env.get("RAPPORT_BENCH_KEEP", "") == "1",
+            server_url=h.server_url(),
+            seconds=int(h.setting("SECONDS", "6")),
+            rounds=max(1, int(h.setting("ROUNDS", "3"))),
+            warmup_seconds=int(h.setting("WARMUP_SECONDS", "2")),
+            connections=int(h.setting("CONNECTIONS", "32")),
+            many_connections=int(h.setting("MANY", "256")),
+            threads=int(h.setting("THREADS", "2")),
+            workers=int(h.setting("WORKERS", "2")),
+            bulk_meetings=int(h.setting("MEETINGS", "3000")),
+            goal=float(h.setting("GOAL", "0.5")),
+            strict=h.setting("STRICT", "") == "1",
+            keep=h.setting("KEEP", "") == "1",
             full="--full" in argv,
-            json_path=env.get("RAPPORT_BENCH_JSON") or None,
+            json_path=h.setting("JSON", "") or None,
         )
 
 
@@ -139,111 +126,6 @@ class Results:
     rows: list[Row]
     concurrency: dict[str, dict[int, h.Load]]  # server -> connections -> the GET's load
     rss: list[tuple[int, int]]  # (requests Rapport served, its RSS in KiB)
-
-
-# --- data --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Fixture:
-    org_id: str
-    key: str
-    pair_id: str
-    meeting_id: str
-    meetings: int
-
-
-def _created(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code != 201:
-        raise h.BenchError(
-            f"{response.request.method} {response.request.url.path} answered"
-            f" {response.status_code}: {response.text}"
-        )
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def seed(client: httpx.Client, db_url: str, org_id: str, key: str, bulk_meetings: int) -> Fixture:
-    """Through the API: people, pairs, the listed pair's commitments and meetings; by COPY:
-    the bulk of the meetings."""
-    tag = secrets.token_hex(3)
-
-    def person(label: str) -> str:
-        body = {"email": f"{label}-{tag}@bench.example", "name": label.replace("-", " ").title()}
-        return str(_created(client.post("/v1/people", json=body))["id"])
-
-    def pair(lead_id: str, member_id: str) -> str:
-        body = {"lead_id": lead_id, "member_id": member_id}
-        return str(_created(client.post("/v1/pairs", json=body))["id"])
-
-    listed_member = person("listed-member")
-    listed_pair = pair(person("listed-lead"), listed_member)
-    for number in range(FOLLOW_UP_COMMITMENTS):  # open: every listed meeting follows them up
-        body = {"pair_id": listed_pair, "owner_id": listed_member, "title": f"Follow-up {number}"}
-        _created(client.post("/v1/commitments", json=body))
-    first_start = (datetime.now(UTC) + timedelta(days=1)).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    )
-    meeting_ids = []
-    for day in range(LISTED_PAIR_MEETINGS):
-        starts_at = first_start + timedelta(days=day)
-        body = {"pair_id": listed_pair, "starts_at": starts_at.isoformat()}
-        meeting_ids.append(str(_created(client.post("/v1/meetings", json=body))["id"]))
-
-    other_pairs: list[tuple[int, UUID]] = []
-    for manager in range(MANAGERS):
-        lead = person(f"manager-{manager}")
-        for report in range(REPORTS_PER_MANAGER):
-            member = person(f"report-{manager}-{report}")
-            other_pairs.append((report, UUID(pair(lead, member))))
-
-    asyncio.run(_bulk_meetings(db_url, UUID(org_id), other_pairs, bulk_meetings))
-    return Fixture(
-        org_id=org_id,
-        key=key,
-        pair_id=listed_pair,
-        meeting_id=meeting_ids[LISTED_PAIR_MEETINGS // 2],
-        meetings=LISTED_PAIR_MEETINGS + bulk_meetings,
-    )
-
-
-async def _bulk_meetings(
-    db_url: str, org_id: UUID, pairs: list[tuple[int, UUID]], total: int
-) -> None:
-    """Weekly 30-minute meetings per pair, half past (completed, some canceled), half ahead.
-
-    Pairs of one manager are an hour apart, so no person has overlapping meetings.
-    """
-    now = datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    per_pair = -(-total // len(pairs))
-    first = now.replace(hour=8) - timedelta(weeks=per_pair // 2)
-    records: list[tuple[object, ...]] = []
-    for index in range(total):
-        slot = index // len(pairs)
-        report, pair_id = pairs[index % len(pairs)]
-        starts_at = first + timedelta(weeks=slot, hours=report)
-        created_at = min(starts_at, now) - timedelta(days=14)
-        status, canceled_at, reason, completed_at, actual = "scheduled", None, None, None, None
-        if starts_at < now and slot % 10 == 3:
-            status, canceled_at, reason = "canceled", starts_at - timedelta(days=1), "conflict"
-        elif starts_at < now:
-            status, completed_at, actual = "completed", starts_at + timedelta(minutes=30), 30
-        updated_at = completed_at or canceled_at or created_at
-        records.append(
-            MEETINGS.row(
-                id=uuid4(), org_id=org_id, pair_id=pair_id, starts_at=starts_at,
-                duration_minutes=30, status=status, reschedule_count=0,
-                original_starts_at=starts_at, canceled_at=canceled_at, canceled_by_id=None,
-                cancel_reason=reason, completed_at=completed_at, actual_minutes=actual,
-                created_at=created_at, updated_at=updated_at, version=1,
-            )
-        )  # fmt: skip
-    connection = await asyncpg.connect(db_url)
-    try:
-        await MEETINGS.copy(connection, records)
-        await connection.execute("ANALYZE")
-    finally:
-        await connection.close()
 
 
 # --- checks -------------------------------------------------------------------------------------
@@ -280,7 +162,7 @@ def same_answers(rapport: h.Server, baseline: h.Server, paths: dict[str, str], k
 # --- report ------------------------------------------------------------------------------------
 
 
-def table(rows: Sequence[Row], goal: float) -> str:
+def endpoint_table(rows: Sequence[Row], goal: float) -> str:
     header = (
         "endpoint", "rapport req/s", "floor req/s", "ratio", "rapport p99", "floor p99",
         "rapport CPU/req", "floor CPU/req", "cpu ratio", "rapport db CPU/req",
@@ -330,24 +212,6 @@ def rss_line(rss: list[tuple[int, int]]) -> str:
 # --- the run -----------------------------------------------------------------------------------
 
 
-def seed_through(server: h.Server, scratch: h.Scratch, config: Config) -> Fixture:
-    headers = {"Authorization": f"Bearer {scratch.key}"}
-    with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
-        fixture = seed(client, scratch.db_url, scratch.org_id, scratch.key, config.bulk_meetings)
-    h.log(f"seeded {fixture.meetings} meetings; listed pair {fixture.pair_id}")
-    return fixture
-
-
-def request_paths(fixture: Fixture) -> dict[str, str]:
-    """The loaded requests, by endpoint label."""
-    return {
-        "GET /v1/meetings/{id}": f"/v1/meetings/{fixture.meeting_id}",
-        f"GET /v1/meetings?pair_id&limit={PAGE_SIZE}": (
-            f"/v1/meetings?pair_id={fixture.pair_id}&limit={PAGE_SIZE}"
-        ),
-    }
-
-
 class Bench:
     """The servers under load, and the requests Rapport has served (for its RSS)."""
 
@@ -361,7 +225,7 @@ class Bench:
         header = f"Authorization: Bearer {self.scratch.key}"
         return h.Wrk(h.ensure_wrk(), connections, self.config.threads, (header,))
 
-    def load(
+    def loaded(
         self, server: h.Server, path: str, connections: int, seconds: float, tolerated: float
     ) -> h.Load:
         wrk, db_url = self.wrk(connections), self.scratch.db_url
@@ -377,8 +241,8 @@ class Bench:
             for endpoint, path in paths.items():
                 for server in self.servers:  # alternating, so drift hits both alike
                     if round_number == 1 and config.warmup_seconds > 0:
-                        self.load(server, path, config.connections, config.warmup_seconds, 1.0)
-                    measured = self.load(
+                        self.loaded(server, path, config.connections, config.warmup_seconds, 1.0)
+                    measured = self.loaded(
                         server, path, config.connections, config.seconds, TOLERATED_FAILURES
                     )
                     runs.setdefault((endpoint, server.name), []).append(measured)
@@ -399,7 +263,7 @@ class Bench:
         for connections in (self.config.connections, self.config.many_connections):
             for server in self.servers:
                 time.sleep(2)  # the other server's idle connections close meanwhile
-                measured = self.load(server, path, connections, self.config.seconds, 1.0)
+                measured = self.loaded(server, path, connections, self.config.seconds, 1.0)
                 found.setdefault(server.name, {})[connections] = measured
                 h.log(
                     f"{server.name} at {connections} connections: p99 {measured.p99_ms:.1f} ms,"
@@ -413,7 +277,7 @@ class Bench:
         100,000 of the GET."""
         samples = [*self.rss_samples, (self.served, h.rss_kib(rapport.process.pid))]
         while self.config.full and self.served < FULL_RSS_REQUESTS:
-            self.load(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
+            self.loaded(rapport, path, self.config.connections, RSS_CHUNK_SECONDS, 1.0)
             samples.append((self.served, h.rss_kib(rapport.process.pid)))
             h.log(f"rapport served {self.served:,} requests: RSS {samples[-1][1] / 1024:.0f} MiB")
         return samples
@@ -422,12 +286,11 @@ class Bench:
 def run(config: Config) -> Results:
     h.ensure_wrk()
     with ExitStack() as stack:
-        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
         scratch = h.prepare(stack, config.server_url, keep=config.keep)
-        rapport = h.serve_rapport(stack, scratch, logs, config.workers)
-        baseline = h.serve_baseline(stack, scratch, logs, config.workers)
+        rapport = stack.enter_context(h.serve_rapport(scratch, config.workers))
+        baseline = stack.enter_context(h.serve_baseline(scratch, config.workers))
         h.log(f"rapport on {rapport.url}, floor on {baseline.url}")
-        paths = request_paths(seed_through(rapport, scratch, config))
+        paths = request_paths(seed_through(rapport, scratch, config.bulk_meetings))
         same_answers(rapport, baseline, paths, scratch.key)
         h.log(
             f"wrk -t{config.threads} -c{config.connections}, {config.warmup_seconds}s warm-up,"
@@ -442,15 +305,10 @@ def run(config: Config) -> Results:
 
 
 def main(argv: Sequence[str]) -> int:
-    signal.signal(signal.SIGTERM, h.exit_on_signal)
     config = Config.from_env(argv)
-    try:
-        results = run(config)
-    except h.BenchError as error:
-        h.log(f"failed: {error}")
-        return 2
+    results = run(config)
     print(f"\nServers connect as {h.serving_role()}; {h.machine_load()} at the end\n")
-    print(table(results.rows, config.goal))
+    print(endpoint_table(results.rows, config.goal))
     print()
     print(concurrency_table(results.concurrency))
     print()
@@ -486,4 +344,4 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(h.run_main(lambda: main(sys.argv[1:])))

@@ -6,7 +6,8 @@ scheduler costs at 10,000 pairs.
 
 Steps (a scratch database, migrated as its owner; Rapport served with `rapport serve
 --workers 2` connected as the app's role `rapport_app`, so row-level security applies; a
-receiver on 127.0.0.1 answering 204):
+receiver on 127.0.0.1 answering 204; the scratch database, the servers and the load loops
+come from harness/):
 
 1. write throughput (POST /v1/people, 8 at a time) with no endpoint and with one, rounds
    alternating: the ratio is the outbox's cost on a write (goal: under 10%);
@@ -18,44 +19,40 @@ receiver on 127.0.0.1 answering 204):
 
 Settings: RAPPORT_BENCH_DATABASE_URL, _WRITES (burst size, 1000), _SECONDS (per write
 round, 8), _ROUNDS (2), _RATE (200), _RATE_SECONDS (15), _WORKERS (2), _PAIRS (10000),
-_KEEP=1.
+_KEEP=1, _ROLE=owner (serve as the tables' owner, for comparison). A quick check:
+RAPPORT_BENCH_WRITES=100 RAPPORT_BENCH_SECONDS=2 RAPPORT_BENCH_ROUNDS=1 RAPPORT_BENCH_RATE=20
+RAPPORT_BENCH_RATE_SECONDS=3 RAPPORT_BENCH_PAIRS=500 (about a minute).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import ExitStack
-from pathlib import Path
+from functools import partial
 from uuid import UUID
 
 import httpx
 from harness import (
-    APP_ROLE,
-    DEFAULT_SERVER_URL,
     BenchError,
-    as_role,
-    cli,
-    ensure_app_role,
+    closed_loop,
     log,
-    rapport_cli,
-    scratch_database,
-    serve,
+    percentile,
+    prepare,
+    run_main,
+    serve_in_thread,
+    serve_rapport,
+    server_url,
+    setting,
 )
-from webhooks_receiver import Arrivals, receiving
+from webhooks_receiver import Arrivals, receiver_app
 from webhooks_scheduler import SchedulerCost, measure
 
 CONCURRENCY = 8
 _emails = itertools.count(1)
-
-
-def _setting(name: str, default: str) -> str:
-    return os.environ.get(f"RAPPORT_BENCH_{name}", default)
 
 
 async def write(client: httpx.AsyncClient) -> tuple[str, float]:
@@ -69,19 +66,10 @@ async def write(client: httpx.AsyncClient) -> tuple[str, float]:
     return str(response.json()["id"]), time.time()
 
 
-async def closed_loop(client: httpx.AsyncClient, seconds: float) -> float:
+async def writes_per_second(client: httpx.AsyncClient, seconds: float) -> float:
     """Writes per second, CONCURRENCY at a time, for `seconds`."""
-    done, deadline = 0, time.monotonic() + seconds
-
-    async def writer() -> None:
-        nonlocal done
-        while time.monotonic() < deadline:
-            await write(client)
-            done += 1
-
-    started = time.monotonic()
-    await asyncio.gather(*(writer() for _ in range(CONCURRENCY)))
-    return done / (time.monotonic() - started)
+    writers = [partial(write, client)] * CONCURRENCY
+    return (await closed_loop(writers, seconds)).requests_per_second
 
 
 async def burst(
@@ -140,11 +128,10 @@ async def paced(
     await asyncio.gather(*tasks)
     achieved = len(committed) / (time.monotonic() - started)
     await _all_arrived(arrivals, list(committed), 1)
-    latencies = sorted(
+    latencies = [
         max(0.0, (arrivals.complete(record, 1) or at) - at) for record, at in committed.items()
-    )
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    return achieved, statistics.median(latencies), p99
+    ]
+    return achieved, statistics.median(latencies), percentile(latencies, 0.99)
 
 
 _paths = itertools.count(1)
@@ -171,21 +158,21 @@ async def run_http(base_url: str, key: str, receiver: str, arrivals: Arrivals) -
     async with httpx.AsyncClient(
         base_url=base_url, headers=headers, timeout=60, limits=limits
     ) as client:
-        seconds, rounds = float(_setting("SECONDS", "8")), int(_setting("ROUNDS", "2"))
-        await closed_loop(client, 2)  # warm-up
+        seconds, rounds = float(setting("SECONDS", "8")), int(setting("ROUNDS", "2"))
+        await writes_per_second(client, 2)  # warm-up
         without, with_one = [], []
         first: list[str] = []
         for number in range(rounds):
-            without.append(await closed_loop(client, seconds))
+            without.append(await writes_per_second(client, seconds))
             first = first or await endpoints(client, receiver, 1)
             await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": True})
-            with_one.append(await closed_loop(client, seconds))
+            with_one.append(await writes_per_second(client, seconds))
             await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": False})
             log(f"round {number + 1}: {without[-1]:.0f} vs {with_one[-1]:.0f} writes/s")
         results["writes_without"] = statistics.median(without)
         results["writes_with"] = statistics.median(with_one)
         await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": True})
-        writes = int(_setting("WRITES", "1000"))
+        writes = int(setting("WRITES", "1000"))
         results["events_1"] = await burst(client, arrivals, writes, 1)
         log(f"1 endpoint: {results['events_1']:.0f} events/s")
         more = await endpoints(client, receiver, 19)
@@ -193,9 +180,9 @@ async def run_http(base_url: str, key: str, receiver: str, arrivals: Arrivals) -
         log(f"20 endpoints: {results['events_20']:.0f} events/s")
         for endpoint in more:
             await client.patch(f"/v1/webhook-endpoints/{endpoint}", json={"enabled": False})
-        rate = float(_setting("RATE", "200"))
+        rate = float(setting("RATE", "200"))
         achieved, p50, p99 = await paced(
-            client, arrivals, rate, float(_setting("RATE_SECONDS", "15"))
+            client, arrivals, rate, float(setting("RATE_SECONDS", "15"))
         )
         results.update(rate=achieved, p50=p50, p99=p99)
         log(f"{achieved:.0f} writes/s: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms")
@@ -230,45 +217,30 @@ def report(results: dict[str, float], cost: SchedulerCost) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    server_url = _setting("DATABASE_URL", DEFAULT_SERVER_URL)
-    keep = _setting("KEEP", "") == "1"
+def main() -> int:
+    """Scratch database and organization from the harness (as the servers' role); Rapport may
+    deliver to the receiver on 127.0.0.1."""
     with ExitStack() as stack:
-        owner_url = stack.enter_context(
-            scratch_database(server_url, "bench_webhooks", jit=False, keep=keep)
-        )
-        ensure_app_role(server_url)
-        owner_env = {
-            **os.environ,
-            "RAPPORT_DATABASE_URL": owner_url,
-            "RAPPORT_LOG_LEVEL": "warning",
-        }
-        cli(["migrate"], owner_env)
-        org_id = cli(["orgs", "create", "Webhooks benchmark"], owner_env)
-        key = cli(["keys", "create", "--org", org_id, "--scope", "admin"], owner_env)
-        app_url = as_role(owner_url, APP_ROLE)
-        env = {
-            **owner_env,
-            "RAPPORT_DATABASE_URL": app_url,
-            "RAPPORT_WEBHOOKS_ALLOW_PRIVATE": "true",
-        }
+        scratch = prepare(
+            stack, server_url(), prefix="rapport_bench_webhooks",
+            keep=setting("KEEP", "") == "1", jit=False,
+        )  # fmt: skip
         arrivals = Arrivals()
-        logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
-        workers = ["--workers", _setting("WORKERS", "2")]
-        command = [rapport_cli(), "serve", *workers]
-        with receiving(arrivals) as receiver, serve("rapport", command, env, logs) as server:
-            log(f"rapport on {server.url} as {APP_ROLE}, receiver on {receiver}")
-            results = asyncio.run(run_http(server.url, key, receiver, arrivals))
+        workers = int(setting("WORKERS", "2"))
+        with (
+            serve_in_thread(receiver_app(arrivals)) as receiver,
+            serve_rapport(scratch, workers, {"RAPPORT_WEBHOOKS_ALLOW_PRIVATE": "true"}) as server,
+        ):
+            log(f"rapport on {server.url} as {scratch.role}, receiver on {receiver}")
+            results = asyncio.run(run_http(server.url, scratch.key, receiver, arrivals))
         # The server has stopped: its scheduler does not tick beside the measured one.
-        pairs = int(_setting("PAIRS", "10000"))
+        pairs = int(setting("PAIRS", "10000"))
         log(f"scheduler: {pairs:,} pairs")
-        cost = asyncio.run(measure(app_url, owner_url, UUID(org_id), pairs))
-        print(report(results, cost))
+        org_id = UUID(scratch.org_id)
+        cost = asyncio.run(measure(scratch.app_url, scratch.db_url, org_id, pairs))
+    print(report(results, cost))
+    return 0
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    except BenchError as error:
-        print(f"benchmark failed: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
+    sys.exit(run_main(main))

@@ -1,5 +1,5 @@
-"""The webhook benchmark's receiver: a small ASGI app under uvicorn in a thread of the
-benchmark's process, answering 204 at once and noting when each event arrived."""
+"""The webhook benchmark's receiver: a small ASGI app (served in a thread of the benchmark's
+process by the harness) answering 204 at once and noting when each event arrived."""
 
 from __future__ import annotations
 
@@ -7,13 +7,9 @@ import json
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import uvicorn
-from harness import BenchError, free_port
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -65,31 +61,3 @@ def receiver_app(arrivals: Arrivals) -> Callable[[Scope, Any, Any], Awaitable[No
         await send({"type": "http.response.body", "body": b""})
 
     return app
-
-
-@contextmanager
-def receiving(arrivals: Arrivals) -> Iterator[str]:
-    """Serve the receiver until the block ends; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            receiver_app(arrivals),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise BenchError("the receiver did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -5,15 +5,13 @@ as the app's role), against what a full scan of every pair's cadence state costs
 from __future__ import annotations
 
 import statistics
-import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from random import Random
 from uuid import UUID
 
-import asyncpg
-from metrics_data import PAIR_COLUMNS, PEOPLE_COLUMNS, copy
-from sqlalchemy import event, func, select
+from harness import CopyTable, StatementCounter, Stopwatch, connected
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.rest.event_data import RestRenderer
@@ -26,7 +24,10 @@ from app.services.scheduler import Scheduler
 
 LEADS = 100
 SIMULATED_MINUTES = 60
-PAIRS = PairRow.__table__  # type: ignore[attr-defined]
+PAIRS_TABLE = PairRow.__table__  # type: ignore[attr-defined]
+PEOPLE = CopyTable.of("people")
+PAIRS = CopyTable.of("pairs")
+WATCHES = CopyTable.of("pair_watches")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,40 +53,35 @@ async def seed(owner_url: str, org_id: UUID, pairs: int, now: datetime, seed: in
     for number, person in enumerate(people):
         email = f"p{number}@bench.example"
         person_rows.append(
-            (person, org_id, email, email_key(email), f"P {number}", "UTC", None, None,
-             "member", True, now, now, email, email_key(email))
+            PEOPLE.row(
+                id=person, org_id=org_id, email=email, email_key=email_key(email),
+                name=f"P {number}", timezone="UTC", role="member", active=True, created_at=now,
+                updated_at=now, version=1, username=email, username_key=email_key(email),
+            )
         )  # fmt: skip
     pair_rows, watch_rows = [], []
     for number in range(pairs):
         pair = new_id()
         started = now - timedelta(minutes=rng.randrange(0, 40 * 24 * 60))
         pair_rows.append(
-            (pair, org_id, people[number % LEADS], people[LEADS + number // LEADS],
-             "mentorship", 14, 30, "active", "manual", started, None, None, started, started)
+            PAIRS.row(
+                id=pair, org_id=org_id, lead_id=people[number % LEADS],
+                member_id=people[LEADS + number // LEADS], kind="mentorship", cadence_days=14,
+                duration_minutes=30, status="active", source="manual", started_at=started,
+                created_at=started, updated_at=started, version=1,
+            )
         )  # fmt: skip
-        watch_rows.append((pair, org_id, "unknown", now, now))
-    connection = await asyncpg.connect(owner_url)
-    try:
-        await copy(connection, "people", PEOPLE_COLUMNS, person_rows)
-        await copy(connection, "pairs", PAIR_COLUMNS, pair_rows)
-        await copy(
-            connection,
-            "pair_watches",
-            ("pair_id", "org_id", "cadence_state", "check_at", "unrecorded_until"),
-            watch_rows,
-        )
+        watch_rows.append(
+            WATCHES.row(
+                pair_id=pair, org_id=org_id, cadence_state="unknown", check_at=now,
+                unrecorded_until=now,
+            )
+        )  # fmt: skip
+    async with connected(owner_url) as connection:
+        await PEOPLE.copy(connection, person_rows)
+        await PAIRS.copy(connection, pair_rows)
+        await WATCHES.copy(connection, watch_rows)
         await connection.execute("VACUUM (ANALYZE)")
-    finally:
-        await connection.close()
-
-
-class _Statements:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
-
-    def _count(self, *_args: object) -> None:
-        self.count += 1
 
 
 async def measure(app_url: str, owner_url: str, org_id: UUID, pairs: int) -> SchedulerCost:
@@ -93,37 +89,35 @@ async def measure(app_url: str, owner_url: str, org_id: UUID, pairs: int) -> Sch
     await seed(owner_url, org_id, pairs, now, seed=7)
     instant = [now]
     engine = create_engine(app_url, pool_size=4)
-    statements = _Statements(engine)
+    statements = StatementCounter(engine)
     scheduler = Scheduler(engine, lambda: instant[0], RestRenderer(), lambda: None)
     try:
-        started = time.perf_counter()
-        await scheduler.tick()
-        first = time.perf_counter() - started
+        with Stopwatch() as first:
+            await scheduler.tick()
         minutes: list[float] = []
         counts: list[int] = []
         events = 0
         for _ in range(SIMULATED_MINUTES):
             instant[0] += timedelta(minutes=1)
             statements.count = 0
-            started = time.perf_counter()
-            events += await scheduler.tick()
-            minutes.append((time.perf_counter() - started) * 1000)
+            with Stopwatch() as minute:
+                events += await scheduler.tick()
+            minutes.append(minute.seconds * 1000)
             counts.append(statements.count)
         instant[0] += timedelta(days=1)
-        started = time.perf_counter()
-        day_events = await scheduler.tick()
-        day = time.perf_counter() - started
+        with Stopwatch() as day:
+            day_events = await scheduler.tick()
         full_scan = await _full_scan_ms(engine, org_id, instant[0])
     finally:
         await engine.dispose()
     return SchedulerCost(
         pairs,
-        first,
+        first.seconds,
         statistics.median(minutes),
         max(minutes),
         statistics.median(counts),
         events,
-        day,
+        day.seconds,
         day_events,
         full_scan,
     )
@@ -136,12 +130,12 @@ async def _full_scan_ms(engine: AsyncEngine, org_id: UUID, now: datetime) -> flo
         async with unit_of_work(engine, write=False) as uow:
             await uow.enter_organization(org_id)
             state = uow.pairs.cadence_state_sql(org_id, now, 2)
-            started = time.perf_counter()
-            await uow.connection.execute(
-                select(state.label("state"), func.count())
-                .select_from(PAIRS)
-                .where(PAIRS.c.org_id == org_id)
-                .group_by(state)
-            )
-            timings.append((time.perf_counter() - started) * 1000)
+            with Stopwatch() as scan:
+                await uow.connection.execute(
+                    select(state.label("state"), func.count())
+                    .select_from(PAIRS_TABLE)
+                    .where(PAIRS_TABLE.c.org_id == org_id)
+                    .group_by(state)
+                )
+            timings.append(scan.seconds * 1000)
     return min(timings)

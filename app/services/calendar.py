@@ -18,9 +18,9 @@ from app.domain.calendar import (
 )
 from app.domain.errors import StateConflict
 from app.domain.privacy import check_calendar_owner
-from app.persistence.unit_of_work import UnitOfWork
 from app.services import visible_records
 from app.services.context import UseCase, new_id
+from app.services.ports.unit_of_work import UnitOfWork
 
 
 async def mint_token(uc: UseCase, person_id: UUID) -> str:

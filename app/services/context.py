@@ -8,7 +8,7 @@ from uuid import UUID
 
 from app.domain.identifiers import new_id
 from app.domain.privacy import Caller
-from app.persistence.unit_of_work import UnitOfWork
+from app.services.ports.unit_of_work import UnitOfWork
 
 __all__ = ["Caller", "ContentReads", "UseCase", "new_id"]
 

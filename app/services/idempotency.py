@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.persistence.unit_of_work import UnitOfWork
+from app.services.ports.unit_of_work import UnitOfWork
 
 
 async def purge_expired(uow: UnitOfWork, now: datetime) -> int:

@@ -13,8 +13,8 @@ from app.domain.templates import (
     DEFAULT_TEMPLATE_SECTIONS,
     Template,
 )
-from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import new_id
+from app.services.ports.unit_of_work import UnitOfWork
 
 
 async def create_organization(uow: UnitOfWork, name: str, now: datetime) -> UUID:

@@ -28,11 +28,11 @@ from app.domain.notes import NoteVisibility
 from app.domain.privacy import CONTENT_READER, Caller
 from app.domain.webhooks import Delivery, DeliveryState
 from app.persistence.changes import Change
-from app.persistence.unit_of_work import UnitOfWork
 from app.services import cadence_watch
 from app.services.cadence import PairCadence
 from app.services.context import UseCase, new_id
 from app.services.meeting_views import MeetingView, with_follow_up
+from app.services.ports.unit_of_work import UnitOfWork
 
 
 class Renderer(Protocol):

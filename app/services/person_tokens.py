@@ -16,9 +16,9 @@ import jwt
 from app.domain.access import MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_TTL_SECONDS
 from app.domain.errors import Forbidden, InvalidInput
 from app.domain.people import Person, Role
-from app.persistence.unit_of_work import UnitOfWork
 from app.services import visible_records
 from app.services.context import UseCase, new_id
+from app.services.ports.unit_of_work import UnitOfWork
 from app.services.token_signing import SigningKeys
 
 ALGORITHM = "HS256"

@@ -7,8 +7,8 @@ from datetime import datetime
 from uuid import UUID
 
 from app.domain.access import Scope, key_digest
-from app.persistence.unit_of_work import UnitOfWork
 from app.services.context import Caller, UseCase
+from app.services.ports.unit_of_work import UnitOfWork
 from app.services.settings_admin import create_service_key
 
 QUICK_START_KEY_NAME = "local quick start"

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from app.domain.access import MAX_TOKEN_TTL_SECONDS
 from app.domain.token_generations import SigningGeneration, current_generation
-from app.persistence.unit_of_work import UnitOfWork
+from app.services.ports.unit_of_work import UnitOfWork
 
 # After a reread for an unknown `kid` that found nothing new, the next such reread waits
 # this long, so forged `kid`s cannot turn every request into a query.

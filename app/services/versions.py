@@ -9,20 +9,20 @@ from typing import TypeVar
 
 from app.domain.errors import NotFound
 from app.domain.versions import Expected, check_version_given, stale
-from app.persistence.repositories.versioned import Versioned, VersionedRepository
 from app.services.context import UseCase
+from app.services.ports.stores import VersionedRecord, VersionedStore
 
-V = TypeVar("V", bound=Versioned)
+V = TypeVar("V", bound=VersionedRecord)
 
 
-def _over(record: Versioned, expected: Expected | None) -> int | None:
+def _over(record: VersionedRecord, expected: Expected | None) -> int | None:
     """The version a write must find: the one read, when the caller expected one."""
     return None if expected is None else record.version
 
 
 async def save(
     uc: UseCase,
-    repository: VersionedRepository[V],
+    repository: VersionedStore[V],
     record: V,
     resource: str,
     expected: Expected | None,
@@ -34,7 +34,7 @@ async def save(
 
 async def delete(
     uc: UseCase,
-    repository: VersionedRepository[V],
+    repository: VersionedStore[V],
     record: V,
     resource: str,
     expected: Expected | None,
@@ -45,7 +45,7 @@ async def delete(
 
 
 async def _refusal(
-    uc: UseCase, repository: VersionedRepository[V], record: V, resource: str
+    uc: UseCase, repository: VersionedStore[V], record: V, resource: str
 ) -> Exception:
     current = await repository.version_of(uc.org_id, record.id)
     if current is None:

@@ -1,9 +1,12 @@
-"""Constants, errors, logging and the serving role of every benchmark."""
+"""Constants, errors, logging, settings, the entry point and the serving role of every
+benchmark."""
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -35,3 +38,24 @@ def serving_role() -> str:
     if role not in (APP_ROLE, OWNER):
         raise BenchError(f"RAPPORT_BENCH_ROLE is {APP_ROLE} or {OWNER}, not {role!r}")
     return role
+
+
+def setting(name: str, default: str) -> str:
+    """A benchmark's setting: the environment variable RAPPORT_BENCH_<name>, else `default`."""
+    return os.environ.get(f"RAPPORT_BENCH_{name}", default)
+
+
+def server_url() -> str:
+    """The PostgreSQL server beside whose database the scratch database is created."""
+    return setting("DATABASE_URL", DEFAULT_SERVER_URL)
+
+
+def run_main(body: Callable[[], int]) -> int:
+    """A benchmark's entry point: SIGTERM unwinds (servers stop, the scratch database is
+    dropped); a failed step is logged and exits with status 2."""
+    signal.signal(signal.SIGTERM, exit_on_signal)
+    try:
+        return body()
+    except BenchError as error:
+        log(f"failed: {error}")
+        return 2

@@ -1,5 +1,6 @@
 """The scratch database: created beside the configured server, migrated and set up as
-the owner, reached by the servers as the serving role; rows to COPY into the app's tables."""
+the owner, reached by the servers as the serving role; raw connections, rows to COPY into
+the app's tables, and the statements an engine sends."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+import tempfile
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.persistence.tables import metadata
 from harness.common import APP_ROLE, OWNER, ROOT, BenchError, log, serving_role
@@ -37,14 +41,23 @@ def as_role(url: str, role: str) -> str:
     return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, parts.query, parts.fragment))
 
 
+@asynccontextmanager
+async def connected(
+    url: str, settings: dict[str, str] | None = None
+) -> AsyncIterator[asyncpg.Connection]:
+    """One raw asyncpg connection (with these server settings), closed on the way out."""
+    connection = await asyncpg.connect(url, server_settings=settings)
+    try:
+        yield connection
+    finally:
+        await connection.close()
+
+
 def execute(url: str, *statements: str) -> None:
     async def run() -> None:
-        connection = await asyncpg.connect(url)
-        try:
+        async with connected(url) as connection:
             for statement in statements:
                 await connection.execute(statement)
-        finally:
-            await connection.close()
 
     asyncio.run(run())
 
@@ -110,6 +123,7 @@ class Scratch:
     app_env: dict[str, str]  # the servers' environment (serving role)
     org_id: str
     key: str
+    logs: Path  # the servers' logs, removed with the scratch database
 
     @property
     def name(self) -> str:
@@ -137,9 +151,10 @@ def prepare(
     scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
     key = cli(["keys", "create", "--org", org_id, *scope_args, "--name", "bench"], owner_env)
     app_url = as_role(db_url, role)
+    logs = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rapport-bench-")))
     log(f"organization {org_id}, key {key[:8]}..., servers connect as {role}")
     return Scratch(db_url, app_url, role, owner_env, {**env, "RAPPORT_DATABASE_URL": app_url},
-                   org_id, key)  # fmt: skip
+                   org_id, key, logs)  # fmt: skip
 
 
 # Benchmarks measure throughput, not the rate limits: the budgets are raised out of reach
@@ -153,21 +168,40 @@ BUDGETS_OUT_OF_REACH = {
 @dataclass(frozen=True, slots=True)
 class CopyTable:
     """Rows to COPY into one of the app's tables, its columns read from the app's metadata
-    (so no benchmark restates them): `row(**values)` orders a row's values."""
+    (so no benchmark restates them): `row(**values)` orders a row's values, the nullable
+    columns left out being NULL."""
 
     name: str
     columns: tuple[str, ...]
+    required: frozenset[str]  # the columns that are NOT NULL
 
     @classmethod
     def of(cls, name: str) -> CopyTable:
-        return cls(name, tuple(column.name for column in metadata.tables[name].columns))
+        columns = metadata.tables[name].columns
+        required = frozenset(column.name for column in columns if not column.nullable)
+        return cls(name, tuple(column.name for column in columns), required)
 
     def row(self, **values: object) -> tuple[object, ...]:
-        if len(values) != len(self.columns):
-            unknown = set(values).symmetric_difference(self.columns)
-            raise BenchError(f"{self.name}: columns missing or unknown: {sorted(unknown)}")
-        return tuple(values[name] for name in self.columns)
+        unknown = set(values).difference(self.columns)
+        missing = self.required.difference(values)
+        if unknown or missing:
+            raise BenchError(
+                f"{self.name}: unknown columns {sorted(unknown)}, missing {sorted(missing)}"
+            )
+        return tuple(values.get(name) for name in self.columns)
 
     async def copy(self, connection: asyncpg.Connection, rows: list[tuple[object, ...]]) -> int:
         await connection.copy_records_to_table(self.name, records=rows, columns=self.columns)
         return len(rows)
+
+
+class StatementCounter:
+    """The SQL statements an engine sends, as the driver receives them (an executemany
+    counts once); `count` is reset by the caller between the steps it measures."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.count = 0
+        event.listen(engine.sync_engine, "before_cursor_execute", self._counted)
+
+    def _counted(self, *_args: object) -> None:
+        self.count += 1

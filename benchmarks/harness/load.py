@@ -1,7 +1,9 @@
-"""Load (wrk), its figures, timing of steps and the tables the benchmarks print."""
+"""Load (wrk, or a closed loop in Python), its figures, timing of steps and the tables the
+benchmarks print."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
@@ -29,6 +31,17 @@ class Load:
     cpu_us_per_request: float | None = None  # the server's processes
     db_cpu_us_per_request: float | None = None  # PostgreSQL's backends for it
 
+    @classmethod
+    def of_latencies(cls, seconds: Sequence[float], elapsed: float) -> Load:
+        """Requests that took `seconds` each, run in `elapsed` seconds of wall time."""
+        return cls(
+            requests_per_second=len(seconds) / elapsed,
+            p50_ms=1000 * statistics.median(seconds),
+            p99_ms=1000 * percentile(seconds, 0.99),
+            requests=len(seconds),
+            errors=0,
+        )
+
     def with_cpu(self, server: float | None, database: float | None) -> Load:
         if not self.requests:
             return self
@@ -38,6 +51,12 @@ class Load:
             cpu_us_per_request=None if server is None else server * per,
             db_cpu_us_per_request=None if database is None else database * per,
         )
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The value that `share` of the values do not exceed (the nearest rank below)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def median_load(loads: Sequence[Load]) -> Load:
@@ -133,15 +152,20 @@ class Wrk:
         return parse_wrk(result.stdout)
 
 
+def metered(server: Server, db_url: str, run: Callable[[], Load]) -> Load:
+    """A load with the CPU the server and the database's backends spent during it."""
+    meter = CpuMeter(server.process.pid, db_url)
+    meter.start()
+    measured = run()
+    return measured.with_cpu(*meter.stop())
+
+
 def load(
     wrk: Wrk, server: Server, db_url: str, path: str, seconds: float, *, tolerated: float = 0.0
 ) -> Load:
     """Load one path of a server with wrk; with the CPU the server and the database spent.
     More failed requests than the `tolerated` share of them is an error."""
-    meter = CpuMeter(server.process.pid, db_url)
-    meter.start()
-    measured = wrk.run(server.url + path, seconds)
-    measured = measured.with_cpu(*meter.stop())
+    measured = metered(server, db_url, lambda: wrk.run(server.url + path, seconds))
     if measured.errors > tolerated * measured.requests:
         raise BenchError(
             f"{server.name} {path}: {measured.errors} failed requests under load\n"
@@ -150,7 +174,39 @@ def load(
     return measured
 
 
+async def closed_loop(steps: Sequence[Callable[[], Awaitable[object]]], seconds: float) -> Load:
+    """Each step run over and over by a worker of its own for `seconds` (a closed loop:
+    the next call when the last has answered): calls per second and their latencies."""
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+
+    async def worker(step: Callable[[], Awaitable[object]]) -> None:
+        while time.monotonic() < deadline:
+            with Stopwatch() as call:
+                await step()
+            latencies.append(call.seconds)
+
+    with Stopwatch() as whole:
+        await asyncio.gather(*(worker(step) for step in steps))
+    return Load.of_latencies(latencies, whole.seconds)
+
+
 # --- timing and reporting ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Stopwatch:
+    """The seconds a `with` block took (`seconds`, once it has ended)."""
+
+    started: float = 0.0
+    seconds: float = 0.0
+
+    def __enter__(self) -> Stopwatch:
+        self.started = time.perf_counter()
+        return self
+
+    def __exit__(self, *_exception: object) -> None:
+        self.seconds = time.perf_counter() - self.started
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +228,9 @@ async def timed(repeats: int, step: Callable[[], Awaitable[T]]) -> tuple[list[fl
     result = await step()
     seconds = []
     for _ in range(repeats):
-        started = time.perf_counter()
-        result = await step()
-        seconds.append(time.perf_counter() - started)
+        with Stopwatch() as watch:
+            result = await step()
+        seconds.append(watch.seconds)
     return seconds, result
 
 

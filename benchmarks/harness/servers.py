@@ -1,5 +1,6 @@
-"""Servers under test in their own process groups, and what they spend: CPU (their
-processes and the PostgreSQL backends serving them) and resident memory."""
+"""Servers under test in their own process groups (and an ASGI app in a thread of the
+benchmark), and what they spend: CPU (their processes and the PostgreSQL backends serving
+them) and resident memory."""
 
 from __future__ import annotations
 
@@ -9,17 +10,20 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-import asyncpg
 import httpx
+import uvicorn
+from starlette.types import ASGIApp
 
 from harness.common import BENCH_DIR, HOST, ROOT, BenchError
-from harness.databases import Scratch, rapport_cli
+from harness.databases import Scratch, connected, rapport_cli
 
 # --- servers -------------------------------------------------------------------------------
 
@@ -99,12 +103,19 @@ def wait_ready(server: Server, timeout: float = 60.0) -> None:
     )
 
 
-def serve_rapport(stack: ExitStack, scratch: Scratch, logs: Path, workers: int) -> Server:
+@contextmanager
+def serve_rapport(
+    scratch: Scratch, workers: int, env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """`rapport serve` on the scratch database as the serving role (`env` added to its
+    environment)."""
     command = [rapport_cli(), "serve", "--workers", str(workers)]
-    return stack.enter_context(serve("rapport", command, scratch.app_env, logs))
+    with serve("rapport", command, {**scratch.app_env, **(env or {})}, scratch.logs) as server:
+        yield server
 
 
-def serve_baseline(stack: ExitStack, scratch: Scratch, logs: Path, workers: int) -> Server:
+@contextmanager
+def serve_baseline(scratch: Scratch, workers: int) -> Iterator[Server]:
     """The REST floor (baseline_app.py) on the same database, as the same role."""
     env = {**scratch.app_env, "BASELINE_DATABASE_URL": scratch.app_url,
            "BASELINE_ORG_ID": scratch.org_id}  # fmt: skip
@@ -112,7 +123,38 @@ def serve_baseline(stack: ExitStack, scratch: Scratch, logs: Path, workers: int)
         sys.executable, "-m", "uvicorn", "baseline_app:app", "--app-dir", str(BENCH_DIR),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    return stack.enter_context(serve("baseline", command, env, logs))
+    with serve("baseline", command, env, scratch.logs) as server:
+        yield server
+
+
+@contextmanager
+def serve_in_thread(app: ASGIApp) -> Iterator[str]:
+    """An ASGI app under uvicorn in a thread of this process until the block ends; yields
+    its base URL."""
+    port = free_port()
+    config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False,
+                            lifespan="off")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise BenchError("a server in a thread did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://{HOST}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def create(client: httpx.Client, path: str, body: dict[str, Any]) -> str:
+    """POST a record through a server's API (seeding); its id. Anything but 201 fails."""
+    response = client.post(path, json=body)
+    if response.status_code != 201:
+        raise BenchError(f"POST {path} answered {response.status_code}: {response.text}")
+    return str(response.json()["id"])
 
 
 # --- what a server spends ----------------------------------------------------------------------
@@ -161,6 +203,11 @@ def status_kib(pid: int, name: str) -> int:
     raise BenchError(f"no {name} in /proc/{pid}/status")
 
 
+def reset_peak_rss(pid: int) -> None:
+    """Make the process's peak RSS (VmHWM) its current RSS."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+
+
 def rss_kib(root_pid: int) -> int:
     """The resident memory of a server: its process and its workers, summed."""
     return sum(status_kib(pid, "VmRSS") for pid in process_tree(root_pid))
@@ -170,14 +217,11 @@ def database_backends(db_url: str) -> set[int]:
     """The PostgreSQL backends connected to the scratch database (local server only)."""
 
     async def pids() -> set[int]:
-        connection = await asyncpg.connect(db_url)
-        try:
+        async with connected(db_url) as connection:
             rows = await connection.fetch(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid()"
             )
-        finally:
-            await connection.close()
         return {row["pid"] for row in rows}
 
     return asyncio.run(pids())

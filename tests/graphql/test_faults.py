@@ -52,14 +52,14 @@ def test_a_fault_rolls_back_the_whole_mutation_request(
 
 
 def test_a_fault_in_a_query_hides_its_text(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(agenda, "list_items", _fault)
+    monkeypatch.setattr(batch_reads, "agenda_items_of_meetings", _fault)
     body = graphql(
         world.tenant,
         """query($id: UUID!, $after: String) { meeting(id: $id) {
           id agendaItems(after: $after) { nodes { id } } } }""",
         {
             "id": world.meeting["id"],
-            "after": Cursor("0", UUID(int=0)).encode(),  # a later page: read by the service
+            "after": Cursor("0", UUID(int=0)).encode(),  # a later page: read as the first is
         },
     )
     assert body["data"] == {"meeting": None}
@@ -82,7 +82,7 @@ def test_a_refused_field_does_not_break_its_siblings_work(world: World) -> None:
     assert graphql(world.tenant, "{ policy { graceDays } }")["data"]["policy"]["graceDays"] == 2
 
 
-LATER_PAGE = Cursor("0", UUID(int=0)).encode()  # a later page: read by the service
+LATER_PAGE = Cursor("0", UUID(int=0)).encode()  # a later page: read as the first is
 
 
 def test_a_load_shared_with_a_cancelled_field_still_resolves_elsewhere(
@@ -90,18 +90,18 @@ def test_a_load_shared_with_a_cancelled_field_still_resolves_elsewhere(
 ) -> None:
     """Both meetings load the same pair; the first one's agenda fails while the load is
     pending, and graphql-core cancels the first one's `pair`: the second still gets it."""
-    read_pairs = batch_reads.pairs
+    read_pairs = batch_reads.pairs_named_by_visible_records
 
     async def slow_pairs(*args: Any) -> Any:
         await asyncio.sleep(0.3)
         return await read_pairs(*args)
 
-    async def refused(*_args: object) -> None:
+    async def refused(*_args: object, **_kwargs: object) -> None:
         await asyncio.sleep(0.1)
         raise InvalidInput("Refused on purpose.", code="validation_error")
 
-    monkeypatch.setattr(batch_reads, "pairs", slow_pairs)
-    monkeypatch.setattr(agenda, "list_items", refused)
+    monkeypatch.setattr(batch_reads, "pairs_named_by_visible_records", slow_pairs)
+    monkeypatch.setattr(batch_reads, "agenda_items_of_meetings", refused)
     body = graphql(
         world.tenant,
         """query($m: UUID!, $after: String) {
@@ -120,7 +120,7 @@ def test_the_transaction_ends_after_the_work_left_in_the_background(
     """A non-null field that fails at once (a fault: null for a non-null field) leaves its
     started siblings to finish in the background (graphql-core): their statements still run
     inside the request's transaction."""
-    read_meeting, read_pairs = visible_records.meeting, batch_reads.pairs
+    read_meeting, read_pairs = visible_records.meeting, batch_reads.pairs_named_by_visible_records
     outcomes: list[str] = []
 
     async def meeting_without_status(*args: Any, **kwargs: Any) -> Meeting:
@@ -137,7 +137,7 @@ def test_the_transaction_ends_after_the_work_left_in_the_background(
         return found
 
     monkeypatch.setattr(visible_records, "meeting", meeting_without_status)
-    monkeypatch.setattr(batch_reads, "pairs", late_pairs)
+    monkeypatch.setattr(batch_reads, "pairs_named_by_visible_records", late_pairs)
     body = graphql(
         world.tenant,
         "query($m: UUID!) { meeting(id: $m) { pair { id } status } }",

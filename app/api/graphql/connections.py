@@ -4,13 +4,11 @@ REST would return as `next_cursor` after that row, so the two surfaces share cur
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
 
 from app.api.graphql.decorators import resolves
-from app.domain.errors import InvalidInput
 from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, PageRequest
 
 E = TypeVar("E")
@@ -47,21 +45,8 @@ FIRST_DESCRIPTION = f"Items per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT})."
 
 
 def page_request(first: int, after: str | None) -> PageRequest:
-    """The REST paging rules: a bounded page size and a cursor this API issued."""
-    if not 1 <= first <= MAX_LIMIT:
-        raise InvalidInput(
-            f"first must lie between 1 and {MAX_LIMIT}.", code="validation_error", field="first"
-        )
-    if after is not None and len(after) > 512:
-        raise InvalidInput("after is not a cursor this API issued.", code="invalid_cursor")
-    return PageRequest(first, None if after is None else Cursor.decode(after))
-
-
-def _sort_text(value: object) -> str:
-    # The repositories' cursor text: ISO instants and dates, integers as digits.
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+    """The paging rules of REST (app.domain.paging), in GraphQL's words `first` and `after`."""
+    return PageRequest.of(first, after, limit_name="first", cursor_name="after")
 
 
 def connection(
@@ -73,7 +58,7 @@ def connection(
     node: Callable[[E], N],
 ) -> Connection[N]:
     edges = [
-        Edge(cursor=Cursor(_sort_text(sort_value(item)), _id_of(item)).encode(), node=node(item))
+        Edge(cursor=Cursor.after(sort_value(item), _id_of(item)).encode(), node=node(item))
         for item in items
     ]
     return Connection(
@@ -99,14 +84,19 @@ def from_page(
     )
 
 
-def from_first(
-    children: list[E], limit: int, sort_value: Callable[[E], object], node: Callable[[E], N]
+def from_children(
+    children: list[E],
+    request: PageRequest,
+    after: str | None,
+    sort_value: Callable[[E], object],
+    node: Callable[[E], N],
 ) -> Connection[N]:
-    """A first page read with one row more than asked, which tells whether more follow."""
+    """A page of a nested list read with one row more than asked (ChildrenPage.probing),
+    which tells whether more follow."""
     return connection(
-        children[:limit],
-        has_next_page=len(children) > limit,
-        after=None,
+        children[: request.limit],
+        has_next_page=len(children) > request.limit,
+        after=after,
         sort_value=sort_value,
         node=node,
     )

@@ -14,9 +14,11 @@ from strawberry import dataloader
 
 from app.domain.agenda import AgendaItem
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.errors import InvalidInput
 from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.metric_windows import Window
 from app.domain.notes import Note
+from app.domain.paging import Cursor, PageRequest
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.ratings import Rating
@@ -26,9 +28,9 @@ from app.services.context import UseCase
 from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
 
-E = TypeVar("E")
 K = TypeVar("K")
 T = TypeVar("T")
+V = TypeVar("V")
 
 
 class DataLoader(dataloader.DataLoader[K, T]):
@@ -41,31 +43,52 @@ class DataLoader(dataloader.DataLoader[K, T]):
 
 
 @dataclass(frozen=True, slots=True)
-class FirstChildren:
-    """The first `limit` children of one parent, in a list's order and filter."""
+class ChildrenPage:
+    """A page of one parent's children in a list's order and filter: `limit` of them after
+    the cursor `after` (from the first when none), every page of a nested list alike."""
 
     parent_id: UUID
     limit: int
+    after: Cursor | None = None
     newest_first: bool = False
     status: MeetingStatus | CommitmentStatus | None = None
 
+    @classmethod
+    def probing(
+        cls,
+        parent_id: UUID,
+        request: PageRequest,
+        *,
+        newest_first: bool = False,
+        status: MeetingStatus | CommitmentStatus | None = None,
+    ) -> ChildrenPage:
+        """The page a connection asks for, with one row more, which tells whether more
+        follow."""
+        return cls(parent_id, request.limit + 1, request.cursor, newest_first, status)
 
-BatchRead = Callable[[Sequence[UUID], FirstChildren], Awaitable[dict[UUID, list[E]]]]
+
+BatchRead = Callable[[Sequence[UUID], ChildrenPage], Awaitable[dict[UUID, V]]]
 
 
-class ChildrenLoader(DataLoader[FirstChildren, list[E]], Generic[E]):
-    """Groups the requested parents by list shape and reads each group in one statement."""
+class ChildrenLoader(DataLoader[ChildrenPage, V], Generic[V]):
+    """Groups the requested parents by page shape (limit, cursor, filter) and reads each
+    group in one statement (an entry per parent). A cursor that does not fit the list
+    fails its own fields only."""
 
-    def __init__(self, read: BatchRead[E]) -> None:
-        async def load_groups(keys: list[FirstChildren]) -> list[list[E]]:
-            groups: dict[FirstChildren, list[FirstChildren]] = defaultdict(list)
+    def __init__(self, read: BatchRead[V]) -> None:
+        async def load_groups(keys: list[ChildrenPage]) -> list[V | BaseException]:
+            groups: dict[ChildrenPage, list[ChildrenPage]] = defaultdict(list)
             for key in keys:
                 groups[replace(key, parent_id=_ANY_PARENT)].append(key)
-            found: dict[FirstChildren, list[E]] = {}
+            found: dict[ChildrenPage, V | BaseException] = {}
             for shape, members in groups.items():
-                children = await read([member.parent_id for member in members], shape)
+                try:
+                    children = await read([member.parent_id for member in members], shape)
+                except InvalidInput as refused:
+                    found.update(dict.fromkeys(members, refused))
+                    continue
                 for member in members:
-                    found[member] = children.get(member.parent_id, [])
+                    found[member] = children[member.parent_id]
             return [found[key] for key in keys]
 
         super().__init__(load_fn=load_groups)
@@ -88,58 +111,87 @@ MeasuredPair = tuple[MetricsBasis, PairReport] | None
 
 class Loaders:
     """Created per request from its use case (so per caller and per transaction). The
-    records they load by id are ones named by a record the caller may already see (a
-    meeting's pair, a commitment's meeting): the privacy check happened on that record."""
+    records `people`, `pairs` and `meetings` load by id are ones named by a record the
+    caller may already see (a meeting's pair, a commitment's meeting): the privacy check
+    happened on that record (batch_reads' `…_named_by_visible_records`). Every page of a
+    nested list, the first and those after a cursor, goes through a ChildrenLoader."""
 
     def __init__(self, uc: UseCase) -> None:
         self.uc = uc
 
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = {p.id: p for p in await batch_reads.people(uc, ids)}
+            found = {p.id: p for p in await batch_reads.people_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = {p.id: p for p in await batch_reads.pairs(uc, ids)}
+            found = {p.id: p for p in await batch_reads.pairs_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
-            found = {m.id: m for m in await batch_reads.meetings(uc, ids)}
+            found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(uc, ids)}
             return [found.get(i) for i in ids]
 
-        async def meetings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Meeting]]:
+        async def meetings(
+            ids: Sequence[UUID], shape: ChildrenPage
+        ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                uc, ids, limit=shape.limit, newest_first=shape.newest_first, status=status
+                uc,
+                [self._pairs[i] for i in ids],
+                limit=shape.limit,
+                after=shape.after,
+                newest_first=shape.newest_first,
+                status=status,
             )
 
         async def commitments(
-            ids: Sequence[UUID], shape: FirstChildren
-        ) -> dict[UUID, list[Commitment]]:
+            ids: Sequence[UUID], shape: ChildrenPage
+        ) -> dict[UUID, list[Commitment] | None]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
-            return await batch_reads.commitments_of_pairs(uc, ids, limit=shape.limit, status=status)
+            pairs = [self._pairs[i] for i in ids]
+            return await batch_reads.commitments_of_pairs(
+                uc, pairs, limit=shape.limit, after=shape.after, status=status
+            )
 
-        async def agenda(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[AgendaItem]]:
-            return await batch_reads.agenda_items_of_meetings(uc, ids, limit=shape.limit)
+        async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
+            return await batch_reads.agenda_items_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
-        async def notes(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Note]]:
-            return await batch_reads.notes_of_meetings(uc, ids, limit=shape.limit)
+        async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
+            return await batch_reads.notes_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
-        async def ratings(ids: Sequence[UUID], shape: FirstChildren) -> dict[UUID, list[Rating]]:
-            return await batch_reads.ratings_of_meetings(uc, ids, limit=shape.limit)
+        async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
+            return await batch_reads.ratings_of_meetings(
+                uc, ids, limit=shape.limit, after=shape.after
+            )
 
         self.people = DataLoader[UUID, Person | None](load_fn=people)
         self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)
         self.meetings = DataLoader[UUID, Meeting | None](load_fn=meetings_by_id)
-        self.meetings_of_pair = ChildrenLoader[Meeting](meetings)
-        self.commitments_of_pair = ChildrenLoader[Commitment](commitments)
-        self.agenda_of_meeting = ChildrenLoader[AgendaItem](agenda)
-        self.notes_of_meeting = ChildrenLoader[Note](notes)
-        self.ratings_of_meeting = ChildrenLoader[Rating](ratings)
+        self._meetings_of_pair = ChildrenLoader[list[Meeting] | None](meetings)
+        self._commitments_of_pair = ChildrenLoader[list[Commitment] | None](commitments)
+        self.agenda_of_meeting = ChildrenLoader[list[AgendaItem]](agenda)
+        self.notes_of_meeting = ChildrenLoader[list[Note]](notes)
+        self.ratings_of_meeting = ChildrenLoader[list[Rating]](ratings)
         self.metrics_of_pair = DataLoader[MetricsOfPair, MeasuredPair](load_fn=self._load_metrics)
         self._meetings: dict[UUID, Meeting] = {}
         self._pairs: dict[UUID, Pair] = {}
         self._cadence = DataLoader[UUID, PairCadence | None](load_fn=self._load_cadence)
         self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
+
+    async def meetings_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Meeting] | None:
+        """A page of the pair's meetings, or None when the caller may not see its content."""
+        self._pairs[pair.id] = pair
+        return await self._meetings_of_pair.load(page)
+
+    async def commitments_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Commitment] | None:
+        """A page of the pair's commitments, or None when the caller may not see its
+        content."""
+        self._pairs[pair.id] = pair
+        return await self._commitments_of_pair.load(page)
 
     async def follow_up(self, meeting: Meeting) -> list[Commitment]:
         """The meeting's open commitments to follow up on, from the same service as REST,

@@ -8,7 +8,7 @@ from fastapi import Depends, Query
 from fastapi.responses import Response
 
 from app.api.schemas.common import Output, PageOut
-from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT, Cursor, Page, PageRequest
+from app.domain.paging import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT, Page, PageRequest
 
 M = TypeVar("M", bound=Output)
 
@@ -36,18 +36,20 @@ def many(model: type[M], page: Page[Any]) -> Response:
 
 async def _page_request(
     limit: Annotated[
-        int, Query(ge=1, le=MAX_LIMIT, description="Items per page (1-200).")
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page (1-{MAX_LIMIT}).")
     ] = DEFAULT_LIMIT,
     cursor: Annotated[
         str | None,
         Query(
-            max_length=512,
+            max_length=MAX_CURSOR_LENGTH,
             description="`next_cursor` of the previous page, as the API issued it"
             " (`invalid_cursor`).",
         ),
     ] = None,
 ) -> PageRequest:
-    return PageRequest(limit=limit, cursor=None if cursor is None else Cursor.decode(cursor))
+    """The domain's paging rules (PageRequest.of). The query parameters declare the same
+    bounds, from the same constants, for the OpenAPI document and FastAPI's `errors` list."""
+    return PageRequest.of(limit, cursor)
 
 
 Paging = Annotated[PageRequest, Depends(_page_request)]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -24,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.schema import Column, Table
 
-from app.domain.errors import InvalidInput
 from app.domain.events import Resource
 from app.domain.paging import Cursor, Page, PageRequest
 from app.persistence.changes import ChangeLog
@@ -42,32 +39,23 @@ def batches(items: Sequence[T], size: int = BATCH) -> list[Sequence[T]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-def sort_value_text(value: object) -> str:
-    """Cursor text for a sort value (instants, dates and integers)."""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+def sort_value_of(column: Column[Any], cursor: Cursor) -> object:
+    """The cursor's sort value as a value of the column's type."""
+    if isinstance(column.type, UTCDateTime):
+        return cursor.sort_instant()
+    if isinstance(column.type, Integer):
+        return cursor.sort_integer()
+    return cursor.sort_value
 
 
-def parse_sort_value(column: Column[Any], text: str) -> object:
-    """Turn a cursor's sort text back into a value of the column's type."""
-    try:
-        if isinstance(column.type, UTCDateTime):
-            instant = datetime.fromisoformat(text)
-            if instant.tzinfo is None:
-                raise ValueError("naive instant in cursor")
-            return instant.astimezone(UTC)
-        if isinstance(column.type, Integer):
-            number = int(text)
-            if not -(2**31) <= number < 2**31:
-                raise ValueError("integer out of range")
-            return number
-    except (ValueError, OverflowError) as error:
-        raise InvalidInput(
-            "cursor does not fit this list; pass next_cursor from the previous page.",
-            code="invalid_cursor",
-        ) from error
-    return text
+def beyond(
+    sort_column: Any, id_column: Any, cursor: Cursor, *, descending: bool
+) -> ColumnElement[bool]:
+    """The rows after the cursor in (sort, id) order: the keyset condition of every page."""
+    after, last_id = sort_value_of(sort_column, cursor), cursor.last_id
+    if descending:
+        return or_(sort_column < after, and_(sort_column == after, id_column < last_id))
+    return or_(sort_column > after, and_(sort_column == after, id_column > last_id))
 
 
 @cache
@@ -163,16 +151,20 @@ class TableRepository(Generic[E]):
         parent_ids: Sequence[UUID],
         sort: str,
         limit: int,
+        after: Cursor | None = None,
         descending: bool = False,
         where: Sequence[ColumnElement[bool]] = (),
     ) -> dict[UUID, list[E]]:
-        """Per parent, its first `limit` children in (sort, id) order — the order and tie
-        break of the keyset pages — for many parents in one statement."""
+        """Per parent (each one asked about), its first `limit` children after the cursor in
+        (sort, id) order — the order, tie break and keyset of the pages — for many parents
+        in one statement."""
         if not parent_ids:
             return {}
         table = self.table
         sort_column, id_column = table.c[sort], table.c.id
         order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+        if after is not None:
+            where = [*where, beyond(sort_column, id_column, after, descending=descending)]
         rank = func.row_number().over(partition_by=table.c[parent], order_by=order).label("rank")
         ranked = (
             self.select_in_org(org_id)
@@ -185,7 +177,7 @@ class TableRepository(Generic[E]):
             (inner_sort.desc(), ranked.c.id.desc()) if descending else (inner_sort, ranked.c.id)
         )
         statement = select(ranked).where(ranked.c.rank <= limit).order_by(*inner_order)
-        children: dict[UUID, list[E]] = defaultdict(list)
+        children: dict[UUID, list[E]] = {parent_id: [] for parent_id in parent_ids}
         for child in await self.fetch_all(statement):
             children[getattr(child, parent)].append(child)
         return children
@@ -284,13 +276,9 @@ class TableRepository(Generic[E]):
         """Keyset pagination on (sort column, id): stable under inserts between pages."""
         id_column = self.table.c.id
         if request.cursor is not None:
-            after = parse_sort_value(sort_column, request.cursor.sort_value)
-            last_id = request.cursor.last_id
-            if descending:
-                beyond = or_(sort_column < after, and_(sort_column == after, id_column < last_id))
-            else:
-                beyond = or_(sort_column > after, and_(sort_column == after, id_column > last_id))
-            statement = statement.where(beyond)
+            statement = statement.where(
+                beyond(sort_column, id_column, request.cursor, descending=descending)
+            )
         if descending:
             statement = statement.order_by(sort_column.desc(), id_column.desc())
         else:
@@ -301,5 +289,5 @@ class TableRepository(Generic[E]):
         if len(items) > request.limit:
             items = items[: request.limit]
             last = items[-1]
-            next_cursor = Cursor(sort_value_text(value_of(last)), last.id).encode()  # type: ignore[attr-defined]
+            next_cursor = Cursor.after(value_of(last), last.id).encode()  # type: ignore[attr-defined]
         return Page(items, next_cursor)

@@ -15,7 +15,7 @@ from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.events import Resource
 from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
-from app.domain.paging import Page, PageRequest
+from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import CommitmentFilter
 from app.persistence.repositories.base import batches
 from app.persistence.repositories.meetings import pair_ids_of
@@ -100,11 +100,16 @@ class AgendaItemRepository(VersionedRepository[AgendaItem]):
             )
 
     async def first_of_meetings(
-        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
+        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
     ) -> dict[UUID, list[AgendaItem]]:
-        """The first page of each meeting's agenda, for many meetings at once."""
+        """A page of each meeting's agenda, for many meetings at once."""
         return await self.first_of_each(
-            org_id, parent="meeting_id", parent_ids=meeting_ids, sort="position", limit=limit
+            org_id,
+            parent="meeting_id",
+            parent_ids=meeting_ids,
+            sort="position",
+            limit=limit,
+            after=after,
         )
 
     async def list_for_meeting(
@@ -147,15 +152,22 @@ class NoteRepository(VersionedRepository[Note]):
         return await self.page(statement, request, c.created_at, lambda n: n.created_at)
 
     async def first_of_meetings(
-        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int, private_of: UUID | None
+        self,
+        org_id: UUID,
+        meeting_ids: Sequence[UUID],
+        *,
+        limit: int,
+        after: Cursor | None,
+        private_of: UUID | None,
     ) -> dict[UUID, list[Note]]:
-        """The first page of each meeting's notes, for many meetings at once."""
+        """A page of each meeting's notes, for many meetings at once."""
         return await self.first_of_each(
             org_id,
             parent="meeting_id",
             parent_ids=meeting_ids,
             sort="created_at",
             limit=limit,
+            after=after,
             where=[self._readable(private_of)],
         )
 
@@ -210,9 +222,10 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         pair_ids: Sequence[UUID],
         *,
         limit: int,
+        after: Cursor | None,
         status: CommitmentStatus | None,
     ) -> dict[UUID, list[Commitment]]:
-        """The first page of each pair's commitments, for many pairs at once."""
+        """A page of each pair's commitments, for many pairs at once."""
         where = [] if status is None else [self.table.c.status == status.value]
         return await self.first_of_each(
             org_id,
@@ -220,6 +233,7 @@ class CommitmentRepository(VersionedRepository[Commitment]):
             parent_ids=pair_ids,
             sort="created_at",
             limit=limit,
+            after=after,
             where=where,
         )
 

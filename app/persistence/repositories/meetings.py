@@ -17,7 +17,7 @@ from app.domain.meetings import (
     MeetingEventKind,
     MeetingStatus,
 )
-from app.domain.paging import Page, PageRequest
+from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import MeetingFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.repositories.versioned import VersionedRepository
@@ -127,10 +127,11 @@ class MeetingRepository(VersionedRepository[Meeting]):
         pair_ids: Sequence[UUID],
         *,
         limit: int,
+        after: Cursor | None,
         newest_first: bool,
         status: MeetingStatus | None,
     ) -> dict[UUID, list[Meeting]]:
-        """The first page of each pair's meetings, for many pairs at once."""
+        """A page of each pair's meetings, for many pairs at once."""
         where = [] if status is None else [self.table.c.status == status.value]
         return await self.first_of_each(
             org_id,
@@ -138,6 +139,7 @@ class MeetingRepository(VersionedRepository[Meeting]):
             parent_ids=pair_ids,
             sort="starts_at",
             limit=limit,
+            after=after,
             descending=newest_first,
             where=where,
         )

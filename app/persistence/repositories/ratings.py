@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from app.domain.events import Resource
-from app.domain.paging import Page, PageRequest
+from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.ratings import Rating
 from app.persistence.repositories.base import TableRepository
 from app.persistence.tables import RatingRow
@@ -43,9 +43,14 @@ class RatingRepository(TableRepository[Rating]):
         return await self.page(statement, request, c.created_at, lambda r: r.created_at)
 
     async def first_of_meetings(
-        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int
+        self, org_id: UUID, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
     ) -> dict[UUID, list[Rating]]:
-        """The first page of each meeting's ratings, for many meetings at once."""
+        """A page of each meeting's ratings, for many meetings at once."""
         return await self.first_of_each(
-            org_id, parent="meeting_id", parent_ids=meeting_ids, sort="created_at", limit=limit
+            org_id,
+            parent="meeting_id",
+            parent_ids=meeting_ids,
+            sort="created_at",
+            limit=limit,
+            after=after,
         )

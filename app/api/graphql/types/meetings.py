@@ -12,13 +12,13 @@ from strawberry.scalars import JSON
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
-    from_first,
+    from_children,
     from_page,
     page_request,
 )
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
-from app.api.graphql.loaders import FirstChildren
+from app.api.graphql.loaders import ChildrenPage
 from app.api.graphql.nodes import MEETINGS, PAIRS
 from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
 from app.api.graphql.types.commitments import Commitment, commitment_node
@@ -31,7 +31,6 @@ from app.domain.meetings import Meeting as DomainMeeting
 from app.domain.meetings import MeetingEvent as DomainMeetingEvent
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.ratings import Rating as DomainRating
-from app.services import agenda, notes, ratings
 from app.services import meetings as service
 
 if TYPE_CHECKING:
@@ -82,12 +81,8 @@ class Meeting:
         context = info.context
         context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
-        if after is None:
-            shape = FirstChildren(self.id, first + 1)
-            items = await context.loaders.agenda_of_meeting.load(shape)
-            return from_first(items, first, lambda i: i.position, agenda_item_node)
-        page = await agenda.list_items(context.use_case, self.id, request)
-        return from_page(page, after, lambda i: i.position, agenda_item_node)
+        items = await context.loaders.agenda_of_meeting.load(ChildrenPage.probing(self.id, request))
+        return from_children(items, request, after, lambda i: i.position, agenda_item_node)
 
     @resolves(
         "Shared notes, and the caller's own private notes, oldest"
@@ -99,11 +94,8 @@ class Meeting:
         context = info.context
         context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
-        if after is None:
-            found = await context.loaders.notes_of_meeting.load(FirstChildren(self.id, first + 1))
-            return from_first(found, first, lambda n: n.created_at, note_node)
-        page = await notes.list_notes(context.use_case, self.id, request)
-        return from_page(page, after, lambda n: n.created_at, note_node)
+        found = await context.loaders.notes_of_meeting.load(ChildrenPage.probing(self.id, request))
+        return from_children(found, request, after, lambda n: n.created_at, note_node)
 
     @resolves("Ratings, oldest first (content:read).")
     async def ratings(
@@ -112,12 +104,9 @@ class Meeting:
         context = info.context
         context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
-        if after is None:
-            shape = FirstChildren(self.id, first + 1)
-            found = await context.loaders.ratings_of_meeting.load(shape)
-            return from_first(found, first, lambda r: r.created_at, rating_node)
-        page = await ratings.list_ratings(context.use_case, self.id, request)
-        return from_page(page, after, lambda r: r.created_at, rating_node)
+        shape = ChildrenPage.probing(self.id, request)
+        found = await context.loaders.ratings_of_meeting.load(shape)
+        return from_children(found, request, after, lambda r: r.created_at, rating_node)
 
     @resolves(
         "The pair's open commitments made before this meeting"

@@ -12,13 +12,12 @@ from strawberry.experimental.pydantic import type as pydantic_type
 from app.api.graphql.connections import (
     FIRST_DESCRIPTION,
     Connection,
-    from_first,
-    from_page,
+    from_children,
     page_request,
 )
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
-from app.api.graphql.loaders import FirstChildren, MetricsOfPair
+from app.api.graphql.loaders import ChildrenPage, MetricsOfPair
 from app.api.graphql.nodes import PAIRS
 from app.api.graphql.shared_models import graph
 from app.api.graphql.types.commitments import Commitment, commitment_node
@@ -31,15 +30,10 @@ from app.api.graphql.types.people import Person, load_person
 from app.api.schemas.pairs import CadenceOut, PairOut
 from app.domain.access import Scope
 from app.domain.commitments import CommitmentStatus
-from app.domain.errors import NotFound
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_windows import metrics_window
 from app.domain.paging import DEFAULT_LIMIT
 from app.domain.pairs import Pair as DomainPair
-from app.domain.privacy import check_content_visible
-from app.domain.queries import CommitmentFilter, MeetingFilter
-from app.services import commitments as commitment_service
-from app.services import meetings as meeting_service
 
 First = Annotated[int, strawberry.argument(description=FIRST_DESCRIPTION)]
 
@@ -106,15 +100,11 @@ class Pair:
         context = info.context
         context.require(Scope.MEETINGS_READ)
         request = page_request(first, after)
-        if not self._content_visible(info):
+        shape = ChildrenPage.probing(self.id, request, newest_first=newest_first, status=status)
+        meetings = await context.loaders.meetings_of_pair(self.record, shape)
+        if meetings is None:
             return None
-        if after is None:
-            shape = FirstChildren(self.id, first + 1, newest_first, status)
-            meetings = await context.loaders.meetings_of_pair.load(shape)
-            return from_first(meetings, first, lambda m: m.starts_at, meeting_node)
-        filters = MeetingFilter(pair_id=self.id, status=status, newest_first=newest_first)
-        page = await meeting_service.list_meetings(context.use_case, filters, request)
-        return from_page(page, after, lambda m: m.starts_at, meeting_node)
+        return from_children(meetings, request, after, lambda m: m.starts_at, meeting_node)
 
     @resolves(
         "The pair's commitments, oldest first (content:read); null"
@@ -130,22 +120,11 @@ class Pair:
         context = info.context
         context.require(Scope.CONTENT_READ)
         request = page_request(first, after)
-        if not self._content_visible(info):
+        shape = ChildrenPage.probing(self.id, request, status=status)
+        found = await context.loaders.commitments_of_pair(self.record, shape)
+        if found is None:
             return None
-        if after is None:
-            shape = FirstChildren(self.id, first + 1, status=status)
-            found = await context.loaders.commitments_of_pair.load(shape)
-            return from_first(found, first, lambda c: c.created_at, commitment_node)
-        filters = CommitmentFilter(pair_id=self.id, status=status)
-        page = await commitment_service.list_commitments(context.use_case, filters, request)
-        return from_page(page, after, lambda c: c.created_at, commitment_node)
-
-    def _content_visible(self, info: GraphInfo) -> bool:
-        try:
-            check_content_visible(info.context.use_case.caller, self.record, "pair", self.id)
-        except NotFound:
-            return False
-        return True
+        return from_children(found, request, after, lambda c: c.created_at, commitment_node)
 
 
 pair_node: Callable[[DomainPair], Pair] = PAIRS.registers(node_maker(Pair))

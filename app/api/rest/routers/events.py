@@ -12,7 +12,7 @@ from app.api.access import WebhooksRead
 from app.api.problems import problem_responses
 from app.api.schemas.webhooks import EventPage
 from app.domain.events import EventType
-from app.domain.paging import DEFAULT_LIMIT, MAX_LIMIT
+from app.domain.paging import DEFAULT_LIMIT, MAX_CURSOR_LENGTH, MAX_LIMIT
 from app.services.events_feed import read_feed
 
 router = APIRouter(prefix="/v1/events", tags=["events"])
@@ -29,7 +29,7 @@ async def list_events(
     after: Annotated[
         str | None,
         Query(
-            max_length=512,
+            max_length=MAX_CURSOR_LENGTH,
             description="`next_cursor` of the previous page; omitted: from"
             " the oldest event kept (30 days).",
         ),
@@ -38,9 +38,9 @@ async def list_events(
         list[EventType] | None,
         Query(description="Only these types (repeat the parameter for several)."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events per page (1-200).")] = (
-        DEFAULT_LIMIT
-    ),
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description=f"Events per page (1-{MAX_LIMIT}).")
+    ] = (DEFAULT_LIMIT),
 ) -> Response:
     """The organization's events, oldest first, as webhooks carry them to an endpoint this
     key created. The last page also has a `next_cursor`: poll with it for newer events."""
