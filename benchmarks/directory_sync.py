@@ -51,7 +51,7 @@ from app.domain.directory import DirectoryRow
 from app.domain.people import email_key, username_key
 from app.persistence.database import create_engine
 from app.persistence.unit_of_work import unit_of_work
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.directory import DirectorySync, sync_directory
 
 LEVELS = 7
@@ -160,9 +160,9 @@ async def timed_sync(
     with Stopwatch() as watch:
         async with unit_of_work(engine, write=True) as uow:
             await uow.enter_organization(org_id)
-            use_case = UseCase(uow, Caller(org_id=org_id), datetime.now(UTC))
+            service_context = ServiceContext(uow, Caller(org_id=org_id), datetime.now(UTC))
             done = await sync_directory(
-                use_case, rows, deactivate_missing=deactivate_missing, dry_run=False
+                service_context, rows, deactivate_missing=deactivate_missing, dry_run=False
             )
     return Run(label, watch.seconds, statements.count, done)
 

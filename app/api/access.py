@@ -15,7 +15,7 @@ from app.api.pipeline import AuditLine, Callers
 from app.api.runtime import runtime_of
 from app.domain.access import Scope
 from app.services import audit
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 class Access:
@@ -29,7 +29,7 @@ class Access:
         self.write = write
         self.callers = callers
 
-    async def __call__(self, request: Request) -> AsyncIterator[UseCase]:
+    async def __call__(self, request: Request) -> AsyncIterator[ServiceContext]:
         credential = pipeline.bearer_credential(request)
         runtime = runtime_of(request)
         now = runtime.clock()
@@ -39,17 +39,17 @@ class Access:
         ) as opened:
             caller = await pipeline.authenticate(runtime, credential, now, opened.uow)
             pipeline.authorize(caller, self.scope, self.callers)
-            use_case = await opened.begin(caller)
+            service_context = await opened.begin(caller)
             if pending is None:
-                yield use_case
+                yield service_context
             else:
                 async with pending.operation(opened.uow):
-                    yield use_case
+                    yield service_context
             if self.write:
                 line = _audit_line(request)
-                await audit.record(use_case, line.operation, line.method, line.record_ids)
+                await audit.record(service_context, line.operation, line.method, line.record_ids)
         if not self.write:
-            pipeline.finish(runtime, use_case, [_audit_line(request)])
+            pipeline.finish(runtime, service_context, [_audit_line(request)])
 
 
 def _audit_line(request: Request) -> AuditLine:
@@ -63,35 +63,45 @@ def _use_case(scope: Scope | None, *, write: bool, callers: Callers = Callers.AN
     return Depends(Access(scope, write=write, callers=callers), scope="function")
 
 
-# One alias per scope and mode: `uc: PeopleRead` in a route's signature. Person tokens are
+# One alias per scope and mode: `ctx: PeopleRead` in a route's signature. Person tokens are
 # served by all of them except the key-only ones; for persons the privacy contract decides.
-PeopleRead = Annotated[UseCase, _use_case(Scope.PEOPLE_READ, write=False)]
-PeopleWrite = Annotated[UseCase, _use_case(Scope.PEOPLE_WRITE, write=True)]
-PairsRead = Annotated[UseCase, _use_case(Scope.PAIRS_READ, write=False)]
-PairsWrite = Annotated[UseCase, _use_case(Scope.PAIRS_WRITE, write=True)]
-MeetingsRead = Annotated[UseCase, _use_case(Scope.MEETINGS_READ, write=False)]
-MeetingsWrite = Annotated[UseCase, _use_case(Scope.MEETINGS_WRITE, write=True)]
-ContentRead = Annotated[UseCase, _use_case(Scope.CONTENT_READ, write=False)]
-ContentWrite = Annotated[UseCase, _use_case(Scope.CONTENT_WRITE, write=True)]
-MetricsRead = Annotated[UseCase, _use_case(Scope.METRICS_READ, write=False)]
-PolicyWrite = Annotated[UseCase, _use_case(Scope.POLICY_WRITE, write=True)]
-AdminRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
-AdminWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True, callers=Callers.SERVICE_KEYS)]
-TokensWrite = Annotated[
-    UseCase, _use_case(Scope.TOKENS_WRITE, write=True, callers=Callers.SERVICE_KEYS)
+PeopleRead = Annotated[ServiceContext, _use_case(Scope.PEOPLE_READ, write=False)]
+PeopleWrite = Annotated[ServiceContext, _use_case(Scope.PEOPLE_WRITE, write=True)]
+PairsRead = Annotated[ServiceContext, _use_case(Scope.PAIRS_READ, write=False)]
+PairsWrite = Annotated[ServiceContext, _use_case(Scope.PAIRS_WRITE, write=True)]
+MeetingsRead = Annotated[ServiceContext, _use_case(Scope.MEETINGS_READ, write=False)]
+MeetingsWrite = Annotated[ServiceContext, _use_case(Scope.MEETINGS_WRITE, write=True)]
+ContentRead = Annotated[ServiceContext, _use_case(Scope.CONTENT_READ, write=False)]
+ContentWrite = Annotated[ServiceContext, _use_case(Scope.CONTENT_WRITE, write=True)]
+MetricsRead = Annotated[ServiceContext, _use_case(Scope.METRICS_READ, write=False)]
+PolicyWrite = Annotated[ServiceContext, _use_case(Scope.POLICY_WRITE, write=True)]
+AdminRead = Annotated[
+    ServiceContext, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)
 ]
-AuditRead = Annotated[UseCase, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)]
+AdminWrite = Annotated[
+    ServiceContext, _use_case(Scope.ADMIN, write=True, callers=Callers.SERVICE_KEYS)
+]
+TokensWrite = Annotated[
+    ServiceContext, _use_case(Scope.TOKENS_WRITE, write=True, callers=Callers.SERVICE_KEYS)
+]
+AuditRead = Annotated[
+    ServiceContext, _use_case(Scope.ADMIN, write=False, callers=Callers.SERVICE_KEYS)
+]
 # A person for themselves, or an admin key for anyone (app.domain.privacy).
-CalendarTokenWrite = Annotated[UseCase, _use_case(Scope.ADMIN, write=True)]
-AnyCaller = Annotated[UseCase, _use_case(None, write=False)]
-PersonRead = Annotated[UseCase, _use_case(None, write=False, callers=Callers.PEOPLE)]
+CalendarTokenWrite = Annotated[ServiceContext, _use_case(Scope.ADMIN, write=True)]
+AnyCaller = Annotated[ServiceContext, _use_case(None, write=False)]
+PersonRead = Annotated[ServiceContext, _use_case(None, write=False, callers=Callers.PEOPLE)]
 # Webhook endpoints and the events feed: service keys with the webhooks scope.
 WebhooksRead = Annotated[
-    UseCase, _use_case(Scope.WEBHOOKS, write=False, callers=Callers.SERVICE_KEYS)
+    ServiceContext, _use_case(Scope.WEBHOOKS, write=False, callers=Callers.SERVICE_KEYS)
 ]
 WebhooksWrite = Annotated[
-    UseCase, _use_case(Scope.WEBHOOKS, write=True, callers=Callers.SERVICE_KEYS)
+    ServiceContext, _use_case(Scope.WEBHOOKS, write=True, callers=Callers.SERVICE_KEYS)
 ]
 # SCIM: service keys with the scim scope; the key's organization is the directory.
-ScimRead = Annotated[UseCase, _use_case(Scope.SCIM, write=False, callers=Callers.SERVICE_KEYS)]
-ScimWrite = Annotated[UseCase, _use_case(Scope.SCIM, write=True, callers=Callers.SERVICE_KEYS)]
+ScimRead = Annotated[
+    ServiceContext, _use_case(Scope.SCIM, write=False, callers=Callers.SERVICE_KEYS)
+]
+ScimWrite = Annotated[
+    ServiceContext, _use_case(Scope.SCIM, write=True, callers=Callers.SERVICE_KEYS)
+]

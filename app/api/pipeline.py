@@ -10,7 +10,7 @@ adapters call in order:
    before it commits (app.services.outbox), and the webhook worker is woken after;
 4. `finish`: the audit of a read. A change writes its own audit line in its transaction;
    a service key's read that returned content (the services say so:
-   `UseCase.returns_content`) gets its line once it has succeeded, off the request path
+   `ServiceContext.returns_content`) gets its line once it has succeeded, off the request path
    (app.services.read_audit).
 """
 
@@ -34,7 +34,7 @@ from app.domain.privacy import Caller
 from app.domain.rate_limits import RateLimitSetting
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services import outbox, person_sign_in
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.id_tokens import IdentityProviderUnavailable
 from app.services.person_tokens import ExpiredToken, InvalidToken
 
@@ -148,16 +148,16 @@ class OpenTransaction:
         self.uow = uow
         self.now = now
         self._pending = pending
-        self.use_case: UseCase | None = None
+        self.service_context: ServiceContext | None = None
 
-    async def begin(self, caller: Caller) -> UseCase:
+    async def begin(self, caller: Caller) -> ServiceContext:
         """The operation's use case, in the caller's organization, with the request's
         Idempotency-Key claimed (a replay or a key in use ends the request here)."""
         await self.uow.enter_organization(caller.org_id)
         if self._pending is not None:
             await self._pending.claim(self.uow, caller, self.now)
-        self.use_case = UseCase(self.uow, caller, self.now)
-        return self.use_case
+        self.service_context = ServiceContext(self.uow, caller, self.now)
+        return self.service_context
 
 
 @asynccontextmanager
@@ -170,30 +170,32 @@ async def open_transaction(
     async with request_transaction(runtime.engine, pending, write=write) as uow:
         opened = OpenTransaction(uow, pending if write else None, now)
         yield opened
-        published = opened.use_case is not None and await outbox.publish(
-            opened.use_case, runtime.renderer
+        published = opened.service_context is not None and await outbox.publish(
+            opened.service_context, runtime.renderer
         )
     if published:
         runtime.webhooks.wake()
 
 
-def finish(runtime: Runtime, use_case: UseCase, lines: Iterable[AuditLine]) -> None:
+def finish(runtime: Runtime, service_context: ServiceContext, lines: Iterable[AuditLine]) -> None:
     """A read has succeeded: if a service key read content in it, its audit lines go to the
     trail (within about a second, app.services.read_audit)."""
-    if use_case.caller.key_id is None or not use_case.returned_content:
+    if service_context.caller.key_id is None or not service_context.returned_content:
         return
     for line in lines:
-        runtime.read_audit.record(use_case, line.operation, line.method, line.record_ids)
+        runtime.read_audit.record(service_context, line.operation, line.method, line.record_ids)
 
 
 @asynccontextmanager
-async def read_again(runtime: Runtime, use_case: UseCase) -> AsyncIterator[UseCase]:
+async def read_again(
+    runtime: Runtime, service_context: ServiceContext
+) -> AsyncIterator[ServiceContext]:
     """A read transaction of its own for a caller already authenticated by this request:
     for a response that is read while it is sent (the request's own transaction has ended
     by then), in the caller's organization and at the request's instant."""
     async with unit_of_work(runtime.engine, write=False) as uow:
-        await uow.enter_organization(use_case.org_id)
-        yield UseCase(uow, use_case.caller, use_case.now)
+        await uow.enter_organization(service_context.org_id)
+        yield ServiceContext(uow, service_context.caller, service_context.now)
 
 
 async def _caller(runtime: Runtime, credential: str, now: datetime, uow: UnitOfWork) -> Caller:

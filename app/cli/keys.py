@@ -13,7 +13,7 @@ from app.domain.clock import system_clock
 from app.domain.errors import NotFound
 from app.domain.paging import MAX_LIMIT, Cursor, PageRequest
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.settings_admin import (
     create_service_key,
     list_service_keys,
@@ -23,11 +23,11 @@ from app.services.settings_admin import (
 app = typer.Typer(help="Service keys.", no_args_is_help=True)
 
 
-async def _use_case(uow: UnitOfWork, org: UUID) -> UseCase:
+async def _use_case(uow: UnitOfWork, org: UUID) -> ServiceContext:
     await uow.enter_organization(org)
     if not await uow.organizations.exists(org):
         raise CommandRefused(f"no organization has the id {org}")
-    return UseCase(uow, Caller(org_id=org), system_clock())
+    return ServiceContext(uow, Caller(org_id=org), system_clock())
 
 
 @app.command("create")
@@ -39,8 +39,8 @@ def keys_create(
     """Create a service key; prints only the key (it is not shown again)."""
 
     async def create(uow: UnitOfWork) -> str:
-        use_case = await _use_case(uow, org)
-        _, secret = await create_service_key(use_case, name=name, scopes=frozenset(scope))
+        service_context = await _use_case(uow, org)
+        _, secret = await create_service_key(service_context, name=name, scopes=frozenset(scope))
         return secret
 
     typer.echo(in_transaction(create))
@@ -52,11 +52,11 @@ def keys_list(org: Annotated[UUID, typer.Option("--org", help="Organization id."
     (never the secret nor its digest)."""
 
     async def every_key(uow: UnitOfWork) -> list[ServiceKey]:
-        use_case = await _use_case(uow, org)
+        service_context = await _use_case(uow, org)
         keys: list[ServiceKey] = []
         request = PageRequest(limit=MAX_LIMIT)
         while True:
-            page = await list_service_keys(use_case, request)
+            page = await list_service_keys(service_context, request)
             keys += page.items
             if page.next_cursor is None:
                 return keys

@@ -16,7 +16,7 @@ from app.domain.clock import system_clock
 from app.domain.directory import MAX_ROWS, DirectoryRejected, DirectoryRow
 from app.persistence.unit_of_work import UnitOfWork
 from app.services import audit
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.directory import sync_directory
 
 app = typer.Typer(help="People.", no_args_is_help=True)
@@ -68,12 +68,12 @@ def people_import(
         await uow.enter_organization(org)
         if not await uow.organizations.exists(org):
             raise typer.BadParameter(f"no organization with id {org}", param_hint="--org")
-        use_case = UseCase(uow, Caller(org_id=org), system_clock())
+        service_context = ServiceContext(uow, Caller(org_id=org), system_clock())
         done = await sync_directory(
-            use_case, rows, deactivate_missing=deactivate_missing, dry_run=dry_run
+            service_context, rows, deactivate_missing=deactivate_missing, dry_run=dry_run
         )
         if not dry_run:  # the trail's line for a change made without a credential
-            await audit.record(use_case, "cli_people_import", "CLI", {})
+            await audit.record(service_context, "cli_people_import", "CLI", {})
         return DirectorySyncOut.of(done).model_dump_json(indent=2)
 
     try:

@@ -34,7 +34,7 @@ from app.demo.history import DAY_CLOSES, DAY_OPENS, Batch, Calendar, PairHistory
 from app.domain.pairs import Pair, PairKind
 from app.domain.people import Person, Role
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.organizations import create_organization
 from app.services.pairs import create_pair
 from app.services.people import create_person
@@ -48,18 +48,20 @@ async def load_demo(uow: UnitOfWork, org_name: str, now: datetime) -> UUID:
     now = now.astimezone(UTC)
     rng = random.Random(SEED)
     org_id = await create_organization(uow, org_name, now)
-    uc = UseCase(uow, Caller(org_id=org_id), now)
+    ctx = ServiceContext(uow, Caller(org_id=org_id), now)
     seats = org_chart(rng)
-    people = await _hire_everyone(uc, rng, seats)
-    plans = await _reporting_plans(uc, rng, people, seats)
-    plans += await _manual_plans(uc, rng, people, seats)
+    people = await _hire_everyone(ctx, rng, seats)
+    plans = await _reporting_plans(ctx, rng, people, seats)
+    plans += await _manual_plans(ctx, rng, people, seats)
     calendar = Calendar()
     for plan in plans:
         await _write(uow, PairHistory(rng, now, calendar, plan).build())
     return org_id
 
 
-async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> list[Person]:
+async def _hire_everyone(
+    ctx: ServiceContext, rng: random.Random, seats: list[Seat]
+) -> list[Person]:
     """Create people top down, so each manager exists first and auto_pairs pairs them up."""
     names = zip(
         rng.sample(FIRST_NAMES, len(seats)), rng.sample(LAST_NAMES, len(seats)), strict=True
@@ -72,7 +74,7 @@ async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> 
         zone = zones[0] if rng.random() < 0.75 else rng.choice(zones)
         local = ".".join(re.sub("[^a-z]", "", part.lower()) for part in (first, last))
         person = await create_person(
-            uc,
+            ctx,
             email=f"{local}@{EMAIL_DOMAIN}",
             name=f"{first} {last}",
             timezone=CEO_TIMEZONE if seat.manager is None else zone,
@@ -84,12 +86,14 @@ async def _hire_everyone(uc: UseCase, rng: random.Random, seats: list[Seat]) -> 
     return people
 
 
-async def _backdate(uc: UseCase, pair: Pair, days_ago: int, cadence: int, minutes: int) -> None:
+async def _backdate(
+    ctx: ServiceContext, pair: Pair, days_ago: int, cadence: int, minutes: int
+) -> None:
     """Move the pair's start back so cadence metrics have history (an import, not a rule)."""
-    start = uc.now.replace(second=0, microsecond=0) - timedelta(days=days_ago)
+    start = ctx.now.replace(second=0, microsecond=0) - timedelta(days=days_ago)
     pair.started_at = pair.created_at = pair.updated_at = start
     pair.cadence_days, pair.duration_minutes = cadence, minutes
-    await uc.uow.pairs.save(pair)
+    await ctx.uow.pairs.save(pair)
 
 
 def _plan(rng: random.Random, pair: Pair, profile: Profile, department: int) -> PairPlan:
@@ -99,7 +103,7 @@ def _plan(rng: random.Random, pair: Pair, profile: Profile, department: int) -> 
 
 
 async def _reporting_plans(
-    uc: UseCase, rng: random.Random, people: list[Person], seats: list[Seat]
+    ctx: ServiceContext, rng: random.Random, people: list[Person], seats: list[Seat]
 ) -> list[PairPlan]:
     """The manager_report pairs auto_pairs created, each given a behaviour and backdated."""
     behaviours = pair_behaviours(rng, seats)
@@ -108,18 +112,18 @@ async def _reporting_plans(
         if person.manager_id is None:
             continue
         kind = PairKind.MANAGER_REPORT
-        pair = await uc.uow.pairs.find_live(uc.org_id, person.manager_id, person.id, kind)
+        pair = await ctx.uow.pairs.find_live(ctx.org_id, person.manager_id, person.id, kind)
         if pair is None:
             raise RuntimeError("auto_pairs should have paired every person with their manager")
         profile, cadence = behaviours[index]
         minutes = 45 if index < FIRST_MANAGER else rng.choice((30, 30, 30, 30, 45))
-        await _backdate(uc, pair, profile.started_days_ago, cadence, minutes)
+        await _backdate(ctx, pair, profile.started_days_ago, cadence, minutes)
         plans.append(_plan(rng, pair, profile, seats[index].department))
     return plans
 
 
 async def _manual_plans(
-    uc: UseCase, rng: random.Random, people: list[Person], seats: list[Seat]
+    ctx: ServiceContext, rng: random.Random, people: list[Person], seats: list[Seat]
 ) -> list[PairPlan]:
     """Skip-level, mentorship and peer pairs, created as an admin would, then backdated."""
     first, second = rng.sample(range(len(DEPARTMENTS)), 2)
@@ -138,14 +142,14 @@ async def _manual_plans(
     plans: list[PairPlan] = []
     for lead, member, kind, cadence, minutes, days_ago in specs:
         pair = await create_pair(
-            uc,
+            ctx,
             lead_id=people[lead].id,
             member_id=people[member].id,
             kind=kind,
             cadence_days=cadence,
             duration_minutes=minutes,
         )
-        await _backdate(uc, pair, days_ago, cadence, minutes)
+        await _backdate(ctx, pair, days_ago, cadence, minutes)
         plans.append(_plan(rng, pair, healthy(rng), seats[member].department))
     return plans
 

@@ -25,30 +25,32 @@ from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.privacy import check_content_visible
 from app.domain.ratings import Rating
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 Child = TypeVar("Child")
 
 
-async def people_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Person]:
-    return await uc.uow.people.by_ids(uc.org_id, ids)
+async def people_named_by_visible_records(ctx: ServiceContext, ids: Sequence[UUID]) -> list[Person]:
+    return await ctx.uow.people.by_ids(ctx.org_id, ids)
 
 
-async def pairs_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Pair]:
-    return await uc.uow.pairs.by_ids(uc.org_id, ids)
+async def pairs_named_by_visible_records(ctx: ServiceContext, ids: Sequence[UUID]) -> list[Pair]:
+    return await ctx.uow.pairs.by_ids(ctx.org_id, ids)
 
 
-async def meetings_named_by_visible_records(uc: UseCase, ids: Sequence[UUID]) -> list[Meeting]:
-    return await uc.uow.meetings.by_ids(uc.org_id, ids)
+async def meetings_named_by_visible_records(
+    ctx: ServiceContext, ids: Sequence[UUID]
+) -> list[Meeting]:
+    return await ctx.uow.meetings.by_ids(ctx.org_id, ids)
 
 
-def _content_shown(uc: UseCase, pairs: Sequence[Pair]) -> set[UUID]:
+def _content_shown(ctx: ServiceContext, pairs: Sequence[Pair]) -> set[UUID]:
     """The pairs whose content (meetings, commitments) the caller may see: the privacy
     contract of REST's lists, which show a person the meetings of their own pairs only."""
     shown = set()
     for pair in pairs:
         try:
-            check_content_visible(uc.caller, pair, "pair", pair.id)
+            check_content_visible(ctx.caller, pair, "pair", pair.id)
         except NotFound:
             continue
         shown.add(pair.id)
@@ -62,7 +64,7 @@ def _of_shown(
 
 
 async def meetings_of_pairs(
-    uc: UseCase,
+    ctx: ServiceContext,
     pairs: Sequence[Pair],
     *,
     limit: int,
@@ -72,15 +74,15 @@ async def meetings_of_pairs(
 ) -> dict[UUID, list[Meeting] | None]:
     """A page of each pair's meetings; None for a pair whose content the caller may not
     see (a manager above the lead sees the pair, not its meetings)."""
-    shown = _content_shown(uc, pairs)
-    found = await uc.uow.meetings.first_of_pairs(
-        uc.org_id, list(shown), limit=limit, after=after, newest_first=newest_first, status=status
+    shown = _content_shown(ctx, pairs)
+    found = await ctx.uow.meetings.first_of_pairs(
+        ctx.org_id, list(shown), limit=limit, after=after, newest_first=newest_first, status=status
     )
     return _of_shown(pairs, shown, found)
 
 
 async def commitments_of_pairs(
-    uc: UseCase,
+    ctx: ServiceContext,
     pairs: Sequence[Pair],
     *,
     limit: int,
@@ -89,37 +91,39 @@ async def commitments_of_pairs(
 ) -> dict[UUID, list[Commitment] | None]:
     """A page of each pair's commitments; None for a pair whose content the caller may not
     see."""
-    shown = _content_shown(uc, pairs)
+    shown = _content_shown(ctx, pairs)
     if shown:
-        uc.returns_content()
-    found = await uc.uow.commitments.first_of_pairs(
-        uc.org_id, list(shown), limit=limit, after=after, status=status
+        ctx.returns_content()
+    found = await ctx.uow.commitments.first_of_pairs(
+        ctx.org_id, list(shown), limit=limit, after=after, status=status
     )
     return _of_shown(pairs, shown, found)
 
 
 async def agenda_items_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
+    ctx: ServiceContext, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[AgendaItem]]:
-    uc.returns_content()
-    return await uc.uow.agenda_items.first_of_meetings(
-        uc.org_id, meeting_ids, limit=limit, after=after
+    ctx.returns_content()
+    return await ctx.uow.agenda_items.first_of_meetings(
+        ctx.org_id, meeting_ids, limit=limit, after=after
     )
 
 
 async def notes_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
+    ctx: ServiceContext, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[Note]]:
     """Shared notes, and the caller's own private notes: a private note exists only for its
     author (never for a service key)."""
-    uc.returns_content()
-    return await uc.uow.notes.first_of_meetings(
-        uc.org_id, meeting_ids, limit=limit, after=after, private_of=uc.caller.person_id
+    ctx.returns_content()
+    return await ctx.uow.notes.first_of_meetings(
+        ctx.org_id, meeting_ids, limit=limit, after=after, private_of=ctx.caller.person_id
     )
 
 
 async def ratings_of_meetings(
-    uc: UseCase, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
+    ctx: ServiceContext, meeting_ids: Sequence[UUID], *, limit: int, after: Cursor | None
 ) -> dict[UUID, list[Rating]]:
-    uc.returns_content()
-    return await uc.uow.ratings.first_of_meetings(uc.org_id, meeting_ids, limit=limit, after=after)
+    ctx.returns_content()
+    return await ctx.uow.ratings.first_of_meetings(
+        ctx.org_id, meeting_ids, limit=limit, after=after
+    )

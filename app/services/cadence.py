@@ -9,7 +9,7 @@ from app.domain.cadence import Cadence, cadence_of
 from app.domain.pairs import Pair
 from app.domain.policy import Policy
 from app.services import visible_records
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,23 +19,27 @@ class PairCadence:
     policy: Policy
 
 
-async def pair_cadence(uc: UseCase, pair_id: UUID) -> PairCadence:
-    pair = await visible_records.pair(uc, pair_id)
-    policy = await uc.uow.policies.get(uc.org_id)
-    facts = await uc.uow.pairs.cadence_facts(uc.org_id, pair.id, uc.now)
-    cadence = cadence_of(pair, facts.last_held_at, facts.next_at, uc.now, policy.grace_days)
+async def pair_cadence(ctx: ServiceContext, pair_id: UUID) -> PairCadence:
+    pair = await visible_records.pair(ctx, pair_id)
+    policy = await ctx.uow.policies.get(ctx.org_id)
+    facts = await ctx.uow.pairs.cadence_facts(ctx.org_id, pair.id, ctx.now)
+    cadence = cadence_of(pair, facts.last_held_at, facts.next_at, ctx.now, policy.grace_days)
     return PairCadence(pair, cadence, policy)
 
 
-async def cadences_of(uc: UseCase, pairs: list[Pair]) -> dict[UUID, PairCadence]:
+async def cadences_of(ctx: ServiceContext, pairs: list[Pair]) -> dict[UUID, PairCadence]:
     """The cadence of many pairs the caller already sees, in two statements."""
-    policy = await uc.uow.policies.get(uc.org_id)
-    facts = await uc.uow.pairs.cadence_facts_of(uc.org_id, [p.id for p in pairs], uc.now)
+    policy = await ctx.uow.policies.get(ctx.org_id)
+    facts = await ctx.uow.pairs.cadence_facts_of(ctx.org_id, [p.id for p in pairs], ctx.now)
     return {
         pair.id: PairCadence(
             pair,
             cadence_of(
-                pair, facts[pair.id].last_held_at, facts[pair.id].next_at, uc.now, policy.grace_days
+                pair,
+                facts[pair.id].last_held_at,
+                facts[pair.id].next_at,
+                ctx.now,
+                policy.grace_days,
             ),
             policy,
         )

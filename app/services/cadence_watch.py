@@ -18,7 +18,7 @@ from app.domain.cadence import CadenceState
 from app.domain.meetings import LONGEST_MEETING_MINUTES, Meeting
 from app.persistence.repositories.pair_watches import PairWatch
 from app.services.cadence import PairCadence, cadences_of
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 # A state stored before the pair was first looked at (pairs older than the watches).
 NOT_LOOKED_AT = "unknown"
@@ -50,36 +50,38 @@ def next_check_at(
     return min(candidates) + JUST_AFTER if candidates else None
 
 
-async def settle(uc: UseCase, pair_ids: Sequence[UUID]) -> Settled:
+async def settle(ctx: ServiceContext, pair_ids: Sequence[UUID]) -> Settled:
     """Look at these pairs now: what changed is returned (to be announced), and each
     pair's watch is brought up to date."""
     settled = Settled()
-    pairs = await uc.uow.pairs.by_ids(uc.org_id, pair_ids)
+    pairs = await ctx.uow.pairs.by_ids(ctx.org_id, pair_ids)
     if not pairs:
         return settled
-    cadences = await cadences_of(uc, pairs)
-    watches = await uc.uow.pair_watches.of_pairs(uc.org_id, [p.id for p in pairs])
-    since = min((w.unrecorded_until for w in watches.values()), default=uc.now)
-    scheduled = await uc.uow.meetings.scheduled_of_pairs_since(
-        uc.org_id,
+    cadences = await cadences_of(ctx, pairs)
+    watches = await ctx.uow.pair_watches.of_pairs(ctx.org_id, [p.id for p in pairs])
+    since = min((w.unrecorded_until for w in watches.values()), default=ctx.now)
+    scheduled = await ctx.uow.meetings.scheduled_of_pairs_since(
+        ctx.org_id,
         [p.id for p in pairs],
-        min(since, uc.now) - timedelta(minutes=LONGEST_MEETING_MINUTES),
+        min(since, ctx.now) - timedelta(minutes=LONGEST_MEETING_MINUTES),
     )
     added: list[PairWatch] = []
     changed: list[PairWatch] = []
     for pair in pairs:
         found = cadences[pair.id]
         booked = [m for m in scheduled if m.pair_id == pair.id]
-        check_at = next_check_at(found, booked, uc.now)
+        check_at = next_check_at(found, booked, ctx.now)
         watch = watches.get(pair.id)
         if watch is None:
-            added.append(PairWatch(pair.id, uc.org_id, found.cadence.state.value, check_at, uc.now))
+            added.append(
+                PairWatch(pair.id, ctx.org_id, found.cadence.state.value, check_at, ctx.now)
+            )
             continue
         if watch.cadence_state not in (found.cadence.state.value, NOT_LOOKED_AT):
             settled.cadences.append(found)
-        settled.unrecorded += [m for m in booked if watch.unrecorded_until <= m.ends_at < uc.now]
+        settled.unrecorded += [m for m in booked if watch.unrecorded_until <= m.ends_at < ctx.now]
         watch.cadence_state, watch.check_at = found.cadence.state.value, check_at
-        watch.unrecorded_until = max(watch.unrecorded_until, uc.now)
+        watch.unrecorded_until = max(watch.unrecorded_until, ctx.now)
         changed.append(watch)
-    await uc.uow.pair_watches.write(added, changed)
+    await ctx.uow.pair_watches.write(added, changed)
     return settled

@@ -19,40 +19,40 @@ from app.domain.calendar import (
 from app.domain.errors import StateConflict
 from app.domain.privacy import check_calendar_owner
 from app.services import visible_records
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 from app.services.ports.unit_of_work import UnitOfWork
 
 
-async def mint_token(uc: UseCase, person_id: UUID) -> str:
+async def mint_token(ctx: ServiceContext, person_id: UUID) -> str:
     """A new token for the person's feed; any earlier one stops working."""
-    person = await visible_records.person(uc, person_id)
-    check_calendar_owner(uc.caller, person.id)
+    person = await visible_records.person(ctx, person_id)
+    check_calendar_owner(ctx.caller, person.id)
     if not person.active:
         raise StateConflict(
             "The person is deactivated; a deactivated person has no calendar feed.",
             code="person_deactivated",
         )
     token = new_calendar_token()
-    await uc.uow.calendar.revoke(uc.org_id, person.id)
-    await uc.uow.calendar.add(
+    await ctx.uow.calendar.revoke(ctx.org_id, person.id)
+    await ctx.uow.calendar.add(
         CalendarToken(
             id=new_id(),
-            org_id=uc.org_id,
+            org_id=ctx.org_id,
             person_id=person.id,
             digest=calendar_token_digest(token),
-            minted_by_key_id=uc.caller.credential_key_id,
-            minted_by_person_id=uc.caller.person_id,
-            created_at=uc.now,
+            minted_by_key_id=ctx.caller.credential_key_id,
+            minted_by_person_id=ctx.caller.person_id,
+            created_at=ctx.now,
         )
     )
     return token
 
 
-async def revoke_token(uc: UseCase, person_id: UUID) -> None:
+async def revoke_token(ctx: ServiceContext, person_id: UUID) -> None:
     """The person's feed stops working (nothing to revoke is not an error)."""
-    person = await visible_records.person(uc, person_id)
-    check_calendar_owner(uc.caller, person.id)
-    await uc.uow.calendar.revoke(uc.org_id, person.id)
+    person = await visible_records.person(ctx, person_id)
+    check_calendar_owner(ctx.caller, person.id)
+    await ctx.uow.calendar.revoke(ctx.org_id, person.id)
 
 
 def key_read(feed: CalendarFeed, operation: str, now: datetime) -> AuditEvent | None:

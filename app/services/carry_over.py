@@ -6,21 +6,21 @@ from uuid import UUID
 
 from app.domain.agenda import AgendaItem, AgendaItemState
 from app.domain.meetings import Meeting, MeetingEventKind
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 from app.services.meeting_records import record
 
 
-async def carry_over(uc: UseCase, pair_id: UUID, target: Meeting) -> int:
+async def carry_over(ctx: ServiceContext, pair_id: UUID, target: Meeting) -> int:
     """Open and deferred items of the pair's closed meetings become new items of `target`
     (`carried_from_id` set); the originals become `carried_over`. Nothing is lost."""
-    pending = await uc.uow.agenda_items.pending_carry_over(uc.org_id, pair_id)
+    pending = await ctx.uow.agenda_items.pending_carry_over(ctx.org_id, pair_id)
     if not pending:
         return 0
-    position = await uc.uow.agenda_items.next_position(uc.org_id, target.id)
+    position = await ctx.uow.agenda_items.next_position(ctx.org_id, target.id)
     copies = [
         AgendaItem(
             id=new_id(),
-            org_id=uc.org_id,
+            org_id=ctx.org_id,
             meeting_id=target.id,
             author_id=item.author_id,
             title=item.title,
@@ -29,18 +29,18 @@ async def carry_over(uc: UseCase, pair_id: UUID, target: Meeting) -> int:
             position=position + offset,
             state=AgendaItemState.OPEN,
             carried_from_id=item.id,
-            created_at=uc.now,
-            updated_at=uc.now,
+            created_at=ctx.now,
+            updated_at=ctx.now,
         )
         for offset, item in enumerate(pending)
     ]
-    await uc.uow.agenda_items.add_many(copies)
-    await uc.uow.agenda_items.set_state(
-        uc.org_id, [item.id for item in pending], AgendaItemState.CARRIED_OVER, uc.now
+    await ctx.uow.agenda_items.add_many(copies)
+    await ctx.uow.agenda_items.set_state(
+        ctx.org_id, [item.id for item in pending], AgendaItemState.CARRIED_OVER, ctx.now
     )
     sources = sorted({item.meeting_id for item in pending}, key=str)
     await record(
-        uc,
+        ctx,
         target.id,
         MeetingEventKind.ITEMS_CARRIED_OVER,
         {"items": len(copies), "from_meeting_ids": [str(s) for s in sources]},

@@ -10,7 +10,7 @@ from app.domain.identifiers import new_id
 from app.domain.privacy import Caller
 from app.services.ports.unit_of_work import UnitOfWork
 
-__all__ = ["Caller", "ContentReads", "UseCase", "new_id"]
+__all__ = ["Caller", "ContentReads", "ServiceContext", "new_id"]
 
 
 @dataclass(slots=True)
@@ -23,7 +23,7 @@ class ContentReads:
 
 
 @dataclass(frozen=True, slots=True)
-class UseCase:
+class ServiceContext:
     """What every use case needs: the transaction, the caller and the current instant. A
     use case that returns content says so (`returns_content`), whichever surface called it."""
 

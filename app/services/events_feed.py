@@ -13,7 +13,7 @@ from app.domain.access import Scope
 from app.domain.errors import InvalidInput
 from app.domain.events import EventType, carries_content, readable_by, readable_by_scope, visible_to
 from app.persistence.repositories.events import Position
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 START = Position(0, 0)
 
@@ -42,19 +42,21 @@ def decode_cursor(token: str) -> Position:
     return Position(tx, seq)
 
 
-async def read_feed(uc: UseCase, after: str | None, types: list[EventType], limit: int) -> FeedPage:
+async def read_feed(
+    ctx: ServiceContext, after: str | None, types: list[EventType], limit: int
+) -> FeedPage:
     """Up to `limit` events after the cursor; the next cursor is where this page ended, or
     the given one when there is nothing new (poll again with it)."""
     position = START if after is None else decode_cursor(after)
-    scopes = uc.caller.scopes
+    scopes = ctx.caller.scopes
     readable = [
         event_type for event_type in (types or list(EventType)) if readable_by(event_type, scopes)
     ]
-    stored = await uc.uow.events.page(uc.org_id, position, readable, limit) if readable else []
+    stored = await ctx.uow.events.page(ctx.org_id, position, readable, limit) if readable else []
     bodies = [body for s in stored if (body := visible_to(s.event, scopes)) is not None]
     if readable_by_scope(Scope.CONTENT_READ, scopes) and any(
         carries_content(s.event.type) for s in stored
     ):
-        uc.returns_content()
+        ctx.returns_content()
     last = stored[-1].position if stored else position
     return FeedPage(bodies, encode_cursor(last))

@@ -10,7 +10,7 @@ from app.domain.errors import InvalidInput, NotFound, StateConflict
 from app.domain.groups import Group
 from app.domain.privacy import check_admin
 from app.domain.queries import GroupQuery
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,17 +19,17 @@ class GroupWithMembers:
     member_ids: list[UUID]
 
 
-async def group(uc: UseCase, group_id: UUID) -> GroupWithMembers:
-    found = await uc.uow.groups.get(uc.org_id, group_id)
+async def group(ctx: ServiceContext, group_id: UUID) -> GroupWithMembers:
+    found = await ctx.uow.groups.get(ctx.org_id, group_id)
     if found is None:
         raise NotFound("group", group_id)
-    members = await uc.uow.groups.members_of(uc.org_id, [found.id])
+    members = await ctx.uow.groups.members_of(ctx.org_id, [found.id])
     return GroupWithMembers(found, members[found.id])
 
 
-async def referenced_group(uc: UseCase, group_id: UUID, field: str) -> Group:
+async def referenced_group(ctx: ServiceContext, group_id: UUID, field: str) -> Group:
     """A group named by a filter: unknown (or another organization's) is bad input."""
-    found = await uc.uow.groups.get(uc.org_id, group_id)
+    found = await ctx.uow.groups.get(ctx.org_id, group_id)
     if found is None:
         raise InvalidInput(
             f"{field}: no group with id {group_id} exists.", code="unknown_reference", field=field
@@ -37,9 +37,9 @@ async def referenced_group(uc: UseCase, group_id: UUID, field: str) -> Group:
     return found
 
 
-async def _check_members(uc: UseCase, person_ids: Sequence[UUID]) -> list[UUID]:
+async def _check_members(ctx: ServiceContext, person_ids: Sequence[UUID]) -> list[UUID]:
     wanted = list(dict.fromkeys(person_ids))
-    found = {p.id for p in await uc.uow.people.by_ids(uc.org_id, wanted)}
+    found = {p.id for p in await ctx.uow.people.by_ids(ctx.org_id, wanted)}
     unknown = [str(p) for p in wanted if p not in found]
     if unknown:
         raise InvalidInput(
@@ -50,10 +50,10 @@ async def _check_members(uc: UseCase, person_ids: Sequence[UUID]) -> list[UUID]:
     return wanted
 
 
-async def _check_external_id(uc: UseCase, external_id: str | None, me: UUID | None) -> None:
+async def _check_external_id(ctx: ServiceContext, external_id: str | None, me: UUID | None) -> None:
     if external_id is None:
         return
-    holder = await uc.uow.groups.find_by_external_id(uc.org_id, external_id)
+    holder = await ctx.uow.groups.find_by_external_id(ctx.org_id, external_id)
     if holder is not None and holder.id != me:
         raise StateConflict(
             "Another group of this organization already has this external_id.",
@@ -63,53 +63,53 @@ async def _check_external_id(uc: UseCase, external_id: str | None, me: UUID | No
 
 
 async def create_group(
-    uc: UseCase, display_name: str, external_id: str | None, member_ids: Sequence[UUID]
+    ctx: ServiceContext, display_name: str, external_id: str | None, member_ids: Sequence[UUID]
 ) -> GroupWithMembers:
-    check_admin(uc.caller, "manage groups")
-    await _check_external_id(uc, external_id, None)
-    members = await _check_members(uc, member_ids)
-    created = Group(new_id(), uc.org_id, display_name, external_id, uc.now, uc.now)
-    await uc.uow.groups.add(created)
-    await uc.uow.groups.add_members(uc.org_id, created.id, members, uc.now)
+    check_admin(ctx.caller, "manage groups")
+    await _check_external_id(ctx, external_id, None)
+    members = await _check_members(ctx, member_ids)
+    created = Group(new_id(), ctx.org_id, display_name, external_id, ctx.now, ctx.now)
+    await ctx.uow.groups.add(created)
+    await ctx.uow.groups.add_members(ctx.org_id, created.id, members, ctx.now)
     return GroupWithMembers(created, members)
 
 
 async def replace_group(
-    uc: UseCase,
+    ctx: ServiceContext,
     group_id: UUID,
     display_name: str,
     external_id: str | None,
     member_ids: Sequence[UUID],
 ) -> GroupWithMembers:
     """Set the name, external id and the whole membership."""
-    check_admin(uc.caller, "manage groups")
-    current = await group(uc, group_id)
-    await _check_external_id(uc, external_id, group_id)
-    members = await _check_members(uc, member_ids)
+    check_admin(ctx.caller, "manage groups")
+    current = await group(ctx, group_id)
+    await _check_external_id(ctx, external_id, group_id)
+    members = await _check_members(ctx, member_ids)
     found = current.group
-    found.display_name, found.external_id, found.updated_at = display_name, external_id, uc.now
-    await uc.uow.groups.save(found)
+    found.display_name, found.external_id, found.updated_at = display_name, external_id, ctx.now
+    await ctx.uow.groups.save(found)
     kept = set(members)
-    await uc.uow.groups.remove_members(
-        uc.org_id, group_id, [p for p in current.member_ids if p not in kept]
+    await ctx.uow.groups.remove_members(
+        ctx.org_id, group_id, [p for p in current.member_ids if p not in kept]
     )
     had = set(current.member_ids)
-    await uc.uow.groups.add_members(
-        uc.org_id, group_id, [p for p in members if p not in had], uc.now
+    await ctx.uow.groups.add_members(
+        ctx.org_id, group_id, [p for p in members if p not in had], ctx.now
     )
     return GroupWithMembers(found, members)
 
 
-async def delete_group(uc: UseCase, group_id: UUID) -> None:
-    check_admin(uc.caller, "manage groups")
-    await group(uc, group_id)
-    await uc.uow.groups.delete(uc.org_id, group_id)
+async def delete_group(ctx: ServiceContext, group_id: UUID) -> None:
+    check_admin(ctx.caller, "manage groups")
+    await group(ctx, group_id)
+    await ctx.uow.groups.delete(ctx.org_id, group_id)
 
 
 async def group_window(
-    uc: UseCase, query: GroupQuery, offset: int, limit: int
+    ctx: ServiceContext, query: GroupQuery, offset: int, limit: int
 ) -> tuple[int, list[GroupWithMembers]]:
     """Groups by SCIM's index paging, with their members (one statement for the page)."""
-    total, found = await uc.uow.groups.window(uc.org_id, query, offset, limit)
-    members = await uc.uow.groups.members_of(uc.org_id, [g.id for g in found])
+    total, found = await ctx.uow.groups.window(ctx.org_id, query, offset, limit)
+    members = await ctx.uow.groups.members_of(ctx.org_id, [g.id for g in found])
     return total, [GroupWithMembers(g, members[g.id]) for g in found]

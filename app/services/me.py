@@ -14,7 +14,7 @@ from app.domain.paging import Page, PageRequest
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.queries import CommitmentFilter, MeetingFilter, PairFilter
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,19 +23,19 @@ class Me:
     service_key: ServiceKey | None
 
 
-async def describe(uc: UseCase) -> Me:
-    if uc.caller.person is not None:
-        return Me(uc.caller.person, None)
+async def describe(ctx: ServiceContext) -> Me:
+    if ctx.caller.person is not None:
+        return Me(ctx.caller.person, None)
     key = None
-    if uc.caller.key_id is not None:
-        key = await uc.uow.service_keys.get(uc.org_id, uc.caller.key_id)
+    if ctx.caller.key_id is not None:
+        key = await ctx.uow.service_keys.get(ctx.org_id, ctx.caller.key_id)
     return Me(None, key)
 
 
-def _me(uc: UseCase) -> Person:
+def _me(ctx: ServiceContext) -> Person:
     """The signed-in person: the one place that refuses these lists to service keys, for
     REST and GraphQL alike."""
-    person = uc.caller.person
+    person = ctx.caller.person
     if person is None:
         raise Forbidden(
             "This lists a signed-in person's own records: call it with a person token.",
@@ -45,37 +45,39 @@ def _me(uc: UseCase) -> Person:
 
 
 async def meetings(
-    uc: UseCase, when: Literal["upcoming", "recent"], request: PageRequest
+    ctx: ServiceContext, when: Literal["upcoming", "recent"], request: PageRequest
 ) -> Page[Meeting]:
     """Upcoming: scheduled from now on, soonest first. Recent: started before now, any
     status, latest first."""
-    person = _me(uc)
+    person = _me(ctx)
     if when == "upcoming":
         filters = MeetingFilter(
-            participant_id=person.id, status=MeetingStatus.SCHEDULED, starts_after=uc.now
+            participant_id=person.id, status=MeetingStatus.SCHEDULED, starts_after=ctx.now
         )
     else:
-        filters = MeetingFilter(participant_id=person.id, starts_before=uc.now, newest_first=True)
-    return await uc.uow.meetings.list_page(uc.org_id, filters, request)
+        filters = MeetingFilter(participant_id=person.id, starts_before=ctx.now, newest_first=True)
+    return await ctx.uow.meetings.list_page(ctx.org_id, filters, request)
 
 
 async def commitments(
-    uc: UseCase, status: CommitmentStatus | None, overdue: bool, request: PageRequest
+    ctx: ServiceContext, status: CommitmentStatus | None, overdue: bool, request: PageRequest
 ) -> Page[Commitment]:
-    person = _me(uc)
+    person = _me(ctx)
     filters = CommitmentFilter(
         owner_id=person.id,
         status=status,
-        overdue_on=uc.now.date() if overdue else None,
+        overdue_on=ctx.now.date() if overdue else None,
         participant_id=person.id,
     )
-    return await uc.uow.commitments.list_page(uc.org_id, filters, request)
+    return await ctx.uow.commitments.list_page(ctx.org_id, filters, request)
 
 
-async def pairs(uc: UseCase, state: CadenceState | None, request: PageRequest) -> Page[Pair]:
-    person = _me(uc)
-    grace_days = (await uc.uow.policies.get(uc.org_id)).grace_days if state else 0
+async def pairs(
+    ctx: ServiceContext, state: CadenceState | None, request: PageRequest
+) -> Page[Pair]:
+    person = _me(ctx)
+    grace_days = (await ctx.uow.policies.get(ctx.org_id)).grace_days if state else 0
     filters = PairFilter(person_id=person.id, cadence_state=state)
-    return await uc.uow.pairs.list_page(
-        uc.org_id, filters, request, now=uc.now, grace_days=grace_days
+    return await ctx.uow.pairs.list_page(
+        ctx.org_id, filters, request, now=ctx.now, grace_days=grace_days
     )

@@ -25,12 +25,12 @@ from app.domain.privacy import acting_person
 from app.domain.versions import Expected, check_version, check_version_given
 from app.services import versions, visible_records
 from app.services.carry_over import carry_over
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.meeting_records import book, record
 
 
 async def reschedule_meeting(
-    uc: UseCase,
+    ctx: ServiceContext,
     meeting_id: UUID,
     *,
     starts_at: datetime | None,
@@ -42,9 +42,9 @@ async def reschedule_meeting(
         raise InvalidInput(
             "Send starts_at, duration_minutes or both to reschedule.", code="nothing_to_change"
         )
-    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(ctx, meeting_id)
     check_version("meeting", meeting.version, expected)
-    policy = await uc.uow.policies.get(uc.org_id)
+    policy = await ctx.uow.policies.get(ctx.org_id)
     check_version_given("meeting", expected, required=policy.require_if_match)
     meeting.check_open()
     start = starts_at or meeting.starts_at
@@ -55,11 +55,11 @@ async def reschedule_meeting(
             code="nothing_to_change",
         )
     people = [pair.lead_id, pair.member_id]
-    await uc.uow.lock_people(uc.org_id, people)
-    nearby = await uc.uow.meetings.scheduled_near(uc.org_id, people, start, duration)
-    change = reschedule(meeting, pair, start, duration, policy, uc.now, nearby)
-    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
-    await record(uc, meeting.id, MeetingEventKind.RESCHEDULED, change)
+    await ctx.uow.lock_people(ctx.org_id, people)
+    nearby = await ctx.uow.meetings.scheduled_near(ctx.org_id, people, start, duration)
+    change = reschedule(meeting, pair, start, duration, policy, ctx.now, nearby)
+    await versions.save(ctx, ctx.uow.meetings, meeting, "meeting", expected)
+    await record(ctx, meeting.id, MeetingEventKind.RESCHEDULED, change)
     return meeting
 
 
@@ -72,7 +72,7 @@ class Cancellation:
 
 
 async def cancel_meeting(
-    uc: UseCase,
+    ctx: ServiceContext,
     meeting_id: UUID,
     *,
     canceled_by_id: UUID | None,
@@ -80,23 +80,23 @@ async def cancel_meeting(
     expected: Expected | None = None,
 ) -> Cancellation:
     """Rule 3: a participant cancels; open and deferred items move to the next meeting."""
-    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(ctx, meeting_id)
     check_version("meeting", meeting.version, expected)
-    canceled_by_id = acting_person(uc.caller, canceled_by_id, "canceled_by_id")
-    cancel(meeting, pair, canceled_by_id, reason, uc.now)
-    policy = await uc.uow.policies.get(uc.org_id)
+    canceled_by_id = acting_person(ctx.caller, canceled_by_id, "canceled_by_id")
+    cancel(meeting, pair, canceled_by_id, reason, ctx.now)
+    policy = await ctx.uow.policies.get(ctx.org_id)
     late = is_late_cancellation(meeting, policy)
-    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
+    await versions.save(ctx, ctx.uow.meetings, meeting, "meeting", expected)
     await record(
-        uc,
+        ctx,
         meeting.id,
         MeetingEventKind.CANCELED,
         {"reason": reason.value, "canceled_by_id": str(canceled_by_id), "late": late},
     )
-    target = await uc.uow.meetings.next_scheduled_of_pair(
-        uc.org_id, pair.id, uc.now, other_than=meeting.id
+    target = await ctx.uow.meetings.next_scheduled_of_pair(
+        ctx.org_id, pair.id, ctx.now, other_than=meeting.id
     )
-    carried = await carry_over(uc, pair.id, target) if target is not None else 0
+    carried = await carry_over(ctx, pair.id, target) if target is not None else 0
     return Cancellation(meeting, late, target, carried)
 
 
@@ -109,7 +109,7 @@ class Completion:
 
 
 async def complete_meeting(
-    uc: UseCase,
+    ctx: ServiceContext,
     meeting_id: UUID,
     *,
     actual_minutes: int | None,
@@ -118,17 +118,17 @@ async def complete_meeting(
 ) -> Completion:
     """Rule 4: complete from 15 minutes before the start, mark what was discussed, make sure
     the next meeting is on the books, and carry the rest of the agenda over to it."""
-    meeting, pair = await visible_records.meeting_and_pair_for_change(uc, meeting_id)
+    meeting, pair = await visible_records.meeting_and_pair_for_change(ctx, meeting_id)
     check_version("meeting", meeting.version, expected)
-    complete(meeting, uc.now, actual_minutes)
-    items = await uc.uow.agenda_items.all_of_meeting(uc.org_id, meeting.id)
+    complete(meeting, ctx.now, actual_minutes)
+    items = await ctx.uow.agenda_items.all_of_meeting(ctx.org_id, meeting.id)
     _check_on_agenda(items, discussed_item_ids)
-    await versions.save(uc, uc.uow.meetings, meeting, "meeting", expected)
-    await uc.uow.agenda_items.set_state(
-        uc.org_id, discussed_item_ids, AgendaItemState.DISCUSSED, uc.now
+    await versions.save(ctx, ctx.uow.meetings, meeting, "meeting", expected)
+    await ctx.uow.agenda_items.set_state(
+        ctx.org_id, discussed_item_ids, AgendaItemState.DISCUSSED, ctx.now
     )
     await record(
-        uc,
+        ctx,
         meeting.id,
         MeetingEventKind.COMPLETED,
         {
@@ -136,15 +136,15 @@ async def complete_meeting(
             "discussed_item_ids": [str(i) for i in discussed_item_ids],
         },
     )
-    next_meeting = await uc.uow.meetings.next_scheduled_of_pair(uc.org_id, pair.id, uc.now)
+    next_meeting = await ctx.uow.meetings.next_scheduled_of_pair(ctx.org_id, pair.id, ctx.now)
     reason = None
     if next_meeting is None:
-        slot = await _next_free_slot(uc, meeting, pair)
+        slot = await _next_free_slot(ctx, meeting, pair)
         if slot.starts_at is not None:
-            next_meeting = await book(uc, pair, slot.starts_at, pair.duration_minutes)
+            next_meeting = await book(ctx, pair, slot.starts_at, pair.duration_minutes)
         else:
             reason = slot.reason.value if slot.reason else None
-    carried = await carry_over(uc, pair.id, next_meeting) if next_meeting is not None else 0
+    carried = await carry_over(ctx, pair.id, next_meeting) if next_meeting is not None else 0
     return Completion(meeting, next_meeting, reason, carried)
 
 
@@ -158,13 +158,13 @@ def _check_on_agenda(items: list[AgendaItem], discussed_item_ids: list[UUID]) ->
         )
 
 
-async def _next_free_slot(uc: UseCase, held: Meeting, pair: Pair) -> NextSlot:
-    policy = await uc.uow.policies.get(uc.org_id)
-    candidates = next_candidates(held, pair, uc.now)
+async def _next_free_slot(ctx: ServiceContext, held: Meeting, pair: Pair) -> NextSlot:
+    policy = await ctx.uow.policies.get(ctx.org_id)
+    candidates = next_candidates(held, pair, ctx.now)
     people = [pair.lead_id, pair.member_id]
-    await uc.uow.lock_people(uc.org_id, people)
+    await ctx.uow.lock_people(ctx.org_id, people)
     span = candidates[-1] - candidates[0] + timedelta(minutes=pair.duration_minutes)
-    nearby = await uc.uow.meetings.scheduled_near(
-        uc.org_id, people, candidates[0], int(span.total_seconds() // 60) + 1
+    nearby = await ctx.uow.meetings.scheduled_near(
+        ctx.org_id, people, candidates[0], int(span.total_seconds() // 60) + 1
     )
-    return first_free_slot(candidates, pair, policy, uc.now, nearby)
+    return first_free_slot(candidates, pair, policy, ctx.now, nearby)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.domain.commitments import Commitment, follow_up_for
 from app.domain.meetings import Meeting
 from app.domain.privacy import may_read_content
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 # A meeting shows at most this many follow-ups (oldest first); the rest are listed by
 # GET /v1/commitments?pair_id=…&status=open.
@@ -21,14 +21,14 @@ class MeetingView:
     follow_up: list[Commitment]
 
 
-async def with_follow_up(uc: UseCase, meetings: list[Meeting]) -> list[MeetingView]:
+async def with_follow_up(ctx: ServiceContext, meetings: list[Meeting]) -> list[MeetingView]:
     """One query for the open commitments of every pair on the page (no N+1); none for a
     caller who may not read content. The follow-up is content."""
     by_pair: dict[object, list[Commitment]] = defaultdict(list)
-    if meetings and may_read_content(uc.caller):
-        uc.returns_content()
+    if meetings and may_read_content(ctx.caller):
+        ctx.returns_content()
         pair_ids = sorted({meeting.pair_id for meeting in meetings}, key=str)
-        for commitment in await uc.uow.commitments.open_of_pairs(uc.org_id, pair_ids):
+        for commitment in await ctx.uow.commitments.open_of_pairs(ctx.org_id, pair_ids):
             by_pair[commitment.pair_id].append(commitment)
     return [
         MeetingView(
@@ -41,6 +41,6 @@ async def with_follow_up(uc: UseCase, meetings: list[Meeting]) -> list[MeetingVi
     ]
 
 
-async def view(uc: UseCase, meeting: Meeting) -> MeetingView:
-    (single,) = await with_follow_up(uc, [meeting])
+async def view(ctx: ServiceContext, meeting: Meeting) -> MeetingView:
+    (single,) = await with_follow_up(ctx, [meeting])
     return single

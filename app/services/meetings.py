@@ -15,35 +15,37 @@ from app.domain.paging import Page, PageRequest
 from app.domain.queries import MeetingFilter
 from app.services import visible_records
 from app.services.carry_over import carry_over
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.meeting_records import book
 
 
 async def schedule_meeting(
-    uc: UseCase, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
+    ctx: ServiceContext, *, pair_id: UUID, starts_at: datetime, duration_minutes: int | None = None
 ) -> Meeting:
     """Rule 1: an active pair, a future start, a duration within policy, no overlap."""
-    pair = await visible_records.referenced_content_pair(uc, pair_id, "pair_id", for_update=True)
-    policy = await uc.uow.policies.get(uc.org_id)
+    pair = await visible_records.referenced_content_pair(ctx, pair_id, "pair_id", for_update=True)
+    policy = await ctx.uow.policies.get(ctx.org_id)
     duration = pair.duration_minutes if duration_minutes is None else duration_minutes
     people = [pair.lead_id, pair.member_id]
-    await uc.uow.lock_people(uc.org_id, people)
-    nearby = await uc.uow.meetings.scheduled_near(uc.org_id, people, starts_at, duration)
-    check_schedulable(pair, starts_at, duration, policy, uc.now, nearby)
-    meeting = await book(uc, pair, starts_at, duration)
-    await carry_over(uc, pair.id, meeting)
+    await ctx.uow.lock_people(ctx.org_id, people)
+    nearby = await ctx.uow.meetings.scheduled_near(ctx.org_id, people, starts_at, duration)
+    check_schedulable(pair, starts_at, duration, policy, ctx.now, nearby)
+    meeting = await book(ctx, pair, starts_at, duration)
+    await carry_over(ctx, pair.id, meeting)
     return meeting
 
 
-async def list_meetings(uc: UseCase, filters: MeetingFilter, request: PageRequest) -> Page[Meeting]:
+async def list_meetings(
+    ctx: ServiceContext, filters: MeetingFilter, request: PageRequest
+) -> Page[Meeting]:
     """A person sees the meetings of their own pairs only."""
-    if uc.caller.person_id is not None:
-        filters = replace(filters, participant_id=uc.caller.person_id)
-    return await uc.uow.meetings.list_page(uc.org_id, filters, request)
+    if ctx.caller.person_id is not None:
+        filters = replace(filters, participant_id=ctx.caller.person_id)
+    return await ctx.uow.meetings.list_page(ctx.org_id, filters, request)
 
 
 async def meeting_history(
-    uc: UseCase, meeting_id: UUID, request: PageRequest
+    ctx: ServiceContext, meeting_id: UUID, request: PageRequest
 ) -> Page[MeetingEvent]:
-    await visible_records.meeting(uc, meeting_id)
-    return await uc.uow.meeting_events.list_for_meeting(uc.org_id, meeting_id, request)
+    await visible_records.meeting(ctx, meeting_id)
+    return await ctx.uow.meeting_events.list_for_meeting(ctx.org_id, meeting_id, request)

@@ -14,7 +14,7 @@ from app.domain.metric_windows import Bucket, Window, buckets
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
 from app.services import visible_records
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.groups import referenced_group
 from app.services.metrics import MetricsBasis, basis, report, visible
 
@@ -33,16 +33,16 @@ class RollupRequest:
     group_id: UUID | None = None  # only pairs with either of their people in the group
 
 
-async def _scope_filter(uc: UseCase, request: RollupRequest) -> MetricsFilter:
+async def _scope_filter(ctx: ServiceContext, request: RollupRequest) -> MetricsFilter:
     """The pairs a rollup covers, within the group when one is named."""
-    scoped = await _scope_only(uc, request)
+    scoped = await _scope_only(ctx, request)
     if request.group_id is None:
         return scoped
-    await referenced_group(uc, request.group_id, "group_id")
+    await referenced_group(ctx, request.group_id, "group_id")
     return replace(scoped, group_id=request.group_id)
 
 
-async def _scope_only(uc: UseCase, request: RollupRequest) -> MetricsFilter:
+async def _scope_only(ctx: ServiceContext, request: RollupRequest) -> MetricsFilter:
     """The pairs a rollup covers; a person who is not an admin rolls up their own team only."""
     if request.scope is RollupScope.ORG:
         if request.person_id is not None:
@@ -51,7 +51,7 @@ async def _scope_only(uc: UseCase, request: RollupRequest) -> MetricsFilter:
                 code="invalid_scope",
                 field="person_id",
             )
-        caller = uc.caller
+        caller = ctx.caller
         if caller.person is not None and not caller.is_admin_person:
             raise Forbidden(
                 "Organization-wide metrics are for admins and service keys; ask for"
@@ -65,26 +65,26 @@ async def _scope_only(uc: UseCase, request: RollupRequest) -> MetricsFilter:
             code="invalid_scope",
             field="person_id",
         )
-    person = await visible_records.referenced_person(uc, request.person_id, "person_id")
-    caller = uc.caller
+    person = await visible_records.referenced_person(ctx, request.person_id, "person_id")
+    caller = ctx.caller
     if caller.person is not None and not caller.is_admin_person:
-        managers = await visible_records.managers_above(uc, person.id)
+        managers = await visible_records.managers_above(ctx, person.id)
         if person.id != caller.person.id and caller.person.id not in managers:
             raise Forbidden(
                 "You see the metrics of your own pairs and of the people below you only.",
                 code="not_your_team",
             )
     if request.scope is RollupScope.LEAD:
-        return visible(uc, MetricsFilter(lead_id=person.id, kind=request.kind))
-    return visible(uc, MetricsFilter(team_of=person.id, kind=request.kind))
+        return visible(ctx, MetricsFilter(lead_id=person.id, kind=request.kind))
+    return visible(ctx, MetricsFilter(team_of=person.id, kind=request.kind))
 
 
 async def summary(
-    uc: UseCase, request: RollupRequest, start: datetime | None, end: datetime | None
+    ctx: ServiceContext, request: RollupRequest, start: datetime | None, end: datetime | None
 ) -> tuple[MetricsBasis, Rollup]:
-    measured = await basis(uc, start, end)
-    filters = await _scope_filter(uc, request)
-    rows = await uc.uow.metrics.pair_counts(measured.counting_terms(uc.org_id), filters)
+    measured = await basis(ctx, start, end)
+    filters = await _scope_filter(ctx, request)
+    rows = await ctx.uow.metrics.pair_counts(measured.counting_terms(ctx.org_id), filters)
     figures = []
     for row in rows:
         found = report(row, measured)
@@ -93,13 +93,15 @@ async def summary(
 
 
 async def timeseries(
-    uc: UseCase,
+    ctx: ServiceContext,
     request: RollupRequest,
     bucket: Bucket,
     start: datetime | None,
     end: datetime | None,
 ) -> tuple[MetricsBasis, list[tuple[Window, Totals]]]:
-    measured = await basis(uc, start, end)
-    filters = await _scope_filter(uc, request)
-    totals = await uc.uow.metrics.bucket_totals(measured.counting_terms(uc.org_id), filters, bucket)
+    measured = await basis(ctx, start, end)
+    filters = await _scope_filter(ctx, request)
+    totals = await ctx.uow.metrics.bucket_totals(
+        measured.counting_terms(ctx.org_id), filters, bucket
+    )
     return measured, list(zip(buckets(measured.window, bucket), totals, strict=True))

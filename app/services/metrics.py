@@ -31,7 +31,7 @@ from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metrics import CountingTerms, PairCountsRow
 from app.services import visible_records
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.groups import referenced_group
 
 EXPORT_CHUNK = 500  # pairs per statement while streaming every row
@@ -79,12 +79,12 @@ class PairListRequest:
     order: PairOrder = PairOrder.PAIR_ID
 
 
-async def basis(uc: UseCase, start: datetime | None, end: datetime | None) -> MetricsBasis:
-    return await basis_of(uc, metrics_window(start, end, uc.now))
+async def basis(ctx: ServiceContext, start: datetime | None, end: datetime | None) -> MetricsBasis:
+    return await basis_of(ctx, metrics_window(start, end, ctx.now))
 
 
-async def basis_of(uc: UseCase, window: Window) -> MetricsBasis:
-    return MetricsBasis(window, await uc.uow.policies.get(uc.org_id), uc.now)
+async def basis_of(ctx: ServiceContext, window: Window) -> MetricsBasis:
+    return MetricsBasis(window, await ctx.uow.policies.get(ctx.org_id), ctx.now)
 
 
 def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
@@ -100,50 +100,50 @@ def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
     return PairReport(row.pair, state, metrics_from_counts(row.counts, basis.window, standing))
 
 
-def visible(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
+def visible(ctx: ServiceContext, filters: MetricsFilter) -> MetricsFilter:
     """Narrow any metrics query to what the caller may see."""
-    person = uc.caller.person
-    if person is None or uc.caller.is_admin_person:
+    person = ctx.caller.person
+    if person is None or ctx.caller.is_admin_person:
         return filters
     return replace(filters, viewer_id=person.id)
 
 
 async def pair_metrics(
-    uc: UseCase, pair_id: UUID, start: datetime | None, end: datetime | None
+    ctx: ServiceContext, pair_id: UUID, start: datetime | None, end: datetime | None
 ) -> tuple[MetricsBasis, PairReport]:
-    measured = await basis(uc, start, end)
-    pair = await visible_records.pair(uc, pair_id)  # participants, managers above, admins, keys
-    (row,) = await uc.uow.metrics.pair_counts(
-        measured.counting_terms(uc.org_id), MetricsFilter(pair_id=pair.id)
+    measured = await basis(ctx, start, end)
+    pair = await visible_records.pair(ctx, pair_id)  # participants, managers above, admins, keys
+    (row,) = await ctx.uow.metrics.pair_counts(
+        measured.counting_terms(ctx.org_id), MetricsFilter(pair_id=pair.id)
     )
     return measured, report(row, measured)
 
 
 async def metrics_of_pairs(
-    uc: UseCase, pair_ids: list[UUID], window: Window
+    ctx: ServiceContext, pair_ids: list[UUID], window: Window
 ) -> tuple[MetricsBasis, dict[UUID, PairReport]]:
     """The metrics of many pairs over a checked window (app.domain.metric_windows) in one
     statement, for a page of pairs; pairs the caller may not see are left out."""
-    measured = await basis_of(uc, window)
-    filters = visible(uc, MetricsFilter(pair_ids=tuple(pair_ids)))
-    rows = await uc.uow.metrics.pair_counts(measured.counting_terms(uc.org_id), filters)
+    measured = await basis_of(ctx, window)
+    filters = visible(ctx, MetricsFilter(pair_ids=tuple(pair_ids)))
+    rows = await ctx.uow.metrics.pair_counts(measured.counting_terms(ctx.org_id), filters)
     return measured, {row.pair.id: report(row, measured) for row in rows}
 
 
-async def checked_filters(uc: UseCase, filters: MetricsFilter) -> MetricsFilter:
+async def checked_filters(ctx: ServiceContext, filters: MetricsFilter) -> MetricsFilter:
     """People named by the filters exist in the organization (422 otherwise), and the
     result is narrowed to what the caller may see."""
     if filters.lead_id is not None:
-        await visible_records.referenced_person(uc, filters.lead_id, "lead_id")
+        await visible_records.referenced_person(ctx, filters.lead_id, "lead_id")
     if filters.team_of is not None:
-        await visible_records.referenced_person(uc, filters.team_of, "team_of")
+        await visible_records.referenced_person(ctx, filters.team_of, "team_of")
     if filters.group_id is not None:
-        await referenced_group(uc, filters.group_id, "group_id")
-    return visible(uc, filters)
+        await referenced_group(ctx, filters.group_id, "group_id")
+    return visible(ctx, filters)
 
 
 async def _chunk(
-    uc: UseCase,
+    ctx: ServiceContext,
     measured: MetricsBasis,
     request: PairListRequest,
     after_id: UUID | None,
@@ -151,8 +151,8 @@ async def _chunk(
 ) -> tuple[list[PairReport], UUID | None]:
     """Up to `limit` pairs after `after_id` in id order (those raising the signal asked
     for), and the id to continue after (None after the last pair)."""
-    rows = await uc.uow.metrics.pair_counts(
-        measured.counting_terms(uc.org_id), request.filters, after_id=after_id, limit=limit
+    rows = await ctx.uow.metrics.pair_counts(
+        measured.counting_terms(ctx.org_id), request.filters, after_id=after_id, limit=limit
     )
     found = [report(row, measured) for row in rows]
     if request.signal is not None:
@@ -161,7 +161,7 @@ async def _chunk(
 
 
 async def reports(
-    uc: UseCase,
+    ctx: ServiceContext,
     measured: MetricsBasis,
     request: PairListRequest,
     *,
@@ -170,7 +170,7 @@ async def reports(
 ) -> AsyncGenerator[PairReport]:
     """Every pair the request selects, in id order, fetched `chunk` pairs per statement."""
     while True:
-        found, after_id = await _chunk(uc, measured, request, after_id, chunk)
+        found, after_id = await _chunk(ctx, measured, request, after_id, chunk)
         for item in found:
             yield item
         if after_id is None:
@@ -209,22 +209,22 @@ def _cursor_of(found: PairReport, order: PairOrder) -> str:
 
 
 async def sorted_reports(
-    uc: UseCase, measured: MetricsBasis, request: PairListRequest
+    ctx: ServiceContext, measured: MetricsBasis, request: PairListRequest
 ) -> list[PairReport]:
     """Every selected pair in health order (sorting needs them all at hand)."""
-    found = [item async for item in reports(uc, measured, request)]
+    found = [item async for item in reports(ctx, measured, request)]
     return sorted(found, key=_health_key(request.order))
 
 
 async def pairs_page(
-    uc: UseCase,
+    ctx: ServiceContext,
     start: datetime | None,
     end: datetime | None,
     request: PairListRequest,
     paging: PageRequest,
 ) -> tuple[MetricsBasis, Page[PairReport]]:
-    measured = await basis(uc, start, end)
-    request = replace(request, filters=await checked_filters(uc, request.filters))
+    measured = await basis(ctx, start, end)
+    request = replace(request, filters=await checked_filters(ctx, request.filters))
     wanted = paging.limit + 1
     if request.order is PairOrder.PAIR_ID:
         if paging.cursor is not None and paging.cursor.sort_value != PairOrder.PAIR_ID.value:
@@ -235,13 +235,13 @@ async def pairs_page(
         after = paging.cursor.last_id if paging.cursor else None
         chunk = wanted if request.signal is None else EXPORT_CHUNK
         rows: list[PairReport] = []
-        async with aclosing(reports(uc, measured, request, after_id=after, chunk=chunk)) as found:
+        async with aclosing(reports(ctx, measured, request, after_id=after, chunk=chunk)) as found:
             async for item in found:
                 rows.append(item)
                 if len(rows) == wanted:
                     break
     else:
-        rows = await sorted_reports(uc, measured, request)
+        rows = await sorted_reports(ctx, measured, request)
         if paging.cursor is not None:
             key, last = _health_key(request.order), _health_cursor_key(request.order, paging.cursor)
             rows = [found for found in rows if key(found) > last]
@@ -252,14 +252,14 @@ async def pairs_page(
 
 
 async def export_request(
-    uc: UseCase, start: datetime | None, end: datetime | None, request: PairListRequest
+    ctx: ServiceContext, start: datetime | None, end: datetime | None, request: PairListRequest
 ) -> tuple[MetricsBasis, PairListRequest]:
     """Check an export before it streams: its window, instant and policy are fixed here."""
-    measured = await basis(uc, start, end)
-    return measured, replace(request, filters=await checked_filters(uc, request.filters))
+    measured = await basis(ctx, start, end)
+    return measured, replace(request, filters=await checked_filters(ctx, request.filters))
 
 
-Reading = Callable[[], AbstractAsyncContextManager[UseCase]]
+Reading = Callable[[], AbstractAsyncContextManager[ServiceContext]]
 
 
 async def exported_chunks(
@@ -285,8 +285,8 @@ async def _chunks_by_id(
 ) -> AsyncGenerator[list[PairReport]]:
     after_id: UUID | None = None
     while True:
-        async with reading() as uc:
-            found, after_id = await _chunk(uc, measured, request, after_id, EXPORT_CHUNK)
+        async with reading() as ctx:
+            found, after_id = await _chunk(ctx, measured, request, after_id, EXPORT_CHUNK)
         yield found
         if after_id is None:
             return

@@ -30,7 +30,7 @@ from app.domain.webhooks import Delivery, DeliveryState
 from app.persistence.changes import Change
 from app.services import cadence_watch
 from app.services.cadence import PairCadence
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 from app.services.meeting_views import MeetingView, with_follow_up
 from app.services.ports.unit_of_work import UnitOfWork
 
@@ -45,11 +45,11 @@ class Renderer(Protocol):
         """A pair's cadence, as GET /v1/pairs/{id}/cadence shows it."""
 
 
-async def publish(uc: UseCase, render: Renderer) -> int:
+async def publish(ctx: ServiceContext, render: Renderer) -> int:
     """Turn the transaction's changes (and the cadence changes they cause) into events and
     queue their deliveries; returns how many events were written."""
-    changes = uc.uow.changes.drain() if uc.uow.changes is not None else []
-    return await _publish(uc, changes, render)
+    changes = ctx.uow.changes.drain() if ctx.uow.changes is not None else []
+    return await _publish(ctx, changes, render)
 
 
 async def publish_every_organization(uow: UnitOfWork, now: datetime, render: Renderer) -> int:
@@ -59,15 +59,15 @@ async def publish_every_organization(uow: UnitOfWork, now: datetime, render: Ren
     written = 0
     for org_id in sorted({change.org_id for change in changes}, key=str):
         await uow.enter_organization(org_id)
-        uc = UseCase(uow, Caller(org_id=org_id), now)
-        written += await _publish(uc, [c for c in changes if c.org_id == org_id], render)
+        ctx = ServiceContext(uow, Caller(org_id=org_id), now)
+        written += await _publish(ctx, [c for c in changes if c.org_id == org_id], render)
     return written
 
 
-async def _publish(uc: UseCase, changes: list[Change], render: Renderer) -> int:
+async def _publish(ctx: ServiceContext, changes: list[Change], render: Renderer) -> int:
     if not changes:
         return 0
-    full = _with_all_content(uc)
+    full = _with_all_content(ctx)
     views = await _meeting_views(full, changes)
     events: list[Event] = []
     for change in changes:
@@ -77,60 +77,64 @@ async def _publish(uc: UseCase, changes: list[Change], render: Renderer) -> int:
         event_type = classify(change.resource, before, after)
         if event_type is not None:
             fields = changed_fields(before, after) if before and after else []
-            events.append(_event(uc, event_type, after or before or {}, fields))
+            events.append(_event(ctx, event_type, after or before or {}, fields))
     pairs = {(c.after or c.before).pair_id for c in changes if c.resource is Resource.MEETING}
     pairs |= {c.record_id for c in changes if c.resource is Resource.PAIR}
     if pairs:
         events += await settled_events(full, sorted(pairs, key=str), render)
-    await emit(uc, events)
+    await emit(ctx, events)
     return len(events)
 
 
-async def settled_events(uc: UseCase, pair_ids: Sequence[UUID], render: Renderer) -> list[Event]:
+async def settled_events(
+    ctx: ServiceContext, pair_ids: Sequence[UUID], render: Renderer
+) -> list[Event]:
     """pair.cadence_changed and meeting.unrecorded for what changed since these pairs were
     last looked at (on a change, or by the scheduler when time passed)."""
-    settled = await cadence_watch.settle(uc, pair_ids)
+    settled = await cadence_watch.settle(ctx, pair_ids)
     events = [
-        _event(uc, EventType.PAIR_CADENCE_CHANGED, render.cadence(found), ["state"])
+        _event(ctx, EventType.PAIR_CADENCE_CHANGED, render.cadence(found), ["state"])
         for found in settled.cadences
     ]
-    for view in await with_follow_up(uc, settled.unrecorded):
+    for view in await with_follow_up(ctx, settled.unrecorded):
         data = render.record(Resource.MEETING, view)
-        events.append(_event(uc, EventType.MEETING_UNRECORDED, data, []))
+        events.append(_event(ctx, EventType.MEETING_UNRECORDED, data, []))
     return events
 
 
-async def emit(uc: UseCase, events: Sequence[Event]) -> None:
+async def emit(ctx: ServiceContext, events: Sequence[Event]) -> None:
     """Write the events and a pending delivery per endpoint that wants each and may see it."""
     if not events:
         return
-    seqs = await uc.uow.events.add_many(events)
-    endpoints = await uc.uow.webhook_endpoints.enabled_of(uc.org_id)
+    seqs = await ctx.uow.events.add_many(events)
+    endpoints = await ctx.uow.webhook_endpoints.enabled_of(ctx.org_id)
     deliveries = [
         Delivery(
             id=new_id(),
-            org_id=uc.org_id,
+            org_id=ctx.org_id,
             endpoint_id=endpoint.id,
             event_id=event.id,
             seq=seqs[event.id],
             state=DeliveryState.PENDING,
             attempts=0,
-            next_attempt_at=uc.now,
+            next_attempt_at=ctx.now,
             last_status_code=None,
             delivered_at=None,
-            created_at=uc.now,
-            updated_at=uc.now,
+            created_at=ctx.now,
+            updated_at=ctx.now,
         )
         for event in events
         for endpoint in endpoints
         if endpoint.wants(event.type) and visible_to(event, endpoint.scopes) is not None
     ]
-    await uc.uow.webhook_deliveries.add_many(deliveries)
+    await ctx.uow.webhook_deliveries.add_many(deliveries)
 
 
-def _event(uc: UseCase, event_type: EventType, data: dict[str, Any], fields: list[str]) -> Event:
+def _event(
+    ctx: ServiceContext, event_type: EventType, data: dict[str, Any], fields: list[str]
+) -> Event:
     size = len(json.dumps(data, separators=(",", ":"))) + 300  # the envelope's own fields
-    return Event(new_id(), uc.org_id, event_type, uc.now, fitted(data, size), fields)
+    return Event(new_id(), ctx.org_id, event_type, ctx.now, fitted(data, size), fields)
 
 
 def _private_note(change: Change) -> bool:
@@ -140,17 +144,17 @@ def _private_note(change: Change) -> bool:
     )
 
 
-def _with_all_content(uc: UseCase) -> UseCase:
+def _with_all_content(ctx: ServiceContext) -> ServiceContext:
     """The transaction seen by a reader of every shared record (a meeting's follow-up is
     part of its data; subscribers without content:read get it without, at delivery)."""
-    return UseCase(uc.uow, Caller(org_id=uc.org_id, scopes=CONTENT_READER), uc.now)
+    return ServiceContext(ctx.uow, Caller(org_id=ctx.org_id, scopes=CONTENT_READER), ctx.now)
 
 
-async def _meeting_views(uc: UseCase, changes: Sequence[Change]) -> dict[UUID, MeetingView]:
+async def _meeting_views(ctx: ServiceContext, changes: Sequence[Change]) -> dict[UUID, MeetingView]:
     meetings: list[Meeting] = [
         c.after for c in changes if c.resource is Resource.MEETING and c.after is not None
     ]
-    return {view.meeting.id: view for view in await with_follow_up(uc, meetings)}
+    return {view.meeting.id: view for view in await with_follow_up(ctx, meetings)}
 
 
 def _rendered(

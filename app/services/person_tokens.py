@@ -17,7 +17,7 @@ from app.domain.access import MAX_CLOCK_SKEW_SECONDS, MAX_TOKEN_TTL_SECONDS
 from app.domain.errors import Forbidden, InvalidInput
 from app.domain.people import Person, Role
 from app.services import visible_records
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 from app.services.ports.unit_of_work import UnitOfWork
 from app.services.token_signing import SigningKeys
 
@@ -53,38 +53,38 @@ class ExpiredToken(InvalidToken):
 
 
 async def issue(
-    uc: UseCase, signing_keys: SigningKeys, *, person_id: UUID, ttl_seconds: int
+    ctx: ServiceContext, signing_keys: SigningKeys, *, person_id: UUID, ttl_seconds: int
 ) -> IssuedToken:
     """Sign a token for an active person of the key's organization."""
-    if uc.caller.key_id is None:
+    if ctx.caller.key_id is None:
         raise TypeError("person tokens are minted by service keys")
-    if not (await uc.uow.sign_in.get(uc.org_id)).mints_tokens:
+    if not (await ctx.uow.sign_in.get(ctx.org_id)).mints_tokens:
         raise Forbidden(
             "This organization signs its people in through its OpenID Connect provider;"
             " no service key can mint person tokens for it.",
             code="oidc_sign_in_only",
         )
-    person = await visible_records.referenced_person(uc, person_id, "person_id")
+    person = await visible_records.referenced_person(ctx, person_id, "person_id")
     if not person.active:
         raise InvalidInput(
             "person_id names a deactivated person; tokens are for active people.",
             code="person_inactive",
             field="person_id",
         )
-    if person.role is Role.ADMIN and not uc.caller.key_is_admin:
+    if person.role is Role.ADMIN and not ctx.caller.key_is_admin:
         raise Forbidden(
             "person_id names an admin; only a service key with the admin scope can mint a"
             " token for an admin.",
             code="admin_token_needs_admin_key",
         )
-    kid, key = await signing_keys.signing(uc.uow)
-    expires_at = uc.now + timedelta(seconds=ttl_seconds)
+    kid, key = await signing_keys.signing(ctx.uow)
+    expires_at = ctx.now + timedelta(seconds=ttl_seconds)
     claims = {
         "sub": str(person.id),
-        "org": str(uc.org_id),
-        "key": str(uc.caller.key_id),
+        "org": str(ctx.org_id),
+        "key": str(ctx.caller.key_id),
         "typ": TOKEN_TYPE,
-        "iat": int(uc.now.timestamp()),
+        "iat": int(ctx.now.timestamp()),
         "exp": int(expires_at.timestamp()),
         "jti": new_id().hex,
     }

@@ -7,7 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from app.domain.access import Scope, key_digest
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.ports.unit_of_work import UnitOfWork
 from app.services.settings_admin import create_service_key
 
@@ -31,7 +31,7 @@ async def quick_start_key(
     await uow.enter_organization(org_id)
     await uow.service_keys.revoke_named(org_id, QUICK_START_KEY_NAME, now)
     _, secret = await create_service_key(
-        UseCase(uow, Caller(org_id=org_id), now),
+        ServiceContext(uow, Caller(org_id=org_id), now),
         name=QUICK_START_KEY_NAME,
         scopes=frozenset({Scope.ADMIN}),
     )

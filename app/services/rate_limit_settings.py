@@ -9,7 +9,7 @@ from limits import RateLimitItem, parse_many
 
 from app.domain.errors import InvalidInput
 from app.domain.rate_limits import RateLimitSetting
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 def budget(text: str) -> RateLimitItem:
@@ -40,8 +40,8 @@ class Budgets:
         )
 
 
-async def rate_limits(uc: UseCase) -> RateLimitSetting:
-    return await uc.uow.rate_limits.get(uc.org_id)
+async def rate_limits(ctx: ServiceContext) -> RateLimitSetting:
+    return await ctx.uow.rate_limits.get(ctx.org_id)
 
 
 def _checked(field: str, text: str | None, ceiling: RateLimitItem) -> str | None:
@@ -66,13 +66,13 @@ def _checked(field: str, text: str | None, ceiling: RateLimitItem) -> str | None
 
 
 async def replace_rate_limits(
-    uc: UseCase, per_key: str | None, per_organization: str | None, defaults: Budgets
+    ctx: ServiceContext, per_key: str | None, per_organization: str | None, defaults: Budgets
 ) -> RateLimitSetting:
     """The organization's own budgets (None: the service's default), at most the defaults."""
     setting = RateLimitSetting(
-        uc.org_id,
+        ctx.org_id,
         _checked("per_key", per_key, defaults.per_key),
         _checked("per_organization", per_organization, defaults.per_organization),
     )
-    await uc.uow.rate_limits.save(setting, uc.now)
+    await ctx.uow.rate_limits.save(setting, ctx.now)
     return setting

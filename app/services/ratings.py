@@ -8,11 +8,11 @@ from app.domain.paging import Page, PageRequest
 from app.domain.privacy import acting_person
 from app.domain.ratings import Rating, check_ratable, check_replaceable
 from app.services import visible_records
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 
 
 async def rate(
-    uc: UseCase,
+    ctx: ServiceContext,
     meeting_id: UUID,
     *,
     person_id: UUID | None,
@@ -21,25 +21,25 @@ async def rate(
     replace: bool,
 ) -> tuple[Rating, bool]:
     """Returns the rating and whether it is new (else it replaced an earlier one)."""
-    meeting = await visible_records.meeting(uc, meeting_id, for_update=True)
+    meeting = await visible_records.meeting(ctx, meeting_id, for_update=True)
     check_ratable(meeting)
-    rater = acting_person(uc.caller, person_id, "person_id")
-    pair = await visible_records.content_pair(uc, meeting.pair_id, "meeting", meeting.id)
+    rater = acting_person(ctx.caller, person_id, "person_id")
+    pair = await visible_records.content_pair(ctx, meeting.pair_id, "meeting", meeting.id)
     pair.check_participant(rater, "person_id")
-    existing = await uc.uow.ratings.of_person(uc.org_id, meeting.id, rater)
+    existing = await ctx.uow.ratings.of_person(ctx.org_id, meeting.id, rater)
     check_replaceable(existing, replace)
     if existing is not None:
         existing.score = score
         existing.comment = comment
-        existing.updated_at = uc.now
-        await uc.uow.ratings.save(existing)
+        existing.updated_at = ctx.now
+        await ctx.uow.ratings.save(existing)
         return existing, False
-    rating = Rating(new_id(), uc.org_id, meeting.id, rater, score, comment, uc.now, uc.now)
-    await uc.uow.ratings.add(rating)
+    rating = Rating(new_id(), ctx.org_id, meeting.id, rater, score, comment, ctx.now, ctx.now)
+    await ctx.uow.ratings.add(rating)
     return rating, True
 
 
-async def list_ratings(uc: UseCase, meeting_id: UUID, request: PageRequest) -> Page[Rating]:
-    await visible_records.meeting(uc, meeting_id)
-    uc.returns_content()
-    return await uc.uow.ratings.list_for_meeting(uc.org_id, meeting_id, request)
+async def list_ratings(ctx: ServiceContext, meeting_id: UUID, request: PageRequest) -> Page[Rating]:
+    await visible_records.meeting(ctx, meeting_id)
+    ctx.returns_content()
+    return await ctx.uow.ratings.list_for_meeting(ctx.org_id, meeting_id, request)

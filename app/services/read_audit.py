@@ -21,7 +21,7 @@ from app.domain.audit import AuditEvent
 from app.persistence.availability import DatabaseUnavailable
 from app.persistence.unit_of_work import unit_of_work
 from app.services.audit import event_of
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 logger = logging.getLogger("rapport.audit")
 
@@ -42,9 +42,11 @@ class ReadAuditLog:
         self._one_flush_at_a_time = asyncio.Lock()
         self._writer: asyncio.Task[None] | None = None
 
-    def record(self, uc: UseCase, operation: str, method: str, record_ids: dict[str, str]) -> None:
+    def record(
+        self, ctx: ServiceContext, operation: str, method: str, record_ids: dict[str, str]
+    ) -> None:
         """A read that succeeded: its line is written within about FLUSH_INTERVAL."""
-        self.add(event_of(uc, operation, method, record_ids))
+        self.add(event_of(ctx, operation, method, record_ids))
 
     def add(self, event: AuditEvent) -> None:
         self._pending.append(event)

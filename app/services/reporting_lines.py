@@ -10,7 +10,7 @@ from uuid import UUID
 from app.domain.pairs import Pair
 from app.domain.people import Person
 from app.domain.reporting_lines import PairEnd, pair_changes
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.pairs import end_pairs, reporting_pair
 
 
@@ -23,41 +23,41 @@ class FollowedPairs:
 
 
 async def follow(
-    uc: UseCase, people: Mapping[UUID, Person], affected: set[UUID], *, write: bool = True
+    ctx: ServiceContext, people: Mapping[UUID, Person], affected: set[UUID], *, write: bool = True
 ) -> FollowedPairs:
     """Bring the pairs of `affected` people in line with their managers and whether they are
     active; `people` holds them and their managers as they are now. Without `write`, only
     says what would change (a dry run)."""
     if not affected:
         return FollowedPairs()
-    policy = await uc.uow.policies.get(uc.org_id)
-    live = await uc.uow.pairs.live_of_people(uc.org_id, sorted(affected, key=str))
+    policy = await ctx.uow.policies.get(ctx.org_id)
+    live = await ctx.uow.pairs.live_of_people(ctx.org_id, sorted(affected, key=str))
     changes = pair_changes(people, live, affected, auto_pairs=policy.auto_pairs)
-    started = [reporting_pair(uc, s.lead_id, s.member_id, policy) for s in changes.started]
+    started = [reporting_pair(ctx, s.lead_id, s.member_id, policy) for s in changes.started]
     if write:
-        await end_pairs(uc, [(end.pair, end.reason) for end in changes.ended])
-        await uc.uow.pairs.add_many(started)
+        await end_pairs(ctx, [(end.pair, end.reason) for end in changes.ended])
+        await ctx.uow.pairs.add_many(started)
         moves = [
             (start.replaces, start.member_id, pair.id)
             for start, pair in zip(changes.started, started, strict=True)
             if start.replaces is not None
         ]
-        await uc.uow.commitments.move_open_of_owners(uc.org_id, moves, uc.now)
+        await ctx.uow.commitments.move_open_of_owners(ctx.org_id, moves, ctx.now)
     return FollowedPairs(changes.ended, started)
 
 
 async def follow_people(
-    uc: UseCase, changed: Sequence[Person], flipped: Sequence[Person] = ()
+    ctx: ServiceContext, changed: Sequence[Person], flipped: Sequence[Person] = ()
 ) -> FollowedPairs:
     """Rule 8 after a few people changed: their managers are loaded, and the reports of the
     people who were deactivated or reactivated (`flipped`) follow them too."""
     people = {person.id: person for person in changed}
     affected = set(people)
     if flipped:
-        for report in await uc.uow.people.reports_of(uc.org_id, [p.id for p in flipped]):
+        for report in await ctx.uow.people.reports_of(ctx.org_id, [p.id for p in flipped]):
             people.setdefault(report.id, report)
             affected.add(report.id)
     missing = {p.manager_id for p in people.values() if p.manager_id and p.manager_id not in people}
-    for manager in await uc.uow.people.by_ids(uc.org_id, sorted(missing, key=str)):
+    for manager in await ctx.uow.people.by_ids(ctx.org_id, sorted(missing, key=str)):
         people[manager.id] = manager
-    return await follow(uc, people, affected)
+    return await follow(ctx, people, affected)

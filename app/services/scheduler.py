@@ -29,7 +29,7 @@ from app.domain.clock import Clock
 from app.domain.privacy import CONTENT_READER, Caller
 from app.persistence.availability import DatabaseUnavailable
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.idempotency import purge_expired
 from app.services.outbox import Renderer, emit, settled_events
 
@@ -125,9 +125,9 @@ class Scheduler:
             written = 0
             for org_id, rows in groupby(sorted(due, key=lambda r: str(r[0])), key=itemgetter(0)):
                 await uow.enter_organization(org_id)
-                uc = UseCase(uow, Caller(org_id=org_id, scopes=CONTENT_READER), now)
-                events = await settled_events(uc, [pair_id for _, pair_id in rows], self._render)
-                await emit(uc, events)
+                ctx = ServiceContext(uow, Caller(org_id=org_id, scopes=CONTENT_READER), now)
+                events = await settled_events(ctx, [pair_id for _, pair_id in rows], self._render)
+                await emit(ctx, events)
                 written += len(events)
         return len(due) < BATCH, written
 

@@ -14,7 +14,7 @@ from app.domain.queries import BindingFilter
 from app.domain.sign_in_bindings import SignInBinding, Verdict, verdict
 from app.persistence.unit_of_work import UnitOfWork, unit_of_work
 from app.services import audit, visible_records
-from app.services.context import Caller, UseCase, new_id
+from app.services.context import Caller, ServiceContext, new_id
 from app.services.person_tokens import InvalidToken
 
 # The audit trail's name for a first sign-in that pinned a person (no REST operation makes
@@ -85,21 +85,21 @@ async def _bind(
         return await _verdict(uow, person.org_id, account, person)
     # First bindings are what an operator reviews (trust on first use): each is audited,
     # naming the person who signed in.
-    caller = UseCase(uow, Caller(org_id=person.org_id, person=person), now)
+    caller = ServiceContext(uow, Caller(org_id=person.org_id, person=person), now)
     ids = {"person_id": str(person.id), "binding_id": str(binding.id)}
     await audit.record(caller, BOUND_OPERATION, "POST", ids)
     return Verdict.BOUND, binding
 
 
 async def list_bindings(
-    uc: UseCase, filters: BindingFilter, request: PageRequest
+    ctx: ServiceContext, filters: BindingFilter, request: PageRequest
 ) -> Page[SignInBinding]:
     """For admin keys (the access layer refuses others): which account signs in as whom."""
-    return await uc.uow.sign_in_bindings.list_page(uc.org_id, filters, request)
+    return await ctx.uow.sign_in_bindings.list_page(ctx.org_id, filters, request)
 
 
-async def unbind(uc: UseCase, person_id: UUID) -> None:
+async def unbind(ctx: ServiceContext, person_id: UUID) -> None:
     """The person's next sign-in binds afresh, at every issuer (admin keys only: this is
     how a person moves to a new account, and the one way to undo a binding)."""
-    person = await visible_records.person(uc, person_id)
-    await uc.uow.sign_in_bindings.remove_of_person(uc.org_id, person.id)
+    person = await visible_records.person(ctx, person_id)
+    await ctx.uow.sign_in_bindings.remove_of_person(ctx.org_id, person.id)

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from app.domain.errors import NotFound
 from app.domain.versions import Expected, check_version_given, stale
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.ports.stores import VersionedRecord, VersionedStore
 
 V = TypeVar("V", bound=VersionedRecord)
@@ -21,7 +21,7 @@ def _over(record: VersionedRecord, expected: Expected | None) -> int | None:
 
 
 async def save(
-    uc: UseCase,
+    ctx: ServiceContext,
     repository: VersionedStore[V],
     record: V,
     resource: str,
@@ -29,11 +29,11 @@ async def save(
 ) -> None:
     """Write the record (its version becomes one more)."""
     if not await repository.save_over(record, _over(record, expected)):
-        raise await _refusal(uc, repository, record, resource)
+        raise await _refusal(ctx, repository, record, resource)
 
 
 async def delete(
-    uc: UseCase,
+    ctx: ServiceContext,
     repository: VersionedStore[V],
     record: V,
     resource: str,
@@ -41,21 +41,21 @@ async def delete(
 ) -> None:
     deleted = await repository.delete_over(record, _over(record, expected))
     if not deleted and expected is not None:
-        raise await _refusal(uc, repository, record, resource)
+        raise await _refusal(ctx, repository, record, resource)
 
 
 async def _refusal(
-    uc: UseCase, repository: VersionedStore[V], record: V, resource: str
+    ctx: ServiceContext, repository: VersionedStore[V], record: V, resource: str
 ) -> Exception:
-    current = await repository.version_of(uc.org_id, record.id)
+    current = await repository.version_of(ctx.org_id, record.id)
     if current is None:
         return NotFound(resource, record.id)
     return stale(resource, current)
 
 
-async def require_given(uc: UseCase, resource: str, expected: Expected | None) -> None:
+async def require_given(ctx: ServiceContext, resource: str, expected: Expected | None) -> None:
     """An edit without an expected version, under a policy that requires one, is refused
     (the policy is read only then)."""
     if expected is None:
-        policy = await uc.uow.policies.get(uc.org_id)
+        policy = await ctx.uow.policies.get(ctx.org_id)
         check_version_given(resource, expected, required=policy.require_if_match)

@@ -23,131 +23,133 @@ from app.domain.privacy import (
     check_pair_visible,
 )
 from app.domain.templates import Template
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
-async def person(uc: UseCase, person_id: UUID) -> Person:
+async def person(ctx: ServiceContext, person_id: UUID) -> Person:
     """People are the organization's directory: every caller of the organization sees them."""
-    found = await uc.uow.people.get(uc.org_id, person_id)
+    found = await ctx.uow.people.get(ctx.org_id, person_id)
     if found is None:
         raise NotFound("person", person_id)
     return found
 
 
-async def managers_above(uc: UseCase, person_id: UUID) -> set[UUID]:
-    chain = await uc.uow.people.managers_above(uc.org_id, person_id)
+async def managers_above(ctx: ServiceContext, person_id: UUID) -> set[UUID]:
+    chain = await ctx.uow.people.managers_above(ctx.org_id, person_id)
     return {manager for manager in chain.values() if manager is not None}
 
 
-async def _check_pair(uc: UseCase, found: Pair) -> None:
+async def _check_pair(ctx: ServiceContext, found: Pair) -> None:
     # The reporting chain is loaded only when nothing else lets the caller see the pair.
-    if can_see_pair(uc.caller, found, managers_of_lead=set()):
+    if can_see_pair(ctx.caller, found, managers_of_lead=set()):
         return
-    check_pair_visible(uc.caller, found, await managers_above(uc, found.lead_id))
+    check_pair_visible(ctx.caller, found, await managers_above(ctx, found.lead_id))
 
 
-async def pair(uc: UseCase, pair_id: UUID, *, for_update: bool = False) -> Pair:
+async def pair(ctx: ServiceContext, pair_id: UUID, *, for_update: bool = False) -> Pair:
     """A pair the caller may see (participants, managers above the lead, admins, keys)."""
-    found = await uc.uow.pairs.get(uc.org_id, pair_id, for_update=for_update)
+    found = await ctx.uow.pairs.get(ctx.org_id, pair_id, for_update=for_update)
     if found is None:
         raise NotFound("pair", pair_id)
-    await _check_pair(uc, found)
+    await _check_pair(ctx, found)
     return found
 
 
-async def managed_pair(uc: UseCase, pair_id: UUID) -> Pair:
+async def managed_pair(ctx: ServiceContext, pair_id: UUID) -> Pair:
     """A pair the caller may change: seen, and the caller is an admin (or a key)."""
-    found = await pair(uc, pair_id, for_update=True)
-    check_admin(uc.caller, "change, pause or end a pair")
+    found = await pair(ctx, pair_id, for_update=True)
+    check_admin(ctx.caller, "change, pause or end a pair")
     return found
 
 
-async def content_pair(uc: UseCase, pair_id: UUID, resource: str, identifier: UUID) -> Pair:
+async def content_pair(ctx: ServiceContext, pair_id: UUID, resource: str, identifier: UUID) -> Pair:
     """The pair behind a piece of content, which only its two people (or keys) may see."""
-    found = await uc.uow.pairs.get(uc.org_id, pair_id)
+    found = await ctx.uow.pairs.get(ctx.org_id, pair_id)
     if found is None:
         raise NotFound(resource, identifier)
-    check_content_visible(uc.caller, found, resource, identifier)
+    check_content_visible(ctx.caller, found, resource, identifier)
     return found
 
 
-async def meeting(uc: UseCase, meeting_id: UUID, *, for_update: bool = False) -> Meeting:
-    found = await uc.uow.meetings.get(uc.org_id, meeting_id, for_update=for_update)
+async def meeting(ctx: ServiceContext, meeting_id: UUID, *, for_update: bool = False) -> Meeting:
+    found = await ctx.uow.meetings.get(ctx.org_id, meeting_id, for_update=for_update)
     if found is None:
         raise NotFound("meeting", meeting_id)
-    if uc.caller.person is not None:
-        await content_pair(uc, found.pair_id, "meeting", meeting_id)
+    if ctx.caller.person is not None:
+        await content_pair(ctx, found.pair_id, "meeting", meeting_id)
     return found
 
 
-async def meeting_and_pair_for_change(uc: UseCase, meeting_id: UUID) -> tuple[Meeting, Pair]:
+async def meeting_and_pair_for_change(
+    ctx: ServiceContext, meeting_id: UUID
+) -> tuple[Meeting, Pair]:
     """Lock the pair, then the meeting: every writer takes them in this order, so two
     changes of one pair's meetings queue instead of deadlocking."""
-    unlocked = await meeting(uc, meeting_id)
-    locked_pair = await uc.uow.pairs.get(uc.org_id, unlocked.pair_id, for_update=True)
+    unlocked = await meeting(ctx, meeting_id)
+    locked_pair = await ctx.uow.pairs.get(ctx.org_id, unlocked.pair_id, for_update=True)
     if locked_pair is None:
         raise NotFound("meeting", meeting_id)
-    return await meeting(uc, meeting_id, for_update=True), locked_pair
+    return await meeting(ctx, meeting_id, for_update=True), locked_pair
 
 
-async def agenda_item(uc: UseCase, item_id: UUID) -> AgendaItem:
-    found = await uc.uow.agenda_items.get(uc.org_id, item_id)
+async def agenda_item(ctx: ServiceContext, item_id: UUID) -> AgendaItem:
+    found = await ctx.uow.agenda_items.get(ctx.org_id, item_id)
     if found is None:
         raise NotFound("agenda item", item_id)
-    if uc.caller.person is not None:
-        await meeting(uc, found.meeting_id)
-    uc.returns_content()
+    if ctx.caller.person is not None:
+        await meeting(ctx, found.meeting_id)
+    ctx.returns_content()
     return found
 
 
-async def note(uc: UseCase, note_id: UUID) -> Note:
+async def note(ctx: ServiceContext, note_id: UUID) -> Note:
     """Shared notes for the pair's two people and keys; a private note for its author only."""
-    found = await uc.uow.notes.get(uc.org_id, note_id)
+    found = await ctx.uow.notes.get(ctx.org_id, note_id)
     if found is None:
         raise NotFound("note", note_id)
-    check_note_readable(uc.caller, found)
-    if uc.caller.person is not None:
-        await meeting(uc, found.meeting_id)
-    uc.returns_content()
+    check_note_readable(ctx.caller, found)
+    if ctx.caller.person is not None:
+        await meeting(ctx, found.meeting_id)
+    ctx.returns_content()
     return found
 
 
-async def commitment(uc: UseCase, commitment_id: UUID) -> Commitment:
-    found = await uc.uow.commitments.get(uc.org_id, commitment_id)
+async def commitment(ctx: ServiceContext, commitment_id: UUID) -> Commitment:
+    found = await ctx.uow.commitments.get(ctx.org_id, commitment_id)
     if found is None:
         raise NotFound("commitment", commitment_id)
-    if uc.caller.person is not None:
-        await content_pair(uc, found.pair_id, "commitment", commitment_id)
-    uc.returns_content()
+    if ctx.caller.person is not None:
+        await content_pair(ctx, found.pair_id, "commitment", commitment_id)
+    ctx.returns_content()
     return found
 
 
-async def template(uc: UseCase, template_id: UUID) -> Template:
-    found = await uc.uow.templates.get(uc.org_id, template_id)
+async def template(ctx: ServiceContext, template_id: UUID) -> Template:
+    found = await ctx.uow.templates.get(ctx.org_id, template_id)
     if found is None:
         raise NotFound("template", template_id)
-    uc.returns_content()
+    ctx.returns_content()
     return found
 
 
-async def referenced_person(uc: UseCase, person_id: UUID, field: str) -> Person:
+async def referenced_person(ctx: ServiceContext, person_id: UUID, field: str) -> Person:
     """A person named in a request body: unknown (or another organization's) is bad input."""
-    found = await uc.uow.people.get(uc.org_id, person_id)
+    found = await ctx.uow.people.get(ctx.org_id, person_id)
     if found is None:
         raise unknown_reference(field, "person", person_id)
     return found
 
 
 async def referenced_content_pair(
-    uc: UseCase, pair_id: UUID, field: str, *, for_update: bool = False
+    ctx: ServiceContext, pair_id: UUID, field: str, *, for_update: bool = False
 ) -> Pair:
     """A pair named in a body for its content (scheduling, commitments): for a person it must
     be one of their own pairs, else it does not exist for them."""
-    found = await uc.uow.pairs.get(uc.org_id, pair_id, for_update=for_update)
+    found = await ctx.uow.pairs.get(ctx.org_id, pair_id, for_update=for_update)
     if found is None:
         raise unknown_reference(field, "pair", pair_id)
     try:
-        check_content_visible(uc.caller, found, "pair", pair_id)
+        check_content_visible(ctx.caller, found, "pair", pair_id)
     except NotFound as hidden:
         raise unknown_reference(field, "pair", pair_id) from hidden
     return found

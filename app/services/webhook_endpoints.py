@@ -22,7 +22,7 @@ from app.domain.events import EventType
 from app.domain.paging import Page, PageRequest
 from app.domain.sign_in import is_global_ip
 from app.domain.webhooks import Delivery, DeliveryState, DisabledReason, WebhookEndpoint, new_secret
-from app.services.context import UseCase, new_id
+from app.services.context import ServiceContext, new_id
 
 MAX_URL_LENGTH = 2000
 
@@ -61,7 +61,7 @@ def _bad_url(why: str) -> InvalidInput:
 
 
 async def create_endpoint(
-    uc: UseCase,
+    ctx: ServiceContext,
     policy: UrlPolicy,
     *,
     url: str,
@@ -73,21 +73,21 @@ async def create_endpoint(
     await check_url(url, policy)
     endpoint = WebhookEndpoint(
         id=new_id(),
-        org_id=uc.org_id,
+        org_id=ctx.org_id,
         url=url,
         description=description,
         event_types=_types(event_types),
-        scopes=uc.caller.scopes,
+        scopes=ctx.caller.scopes,
         enabled=enabled,
         disabled_reason=None if enabled else DisabledReason.BY_REQUEST,
         failing_since=None,
         secret=new_secret(),
         previous_secret=None,
         previous_secret_until=None,
-        created_at=uc.now,
-        updated_at=uc.now,
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
-    await uc.uow.webhook_endpoints.add(endpoint)
+    await ctx.uow.webhook_endpoints.add(endpoint)
     return endpoint
 
 
@@ -98,23 +98,23 @@ def _types(event_types: list[EventType] | None) -> list[EventType] | None:
     return [t for t in EventType if t in set(event_types)]
 
 
-async def endpoint(uc: UseCase, endpoint_id: UUID) -> WebhookEndpoint:
-    found = await uc.uow.webhook_endpoints.get(uc.org_id, endpoint_id)
+async def endpoint(ctx: ServiceContext, endpoint_id: UUID) -> WebhookEndpoint:
+    found = await ctx.uow.webhook_endpoints.get(ctx.org_id, endpoint_id)
     if found is None:
         raise NotFound("webhook endpoint", endpoint_id)
     return found
 
 
-async def list_endpoints(uc: UseCase, request: PageRequest) -> Page[WebhookEndpoint]:
-    return await uc.uow.webhook_endpoints.list_page(uc.org_id, request)
+async def list_endpoints(ctx: ServiceContext, request: PageRequest) -> Page[WebhookEndpoint]:
+    return await ctx.uow.webhook_endpoints.list_page(ctx.org_id, request)
 
 
 async def update_endpoint(
-    uc: UseCase, policy: UrlPolicy, endpoint_id: UUID, changes: dict[str, Any]
+    ctx: ServiceContext, policy: UrlPolicy, endpoint_id: UUID, changes: dict[str, Any]
 ) -> WebhookEndpoint:
     """Enabling an endpoint again (after a 410 or a pause) resumes its pending deliveries
     in order; disabling it keeps them until then."""
-    found = await endpoint(uc, endpoint_id)
+    found = await endpoint(ctx, endpoint_id)
     if "url" in changes:
         await check_url(changes["url"], policy)
         found.url = changes["url"]
@@ -126,44 +126,44 @@ async def update_endpoint(
         found.enabled = changes["enabled"]
         found.disabled_reason = None if found.enabled else DisabledReason.BY_REQUEST
         found.failing_since = None
-    found.updated_at = uc.now
-    await uc.uow.webhook_endpoints.save(found)
+    found.updated_at = ctx.now
+    await ctx.uow.webhook_endpoints.save(found)
     return found
 
 
-async def delete_endpoint(uc: UseCase, endpoint_id: UUID) -> None:
+async def delete_endpoint(ctx: ServiceContext, endpoint_id: UUID) -> None:
     """The endpoint, its pending deliveries and its delivery log."""
-    await endpoint(uc, endpoint_id)
-    await uc.uow.webhook_endpoints.delete(uc.org_id, endpoint_id)
+    await endpoint(ctx, endpoint_id)
+    await ctx.uow.webhook_endpoints.delete(ctx.org_id, endpoint_id)
 
 
-async def rotate_secret(uc: UseCase, endpoint_id: UUID) -> WebhookEndpoint:
+async def rotate_secret(ctx: ServiceContext, endpoint_id: UUID) -> WebhookEndpoint:
     """A new secret (shown this once); for 24 hours deliveries carry a signature by each."""
-    found = await endpoint(uc, endpoint_id)
-    found.rotate(uc.now)
-    await uc.uow.webhook_endpoints.save(found)
+    found = await endpoint(ctx, endpoint_id)
+    found.rotate(ctx.now)
+    await ctx.uow.webhook_endpoints.save(found)
     return found
 
 
 async def deliveries(
-    uc: UseCase, endpoint_id: UUID, request: PageRequest
+    ctx: ServiceContext, endpoint_id: UUID, request: PageRequest
 ) -> tuple[Page[Delivery], dict[UUID, list[Any]]]:
     """The endpoint's deliveries, newest first, each with its attempts."""
-    await endpoint(uc, endpoint_id)
-    page = await uc.uow.webhook_deliveries.list_for_endpoint(uc.org_id, endpoint_id, request)
+    await endpoint(ctx, endpoint_id)
+    page = await ctx.uow.webhook_deliveries.list_for_endpoint(ctx.org_id, endpoint_id, request)
     attempts: dict[UUID, list[Any]] = {d.id: [] for d in page.items}
-    for attempt in await uc.uow.webhook_deliveries.attempts_of(uc.org_id, list(attempts)):
+    for attempt in await ctx.uow.webhook_deliveries.attempts_of(ctx.org_id, list(attempts)):
         attempts[attempt.delivery_id].append(attempt)
     return page, attempts
 
 
-async def redeliver(uc: UseCase, delivery_id: UUID) -> Delivery:
+async def redeliver(ctx: ServiceContext, delivery_id: UUID) -> Delivery:
     """The same event to the same endpoint again, with the same `webhook-id`, as a new
     delivery (queued behind nothing older: in the event's place in the endpoint's order)."""
-    original = await uc.uow.webhook_deliveries.get(uc.org_id, delivery_id)
+    original = await ctx.uow.webhook_deliveries.get(ctx.org_id, delivery_id)
     if original is None:
         raise NotFound("webhook delivery", delivery_id)
-    target = await endpoint(uc, original.endpoint_id)
+    target = await endpoint(ctx, original.endpoint_id)
     if not target.enabled:
         raise StateConflict(
             "This delivery's endpoint is disabled; enable it (PATCH enabled=true) first.",
@@ -171,17 +171,17 @@ async def redeliver(uc: UseCase, delivery_id: UUID) -> Delivery:
         )
     again = Delivery(
         id=new_id(),
-        org_id=uc.org_id,
+        org_id=ctx.org_id,
         endpoint_id=original.endpoint_id,
         event_id=original.event_id,
         seq=original.seq,
         state=DeliveryState.PENDING,
         attempts=0,
-        next_attempt_at=uc.now,
+        next_attempt_at=ctx.now,
         last_status_code=None,
         delivered_at=None,
-        created_at=uc.now,
-        updated_at=uc.now,
+        created_at=ctx.now,
+        updated_at=ctx.now,
     )
-    await uc.uow.webhook_deliveries.add(again)
+    await ctx.uow.webhook_deliveries.add(again)
     return again

@@ -16,7 +16,7 @@ from app.domain.access import Scope
 from app.persistence.database import create_engine
 from app.persistence.unit_of_work import unit_of_work
 from app.services import people
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.outbox import publish
 from app.services.webhook_delivery import WebhookWorker
 from app.services.webhook_endpoints import UrlPolicy
@@ -171,9 +171,9 @@ def test_a_rolled_back_change_is_never_delivered(
     async def create_then_fail() -> None:
         async with unit_of_work(live.engine, write=True) as uow:
             await uow.enter_organization(tenant.org_id)
-            uc = UseCase(uow, Caller(org_id=tenant.org_id), live.clock())
-            await people.create_person(uc, name="Never", email="never@example.com")
-            assert await publish(uc, RestRenderer()) == 1
+            ctx = ServiceContext(uow, Caller(org_id=tenant.org_id), live.clock())
+            await people.create_person(ctx, name="Never", email="never@example.com")
+            assert await publish(ctx, RestRenderer()) == 1
             raise Refused
 
     with pytest.raises(Refused):

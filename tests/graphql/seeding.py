@@ -12,7 +12,7 @@ from app.domain.notes import NoteVisibility
 from app.domain.pairs import PairKind
 from app.persistence.unit_of_work import unit_of_work
 from app.services import agenda, commitments, meetings, notes, pairs, people
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from tests.support.tenants import Tenant
 
 MEETINGS_PER_PAIR = 6
@@ -21,32 +21,32 @@ MEETINGS_PER_PAIR = 6
 async def _seed(engine: AsyncEngine, org_id: UUID, pair_count: int, now: datetime) -> None:
     async with unit_of_work(engine, write=True) as uow:
         await uow.enter_organization(org_id)
-        uc = UseCase(uow, Caller(org_id=org_id), now)
+        ctx = ServiceContext(uow, Caller(org_id=org_id), now)
         lead = await people.create_person(
-            uc, email=f"lead-{org_id}@example.com", name="Lead", timezone="UTC"
+            ctx, email=f"lead-{org_id}@example.com", name="Lead", timezone="UTC"
         )
         for index in range(pair_count):
             member = await people.create_person(
-                uc, email=f"m{index}-{org_id}@example.com", name=f"Member {index}", timezone="UTC"
+                ctx, email=f"m{index}-{org_id}@example.com", name=f"Member {index}", timezone="UTC"
             )
             pair = await pairs.create_pair(
-                uc, lead_id=lead.id, member_id=member.id, kind=PairKind.MENTORSHIP
+                ctx, lead_id=lead.id, member_id=member.id, kind=PairKind.MENTORSHIP
             )
             for number in range(MEETINGS_PER_PAIR):
                 starts_at = now + timedelta(days=1 + number, hours=index % 20, minutes=index)
                 meeting = await meetings.schedule_meeting(
-                    uc, pair_id=pair.id, starts_at=starts_at, duration_minutes=15
+                    ctx, pair_id=pair.id, starts_at=starts_at, duration_minutes=15
                 )
-                await agenda.add_item(uc, meeting.id, author_id=member.id, title=f"Topic {number}")
+                await agenda.add_item(ctx, meeting.id, author_id=member.id, title=f"Topic {number}")
                 await notes.add_note(
-                    uc,
+                    ctx,
                     meeting.id,
                     author_id=lead.id,
                     body=f"Note {number}",
                     visibility=NoteVisibility.SHARED,
                 )
             await commitments.create_commitment(
-                uc, pair_id=pair.id, owner_id=member.id, title="Follow up"
+                ctx, pair_id=pair.id, owner_id=member.id, title="Follow up"
             )
 
 

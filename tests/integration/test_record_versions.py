@@ -17,7 +17,7 @@ from app.domain.privacy import Caller
 from app.domain.versions import Expected, PreconditionFailed
 from app.persistence.unit_of_work import unit_of_work
 from app.services import versions
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from tests.conftest import Live
 from tests.support.tenants import World
 
@@ -34,9 +34,9 @@ async def _person(engine: AsyncEngine, org_id: UUID, person_id: UUID) -> Person:
 async def _save_stale(engine: AsyncEngine, stale: Person, expected: Expected | None) -> int:
     """Save the stale read; the version it is at afterwards, or the current one if refused."""
     async with unit_of_work(engine, write=True) as uow:
-        uc = UseCase(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
+        ctx = ServiceContext(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
         try:
-            await versions.save(uc, uow.people, stale, "person", expected)
+            await versions.save(ctx, uow.people, stale, "person", expected)
         except PreconditionFailed as refused:
             current: int = refused.extra["current_version"]
             return current
@@ -50,9 +50,9 @@ async def _note(engine: AsyncEngine, org_id: UUID, note_id: UUID) -> Note | None
 
 async def _delete_stale(engine: AsyncEngine, stale: Note) -> int:
     async with unit_of_work(engine, write=True) as uow:
-        uc = UseCase(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
+        ctx = ServiceContext(uow, Caller(org_id=stale.org_id, scopes=ADMIN), system_clock())
         with pytest.raises(PreconditionFailed) as refused:
-            await versions.delete(uc, uow.notes, stale, "note", Expected.exactly(stale.version))
+            await versions.delete(ctx, uow.notes, stale, "note", Expected.exactly(stale.version))
     current: int = refused.value.extra["current_version"]
     return current
 

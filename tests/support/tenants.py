@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.domain.access import Scope, ServiceKey, key_digest
 from app.domain.clock import system_clock
 from app.persistence.unit_of_work import unit_of_work
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from app.services.organizations import create_organization
 from app.services.settings_admin import create_service_key
 from tests.support.live import TestClock
@@ -32,8 +32,8 @@ async def create_org(engine: AsyncEngine, name: str) -> UUID:
 async def create_key(engine: AsyncEngine, org_id: UUID, scopes: frozenset[Scope]) -> str:
     """A new service key of the organization; returns its secret."""
     async with unit_of_work(engine, write=True) as uow:
-        use_case = UseCase(uow, Caller(org_id=org_id), system_clock())
-        _, secret = await create_service_key(use_case, name="test", scopes=scopes)
+        service_context = ServiceContext(uow, Caller(org_id=org_id), system_clock())
+        _, secret = await create_service_key(service_context, name="test", scopes=scopes)
         return secret
 
 

@@ -15,12 +15,12 @@ from app.domain.paging import PageRequest
 from app.domain.privacy import Caller
 from app.persistence.unit_of_work import UnitOfWork
 from app.services import me
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 def test_a_service_key_is_refused_the_person_lists_before_any_read() -> None:
     unread = cast(UnitOfWork, object())  # any read would fail on it
-    key = UseCase(unread, Caller(org_id=uuid4(), key_id=uuid4()), datetime.now(UTC))
+    key = ServiceContext(unread, Caller(org_id=uuid4(), key_id=uuid4()), datetime.now(UTC))
     page = PageRequest(limit=10, cursor=None)
     for listing in (
         lambda: me.meetings(key, "upcoming", page),

@@ -20,7 +20,7 @@ from app.api.pipeline import AuditLine, Identity
 from app.api.runtime import Runtime
 from app.domain.access import Scope
 from app.domain.errors import NotFound
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 class MissingScope(GraphQLError):
@@ -56,7 +56,7 @@ class GraphContext(BaseContext):
     def __init__(self, runtime: Runtime) -> None:
         super().__init__()
         self.runtime = runtime
-        self._use_case: UseCase | None = None
+        self._use_case: ServiceContext | None = None
         self._loaders: Loaders | None = None
         self.identity: Identity | None = None  # checked before the document is read
         self.addressed: dict[str, AuditLine] = {}  # by response key
@@ -64,12 +64,12 @@ class GraphContext(BaseContext):
         # What the execution left to finish in the background (app.api.graphql.settling).
         self.background_work: set[asyncio.Future[Any]] = set()
 
-    def begin(self, use_case: UseCase) -> None:
+    def begin(self, service_context: ServiceContext) -> None:
         """The execution starts, and with it the time budget; its fields run concurrently
         in one transaction, which guards their statements (app.api.graphql.settling)."""
-        use_case.uow.guard_statements()
-        self._use_case = use_case
-        self._loaders = Loaders(use_case)
+        service_context.uow.guard_statements()
+        self._use_case = service_context
+        self._loaders = Loaders(service_context)
         self.deadline = time.monotonic() + self.runtime.settings.graphql_time_budget_seconds
 
     def check_time(self) -> None:
@@ -98,7 +98,7 @@ class GraphContext(BaseContext):
         return self.response
 
     @property
-    def use_case(self) -> UseCase:
+    def service_context(self) -> ServiceContext:
         if self._use_case is None:
             raise RuntimeError("resolvers run inside the request's transaction")
         return self._use_case
@@ -111,7 +111,7 @@ class GraphContext(BaseContext):
 
     def allows(self, scope: Scope) -> bool:
         """Scopes bind service keys; for a person the privacy contract decides."""
-        return self.use_case.caller.scope_allows(scope)
+        return self.service_context.caller.scope_allows(scope)
 
     def require(self, scope: Scope) -> None:
         if not self.allows(scope):

@@ -24,7 +24,7 @@ from app.domain.people import Person
 from app.domain.ratings import Rating
 from app.services import batch_reads
 from app.services.cadence import PairCadence, cadences_of
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.meeting_views import with_follow_up
 from app.services.metrics import MetricsBasis, PairReport, metrics_of_pairs
 
@@ -116,19 +116,19 @@ class Loaders:
     happened on that record (batch_reads' `…_named_by_visible_records`). Every page of a
     nested list, the first and those after a cursor, goes through a ChildrenLoader."""
 
-    def __init__(self, uc: UseCase) -> None:
-        self.uc = uc
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
 
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = {p.id: p for p in await batch_reads.people_named_by_visible_records(uc, ids)}
+            found = {p.id: p for p in await batch_reads.people_named_by_visible_records(ctx, ids)}
             return [found.get(i) for i in ids]
 
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = {p.id: p for p in await batch_reads.pairs_named_by_visible_records(uc, ids)}
+            found = {p.id: p for p in await batch_reads.pairs_named_by_visible_records(ctx, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
-            found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(uc, ids)}
+            found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(ctx, ids)}
             return [found.get(i) for i in ids]
 
         async def meetings(
@@ -136,7 +136,7 @@ class Loaders:
         ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                uc,
+                ctx,
                 [self._pairs[i] for i in ids],
                 limit=shape.limit,
                 after=shape.after,
@@ -150,22 +150,22 @@ class Loaders:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
             pairs = [self._pairs[i] for i in ids]
             return await batch_reads.commitments_of_pairs(
-                uc, pairs, limit=shape.limit, after=shape.after, status=status
+                ctx, pairs, limit=shape.limit, after=shape.after, status=status
             )
 
         async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
             return await batch_reads.agenda_items_of_meetings(
-                uc, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
             return await batch_reads.notes_of_meetings(
-                uc, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
             return await batch_reads.ratings_of_meetings(
-                uc, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         self.people = DataLoader[UUID, Person | None](load_fn=people)
@@ -200,7 +200,7 @@ class Loaders:
         return await self._follow_up.load(meeting.id)
 
     async def _load_follow_up(self, ids: list[UUID]) -> list[list[Commitment]]:
-        views = await with_follow_up(self.uc, [self._meetings[i] for i in ids])
+        views = await with_follow_up(self.ctx, [self._meetings[i] for i in ids])
         return [view.follow_up for view in views]
 
     async def cadence(self, pair: Pair) -> PairCadence | None:
@@ -209,7 +209,7 @@ class Loaders:
         return await self._cadence.load(pair.id)
 
     async def _load_cadence(self, ids: list[UUID]) -> list[PairCadence | None]:
-        found = await cadences_of(self.uc, [self._pairs[i] for i in ids])
+        found = await cadences_of(self.ctx, [self._pairs[i] for i in ids])
         return [found.get(i) for i in ids]
 
     async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
@@ -219,7 +219,7 @@ class Loaders:
             windows[key.window].append(key.pair_id)
         found: dict[MetricsOfPair, MeasuredPair] = {}
         for window, pair_ids in windows.items():
-            measured, reports = await metrics_of_pairs(self.uc, pair_ids, window)
+            measured, reports = await metrics_of_pairs(self.ctx, pair_ids, window)
             for pair_id in pair_ids:
                 report = reports.get(pair_id)
                 found[MetricsOfPair(pair_id, window)] = (

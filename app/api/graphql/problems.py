@@ -58,7 +58,7 @@ class ScheduleConflict(Problem):
         self, info: GraphInfo
     ) -> Annotated[Meeting, strawberry.lazy("app.api.graphql.types.meetings")] | None:
         found = await or_none(
-            visible_records.meeting(info.context.use_case, self.conflicting_meeting_id)
+            visible_records.meeting(info.context.service_context, self.conflicting_meeting_id)
         )
         if found is None:
             return None

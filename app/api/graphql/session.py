@@ -33,7 +33,7 @@ from app.api.pipeline import AuditLine, Identity
 from app.api.problems import ApiProblem, database_unavailable_headers
 from app.domain.errors import DomainError
 from app.persistence.availability import DatabaseUnavailable
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 class _RollBack(Exception):
@@ -73,7 +73,7 @@ class RequestTransaction(SchemaExtension):
             self._answer_unavailable(context, lost)
 
     async def _finish(
-        self, context: GraphContext, transaction: AsyncGenerator[UseCase], writes: bool
+        self, context: GraphContext, transaction: AsyncGenerator[ServiceContext], writes: bool
     ) -> None:
         await settle(context)
         result = self.execution_context.result
@@ -103,7 +103,7 @@ class RequestTransaction(SchemaExtension):
         await _end(transaction, None)
         if not writes:  # a mutation's lines are written with its changes
             lines = _audit_lines(self.execution_context, context)
-            pipeline.finish(context.runtime, context.use_case, lines)
+            pipeline.finish(context.runtime, context.service_context, lines)
 
     def _answer_unavailable(self, context: GraphContext, lost: DatabaseUnavailable) -> None:
         """The database went away during the execution: nothing of it stands (503)."""
@@ -132,7 +132,7 @@ def _refusal(context: GraphContext, refused: ApiProblem, classification: str) ->
 
 async def _transaction(
     context: GraphContext, identity: Identity, writes: bool
-) -> AsyncGenerator[UseCase]:
+) -> AsyncGenerator[ServiceContext]:
     """The request's transaction, for a caller identified before the document was read; a
     mutation sent with an Idempotency-Key claims it (app.api.idempotency). What the
     mutations changed (their refused parts undone) becomes events, as in REST."""
@@ -184,7 +184,7 @@ def _top_level_fields(
     return list(found.items())
 
 
-async def _end(transaction: AsyncGenerator[UseCase], error: _RollBack | None) -> None:
+async def _end(transaction: AsyncGenerator[ServiceContext], error: _RollBack | None) -> None:
     try:
         if error is None:
             await anext(transaction)

@@ -32,7 +32,7 @@ def _resource_types(base: str) -> list[ResourceType]:
 
 
 @router.get("/ServiceProviderConfig", operation_id="scim-service-provider-config")
-async def service_provider_config(request: Request, uc: ScimRead) -> Response:
+async def service_provider_config(request: Request, ctx: ScimRead) -> Response:
     config = CONFIG.model_copy(deep=True)
     config.meta = Meta(
         resource_type="ServiceProviderConfig",
@@ -56,22 +56,22 @@ def _one(items: list[Any], wanted: str) -> Response:
 
 
 @router.get("/Schemas", operation_id="scim-schemas-list")
-async def schemas(request: Request, uc: ScimRead) -> Response:
+async def schemas(request: Request, ctx: ScimRead) -> Response:
     return _listed(_schemas(base_url(request)), Schema)
 
 
 @router.get("/Schemas/{schema_id}", operation_id="scim-schemas-get")
-async def schema(request: Request, schema_id: str, uc: ScimRead) -> Response:
+async def schema(request: Request, schema_id: str, ctx: ScimRead) -> Response:
     return _one(_schemas(base_url(request)), schema_id)
 
 
 @router.get("/ResourceTypes", operation_id="scim-resource-types-list")
-async def resource_types(request: Request, uc: ScimRead) -> Response:
+async def resource_types(request: Request, ctx: ScimRead) -> Response:
     return _listed(_resource_types(base_url(request)), ResourceType)
 
 
 @router.get("/ResourceTypes/{type_id}", operation_id="scim-resource-types-get")
-async def resource_type(request: Request, type_id: str, uc: ScimRead) -> Response:
+async def resource_type(request: Request, type_id: str, ctx: ScimRead) -> Response:
     return _one(_resource_types(base_url(request)), type_id)
 
 

@@ -27,7 +27,7 @@ from app.api.scim.mapping import group_of, group_query, version_of
 from app.api.scim.models import Group
 from app.domain.errors import InvalidInput
 from app.services import groups as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.groups import GroupWithMembers
 
 router = scim_router()
@@ -61,68 +61,68 @@ def _answer(
 
 
 @router.post("/Groups", operation_id="scim-groups-create")
-async def create_group(request: Request, uc: ScimWrite) -> Response:
+async def create_group(request: Request, ctx: ScimWrite) -> Response:
     group = parsed(Group, await body_of(request), Context.RESOURCE_CREATION_REQUEST)
-    created = await service.create_group(uc, _name(group), group.external_id, _members(group))
+    created = await service.create_group(ctx, _name(group), group.external_id, _members(group))
     return _answer(request, created, Context.RESOURCE_CREATION_RESPONSE, created=True)
 
 
 @router.post("/Groups/.search", operation_id="scim-groups-search")
-async def search_groups(request: Request, uc: ScimRead) -> Response:
+async def search_groups(request: Request, ctx: ScimRead) -> Response:
     """The search of GET /Groups, sent as a SearchRequest body."""
-    return await _listed(request, uc)
+    return await _listed(request, ctx)
 
 
 @router.get("/Groups", operation_id="scim-groups-list")
-async def list_groups(request: Request, uc: ScimRead) -> Response:
+async def list_groups(request: Request, ctx: ScimRead) -> Response:
     """Groups by `displayName eq` / `externalId eq`, 1-based index paging."""
-    return await _listed(request, uc)
+    return await _listed(request, ctx)
 
 
-async def _listed(request: Request, uc: UseCase) -> Response:
+async def _listed(request: Request, ctx: ServiceContext) -> Response:
     search = await search_of(request, Group)
     query = group_query(search.filter)
-    total, found = await service.group_window(uc, query, search.start - 1, search.count)
+    total, found = await service.group_window(ctx, query, search.start - 1, search.count)
     base = base_url(request)
     return listed(Group, search, total, [group_of(g.group, g.member_ids, base) for g in found])
 
 
 @router.get("/Groups/{group_id}", operation_id="scim-groups-get")
-async def get_group(request: Request, group_id: str, uc: ScimRead) -> Response:
-    found = await service.group(uc, record_id(group_id, "group"))
+async def get_group(request: Request, group_id: str, ctx: ScimRead) -> Response:
+    found = await service.group(ctx, record_id(group_id, "group"))
     return _answer(request, found, Context.RESOURCE_QUERY_RESPONSE)
 
 
-async def _current(request: Request, uc: UseCase, group_id: str) -> GroupWithMembers:
-    found = await service.group(uc, record_id(group_id, "group"))
+async def _current(request: Request, ctx: ServiceContext, group_id: str) -> GroupWithMembers:
+    found = await service.group(ctx, record_id(group_id, "group"))
     check_version(request, version_of(found.group.updated_at))
     return found
 
 
 @router.put("/Groups/{group_id}", operation_id="scim-groups-replace")
-async def replace_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
-    current = await _current(request, uc, group_id)
+async def replace_group(request: Request, group_id: str, ctx: ScimWrite) -> Response:
+    current = await _current(request, ctx, group_id)
     group = parsed(Group, await body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
     replaced = await service.replace_group(
-        uc, current.group.id, _name(group), group.external_id, _members(group)
+        ctx, current.group.id, _name(group), group.external_id, _members(group)
     )
     return _answer(request, replaced, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
 
 @router.patch("/Groups/{group_id}", operation_id="scim-groups-patch")
-async def patch_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
+async def patch_group(request: Request, group_id: str, ctx: ScimWrite) -> Response:
     """Members added and removed (Entra's removal by value included), or a new name."""
-    current = await _current(request, uc, group_id)
+    current = await _current(request, ctx, group_id)
     group = group_of(current.group, current.member_ids, base_url(request))
     if patched(Group, await body_of(request), group):
         current = await service.replace_group(
-            uc, current.group.id, _name(group), group.external_id, _members(group)
+            ctx, current.group.id, _name(group), group.external_id, _members(group)
         )
     return _answer(request, current, Context.RESOURCE_PATCH_RESPONSE)
 
 
 @router.delete("/Groups/{group_id}", operation_id="scim-groups-delete", status_code=204)
-async def delete_group(request: Request, group_id: str, uc: ScimWrite) -> Response:
-    current = await _current(request, uc, group_id)
-    await service.delete_group(uc, current.group.id)
+async def delete_group(request: Request, group_id: str, ctx: ScimWrite) -> Response:
+    current = await _current(request, ctx, group_id)
+    await service.delete_group(ctx, current.group.id)
     return Response(status_code=204)

@@ -17,7 +17,7 @@ from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.people import Person, Role
 from app.domain.policy import Policy
-from app.services.context import Caller, UseCase
+from app.services.context import Caller, ServiceContext
 from tests.fakes.unit_of_work import MemoryDatabase
 
 T = TypeVar("T")
@@ -45,12 +45,12 @@ class MemoryOrg:
     def as_person(self, person: Person) -> Caller:
         return Caller(org_id=self.org_id, person=person)
 
-    def run(self, caller: Caller, use_case: Callable[[UseCase], Awaitable[T]]) -> T:
+    def run(self, caller: Caller, service_context: Callable[[ServiceContext], Awaitable[T]]) -> T:
         """Run the use case in one transaction at NOW; an exception rolls it back."""
 
         async def transaction() -> T:
             async with self.db.transaction() as uow:
-                return await use_case(UseCase(uow, caller, NOW))
+                return await service_context(ServiceContext(uow, caller, NOW))
 
         return asyncio.run(transaction())
 

@@ -31,8 +31,8 @@ def test_completing_books_the_next_meeting_a_cadence_later_and_carries_the_agend
 
     done = org.run(
         org.as_person(ada),
-        lambda uc: complete_meeting(
-            uc, held.id, actual_minutes=25, discussed_item_ids=[talked_about.id]
+        lambda ctx: complete_meeting(
+            ctx, held.id, actual_minutes=25, discussed_item_ids=[talked_about.id]
         ),
     )
 
@@ -70,7 +70,7 @@ def test_the_next_meeting_skips_past_and_taken_slots() -> None:
 
     done = org.run(
         org.admin_key,
-        lambda uc: complete_meeting(uc, held.id, actual_minutes=None, discussed_item_ids=[]),
+        lambda ctx: complete_meeting(ctx, held.id, actual_minutes=None, discussed_item_ids=[]),
     )
 
     assert [m.starts_at for m in org.meetings_of(pair)] == [
@@ -92,7 +92,7 @@ def test_completing_with_a_meeting_on_the_books_books_none_and_carries_to_it() -
 
     done = org.run(
         org.admin_key,
-        lambda uc: complete_meeting(uc, held.id, actual_minutes=None, discussed_item_ids=[]),
+        lambda ctx: complete_meeting(ctx, held.id, actual_minutes=None, discussed_item_ids=[]),
     )
 
     assert [m.id for m in org.meetings_of(pair)] == [held.id, later.id, latest.id]
@@ -115,8 +115,8 @@ def test_cancelling_moves_open_and_deferred_items_to_the_pairs_next_meeting() ->
 
     result = org.run(
         org.as_person(bo),
-        lambda uc: cancel_meeting(
-            uc, canceled.id, canceled_by_id=None, reason=CancelReason.ILLNESS
+        lambda ctx: cancel_meeting(
+            ctx, canceled.id, canceled_by_id=None, reason=CancelReason.ILLNESS
         ),
     )
 
@@ -136,14 +136,16 @@ def test_items_of_a_canceled_meeting_wait_for_the_next_meeting_the_pair_schedule
 
     result = org.run(
         org.as_person(ada),
-        lambda uc: cancel_meeting(uc, canceled.id, canceled_by_id=None, reason=CancelReason.OTHER),
+        lambda ctx: cancel_meeting(
+            ctx, canceled.id, canceled_by_id=None, reason=CancelReason.OTHER
+        ),
     )
     assert (result.carried_to, result.carried_items) == (None, 0)
     assert org.agenda_of(canceled)[0].state is AgendaItemState.OPEN
 
     booked = org.run(
         org.as_person(ada),
-        lambda uc: schedule_meeting(uc, pair_id=pair.id, starts_at=NOW + 5 * DAY),
+        lambda ctx: schedule_meeting(ctx, pair_id=pair.id, starts_at=NOW + 5 * DAY),
     )
     assert [(i.title, i.carried_from_id) for i in org.agenda_of(booked)] == [
         ("Goals for the quarter", waiting.id)
@@ -161,7 +163,7 @@ def test_completing_sooner_than_a_quarter_hour_before_the_start_is_refused() -> 
     with pytest.raises(StateConflict) as refused:
         org.run(
             org.as_person(ada),
-            lambda uc: complete_meeting(uc, early.id, actual_minutes=None, discussed_item_ids=[]),
+            lambda ctx: complete_meeting(ctx, early.id, actual_minutes=None, discussed_item_ids=[]),
         )
 
     assert refused.value.code == "meeting_not_started"
@@ -178,8 +180,8 @@ def test_completing_names_only_items_on_the_agenda_and_changes_nothing_otherwise
     with pytest.raises(InvalidInput) as refused:
         org.run(
             org.admin_key,
-            lambda uc: complete_meeting(
-                uc, held.id, actual_minutes=None, discussed_item_ids=[elsewhere.id]
+            lambda ctx: complete_meeting(
+                ctx, held.id, actual_minutes=None, discussed_item_ids=[elsewhere.id]
             ),
         )
 
@@ -197,7 +199,9 @@ def test_a_closed_meeting_is_not_canceled() -> None:
     with pytest.raises(StateConflict) as refused:
         org.run(
             org.as_person(bo),
-            lambda uc: cancel_meeting(uc, held.id, canceled_by_id=None, reason=CancelReason.OTHER),
+            lambda ctx: cancel_meeting(
+                ctx, held.id, canceled_by_id=None, reason=CancelReason.OTHER
+            ),
         )
 
     assert refused.value.code == "meeting_closed"

@@ -34,7 +34,7 @@ def test_a_new_manager_starts_a_new_pair_and_takes_the_members_open_commitments(
     bos_done = org.commitment(old, bo, "Book the trip", status=CommitmentStatus.DONE)
     adas_open = org.commitment(old, ada, "Ask about the budget")
 
-    moved = org.run(org.admin_key, lambda uc: update_person(uc, bo.id, {"manager_id": cy.id}))
+    moved = org.run(org.admin_key, lambda ctx: update_person(ctx, bo.id, {"manager_id": cy.id}))
 
     assert moved.manager_id == cy.id
     assert org.db.tables.people[bo.id].manager_id == cy.id
@@ -70,7 +70,7 @@ def test_deactivating_a_person_ends_all_their_pairs() -> None:
     reporting, mentoring = org.pair(ada, bo), org.pair(cy, bo, kind=PairKind.MENTORSHIP)
     kept = org.pair(ada, cy, kind=PairKind.MENTORSHIP)
 
-    org.run(org.admin_key, lambda uc: deactivate_person(uc, bo.id))
+    org.run(org.admin_key, lambda ctx: deactivate_person(ctx, bo.id))
 
     pairs = org.db.tables.pairs
     assert pairs[reporting.id].status is PairStatus.ENDED
@@ -88,7 +88,7 @@ def test_a_manager_who_reports_to_the_person_is_refused_and_nothing_changes() ->
     org.pair(bo, cy)
 
     with pytest.raises(InvalidInput) as refused:
-        org.run(org.admin_key, lambda uc: update_person(uc, ada.id, {"manager_id": cy.id}))
+        org.run(org.admin_key, lambda ctx: update_person(ctx, ada.id, {"manager_id": cy.id}))
 
     assert refused.value.code == "reporting_cycle"
     assert org.db.tables.people[ada.id].manager_id is None

@@ -24,7 +24,7 @@ from app.api.schemas.content import AgendaItemCreate, AgendaItemUpdate, AgendaOr
 from app.domain.access import Scope
 from app.domain.agenda import AgendaItem as DomainAgendaItem
 from app.services import agenda as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(AgendaItemCreate)
@@ -86,9 +86,9 @@ def _agenda(items: list[DomainAgendaItem]) -> AgendaSuccess:
 class AgendaMutation:
     @mutates("Add a topic to a scheduled meeting (content:write).")
     async def add_agenda_item(self, info: GraphInfo, input: AddAgendaItemInput) -> AgendaItemResult:
-        async def add(uc: UseCase) -> DomainAgendaItem:
+        async def add(ctx: ServiceContext) -> DomainAgendaItem:
             body = read(input, AgendaItemCreate)
-            return await service.add_item(uc, input.meeting_id, **body.model_dump())
+            return await service.add_item(ctx, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, add, AgendaItemResult, meeting_id=input.meeting_id
@@ -99,10 +99,10 @@ class AgendaMutation:
     async def update_agenda_item(
         self, info: GraphInfo, input: UpdateAgendaItemInput
     ) -> AgendaItemResult:
-        async def update(uc: UseCase) -> DomainAgendaItem:
+        async def update(ctx: ServiceContext) -> DomainAgendaItem:
             changes = read(input, AgendaItemUpdate).model_dump(exclude_unset=True)
             expected = expected_version(input.if_version)
-            return await service.update_item(uc, input.id, changes, expected)
+            return await service.update_item(ctx, input.id, changes, expected)
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, update, AgendaItemResult, item_id=input.id
@@ -116,8 +116,8 @@ class AgendaMutation:
         id: UUID,
         if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
     ) -> DeleteResult:
-        async def delete(uc: UseCase) -> UUID:
-            await service.delete_item(uc, id, expected_version(if_version))
+        async def delete(ctx: ServiceContext) -> UUID:
+            await service.delete_item(ctx, id, expected_version(if_version))
             return id
 
         outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, item_id=id)
@@ -129,9 +129,9 @@ class AgendaMutation:
     async def reorder_agenda_items(
         self, info: GraphInfo, meeting_id: UUID, item_ids: list[UUID]
     ) -> AgendaResult:
-        async def reorder(uc: UseCase) -> list[DomainAgendaItem]:
+        async def reorder(ctx: ServiceContext) -> list[DomainAgendaItem]:
             body = checked(AgendaOrder, {"item_ids": item_ids})
-            return await service.reorder_items(uc, meeting_id, body.item_ids)
+            return await service.reorder_items(ctx, meeting_id, body.item_ids)
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, reorder, AgendaResult, meeting_id=meeting_id
@@ -140,9 +140,9 @@ class AgendaMutation:
 
     @mutates("Append one item per section of a template (content:write).")
     async def apply_template(self, info: GraphInfo, input: ApplyTemplateInput) -> AgendaResult:
-        async def apply(uc: UseCase) -> list[DomainAgendaItem]:
+        async def apply(ctx: ServiceContext) -> list[DomainAgendaItem]:
             body = read(input, ApplyTemplate)
-            return await service.apply_template(uc, input.meeting_id, **body.model_dump())
+            return await service.apply_template(ctx, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, apply, AgendaResult, meeting_id=input.meeting_id

@@ -22,7 +22,7 @@ from app.api.schemas.content import CommitmentCreate, CommitmentUpdate
 from app.domain.access import Scope
 from app.domain.commitments import Commitment as DomainCommitment
 from app.services import commitments as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(CommitmentCreate)
@@ -59,9 +59,9 @@ class CommitmentsMutation:
     async def create_commitment(
         self, info: GraphInfo, input: CreateCommitmentInput
     ) -> CommitmentResult:
-        async def create(uc: UseCase) -> DomainCommitment:
+        async def create(ctx: ServiceContext) -> DomainCommitment:
             body = read(input, CommitmentCreate)
-            return await service.create_commitment(uc, **body.model_dump())
+            return await service.create_commitment(ctx, **body.model_dump())
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, create, CommitmentResult, pair_id=input.pair_id
@@ -75,10 +75,10 @@ class CommitmentsMutation:
     async def update_commitment(
         self, info: GraphInfo, input: UpdateCommitmentInput
     ) -> CommitmentResult:
-        async def update(uc: UseCase) -> DomainCommitment:
+        async def update(ctx: ServiceContext) -> DomainCommitment:
             changes = read(input, CommitmentUpdate).model_dump(exclude_unset=True)
             expected = expected_version(input.if_version)
-            return await service.update_commitment(uc, input.id, changes, expected)
+            return await service.update_commitment(ctx, input.id, changes, expected)
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, update, CommitmentResult, commitment_id=input.id

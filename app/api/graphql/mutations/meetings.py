@@ -36,7 +36,7 @@ from app.domain.ratings import Rating as DomainRating
 from app.services import meeting_lifecycle as lifecycle
 from app.services import meetings as service
 from app.services import ratings
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.meeting_lifecycle import Cancellation, Completion
 
 
@@ -175,9 +175,9 @@ class MeetingsMutation:
     async def schedule_meeting(
         self, info: GraphInfo, input: ScheduleMeetingInput
     ) -> ScheduleMeetingResult:
-        async def schedule(uc: UseCase) -> DomainMeeting:
+        async def schedule(ctx: ServiceContext) -> DomainMeeting:
             body = read(input, MeetingCreate)
-            return await service.schedule_meeting(uc, **body.model_dump())
+            return await service.schedule_meeting(ctx, **body.model_dump())
 
         outcome = await perform(
             info, Scope.MEETINGS_WRITE, schedule, ScheduleMeetingResult, pair_id=input.pair_id
@@ -188,10 +188,10 @@ class MeetingsMutation:
     async def reschedule_meeting(
         self, info: GraphInfo, input: RescheduleMeetingInput
     ) -> RescheduleMeetingResult:
-        async def reschedule(uc: UseCase) -> DomainMeeting:
+        async def reschedule(ctx: ServiceContext) -> DomainMeeting:
             body = read(input, MeetingUpdate)
             return await lifecycle.reschedule_meeting(
-                uc,
+                ctx,
                 input.id,
                 starts_at=body.starts_at,
                 duration_minutes=body.duration_minutes,
@@ -207,10 +207,10 @@ class MeetingsMutation:
     async def cancel_meeting(
         self, info: GraphInfo, input: CancelMeetingInput
     ) -> CancelMeetingResult:
-        async def cancel(uc: UseCase) -> Cancellation:
+        async def cancel(ctx: ServiceContext) -> Cancellation:
             body = read(input, MeetingCancel)
             return await lifecycle.cancel_meeting(
-                uc, input.id, **body.model_dump(), expected=expected_version(input.if_version)
+                ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
             )
 
         outcome = await perform(
@@ -225,10 +225,10 @@ class MeetingsMutation:
     async def complete_meeting(
         self, info: GraphInfo, input: CompleteMeetingInput
     ) -> CompleteMeetingResult:
-        async def complete(uc: UseCase) -> Completion:
+        async def complete(ctx: ServiceContext) -> Completion:
             body = read(input, MeetingComplete)
             return await lifecycle.complete_meeting(
-                uc, input.id, **body.model_dump(), expected=expected_version(input.if_version)
+                ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
             )
 
         outcome = await perform(
@@ -238,9 +238,9 @@ class MeetingsMutation:
 
     @mutates("A participant rates a completed meeting once, or replaces it (content:write).")
     async def rate_meeting(self, info: GraphInfo, input: RateMeetingInput) -> RateMeetingResult:
-        async def rate(uc: UseCase) -> tuple[DomainRating, bool]:
+        async def rate(ctx: ServiceContext) -> tuple[DomainRating, bool]:
             body = read(input, RatingCreate)
-            return await ratings.rate(uc, input.meeting_id, **body.model_dump())
+            return await ratings.rate(ctx, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, rate, RateMeetingResult, meeting_id=input.meeting_id

@@ -24,7 +24,7 @@ from app.api.schemas.content import NoteCreate, NoteUpdate
 from app.domain.access import Scope
 from app.domain.notes import Note as DomainNote
 from app.services import notes as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(NoteCreate)
@@ -56,9 +56,9 @@ def _note(note: DomainNote) -> NoteSuccess:
 class NotesMutation:
     @mutates("Write a note on a scheduled or completed meeting (content:write).")
     async def add_note(self, info: GraphInfo, input: AddNoteInput) -> NoteResult:
-        async def add(uc: UseCase) -> DomainNote:
+        async def add(ctx: ServiceContext) -> DomainNote:
             body = read(input, NoteCreate)
-            return await service.add_note(uc, input.meeting_id, **body.model_dump())
+            return await service.add_note(ctx, input.meeting_id, **body.model_dump())
 
         outcome = await perform(
             info, Scope.CONTENT_WRITE, add, NoteResult, meeting_id=input.meeting_id
@@ -73,9 +73,9 @@ class NotesMutation:
         body: str,
         if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
     ) -> NoteResult:
-        async def update(uc: UseCase) -> DomainNote:
+        async def update(ctx: ServiceContext) -> DomainNote:
             checked(NoteUpdate, {"body": body})
-            return await service.update_note(uc, id, body, expected_version(if_version))
+            return await service.update_note(ctx, id, body, expected_version(if_version))
 
         outcome = await perform(info, Scope.CONTENT_WRITE, update, NoteResult, note_id=id)
         return cast(NoteResult, answer(outcome, _note))
@@ -87,8 +87,8 @@ class NotesMutation:
         id: UUID,
         if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
     ) -> DeleteResult:
-        async def delete(uc: UseCase) -> UUID:
-            await service.delete_note(uc, id, expected_version(if_version))
+        async def delete(ctx: ServiceContext) -> UUID:
+            await service.delete_note(ctx, id, expected_version(if_version))
             return id
 
         outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, note_id=id)

@@ -23,7 +23,7 @@ from app.domain.access import Scope
 from app.domain.pairs import Pair as DomainPair
 from app.domain.pairs import PairStatus
 from app.services import pairs as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(PairCreate)
@@ -55,28 +55,28 @@ PairResult = Annotated[
 class PairsMutation:
     @mutates("Start a pair (pairs:write).")
     async def create_pair(self, info: GraphInfo, input: CreatePairInput) -> PairResult:
-        async def create(uc: UseCase) -> DomainPair:
+        async def create(ctx: ServiceContext) -> DomainPair:
             body = read(input, PairCreate)
-            return await service.create_pair(uc, **body.model_dump())
+            return await service.create_pair(ctx, **body.model_dump())
 
         outcome = await perform(info, Scope.PAIRS_WRITE, create, PairResult)
         return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
 
     @mutates("Change cadence or duration, pause or resume (pairs:write).")
     async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
-        async def update(uc: UseCase) -> DomainPair:
+        async def update(ctx: ServiceContext) -> DomainPair:
             changes = read(input, PairUpdate).model_dump(exclude_unset=True)
             expected = expected_version(input.if_version)
-            return await service.update_pair(uc, input.id, changes, expected)
+            return await service.update_pair(ctx, input.id, changes, expected)
 
         outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=input.id)
         return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
 
     @mutates("End a pair: its future meetings are canceled (pairs:write).")
     async def end_pair(self, info: GraphInfo, id: UUID, reason: str = "ended") -> PairResult:
-        async def end(uc: UseCase) -> DomainPair:
+        async def end(ctx: ServiceContext) -> DomainPair:
             body = checked(PairEnd, {"reason": reason})
-            return await service.end_pair(uc, id, body.reason)
+            return await service.end_pair(ctx, id, body.reason)
 
         outcome = await perform(info, Scope.PAIRS_WRITE, end, PairResult, pair_id=id)
         return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))

@@ -23,7 +23,7 @@ from app.api.schemas.people import PersonCreate, PersonUpdate
 from app.domain.access import Scope
 from app.domain.people import Person as DomainPerson
 from app.services import people as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(PersonCreate)
@@ -55,9 +55,9 @@ class PeopleMutation:
         " their manager_report pair (people:write)."
     )
     async def create_person(self, info: GraphInfo, input: CreatePersonInput) -> PersonResult:
-        async def create(uc: UseCase) -> DomainPerson:
+        async def create(ctx: ServiceContext) -> DomainPerson:
             body = read(input, PersonCreate)
-            return await service.create_person(uc, **body.model_dump())
+            return await service.create_person(ctx, **body.model_dump())
 
         outcome = await perform(info, Scope.PEOPLE_WRITE, create, PersonResult)
         return cast(
@@ -69,10 +69,10 @@ class PeopleMutation:
         " and moves the reporting pair (people:write)."
     )
     async def update_person(self, info: GraphInfo, input: UpdatePersonInput) -> PersonResult:
-        async def update(uc: UseCase) -> DomainPerson:
+        async def update(ctx: ServiceContext) -> DomainPerson:
             changes = read(input, PersonUpdate).model_dump(exclude_unset=True)
             expected = expected_version(input.if_version)
-            return await service.update_person(uc, input.id, changes, expected)
+            return await service.update_person(ctx, input.id, changes, expected)
 
         outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=input.id)
         return cast(
@@ -95,12 +95,14 @@ class PeopleMutation:
 
 
 async def _life_event(
-    info: GraphInfo, person_id: UUID, change: Callable[[UseCase, UUID], Awaitable[DomainPerson]]
+    info: GraphInfo,
+    person_id: UUID,
+    change: Callable[[ServiceContext, UUID], Awaitable[DomainPerson]],
 ) -> PersonResult:
     """Leaving or coming back: one person, one service call."""
 
-    async def act(uc: UseCase) -> DomainPerson:
-        return await change(uc, person_id)
+    async def act(ctx: ServiceContext) -> DomainPerson:
+        return await change(ctx, person_id)
 
     outcome = await perform(info, Scope.PEOPLE_WRITE, act, PersonResult, person_id=person_id)
     return cast(

@@ -21,7 +21,7 @@ from app.api.schemas.settings import PolicyUpdate
 from app.domain.access import Scope
 from app.domain.policy import Policy as DomainPolicy
 from app.services import settings_admin as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(
@@ -46,9 +46,9 @@ PolicyResult = Annotated[
 class PolicyMutation:
     @mutates("Change policy figures (policy:write).")
     async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
-        async def update(uc: UseCase) -> DomainPolicy:
+        async def update(ctx: ServiceContext) -> DomainPolicy:
             changes = read(input, PolicyUpdate).model_dump(exclude_unset=True)
-            return await service.update_policy(uc, changes, expected_version(input.if_version))
+            return await service.update_policy(ctx, changes, expected_version(input.if_version))
 
         outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
         return cast(

@@ -17,7 +17,7 @@ from app.domain.access import Scope
 from app.domain.errors import DomainError, InvalidInput
 from app.domain.versions import Expected
 from app.services import audit
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -27,7 +27,7 @@ M = TypeVar("M", bound=BaseModel)
 async def perform(
     info: GraphInfo,
     scope: Scope,
-    action: Callable[[UseCase], Awaitable[T]],
+    action: Callable[[ServiceContext], Awaitable[T]],
     result: object,
     **record_ids: UUID | None,
 ) -> T | Problem:
@@ -37,11 +37,11 @@ async def perform(
     context = info.context
     try:
         context.require(scope)
-        uc = context.use_case
-        async with uc.uow.savepoint():
-            outcome = await action(uc)
+        ctx = context.service_context
+        async with ctx.uow.savepoint():
+            outcome = await action(ctx)
             ids = {name: str(value) for name, value in record_ids.items() if value is not None}
-            await audit.record(uc, audited_operation(info.field_name), "POST", ids)
+            await audit.record(ctx, audited_operation(info.field_name), "POST", ids)
     except (DomainError, MissingScope) as refusal:
         return problem_of(refusal, problem_types(result))
     return outcome

@@ -24,7 +24,7 @@ from app.domain.access import Scope
 from app.domain.templates import Template as DomainTemplate
 from app.domain.templates import TemplateSection
 from app.services import settings_admin as service
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 
 
 @derived_input(SectionIn)
@@ -69,10 +69,10 @@ def _template(template: DomainTemplate) -> TemplateSuccess:
 class TemplatesMutation:
     @mutates("Add an agenda template (policy:write).")
     async def create_template(self, info: GraphInfo, input: CreateTemplateInput) -> TemplateResult:
-        async def create(uc: UseCase) -> DomainTemplate:
+        async def create(ctx: ServiceContext) -> DomainTemplate:
             body = read(input, TemplateCreate)
             return await service.create_template(
-                uc,
+                ctx,
                 name=body.name,
                 description=body.description,
                 sections=_sections(body.sections),
@@ -84,12 +84,12 @@ class TemplatesMutation:
 
     @mutates("Rename, describe, restructure or make default (policy:write).")
     async def update_template(self, info: GraphInfo, input: UpdateTemplateInput) -> TemplateResult:
-        async def update(uc: UseCase) -> DomainTemplate:
+        async def update(ctx: ServiceContext) -> DomainTemplate:
             body = read(input, TemplateUpdate)
             changes: dict[str, Any] = body.model_dump(exclude_unset=True)
             if body.sections is not None:
                 changes["sections"] = _sections(body.sections)
-            return await service.update_template(uc, input.id, changes)
+            return await service.update_template(ctx, input.id, changes)
 
         outcome = await perform(
             info, Scope.POLICY_WRITE, update, TemplateResult, template_id=input.id
@@ -98,8 +98,8 @@ class TemplatesMutation:
 
     @mutates("Delete a template; items made from it stay (policy:write).")
     async def delete_template(self, info: GraphInfo, id: UUID) -> DeleteResult:
-        async def delete(uc: UseCase) -> UUID:
-            await service.delete_template(uc, id)
+        async def delete(ctx: ServiceContext) -> UUID:
+            await service.delete_template(ctx, id)
             return id
 
         outcome = await perform(info, Scope.POLICY_WRITE, delete, DeleteResult, template_id=id)

@@ -26,7 +26,7 @@ class CommitmentsQuery:
     async def commitment(self, info: GraphInfo, id: UUID) -> Commitment | None:
         info.context.address(info, commitment_id=id)
         info.context.require(Scope.CONTENT_READ)
-        found = await or_none(visible_records.commitment(info.context.use_case, id))
+        found = await or_none(visible_records.commitment(info.context.service_context, id))
         return None if found is None else commitment_node(found)
 
     @resolves(
@@ -48,8 +48,8 @@ class CommitmentsQuery:
         context = info.context
         context.address(info)
         context.require(Scope.CONTENT_READ)
-        uc = context.use_case
-        overdue_on = uc.now.date() if overdue else None
+        ctx = context.service_context
+        overdue_on = ctx.now.date() if overdue else None
         filters = CommitmentFilter(pair_id, owner_id, meeting_id, status, overdue_on, updated_since)
-        page = await service.list_commitments(uc, filters, page_request(first, after))
+        page = await service.list_commitments(ctx, filters, page_request(first, after))
         return from_page(page, after, lambda c: c.created_at, commitment_node)

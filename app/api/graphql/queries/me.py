@@ -15,12 +15,12 @@ from app.services import me
 class MeQuery:
     @resolves("The caller (GET /v1/me).")
     async def me(self, info: GraphInfo) -> Me:
-        uc = info.context.use_case
-        caller = await me.describe(uc)
+        ctx = info.context.service_context
+        caller = await me.describe(ctx)
         key = caller.service_key
         return Me(
             kind="person" if caller.person is not None else "service_key",
-            organization_id=uc.org_id,
+            organization_id=ctx.org_id,
             person=None if caller.person is None else person_node(caller.person),
             service_key=None
             if key is None

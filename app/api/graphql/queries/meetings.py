@@ -25,7 +25,7 @@ class MeetingsQuery:
     async def meeting(self, info: GraphInfo, id: UUID) -> Meeting | None:
         info.context.require(Scope.MEETINGS_READ)
         info.context.address(info, meeting_id=id)
-        found = await or_none(visible_records.meeting(info.context.use_case, id))
+        found = await or_none(visible_records.meeting(info.context.service_context, id))
         return None if found is None else meeting_node(found)
 
     @resolves(
@@ -50,6 +50,6 @@ class MeetingsQuery:
             pair_id, person_id, status, starts_after, starts_before, updated_since
         )
         page = await service.list_meetings(
-            info.context.use_case, filters, page_request(first, after)
+            info.context.service_context, filters, page_request(first, after)
         )
         return from_page(page, after, lambda m: m.starts_at, meeting_node)

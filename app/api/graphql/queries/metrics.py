@@ -39,7 +39,7 @@ class MetricsQuery:
     ) -> PairMetrics | None:
         info.context.require(Scope.METRICS_READ)
         info.context.address(info, pair_id=id)
-        measured = await or_none(metrics.pair_metrics(info.context.use_case, id, start, end))
+        measured = await or_none(metrics.pair_metrics(info.context.service_context, id, start, end))
         return None if measured is None else pair_metrics_of(*measured)
 
     @resolves(
@@ -59,7 +59,9 @@ class MetricsQuery:
         info.context.require(Scope.METRICS_READ)
         info.context.address(info)
         wanted = RollupRequest(scope, person_id, kind, group_id)
-        measured, rollup = await metric_rollups.summary(info.context.use_case, wanted, start, end)
+        measured, rollup = await metric_rollups.summary(
+            info.context.service_context, wanted, start, end
+        )
         return MetricsSummary.of(measured, SummaryOut.of(rollup, scope.value, person_id, kind))
 
     @resolves("The summary's counts and rates per bucket (metrics:read).")
@@ -78,7 +80,7 @@ class MetricsQuery:
         info.context.address(info)
         wanted = RollupRequest(scope, person_id, kind, group_id)
         measured, points = await metric_rollups.timeseries(
-            info.context.use_case, wanted, bucket, start, end
+            info.context.service_context, wanted, bucket, start, end
         )
         return Timeseries(
             **basis_of(measured),

@@ -26,7 +26,7 @@ class PairsQuery:
     async def pair(self, info: GraphInfo, id: UUID) -> Pair | None:
         info.context.require(Scope.PAIRS_READ)
         info.context.address(info, pair_id=id)
-        found = await or_none(visible_records.pair(info.context.use_case, id))
+        found = await or_none(visible_records.pair(info.context.service_context, id))
         return None if found is None else pair_node(found)
 
     @resolves(
@@ -49,5 +49,7 @@ class PairsQuery:
         info.context.require(Scope.PAIRS_READ)
         info.context.address(info)
         filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since, state)
-        page = await service.list_pairs(info.context.use_case, filters, page_request(first, after))
+        page = await service.list_pairs(
+            info.context.service_context, filters, page_request(first, after)
+        )
         return from_page(page, after, lambda p: p.created_at, pair_node)

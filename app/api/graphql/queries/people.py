@@ -25,7 +25,7 @@ class PeopleQuery:
     @resolves("One person, or null (people:read).")
     async def person(self, info: GraphInfo, id: UUID) -> Person | None:
         info.context.require(Scope.PEOPLE_READ)
-        found = await or_none(visible_records.person(info.context.use_case, id))
+        found = await or_none(visible_records.person(info.context.service_context, id))
         return None if found is None else person_node(found)
 
     @resolves("People, oldest first; the filters of GET /v1/people.")
@@ -46,5 +46,7 @@ class PeopleQuery:
         filters = PeopleFilter(
             active, manager_id, email, external_id, updated_since, username, manager_state
         )
-        page = await service.list_people(info.context.use_case, filters, page_request(first, after))
+        page = await service.list_people(
+            info.context.service_context, filters, page_request(first, after)
+        )
         return from_page(page, after, lambda p: p.created_at, person_node)

@@ -16,4 +16,4 @@ class PolicyQuery:
     @resolves("The cadence policy (pairs:read).")
     async def policy(self, info: GraphInfo) -> Policy:
         info.context.require(Scope.PAIRS_READ)
-        return policy_node(await service.policy(info.context.use_case))
+        return policy_node(await service.policy(info.context.service_context))

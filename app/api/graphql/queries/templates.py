@@ -23,7 +23,7 @@ class TemplatesQuery:
     async def template(self, info: GraphInfo, id: UUID) -> Template | None:
         info.context.address(info, template_id=id)
         info.context.require(Scope.CONTENT_READ)
-        found = await or_none(visible_records.template(info.context.use_case, id))
+        found = await or_none(visible_records.template(info.context.service_context, id))
         return None if found is None else template_node(found)
 
     @resolves("Templates, oldest first (content:read).")
@@ -35,5 +35,7 @@ class TemplatesQuery:
     ) -> Connection[Template]:
         info.context.address(info)
         info.context.require(Scope.CONTENT_READ)
-        page = await service.list_templates(info.context.use_case, page_request(first, after))
+        page = await service.list_templates(
+            info.context.service_context, page_request(first, after)
+        )
         return from_page(page, after, lambda t: t.created_at, template_node)

@@ -55,7 +55,7 @@ class Commitment:
         if found is not None and found.pair_id != self.pair_id:
             # An open commitment follows its owner to a new pair (rule 8); the meeting it
             # came from stays the old pair's, seen by that pair's people only.
-            found = await or_none(visible_records.meeting(info.context.use_case, found.id))
+            found = await or_none(visible_records.meeting(info.context.service_context, found.id))
         return None if found is None else MEETINGS.node(found)
 
 

@@ -60,11 +60,11 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Meeting] | None:
-        uc = info.context.use_case
+        ctx = info.context.service_context
         chosen: Literal["upcoming", "recent"] = (
             "upcoming" if when is MeetingsWhen.UPCOMING else "recent"
         )
-        page = await me.meetings(uc, chosen, page_request(first, after))
+        page = await me.meetings(ctx, chosen, page_request(first, after))
         return from_page(page, after, lambda m: m.starts_at, meeting_node)
 
     @resolves(
@@ -79,8 +79,8 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Commitment] | None:
-        uc = info.context.use_case
-        page = await me.commitments(uc, status, overdue, page_request(first, after))
+        ctx = info.context.service_context
+        page = await me.commitments(ctx, status, overdue, page_request(first, after))
         return from_page(page, after, lambda c: c.created_at, commitment_node)
 
     @resolves("The pairs the person is one of the two people of, oldest first (person tokens).")
@@ -91,6 +91,6 @@ class Me:
         first: First = DEFAULT_LIMIT,
         after: str | None = None,
     ) -> Connection[Pair] | None:
-        uc = info.context.use_case
-        page = await me.pairs(uc, state, page_request(first, after))
+        ctx = info.context.service_context
+        page = await me.pairs(ctx, state, page_request(first, after))
         return from_page(page, after, lambda p: p.created_at, pair_node)

@@ -122,7 +122,7 @@ class Meeting:
     ) -> Connection[MeetingEvent]:
         info.context.require(Scope.MEETINGS_READ)
         request = page_request(first, after)
-        page = await service.meeting_history(info.context.use_case, self.id, request)
+        page = await service.meeting_history(info.context.service_context, self.id, request)
         return from_page(page, after, lambda e: e.at, _event_node)
 
 

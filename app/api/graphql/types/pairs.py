@@ -81,7 +81,7 @@ class Pair:
         self, info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
     ) -> PairMetrics | None:
         info.context.require(Scope.METRICS_READ)
-        window = metrics_window(start, end, info.context.use_case.now)
+        window = metrics_window(start, end, info.context.service_context.now)
         measured = await info.context.loaders.metrics_of_pair.load(MetricsOfPair(self.id, window))
         return None if measured is None else pair_metrics_of(*measured)
 

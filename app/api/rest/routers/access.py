@@ -41,7 +41,7 @@ router = APIRouter(prefix="/v1", tags=["access"])
     ),
 )
 async def create_person_token(
-    body: PersonTokenCreate, uc: TokensWrite, request: Request
+    body: PersonTokenCreate, ctx: TokensWrite, request: Request
 ) -> Response:
     """Mint a short-lived signed token with which a front end acts for one active person
     (200: a token is issued, not a resource one can fetch again). It dies with the key that
@@ -49,7 +49,7 @@ async def create_person_token(
     Connect mint none."""
     runtime = runtime_of(request)
     issued = await person_tokens.issue(
-        uc,
+        ctx,
         runtime.credentials.signing_keys,
         person_id=body.person_id,
         ttl_seconds=body.ttl_seconds or runtime.settings.token_ttl_seconds,
@@ -67,12 +67,12 @@ async def create_person_token(
 
 
 @router.get("/me", operation_id="me-get", response_model=MeOut, responses=problem_responses())
-async def get_me(uc: AnyCaller) -> Response:
+async def get_me(ctx: AnyCaller) -> Response:
     """The caller: the signed-in person, or the service key with its scopes."""
-    caller = await me.describe(uc)
+    caller = await me.describe(ctx)
     out = MeOut(
         kind="person" if caller.person is not None else "service_key",
-        organization_id=uc.org_id,
+        organization_id=ctx.org_id,
         person=PersonOut.model_validate(caller.person) if caller.person else None,
         service_key=ServiceKeyOut.model_validate(caller.service_key)
         if caller.service_key
@@ -88,12 +88,12 @@ async def get_me(uc: AnyCaller) -> Response:
     responses=problem_responses("person_token_only", "invalid_cursor"),
 )
 async def my_meetings(
-    uc: PersonRead, paging: Paging, when: Literal["upcoming", "recent"] = "upcoming"
+    ctx: PersonRead, paging: Paging, when: Literal["upcoming", "recent"] = "upcoming"
 ) -> Response:
     """The signed-in person's meetings: `upcoming` (scheduled, soonest first) or `recent`
     (started already, latest first)."""
-    page = await me.meetings(uc, when, paging)
-    return meetings_page(await with_follow_up(uc, page.items), page.next_cursor)
+    page = await me.meetings(ctx, when, paging)
+    return meetings_page(await with_follow_up(ctx, page.items), page.next_cursor)
 
 
 @router.get(
@@ -103,13 +103,13 @@ async def my_meetings(
     responses=problem_responses("person_token_only", "invalid_cursor"),
 )
 async def my_commitments(
-    uc: PersonRead,
+    ctx: PersonRead,
     paging: Paging,
     status: CommitmentStatus | None = None,
     overdue: bool | None = None,
 ) -> Response:
     """Commitments the signed-in person owns, oldest first."""
-    return many(CommitmentOut, await me.commitments(uc, status, bool(overdue), paging))
+    return many(CommitmentOut, await me.commitments(ctx, status, bool(overdue), paging))
 
 
 @router.get(
@@ -118,6 +118,6 @@ async def my_commitments(
     response_model=PageOut[PairOut],
     responses=problem_responses("person_token_only", "invalid_cursor"),
 )
-async def my_pairs(uc: PersonRead, paging: Paging, state: CadenceState | None = None) -> Response:
+async def my_pairs(ctx: PersonRead, paging: Paging, state: CadenceState | None = None) -> Response:
     """The pairs the signed-in person is one of the two people of, oldest first."""
-    return many(PairOut, await me.pairs(uc, state, paging))
+    return many(PairOut, await me.pairs(ctx, state, paging))

@@ -43,9 +43,9 @@ router = APIRouter(prefix="/v1", tags=["agenda"])
         201,
     ),
 )
-async def add_item(meeting_id: UUID, body: AgendaItemCreate, uc: ContentWrite) -> Response:
+async def add_item(meeting_id: UUID, body: AgendaItemCreate, ctx: ContentWrite) -> Response:
     """Add a topic to a scheduled meeting; either of the two people can."""
-    item = await service.add_item(uc, meeting_id, **body.model_dump())
+    item = await service.add_item(ctx, meeting_id, **body.model_dump())
     return versioned(AgendaItemOut, item, status=201, location=f"/v1/agenda-items/{item.id}")
 
 
@@ -55,9 +55,9 @@ async def add_item(meeting_id: UUID, body: AgendaItemCreate, uc: ContentWrite) -
     response_model=PageOut[AgendaItemOut],
     responses=problem_responses("not_found", "invalid_cursor"),
 )
-async def list_items(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+async def list_items(meeting_id: UUID, ctx: ContentRead, paging: Paging) -> Response:
     """The meeting's agenda in order (sort key `position`, then `id`)."""
-    return many(AgendaItemOut, await service.list_items(uc, meeting_id, paging))
+    return many(AgendaItemOut, await service.list_items(ctx, meeting_id, paging))
 
 
 @router.put(
@@ -66,9 +66,9 @@ async def list_items(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Respo
     response_model=PageOut[AgendaItemOut],
     responses=problem_responses("not_found", "meeting_closed", "invalid_order"),
 )
-async def reorder_items(meeting_id: UUID, body: AgendaOrder, uc: ContentWrite) -> Response:
+async def reorder_items(meeting_id: UUID, body: AgendaOrder, ctx: ContentWrite) -> Response:
     """Put every item of the meeting in a new order; returns the whole agenda."""
-    items = await service.reorder_items(uc, meeting_id, body.item_ids)
+    items = await service.reorder_items(ctx, meeting_id, body.item_ids)
     return many(AgendaItemOut, Page(items, None))
 
 
@@ -86,9 +86,9 @@ async def reorder_items(meeting_id: UUID, body: AgendaOrder, uc: ContentWrite) -
         "no_default_template",
     ),
 )
-async def apply_template(meeting_id: UUID, body: ApplyTemplate, uc: ContentWrite) -> Response:
+async def apply_template(meeting_id: UUID, body: ApplyTemplate, ctx: ContentWrite) -> Response:
     """Append one item per section of a template (default: the organization's default)."""
-    items = await service.apply_template(uc, meeting_id, **body.model_dump())
+    items = await service.apply_template(ctx, meeting_id, **body.model_dump())
     response = many(AgendaItemOut, Page(items, None))
     response.status_code = 201
     response.headers["Location"] = f"/v1/meetings/{meeting_id}/agenda-items"
@@ -112,11 +112,11 @@ async def apply_template(meeting_id: UUID, body: ApplyTemplate, uc: ContentWrite
     ),
 )
 async def update_item(
-    item_id: UUID, body: AgendaItemUpdate, uc: ContentWrite, expected: IfMatch
+    item_id: UUID, body: AgendaItemUpdate, ctx: ContentWrite, expected: IfMatch
 ) -> Response:
     """Edit an item of a scheduled meeting."""
     changes = body.model_dump(exclude_unset=True)
-    return versioned(AgendaItemOut, await service.update_item(uc, item_id, changes, expected))
+    return versioned(AgendaItemOut, await service.update_item(ctx, item_id, changes, expected))
 
 
 @router.delete(
@@ -126,8 +126,8 @@ async def update_item(
     responses=problem_responses("not_found", "meeting_closed", "precondition_failed"),
 )
 async def delete_item(
-    item_id: UUID, uc: ContentWrite, expected: IfMatch, _body: NoBody = None
+    item_id: UUID, ctx: ContentWrite, expected: IfMatch, _body: NoBody = None
 ) -> Response:
     """Remove an item from a scheduled meeting."""
-    await service.delete_item(uc, item_id, expected)
+    await service.delete_item(ctx, item_id, expected)
     return Response(status_code=204)

@@ -36,7 +36,7 @@ class AuditEventOut(Output):
     responses=problem_responses("service_key_only", "invalid_cursor"),
 )
 async def list_audit_events(
-    uc: AuditRead,
+    ctx: AuditRead,
     paging: Paging,
     actor_key_id: UUID | None = None,
     actor_person_id: UUID | None = None,
@@ -46,4 +46,4 @@ async def list_audit_events(
     """Every change and every content read by a service key: operation, record ids, caller
     and time, oldest first (sort key `at`, then `id`). Never the content itself."""
     filters = AuditFilter(actor_key_id, actor_person_id, operation, since)
-    return many(AuditEventOut, await audit.list_events(uc, filters, paging))
+    return many(AuditEventOut, await audit.list_events(ctx, filters, paging))

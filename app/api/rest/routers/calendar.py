@@ -37,11 +37,11 @@ FEED_CACHING = "private, no-cache"
     responses=problem_responses("not_found", "not_yourself", "person_deactivated"),
 )
 async def create_calendar_token(
-    person_id: UUID, uc: CalendarTokenWrite, request: Request, _body: NoBody = None
+    person_id: UUID, ctx: CalendarTokenWrite, request: Request, _body: NoBody = None
 ) -> Response:
     """Mint the person's calendar feed token and its URL (200: shown once, stored as a
     digest). An earlier token stops working. The person's own token, or an admin key."""
-    token = await service.mint_token(uc, person_id)
+    token = await service.mint_token(ctx, person_id)
     url = str(request.base_url).rstrip("/") + "/v1" + FEED_PATH.format(token=token)
     out = CalendarTokenOut(token=token, url=url)
     return Response(
@@ -56,11 +56,11 @@ async def create_calendar_token(
     responses=problem_responses("not_found", "not_yourself"),
 )
 async def revoke_calendar_token(
-    person_id: UUID, uc: CalendarTokenWrite, _body: NoBody = None
+    person_id: UUID, ctx: CalendarTokenWrite, _body: NoBody = None
 ) -> Response:
     """Revoke the person's calendar feed token: the feed answers 404 from now on (204 also
     when there was none). The person's own token, or an admin key."""
-    await service.revoke_token(uc, person_id)
+    await service.revoke_token(ctx, person_id)
     return Response(status_code=204)
 
 

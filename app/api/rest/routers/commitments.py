@@ -44,9 +44,9 @@ router = APIRouter(prefix="/v1/commitments", tags=["commitments"])
         201,
     ),
 )
-async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Response:
+async def create_commitment(body: CommitmentCreate, ctx: ContentWrite) -> Response:
     """Record an action item owned by one of the pair's two people."""
-    commitment = await service.create_commitment(uc, **body.model_dump())
+    commitment = await service.create_commitment(ctx, **body.model_dump())
     return versioned(
         CommitmentOut, commitment, status=201, location=f"/v1/commitments/{commitment.id}"
     )
@@ -59,7 +59,7 @@ async def create_commitment(body: CommitmentCreate, uc: ContentWrite) -> Respons
     responses=problem_responses("invalid_cursor"),
 )
 async def list_commitments(
-    uc: ContentRead,
+    ctx: ContentRead,
     paging: Paging,
     pair_id: UUID | None = None,
     owner_id: UUID | None = None,
@@ -71,9 +71,9 @@ async def list_commitments(
     """Commitments, oldest first (sort key `created_at`, then `id`); `overdue=true` keeps
     open ones due before today (UTC)."""
     filters = CommitmentFilter(
-        pair_id, owner_id, meeting_id, status, uc.now.date() if overdue else None, updated_since
+        pair_id, owner_id, meeting_id, status, ctx.now.date() if overdue else None, updated_since
     )
-    return many(CommitmentOut, await service.list_commitments(uc, filters, paging))
+    return many(CommitmentOut, await service.list_commitments(ctx, filters, paging))
 
 
 @router.get(
@@ -83,11 +83,11 @@ async def list_commitments(
     responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
 async def get_commitment(
-    commitment_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None
+    commitment_id: UUID, ctx: ContentRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One commitment."""
     return current(
-        CommitmentOut, await visible_records.commitment(uc, commitment_id), if_none_match
+        CommitmentOut, await visible_records.commitment(ctx, commitment_id), if_none_match
     )
 
 
@@ -107,9 +107,9 @@ async def get_commitment(
     ),
 )
 async def update_commitment(
-    commitment_id: UUID, body: CommitmentUpdate, uc: ContentWrite, expected: IfMatch
+    commitment_id: UUID, body: CommitmentUpdate, ctx: ContentWrite, expected: IfMatch
 ) -> Response:
     """Edit, complete (`status: done`), drop or reopen a commitment."""
     changes = body.model_dump(exclude_unset=True)
-    updated = await service.update_commitment(uc, commitment_id, changes, expected)
+    updated = await service.update_commitment(ctx, commitment_id, changes, expected)
     return versioned(CommitmentOut, updated)

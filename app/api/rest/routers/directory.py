@@ -19,12 +19,12 @@ router = APIRouter(prefix="/v1/directory", tags=["directory"])
     response_model=DirectorySyncOut,
     responses=problem_responses("admin_only", "invalid_directory"),
 )
-async def sync(body: DirectorySyncIn, uc: PeopleWrite) -> Response:
+async def sync(body: DirectorySyncIn, ctx: PeopleWrite) -> Response:
     """Make the organization's people match a directory (matched by external_id, else by
     email), all or nothing; reporting pairs follow (rule 8). Answers the diff; sending the
     same directory again changes nothing."""
     done = await sync_directory(
-        uc,
+        ctx,
         [row.row() for row in body.people],
         deactivate_missing=body.deactivate_missing,
         dry_run=body.dry_run,

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/v1/events", tags=["events"])
     responses=problem_responses("service_key_only", "invalid_cursor"),
 )
 async def list_events(
-    uc: WebhooksRead,
+    ctx: WebhooksRead,
     after: Annotated[
         str | None,
         Query(
@@ -44,7 +44,7 @@ async def list_events(
 ) -> Response:
     """The organization's events, oldest first, as webhooks carry them to an endpoint this
     key created. The last page also has a `next_cursor`: poll with it for newer events."""
-    page = await read_feed(uc, after, types or [], limit)
+    page = await read_feed(ctx, after, types or [], limit)
     # The events exactly as webhooks carry them (EventPage documents their shape).
     body = {"data": page.events, "next_cursor": page.next_cursor}
     return Response(json.dumps(body, separators=(",", ":")), media_type="application/json")

@@ -66,11 +66,11 @@ SLOT_PROBLEMS = (
         201,
     ),
 )
-async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:
+async def schedule_meeting(body: MeetingCreate, ctx: MeetingsWrite) -> Response:
     """Schedule a meeting of an active pair, free of overlaps for both people; agenda items
     left open on the pair's closed meetings are carried over to it."""
-    meeting = await service.schedule_meeting(uc, **body.model_dump())
-    return meeting_response(await view(uc, meeting), status=201)
+    meeting = await service.schedule_meeting(ctx, **body.model_dump())
+    return meeting_response(await view(ctx, meeting), status=201)
 
 
 @router.get(
@@ -80,7 +80,7 @@ async def schedule_meeting(body: MeetingCreate, uc: MeetingsWrite) -> Response:
     responses=problem_responses("invalid_cursor"),
 )
 async def list_meetings(
-    uc: MeetingsRead,
+    ctx: MeetingsRead,
     paging: Paging,
     pair_id: UUID | None = None,
     person_id: UUID | None = None,
@@ -91,8 +91,8 @@ async def list_meetings(
 ) -> Response:
     """Meetings in start order (sort key `starts_at`, then `id`)."""
     filters = MeetingFilter(pair_id, person_id, status, starts_after, starts_before, updated_since)
-    page = await service.list_meetings(uc, filters, paging)
-    return meetings_page(await with_follow_up(uc, page.items), page.next_cursor)
+    page = await service.list_meetings(ctx, filters, paging)
+    return meetings_page(await with_follow_up(ctx, page.items), page.next_cursor)
 
 
 @router.get(
@@ -102,11 +102,13 @@ async def list_meetings(
     responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
 async def get_meeting(
-    meeting_id: UUID, uc: MeetingsRead, if_none_match: IfNoneMatch = None
+    meeting_id: UUID, ctx: MeetingsRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One meeting, with the pair's open commitments to follow up on."""
-    meeting = await visible_records.meeting(uc, meeting_id)
-    return not_modified(if_none_match, meeting.version) or meeting_response(await view(uc, meeting))
+    meeting = await visible_records.meeting(ctx, meeting_id)
+    return not_modified(if_none_match, meeting.version) or meeting_response(
+        await view(ctx, meeting)
+    )
 
 
 @router.patch(
@@ -127,18 +129,18 @@ async def get_meeting(
     ),
 )
 async def reschedule_meeting(
-    meeting_id: UUID, body: MeetingUpdate, uc: MeetingsWrite, expected: IfMatch
+    meeting_id: UUID, body: MeetingUpdate, ctx: MeetingsWrite, expected: IfMatch
 ) -> Response:
     """Reschedule: new start and/or duration, same checks as scheduling; the count and the
     original start are kept."""
     meeting = await lifecycle.reschedule_meeting(
-        uc,
+        ctx,
         meeting_id,
         starts_at=body.starts_at,
         duration_minutes=body.duration_minutes,
         expected=expected,
     )
-    return meeting_response(await view(uc, meeting))
+    return meeting_response(await view(ctx, meeting))
 
 
 @router.post(
@@ -156,13 +158,13 @@ async def reschedule_meeting(
     ),
 )
 async def cancel_meeting(
-    meeting_id: UUID, body: MeetingCancel, uc: MeetingsWrite, expected: IfMatch
+    meeting_id: UUID, body: MeetingCancel, ctx: MeetingsWrite, expected: IfMatch
 ) -> Response:
     """Cancel with a reason; open and deferred agenda items move to the pair's next meeting
     (or to the next one it schedules). The ETag is the canceled meeting's."""
-    result = await lifecycle.cancel_meeting(uc, meeting_id, **body.model_dump(), expected=expected)
+    result = await lifecycle.cancel_meeting(ctx, meeting_id, **body.model_dump(), expected=expected)
     out = CancellationOut(
-        meeting=meeting_out(await view(uc, result.meeting)),
+        meeting=meeting_out(await view(ctx, result.meeting)),
         late=result.late,
         carried_items=result.carried_items,
         carried_to_meeting_id=result.carried_to.id if result.carried_to else None,
@@ -194,16 +196,16 @@ async def cancel_meeting(
     ),
 )
 async def complete_meeting(
-    meeting_id: UUID, body: MeetingComplete, uc: MeetingsWrite, expected: IfMatch
+    meeting_id: UUID, body: MeetingComplete, ctx: MeetingsWrite, expected: IfMatch
 ) -> Response:
     """Complete (from 15 minutes before the start); the next meeting is booked on cadence if
     none is, and undiscussed items are carried over to it. The ETag is the completed
     meeting's."""
     result = await lifecycle.complete_meeting(
-        uc, meeting_id, **body.model_dump(), expected=expected
+        ctx, meeting_id, **body.model_dump(), expected=expected
     )
     meetings = [result.meeting] + ([result.next_meeting] if result.next_meeting else [])
-    views = await with_follow_up(uc, meetings)
+    views = await with_follow_up(ctx, meetings)
     out = CompletionOut(
         meeting=meeting_out(views[0]),
         next_meeting=meeting_out(views[1]) if len(views) > 1 else None,
@@ -220,9 +222,9 @@ async def complete_meeting(
     response_model=PageOut[MeetingEventOut],
     responses=problem_responses("not_found", "invalid_cursor"),
 )
-async def meeting_history(meeting_id: UUID, uc: MeetingsRead, paging: Paging) -> Response:
+async def meeting_history(meeting_id: UUID, ctx: MeetingsRead, paging: Paging) -> Response:
     """Every change of the meeting, oldest first, with who made it and when."""
-    return many(MeetingEventOut, await service.meeting_history(uc, meeting_id, paging))
+    return many(MeetingEventOut, await service.meeting_history(ctx, meeting_id, paging))
 
 
 @router.post(
@@ -244,9 +246,9 @@ async def meeting_history(meeting_id: UUID, uc: MeetingsRead, paging: Paging) ->
         ),
     },
 )
-async def rate_meeting(meeting_id: UUID, body: RatingCreate, uc: ContentWrite) -> Response:
+async def rate_meeting(meeting_id: UUID, body: RatingCreate, ctx: ContentWrite) -> Response:
     """A participant rates a completed meeting from 1 to 5, once (or replaces it)."""
-    rating, created = await ratings.rate(uc, meeting_id, **body.model_dump())
+    rating, created = await ratings.rate(ctx, meeting_id, **body.model_dump())
     if created:
         return one(RatingOut, rating, status=201, location=f"/v1/meetings/{meeting_id}/ratings")
     return one(RatingOut, rating)
@@ -258,6 +260,6 @@ async def rate_meeting(meeting_id: UUID, body: RatingCreate, uc: ContentWrite) -
     response_model=PageOut[RatingOut],
     responses=problem_responses("not_found", "invalid_cursor"),
 )
-async def list_ratings(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+async def list_ratings(meeting_id: UUID, ctx: ContentRead, paging: Paging) -> Response:
     """Ratings of the meeting, oldest first."""
-    return many(RatingOut, await ratings.list_ratings(uc, meeting_id, paging))
+    return many(RatingOut, await ratings.list_ratings(ctx, meeting_id, paging))

@@ -33,7 +33,7 @@ from app.domain.metric_windows import Bucket
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
 from app.services import metric_rollups, metrics
-from app.services.context import UseCase
+from app.services.context import ServiceContext
 from app.services.metric_rollups import RollupRequest, RollupScope
 from app.services.metrics import MetricsBasis, PairListRequest, PairOrder
 
@@ -77,10 +77,10 @@ def _json(body: Basis) -> Response:
     responses=problem_responses("not_found", *WINDOW_PROBLEMS),
 )
 async def pair_metrics(
-    pair_id: UUID, uc: MetricsRead, start: From = None, end: To = None
+    pair_id: UUID, ctx: MetricsRead, start: From = None, end: To = None
 ) -> Response:
     """Every metric of one pair over `[from, to)`, by the published formulas (no content)."""
-    measured, found = await metrics.pair_metrics(uc, pair_id, start, end)
+    measured, found = await metrics.pair_metrics(ctx, pair_id, start, end)
     return _json(PairMetricsResponse(data=PairMetricsOut.of(found), **Basis.fields_of(measured)))
 
 
@@ -110,7 +110,7 @@ def _wants_csv(format_: Format | None, accept: str | None) -> bool:
 )
 async def list_pair_metrics(
     request: Request,
-    uc: MetricsRead,
+    ctx: MetricsRead,
     paging: Paging,
     start: From = None,
     end: To = None,
@@ -148,9 +148,9 @@ async def list_pair_metrics(
         sort,
     )
     if _wants_csv(format_, accept):
-        measured, checked = await metrics.export_request(uc, start, end, wanted)
-        return _csv_response(request, uc, measured, checked)
-    measured, page = await metrics.pairs_page(uc, start, end, wanted, paging)
+        measured, checked = await metrics.export_request(ctx, start, end, wanted)
+        return _csv_response(request, ctx, measured, checked)
+    measured, page = await metrics.pairs_page(ctx, start, end, wanted, paging)
     return _json(
         PairMetricsPage(
             data=[PairMetricsOut.of(found) for found in page.items],
@@ -161,10 +161,10 @@ async def list_pair_metrics(
 
 
 def _csv_response(
-    request: Request, uc: UseCase, measured: MetricsBasis, wanted: PairListRequest
+    request: Request, ctx: ServiceContext, measured: MetricsBasis, wanted: PairListRequest
 ) -> StreamingResponse:
     """Rows are read while they are sent, a chunk per short read transaction of its own."""
-    chunks = metrics.exported_chunks(lambda: read_again(runtime_of(request), uc), measured, wanted)
+    chunks = metrics.exported_chunks(lambda: read_again(runtime_of(request), ctx), measured, wanted)
     window, policy = measured.window, measured.policy
     return ExportStream(
         csv_text(chunks),
@@ -198,7 +198,7 @@ Scope = Annotated[
     responses=problem_responses(*ROLLUP_PROBLEMS),
 )
 async def summary(
-    uc: MetricsRead,
+    ctx: MetricsRead,
     scope: Scope,
     person_id: UUID | None = None,
     kind: PairKind | None = None,
@@ -210,7 +210,7 @@ async def summary(
     cadence state, the health score's mean and quartiles, and how many pairs raise each
     signal."""
     wanted = RollupRequest(scope, person_id, kind, group_id)
-    measured, rollup = await metric_rollups.summary(uc, wanted, start, end)
+    measured, rollup = await metric_rollups.summary(ctx, wanted, start, end)
     data = SummaryOut.of(rollup, scope.value, person_id, kind)
     return _json(SummaryResponse(data=data, **Basis.fields_of(measured)))
 
@@ -222,7 +222,7 @@ async def summary(
     responses=problem_responses(*ROLLUP_PROBLEMS),
 )
 async def timeseries(
-    uc: MetricsRead,
+    ctx: MetricsRead,
     scope: Scope,
     bucket: Annotated[Bucket, Query(description="ISO `week` or calendar `month` (UTC).")],
     person_id: UUID | None = None,
@@ -234,7 +234,7 @@ async def timeseries(
     """The same counts and rates per bucket, each bucket clipped to the window (gaps are
     counted between held meetings of the same bucket)."""
     wanted = RollupRequest(scope, person_id, kind, group_id)
-    measured, points = await metric_rollups.timeseries(uc, wanted, bucket, start, end)
+    measured, points = await metric_rollups.timeseries(ctx, wanted, bucket, start, end)
     return _json(
         TimeseriesResponse(
             bucket=bucket,

@@ -44,9 +44,9 @@ router = APIRouter(prefix="/v1", tags=["notes"])
         201,
     ),
 )
-async def add_note(meeting_id: UUID, body: NoteCreate, uc: ContentWrite) -> Response:
+async def add_note(meeting_id: UUID, body: NoteCreate, ctx: ContentWrite) -> Response:
     """Write a shared note on a scheduled or completed meeting."""
-    note = await service.add_note(uc, meeting_id, **body.model_dump())
+    note = await service.add_note(ctx, meeting_id, **body.model_dump())
     return versioned(NoteOut, note, status=201, location=f"/v1/notes/{note.id}")
 
 
@@ -56,9 +56,9 @@ async def add_note(meeting_id: UUID, body: NoteCreate, uc: ContentWrite) -> Resp
     response_model=PageOut[NoteOut],
     responses=problem_responses("not_found", "invalid_cursor"),
 )
-async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Response:
+async def list_notes(meeting_id: UUID, ctx: ContentRead, paging: Paging) -> Response:
     """The meeting's shared notes, oldest first (sort key `created_at`, then `id`)."""
-    return many(NoteOut, await service.list_notes(uc, meeting_id, paging))
+    return many(NoteOut, await service.list_notes(ctx, meeting_id, paging))
 
 
 @router.get(
@@ -67,9 +67,9 @@ async def list_notes(meeting_id: UUID, uc: ContentRead, paging: Paging) -> Respo
     response_model=NoteOut,
     responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_note(note_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = None) -> Response:
+async def get_note(note_id: UUID, ctx: ContentRead, if_none_match: IfNoneMatch = None) -> Response:
     """One shared note."""
-    return current(NoteOut, await visible_records.note(uc, note_id), if_none_match)
+    return current(NoteOut, await visible_records.note(ctx, note_id), if_none_match)
 
 
 @router.patch(
@@ -88,10 +88,10 @@ async def get_note(note_id: UUID, uc: ContentRead, if_none_match: IfNoneMatch = 
     ),
 )
 async def update_note(
-    note_id: UUID, body: NoteUpdate, uc: ContentWrite, expected: IfMatch
+    note_id: UUID, body: NoteUpdate, ctx: ContentWrite, expected: IfMatch
 ) -> Response:
     """Replace a shared note's text."""
-    return versioned(NoteOut, await service.update_note(uc, note_id, body.body, expected))
+    return versioned(NoteOut, await service.update_note(ctx, note_id, body.body, expected))
 
 
 @router.delete(
@@ -101,8 +101,8 @@ async def update_note(
     responses=problem_responses("not_author", "meeting_closed", "not_found", "precondition_failed"),
 )
 async def delete_note(
-    note_id: UUID, uc: ContentWrite, expected: IfMatch, _body: NoBody = None
+    note_id: UUID, ctx: ContentWrite, expected: IfMatch, _body: NoBody = None
 ) -> Response:
     """Delete a shared note."""
-    await service.delete_note(uc, note_id, expected)
+    await service.delete_note(ctx, note_id, expected)
     return Response(status_code=204)

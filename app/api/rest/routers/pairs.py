@@ -55,9 +55,9 @@ router = APIRouter(prefix="/v1/pairs", tags=["pairs"])
         201,
     ),
 )
-async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
+async def create_pair(body: PairCreate, ctx: PairsWrite) -> Response:
     """Start a pair; cadence and duration default to the organization's policy."""
-    pair = await service.create_pair(uc, **body.model_dump())
+    pair = await service.create_pair(ctx, **body.model_dump())
     return versioned(PairOut, pair, status=201, location=f"/v1/pairs/{pair.id}")
 
 
@@ -77,7 +77,7 @@ async def create_pair(body: PairCreate, uc: PairsWrite) -> Response:
     },
 )
 async def list_pairs(
-    uc: PairsRead,
+    ctx: PairsRead,
     paging: Paging,
     person_id: UUID | None = None,
     lead_id: UUID | None = None,
@@ -90,7 +90,7 @@ async def list_pairs(
     """Pairs of the organization, oldest first (sort key `created_at`, then `id`); `state`
     filters by cadence state now."""
     filters = PairFilter(person_id, lead_id, member_id, kind, status, updated_since, state)
-    return many(PairOut, await service.list_pairs(uc, filters, paging))
+    return many(PairOut, await service.list_pairs(ctx, filters, paging))
 
 
 @router.get(
@@ -99,9 +99,9 @@ async def list_pairs(
     response_model=PairOut,
     responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
-async def get_pair(pair_id: UUID, uc: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
+async def get_pair(pair_id: UUID, ctx: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
     """One pair."""
-    return current(PairOut, await visible_records.pair(uc, pair_id), if_none_match)
+    return current(PairOut, await visible_records.pair(ctx, pair_id), if_none_match)
 
 
 @router.patch(
@@ -123,12 +123,12 @@ async def get_pair(pair_id: UUID, uc: PairsRead, if_none_match: IfNoneMatch = No
     ),
 )
 async def update_pair(
-    pair_id: UUID, body: PairUpdate, uc: PairsWrite, expected: IfMatch
+    pair_id: UUID, body: PairUpdate, ctx: PairsWrite, expected: IfMatch
 ) -> Response:
     """Change the cadence or the default duration within policy, or pause (future meetings
     are canceled by the system) and resume."""
     changes = body.model_dump(exclude_unset=True)
-    return versioned(PairOut, await service.update_pair(uc, pair_id, changes, expected))
+    return versioned(PairOut, await service.update_pair(ctx, pair_id, changes, expected))
 
 
 @router.post(
@@ -137,10 +137,10 @@ async def update_pair(
     response_model=PairOut,
     responses=with_etag(problem_responses("admin_only", "not_found", "pair_ended")),
 )
-async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -> Response:
+async def end_pair(pair_id: UUID, ctx: PairsWrite, body: PairEnd | None = None) -> Response:
     """End a pair: its future meetings are canceled by the system."""
     reason = (body or PairEnd()).reason
-    return versioned(PairOut, await service.end_pair(uc, pair_id, reason))
+    return versioned(PairOut, await service.end_pair(ctx, pair_id, reason))
 
 
 @router.get(
@@ -149,7 +149,7 @@ async def end_pair(pair_id: UUID, uc: PairsWrite, body: PairEnd | None = None) -
     response_model=CadenceOut,
     responses=problem_responses("not_found"),
 )
-async def pair_cadence(pair_id: UUID, uc: PairsRead) -> Response:
+async def pair_cadence(pair_id: UUID, ctx: PairsRead) -> Response:
     """Where the pair stands now: last held, due, next booked, and the state that follows."""
-    out = CadenceOut.of(await cadence.pair_cadence(uc, pair_id))
+    out = CadenceOut.of(await cadence.pair_cadence(ctx, pair_id))
     return Response(out.model_dump_json(), media_type="application/json")

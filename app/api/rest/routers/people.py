@@ -58,9 +58,9 @@ WRITE_PROBLEMS = (
         201,
     ),
 )
-async def create_person(body: PersonCreate, uc: PeopleWrite) -> Response:
+async def create_person(body: PersonCreate, ctx: PeopleWrite) -> Response:
     """Add a person; with `auto_pairs`, a manager_id also creates their manager_report pair."""
-    person = await service.create_person(uc, **body.model_dump())
+    person = await service.create_person(ctx, **body.model_dump())
     return versioned(PersonOut, person, status=201, location=f"/v1/people/{person.id}")
 
 
@@ -71,7 +71,7 @@ async def create_person(body: PersonCreate, uc: PeopleWrite) -> Response:
     responses=problem_responses("invalid_cursor"),
 )
 async def list_people(
-    uc: PeopleRead,
+    ctx: PeopleRead,
     paging: Paging,
     active: bool | None = None,
     manager_id: UUID | None = None,
@@ -91,7 +91,7 @@ async def list_people(
     filters = PeopleFilter(
         active, manager_id, email, external_id, updated_since, username, manager_state
     )
-    return many(PersonOut, await service.list_people(uc, filters, paging))
+    return many(PersonOut, await service.list_people(ctx, filters, paging))
 
 
 @router.get(
@@ -101,10 +101,10 @@ async def list_people(
     responses=with_etag(problem_responses("not_found"), conditional_read=True),
 )
 async def get_person(
-    person_id: UUID, uc: PeopleRead, if_none_match: IfNoneMatch = None
+    person_id: UUID, ctx: PeopleRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One person."""
-    return current(PersonOut, await visible_records.person(uc, person_id), if_none_match)
+    return current(PersonOut, await visible_records.person(ctx, person_id), if_none_match)
 
 
 @router.patch(
@@ -126,11 +126,11 @@ async def get_person(
     ),
 )
 async def update_person(
-    person_id: UUID, body: PersonUpdate, uc: PeopleWrite, expected: IfMatch
+    person_id: UUID, body: PersonUpdate, ctx: PeopleWrite, expected: IfMatch
 ) -> Response:
     """Change fields; a new manager_id must not create a cycle and moves the reporting pair."""
     changes = body.model_dump(exclude_unset=True)
-    return versioned(PersonOut, await service.update_person(uc, person_id, changes, expected))
+    return versioned(PersonOut, await service.update_person(ctx, person_id, changes, expected))
 
 
 @router.post(
@@ -139,9 +139,9 @@ async def update_person(
     response_model=PersonOut,
     responses=with_etag(problem_responses("admin_only", "not_found", "person_deactivated")),
 )
-async def deactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
+async def deactivate_person(person_id: UUID, ctx: PeopleWrite, _body: NoBody = None) -> Response:
     """Deactivate a person: all their pairs end and their future meetings are canceled."""
-    return versioned(PersonOut, await service.deactivate_person(uc, person_id))
+    return versioned(PersonOut, await service.deactivate_person(ctx, person_id))
 
 
 @router.post(
@@ -150,7 +150,7 @@ async def deactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = No
     response_model=PersonOut,
     responses=with_etag(problem_responses("admin_only", "not_found", "person_active")),
 )
-async def reactivate_person(person_id: UUID, uc: PeopleWrite, _body: NoBody = None) -> Response:
+async def reactivate_person(person_id: UUID, ctx: PeopleWrite, _body: NoBody = None) -> Response:
     """Bring a person back (rehire): same id, history and email; their reporting pair, and
     those of their active reports, start again as new pairs."""
-    return versioned(PersonOut, await service.reactivate_person(uc, person_id))
+    return versioned(PersonOut, await service.reactivate_person(ctx, person_id))

@@ -20,9 +20,9 @@ router = APIRouter(prefix="/v1/policy", tags=["policy"])
     response_model=PolicyOut,
     responses=with_etag(problem_responses(), conditional_read=True),
 )
-async def get_policy(uc: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
+async def get_policy(ctx: PairsRead, if_none_match: IfNoneMatch = None) -> Response:
     """The cadence policy every pair and meeting is checked against."""
-    return current(PolicyOut, await service.policy(uc), if_none_match)
+    return current(PolicyOut, await service.policy(ctx), if_none_match)
 
 
 @router.patch(
@@ -40,8 +40,8 @@ async def get_policy(uc: PairsRead, if_none_match: IfNoneMatch = None) -> Respon
         )
     ),
 )
-async def update_policy(body: PolicyUpdate, uc: PolicyWrite, expected: IfMatch) -> Response:
+async def update_policy(body: PolicyUpdate, ctx: PolicyWrite, expected: IfMatch) -> Response:
     """Change policy figures; they must stay consistent (min <= target/default <= max).
     `require_if_match: true` makes every edit (PATCH) name the version it changes."""
     changes = body.model_dump(exclude_unset=True)
-    return versioned(PolicyOut, await service.update_policy(uc, changes, expected))
+    return versioned(PolicyOut, await service.update_policy(ctx, changes, expected))

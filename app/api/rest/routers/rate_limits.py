@@ -33,10 +33,10 @@ def _out(setting: RateLimitSetting, defaults: Budgets) -> Response:
     response_model=RateLimitsOut,
     responses=problem_responses("service_key_only"),
 )
-async def get_rate_limits(uc: AdminRead, request: Request) -> Response:
+async def get_rate_limits(ctx: AdminRead, request: Request) -> Response:
     """The organization's request budgets: its own choice and what is in force."""
     defaults = runtime_of(request).rate_limiter.defaults
-    return _out(await service.rate_limits(uc), defaults)
+    return _out(await service.rate_limits(ctx), defaults)
 
 
 @router.put(
@@ -45,13 +45,13 @@ async def get_rate_limits(uc: AdminRead, request: Request) -> Response:
     response_model=RateLimitsOut,
     responses=problem_responses("service_key_only", "invalid_rate_limit"),
 )
-async def replace_rate_limits(body: RateLimitsIn, uc: AdminWrite, request: Request) -> Response:
+async def replace_rate_limits(body: RateLimitsIn, ctx: AdminWrite, request: Request) -> Response:
     """Lower the organization's budgets below the service's (null: the service's default),
     for instance to keep one integration from spending what the others need. In force at
     once on this replica, within the key cache time on the others."""
     limiter = runtime_of(request).rate_limiter
     setting = await service.replace_rate_limits(
-        uc, body.per_key, body.per_organization, limiter.defaults
+        ctx, body.per_key, body.per_organization, limiter.defaults
     )
-    limiter.forget(uc.org_id)
+    limiter.forget(ctx.org_id)
     return _out(setting, limiter.defaults)

@@ -29,10 +29,10 @@ router = APIRouter(prefix="/v1/service-keys", tags=["access"])
         **links(201, RevokeKey=to("service-keys-revoke", key_id=CREATED_ID)),
     },
 )
-async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
+async def create_key(body: ServiceKeyCreate, ctx: AdminWrite) -> Response:
     """Create a key; the secret is in this response only (stored as a SHA-256 digest)."""
     key, secret = await service.create_service_key(
-        uc, name=body.name, scopes=frozenset(body.scopes)
+        ctx, name=body.name, scopes=frozenset(body.scopes)
     )
     created = ServiceKeyCreated(
         id=key.id,
@@ -55,9 +55,9 @@ async def create_key(body: ServiceKeyCreate, uc: AdminWrite) -> Response:
     response_model=PageOut[ServiceKeyOut],
     responses=problem_responses("service_key_only", "invalid_cursor"),
 )
-async def list_keys(uc: AdminRead, paging: Paging) -> Response:
+async def list_keys(ctx: AdminRead, paging: Paging) -> Response:
     """Keys of the organization (never their secrets), oldest first."""
-    return many(ServiceKeyOut, await service.list_service_keys(uc, paging))
+    return many(ServiceKeyOut, await service.list_service_keys(ctx, paging))
 
 
 @router.delete(
@@ -67,10 +67,10 @@ async def list_keys(uc: AdminRead, paging: Paging) -> Response:
     responses=problem_responses("service_key_only", "not_found"),
 )
 async def revoke_key(
-    key_id: UUID, uc: AdminWrite, request: Request, _body: NoBody = None
+    key_id: UUID, ctx: AdminWrite, request: Request, _body: NoBody = None
 ) -> Response:
     """Revoke a key; it and the person tokens it minted stop working at once on this
     replica, within the key cache time on others."""
-    await service.revoke_service_key(uc, key_id)
+    await service.revoke_service_key(ctx, key_id)
     runtime_of(request).credentials.keys.forget(key_id)
     return Response(status_code=204)

@@ -27,9 +27,9 @@ router = APIRouter(prefix="/v1", tags=["access"])
     response_model=SignInOut,
     responses=problem_responses("service_key_only"),
 )
-async def get_sign_in(uc: AdminRead) -> Response:
+async def get_sign_in(ctx: AdminRead) -> Response:
     """How people of this organization sign in."""
-    return one(SignInOut, await service.sign_in(uc))
+    return one(SignInOut, await service.sign_in(ctx))
 
 
 @router.put(
@@ -40,18 +40,18 @@ async def get_sign_in(uc: AdminRead) -> Response:
         "service_key_only", "oidc_incomplete", "unsafe_provider_url", "sign_in_in_use"
     ),
 )
-async def replace_sign_in(body: SignInIn, uc: AdminWrite, request: Request) -> Response:
+async def replace_sign_in(body: SignInIn, ctx: AdminWrite, request: Request) -> Response:
     """Choose person tokens or OpenID Connect. With `oidc`, Rapport verifies the provider's
     ID tokens itself and no service key can act as a person: minting is refused and
     minted tokens stop working (at once on this replica, within the key cache time on
     others)."""
     runtime = runtime_of(request)
     updated = await service.replace_sign_in(
-        uc,
+        ctx,
         body.model_dump(),
         allow_http_loopback=runtime.settings.oidc_allow_http_loopback,
     )
-    runtime.credentials.sign_ins.forget(uc.org_id)
+    runtime.credentials.sign_ins.forget(ctx.org_id)
     return one(SignInOut, updated)
 
 
@@ -62,7 +62,7 @@ async def replace_sign_in(body: SignInIn, uc: AdminWrite, request: Request) -> R
     responses=problem_responses("service_key_only", "invalid_cursor"),
 )
 async def list_sign_in_bindings(
-    uc: AdminRead,
+    ctx: AdminRead,
     paging: Paging,
     person_id: UUID | None = None,
     bound_since: Instant | None = None,
@@ -71,7 +71,7 @@ async def list_sign_in_bindings(
     `bound_at`, then `id`): review recent ones (`bound_since`) against changes of people's
     emails and external ids."""
     filters = BindingFilter(person_id, bound_since)
-    return many(SignInBindingOut, await sign_in_bindings.list_bindings(uc, filters, paging))
+    return many(SignInBindingOut, await sign_in_bindings.list_bindings(ctx, filters, paging))
 
 
 @router.delete(
@@ -80,8 +80,8 @@ async def list_sign_in_bindings(
     status_code=204,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def unbind_person(person_id: UUID, uc: AdminWrite, _body: NoBody = None) -> Response:
+async def unbind_person(person_id: UUID, ctx: AdminWrite, _body: NoBody = None) -> Response:
     """Let the person's next sign-in bind a new account (at every issuer): the one way to
     move a person to another account of the identity provider; audited."""
-    await sign_in_bindings.unbind(uc, person_id)
+    await sign_in_bindings.unbind(ctx, person_id)
     return Response(status_code=204)

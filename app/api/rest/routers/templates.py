@@ -40,10 +40,10 @@ def _sections(sections: list[SectionIn]) -> list[TemplateSection]:
         ),
     },
 )
-async def create_template(body: TemplateCreate, uc: PolicyWrite) -> Response:
+async def create_template(body: TemplateCreate, ctx: PolicyWrite) -> Response:
     """Add an agenda template; `is_default: true` makes it the one applied by default."""
     template = await service.create_template(
-        uc,
+        ctx,
         name=body.name,
         description=body.description,
         sections=_sections(body.sections),
@@ -58,9 +58,9 @@ async def create_template(body: TemplateCreate, uc: PolicyWrite) -> Response:
     response_model=PageOut[TemplateOut],
     responses=problem_responses("invalid_cursor"),
 )
-async def list_templates(uc: ContentRead, paging: Paging) -> Response:
+async def list_templates(ctx: ContentRead, paging: Paging) -> Response:
     """Templates, oldest first (sort key `created_at`, then `id`)."""
-    return many(TemplateOut, await service.list_templates(uc, paging))
+    return many(TemplateOut, await service.list_templates(ctx, paging))
 
 
 @router.get(
@@ -69,9 +69,9 @@ async def list_templates(uc: ContentRead, paging: Paging) -> Response:
     response_model=TemplateOut,
     responses=problem_responses("not_found"),
 )
-async def get_template(template_id: UUID, uc: ContentRead) -> Response:
+async def get_template(template_id: UUID, ctx: ContentRead) -> Response:
     """One template."""
-    return one(TemplateOut, await visible_records.template(uc, template_id))
+    return one(TemplateOut, await visible_records.template(ctx, template_id))
 
 
 @router.patch(
@@ -82,12 +82,12 @@ async def get_template(template_id: UUID, uc: ContentRead) -> Response:
         "nothing_to_change", "admin_only", "not_found", "null_field", "duplicate_template_name"
     ),
 )
-async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWrite) -> Response:
+async def update_template(template_id: UUID, body: TemplateUpdate, ctx: PolicyWrite) -> Response:
     """Rename, describe, restructure or make default."""
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     if body.sections is not None:
         changes["sections"] = _sections(body.sections)
-    return one(TemplateOut, await service.update_template(uc, template_id, changes))
+    return one(TemplateOut, await service.update_template(ctx, template_id, changes))
 
 
 @router.delete(
@@ -96,7 +96,7 @@ async def update_template(template_id: UUID, body: TemplateUpdate, uc: PolicyWri
     status_code=204,
     responses=problem_responses("admin_only", "not_found"),
 )
-async def delete_template(template_id: UUID, uc: PolicyWrite, _body: NoBody = None) -> Response:
+async def delete_template(template_id: UUID, ctx: PolicyWrite, _body: NoBody = None) -> Response:
     """Delete a template (agenda items made from it stay)."""
-    await service.delete_template(uc, template_id)
+    await service.delete_template(ctx, template_id)
     return Response(status_code=204)

@@ -47,12 +47,12 @@ deliveries_router = APIRouter(prefix="/v1/webhook-deliveries", tags=["events"])
     },
 )
 async def create_endpoint(
-    body: WebhookEndpointCreate, uc: WebhooksWrite, request: Request
+    body: WebhookEndpointCreate, ctx: WebhooksWrite, request: Request
 ) -> Response:
     """Subscribe a URL to events; it receives what this key may read. The signing secret
     is in this response only."""
     endpoint = await service.create_endpoint(
-        uc, runtime_of(request).webhook_urls, **body.model_dump()
+        ctx, runtime_of(request).webhook_urls, **body.model_dump()
     )
     return one(
         WebhookEndpointCreated,
@@ -68,9 +68,9 @@ async def create_endpoint(
     response_model=PageOut[WebhookEndpointOut],
     responses=problem_responses("service_key_only", "invalid_cursor"),
 )
-async def list_endpoints(uc: WebhooksRead, paging: Paging) -> Response:
+async def list_endpoints(ctx: WebhooksRead, paging: Paging) -> Response:
     """Endpoints of the organization (never their secrets), oldest first."""
-    return many(WebhookEndpointOut, await service.list_endpoints(uc, paging))
+    return many(WebhookEndpointOut, await service.list_endpoints(ctx, paging))
 
 
 @router.get(
@@ -79,9 +79,9 @@ async def list_endpoints(uc: WebhooksRead, paging: Paging) -> Response:
     response_model=WebhookEndpointOut,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def get_endpoint(endpoint_id: UUID, uc: WebhooksRead) -> Response:
+async def get_endpoint(endpoint_id: UUID, ctx: WebhooksRead) -> Response:
     """One endpoint."""
-    return one(WebhookEndpointOut, await service.endpoint(uc, endpoint_id))
+    return one(WebhookEndpointOut, await service.endpoint(ctx, endpoint_id))
 
 
 @router.patch(
@@ -93,12 +93,12 @@ async def get_endpoint(endpoint_id: UUID, uc: WebhooksRead) -> Response:
     ),
 )
 async def update_endpoint(
-    endpoint_id: UUID, body: WebhookEndpointUpdate, uc: WebhooksWrite, request: Request
+    endpoint_id: UUID, body: WebhookEndpointUpdate, ctx: WebhooksWrite, request: Request
 ) -> Response:
     """Change the URL, the event types or the description; disable or enable again."""
     changes: dict[str, Any] = body.model_dump(exclude_unset=True)
     updated = await service.update_endpoint(
-        uc, runtime_of(request).webhook_urls, endpoint_id, changes
+        ctx, runtime_of(request).webhook_urls, endpoint_id, changes
     )
     return one(WebhookEndpointOut, updated)
 
@@ -109,9 +109,9 @@ async def update_endpoint(
     status_code=204,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def delete_endpoint(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = None) -> Response:
+async def delete_endpoint(endpoint_id: UUID, ctx: WebhooksWrite, _body: NoBody = None) -> Response:
     """Remove an endpoint, its pending deliveries and its delivery log."""
-    await service.delete_endpoint(uc, endpoint_id)
+    await service.delete_endpoint(ctx, endpoint_id)
     return Response(status_code=204)
 
 
@@ -121,10 +121,10 @@ async def delete_endpoint(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = 
     response_model=WebhookEndpointCreated,
     responses=problem_responses("service_key_only", "not_found"),
 )
-async def rotate_secret(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = None) -> Response:
+async def rotate_secret(endpoint_id: UUID, ctx: WebhooksWrite, _body: NoBody = None) -> Response:
     """A new signing secret, shown this once; for 24 hours every delivery carries a
     signature by the new secret and one by the previous one."""
-    return one(WebhookEndpointCreated, await service.rotate_secret(uc, endpoint_id))
+    return one(WebhookEndpointCreated, await service.rotate_secret(ctx, endpoint_id))
 
 
 @router.get(
@@ -133,10 +133,10 @@ async def rotate_secret(endpoint_id: UUID, uc: WebhooksWrite, _body: NoBody = No
     response_model=PageOut[WebhookDeliveryOut],
     responses=problem_responses("service_key_only", "not_found", "invalid_cursor"),
 )
-async def list_deliveries(endpoint_id: UUID, uc: WebhooksRead, paging: Paging) -> Response:
+async def list_deliveries(endpoint_id: UUID, ctx: WebhooksRead, paging: Paging) -> Response:
     """The endpoint's deliveries of the last 30 days, newest first (sort key
     `created_at`, then `id`), each with its attempts."""
-    page, attempts = await service.deliveries(uc, endpoint_id, paging)
+    page, attempts = await service.deliveries(ctx, endpoint_id, paging)
     return many(WebhookDeliveryOut, _with_attempts(page, attempts))
 
 
@@ -167,11 +167,11 @@ def _with_attempts(page: Page[Delivery], attempts: dict[UUID, list[Attempt]]) ->
     responses=problem_responses("service_key_only", "not_found", "webhook_endpoint_disabled"),
 )
 async def redeliver(
-    delivery_id: UUID, uc: WebhooksWrite, request: Request, _body: NoBody = None
+    delivery_id: UUID, ctx: WebhooksWrite, request: Request, _body: NoBody = None
 ) -> Response:
     """Send the delivery's event to its endpoint again, with the same `webhook-id`, as a
     new delivery (answered at once; the worker sends it)."""
-    again = await service.redeliver(uc, delivery_id)
+    again = await service.redeliver(ctx, delivery_id)
     runtime_of(request).webhooks.wake()
     body = _with_attempts(Page([again], None), {again.id: []}).items[0]
     return Response(body.model_dump_json(), status_code=202, media_type="application/json")
