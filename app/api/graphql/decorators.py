@@ -1,5 +1,5 @@
-"""`strawberry.field` and `strawberry.mutation` with a description, typed for
-mypy --strict (Strawberry types their keyword-only form as Any)."""
+"""`strawberry.field` with a description, typed for mypy --strict (Strawberry types its
+keyword-only form as Any). Mutations are made by `mutations.running.mutation`."""
 
 from __future__ import annotations
 
@@ -14,10 +14,4 @@ F = TypeVar("F", bound=Callable[..., Any])
 def resolves(description: str) -> Callable[[F], F]:
     """A field with a resolver."""
     decorate: Callable[[F], F] = strawberry.field(description=description)
-    return decorate
-
-
-def mutates(description: str) -> Callable[[F], F]:
-    """A mutation."""
-    decorate: Callable[[F], F] = strawberry.mutation(description=description)
     return decorate

@@ -1,4 +1,5 @@
-"""The schema: one query and one mutation type merged from each area's fields."""
+"""The schema: one query type merged from each area's fields, one mutation type holding
+each area's mutations."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from strawberry.types import ExecutionContext
 from app.api.graphql import enums  # noqa: F401  (registers the domain enumerations)
 from app.api.graphql.error_shaping import ErrorShaping
 from app.api.graphql.limits import protections
-from app.api.graphql.mutations.agenda import AgendaMutation
-from app.api.graphql.mutations.commitments import CommitmentsMutation
-from app.api.graphql.mutations.meetings import MeetingsMutation
-from app.api.graphql.mutations.notes import NotesMutation
-from app.api.graphql.mutations.pairs import PairsMutation
-from app.api.graphql.mutations.people import PeopleMutation
-from app.api.graphql.mutations.policy import PolicyMutation
-from app.api.graphql.mutations.templates import TemplatesMutation
+from app.api.graphql.mutations import (
+    agenda,
+    commitments,
+    meetings,
+    notes,
+    pairs,
+    people,
+    policy,
+    templates,
+)
+from app.api.graphql.mutations.running import mutation_type
 from app.api.graphql.problems import (
     MeetingClosed,
     MeetingNotStarted,
@@ -52,14 +56,14 @@ QUERIES = (
     MetricsQuery,
 )
 MUTATIONS = (
-    PeopleMutation,
-    PairsMutation,
-    MeetingsMutation,
-    AgendaMutation,
-    NotesMutation,
-    CommitmentsMutation,
-    TemplatesMutation,
-    PolicyMutation,
+    *people.MUTATIONS,
+    *pairs.MUTATIONS,
+    *meetings.MUTATIONS,
+    *agenda.MUTATIONS,
+    *notes.MUTATIONS,
+    *commitments.MUTATIONS,
+    *templates.MUTATIONS,
+    *policy.MUTATIONS,
 )
 PROBLEM_TYPES = (
     ValidationProblem,
@@ -85,7 +89,7 @@ def build_schema() -> Schema:
     """Built once per app (and for the committed SDL)."""
     schema = RapportSchema(
         query=merge_types("Query", QUERIES),
-        mutation=merge_types("Mutation", MUTATIONS),
+        mutation=mutation_type("Mutation", MUTATIONS),
         types=PROBLEM_TYPES,
         extensions=[*protections(), RequestTransaction, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),

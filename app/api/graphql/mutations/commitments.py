@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, expected_version, mutation
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -53,37 +51,33 @@ CommitmentResult = Annotated[
 ]
 
 
-@strawberry.type
-class CommitmentsMutation:
-    @mutates("Record an action item of a pair (content:write).")
-    async def create_commitment(
-        self, info: GraphInfo, input: CreateCommitmentInput
-    ) -> CommitmentResult:
-        async def create(ctx: ServiceContext) -> DomainCommitment:
-            body = read(input, CommitmentCreate)
-            return await service.create_commitment(ctx, **body.model_dump())
+def _commitment(commitment: DomainCommitment) -> CommitmentSuccess:
+    return CommitmentSuccess(commitment=commitment_node(commitment))
 
-        outcome = await perform(
-            info, Scope.CONTENT_WRITE, create, CommitmentResult, pair_id=input.pair_id
-        )
-        return cast(
-            CommitmentResult,
-            answer(outcome, lambda found: CommitmentSuccess(commitment=commitment_node(found))),
-        )
 
-    @mutates("Edit, complete, drop or reopen (content:write).")
-    async def update_commitment(
-        self, info: GraphInfo, input: UpdateCommitmentInput
-    ) -> CommitmentResult:
-        async def update(ctx: ServiceContext) -> DomainCommitment:
-            changes = read(input, CommitmentUpdate).model_dump(exclude_unset=True)
-            expected = expected_version(input.if_version)
-            return await service.update_commitment(ctx, input.id, changes, expected)
+@mutation(
+    "Record an action item of a pair (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=CommitmentResult,
+    success=_commitment,
+    audit=lambda input: {"pair_id": input.pair_id},
+)
+async def create_commitment(ctx: ServiceContext, input: CreateCommitmentInput) -> DomainCommitment:
+    body = read(input, CommitmentCreate)
+    return await service.create_commitment(ctx, **body.model_dump())
 
-        outcome = await perform(
-            info, Scope.CONTENT_WRITE, update, CommitmentResult, commitment_id=input.id
-        )
-        return cast(
-            CommitmentResult,
-            answer(outcome, lambda found: CommitmentSuccess(commitment=commitment_node(found))),
-        )
+
+@mutation(
+    "Edit, complete, drop or reopen (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=CommitmentResult,
+    success=_commitment,
+    audit=lambda input: {"commitment_id": input.id},
+)
+async def update_commitment(ctx: ServiceContext, input: UpdateCommitmentInput) -> DomainCommitment:
+    changes = read(input, CommitmentUpdate).model_dump(exclude_unset=True)
+    expected = expected_version(input.if_version)
+    return await service.update_commitment(ctx, input.id, changes, expected)
+
+
+MUTATIONS = (create_commitment, update_commitment)

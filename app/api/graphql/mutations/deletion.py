@@ -30,3 +30,7 @@ DeleteResult = Annotated[
     | StateConflictProblem,
     strawberry.union("DeleteResult"),
 ]
+
+
+def deleted(gone: UUID) -> Deleted:
+    return Deleted(id=gone)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, expected_version, mutation
 from app.api.graphql.problems import (
     MeetingClosed,
     MeetingNotStarted,
@@ -167,88 +165,80 @@ def _completion(result: Completion) -> CompletionSuccess:
     )
 
 
-@strawberry.type
-class MeetingsMutation:
-    @mutates(
-        "Schedule a meeting of an active pair, free of overlaps for both people (meetings:write)."
+def _rating(rated: tuple[DomainRating, bool]) -> RatingSuccess:
+    rating, is_new = rated
+    return RatingSuccess(rating=rating_node(rating), replaced=not is_new)
+
+
+@mutation(
+    "Schedule a meeting of an active pair, free of overlaps for both people (meetings:write).",
+    scope=Scope.MEETINGS_WRITE,
+    result=ScheduleMeetingResult,
+    success=_meeting,
+    audit=lambda input: {"pair_id": input.pair_id},
+)
+async def schedule_meeting(ctx: ServiceContext, input: ScheduleMeetingInput) -> DomainMeeting:
+    body = read(input, MeetingCreate)
+    return await service.schedule_meeting(ctx, **body.model_dump())
+
+
+@mutation(
+    "New start and/or duration under the scheduling checks (meetings:write).",
+    scope=Scope.MEETINGS_WRITE,
+    result=RescheduleMeetingResult,
+    success=_meeting,
+    audit=lambda input: {"meeting_id": input.id},
+)
+async def reschedule_meeting(ctx: ServiceContext, input: RescheduleMeetingInput) -> DomainMeeting:
+    body = read(input, MeetingUpdate)
+    return await lifecycle.reschedule_meeting(
+        ctx,
+        input.id,
+        starts_at=body.starts_at,
+        duration_minutes=body.duration_minutes,
+        expected=expected_version(input.if_version),
     )
-    async def schedule_meeting(
-        self, info: GraphInfo, input: ScheduleMeetingInput
-    ) -> ScheduleMeetingResult:
-        async def schedule(ctx: ServiceContext) -> DomainMeeting:
-            body = read(input, MeetingCreate)
-            return await service.schedule_meeting(ctx, **body.model_dump())
 
-        outcome = await perform(
-            info, Scope.MEETINGS_WRITE, schedule, ScheduleMeetingResult, pair_id=input.pair_id
-        )
-        return cast(ScheduleMeetingResult, answer(outcome, _meeting))
 
-    @mutates("New start and/or duration under the scheduling checks (meetings:write).")
-    async def reschedule_meeting(
-        self, info: GraphInfo, input: RescheduleMeetingInput
-    ) -> RescheduleMeetingResult:
-        async def reschedule(ctx: ServiceContext) -> DomainMeeting:
-            body = read(input, MeetingUpdate)
-            return await lifecycle.reschedule_meeting(
-                ctx,
-                input.id,
-                starts_at=body.starts_at,
-                duration_minutes=body.duration_minutes,
-                expected=expected_version(input.if_version),
-            )
-
-        outcome = await perform(
-            info, Scope.MEETINGS_WRITE, reschedule, RescheduleMeetingResult, meeting_id=input.id
-        )
-        return cast(RescheduleMeetingResult, answer(outcome, _meeting))
-
-    @mutates("Cancel with a reason; open items move to the pair's next meeting (meetings:write).")
-    async def cancel_meeting(
-        self, info: GraphInfo, input: CancelMeetingInput
-    ) -> CancelMeetingResult:
-        async def cancel(ctx: ServiceContext) -> Cancellation:
-            body = read(input, MeetingCancel)
-            return await lifecycle.cancel_meeting(
-                ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
-            )
-
-        outcome = await perform(
-            info, Scope.MEETINGS_WRITE, cancel, CancelMeetingResult, meeting_id=input.id
-        )
-        return cast(CancelMeetingResult, answer(outcome, _cancellation))
-
-    @mutates(
-        "Complete from 15 minutes before the start; the next"
-        " meeting is booked on cadence if none is (meetings:write)."
+@mutation(
+    "Cancel with a reason; open items move to the pair's next meeting (meetings:write).",
+    scope=Scope.MEETINGS_WRITE,
+    result=CancelMeetingResult,
+    success=_cancellation,
+    audit=lambda input: {"meeting_id": input.id},
+)
+async def cancel_meeting(ctx: ServiceContext, input: CancelMeetingInput) -> Cancellation:
+    body = read(input, MeetingCancel)
+    return await lifecycle.cancel_meeting(
+        ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
     )
-    async def complete_meeting(
-        self, info: GraphInfo, input: CompleteMeetingInput
-    ) -> CompleteMeetingResult:
-        async def complete(ctx: ServiceContext) -> Completion:
-            body = read(input, MeetingComplete)
-            return await lifecycle.complete_meeting(
-                ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
-            )
 
-        outcome = await perform(
-            info, Scope.MEETINGS_WRITE, complete, CompleteMeetingResult, meeting_id=input.id
-        )
-        return cast(CompleteMeetingResult, answer(outcome, _completion))
 
-    @mutates("A participant rates a completed meeting once, or replaces it (content:write).")
-    async def rate_meeting(self, info: GraphInfo, input: RateMeetingInput) -> RateMeetingResult:
-        async def rate(ctx: ServiceContext) -> tuple[DomainRating, bool]:
-            body = read(input, RatingCreate)
-            return await ratings.rate(ctx, input.meeting_id, **body.model_dump())
+@mutation(
+    "Complete from 15 minutes before the start; the next"
+    " meeting is booked on cadence if none is (meetings:write).",
+    scope=Scope.MEETINGS_WRITE,
+    result=CompleteMeetingResult,
+    success=_completion,
+    audit=lambda input: {"meeting_id": input.id},
+)
+async def complete_meeting(ctx: ServiceContext, input: CompleteMeetingInput) -> Completion:
+    body = read(input, MeetingComplete)
+    return await lifecycle.complete_meeting(
+        ctx, input.id, **body.model_dump(), expected=expected_version(input.if_version)
+    )
 
-        outcome = await perform(
-            info, Scope.CONTENT_WRITE, rate, RateMeetingResult, meeting_id=input.meeting_id
-        )
-        return cast(
-            RateMeetingResult,
-            answer(
-                outcome,
-                lambda rated: RatingSuccess(rating=rating_node(rated[0]), replaced=not rated[1]),
-            ),
-        )
+
+@mutation(
+    "A participant rates a completed meeting once, or replaces it (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=RateMeetingResult,
+    success=_rating,
+    audit=lambda input: {"meeting_id": input.meeting_id},
+)
+async def rate_meeting(ctx: ServiceContext, input: RateMeetingInput) -> tuple[DomainRating, bool]:
+    body = read(input, RatingCreate)
+    return await ratings.rate(ctx, input.meeting_id, **body.model_dump())
+
+
+MUTATIONS = (schedule_meeting, reschedule_meeting, cancel_meeting, complete_meeting, rate_meeting)

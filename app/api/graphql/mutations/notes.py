@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.deletion import DeleteResult, deleted
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, checked, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, checked, expected_version, mutation
 from app.api.graphql.problems import (
     MeetingClosed,
     NotFoundProblem,
@@ -52,44 +50,49 @@ def _note(note: DomainNote) -> NoteSuccess:
     return NoteSuccess(note=note_node(note))
 
 
-@strawberry.type
-class NotesMutation:
-    @mutates("Write a note on a scheduled or completed meeting (content:write).")
-    async def add_note(self, info: GraphInfo, input: AddNoteInput) -> NoteResult:
-        async def add(ctx: ServiceContext) -> DomainNote:
-            body = read(input, NoteCreate)
-            return await service.add_note(ctx, input.meeting_id, **body.model_dump())
+@mutation(
+    "Write a note on a scheduled or completed meeting (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=NoteResult,
+    success=_note,
+    audit=lambda input: {"meeting_id": input.meeting_id},
+)
+async def add_note(ctx: ServiceContext, input: AddNoteInput) -> DomainNote:
+    body = read(input, NoteCreate)
+    return await service.add_note(ctx, input.meeting_id, **body.model_dump())
 
-        outcome = await perform(
-            info, Scope.CONTENT_WRITE, add, NoteResult, meeting_id=input.meeting_id
-        )
-        return cast(NoteResult, answer(outcome, _note))
 
-    @mutates("Replace a note's text; its author only (content:write).")
-    async def update_note(
-        self,
-        info: GraphInfo,
-        id: UUID,
-        body: str,
-        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
-    ) -> NoteResult:
-        async def update(ctx: ServiceContext) -> DomainNote:
-            checked(NoteUpdate, {"body": body})
-            return await service.update_note(ctx, id, body, expected_version(if_version))
+@mutation(
+    "Replace a note's text; its author only (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=NoteResult,
+    success=_note,
+    audit=lambda id, **_: {"note_id": id},
+)
+async def update_note(
+    ctx: ServiceContext,
+    id: UUID,
+    body: str,
+    if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+) -> DomainNote:
+    checked(NoteUpdate, {"body": body})
+    return await service.update_note(ctx, id, body, expected_version(if_version))
 
-        outcome = await perform(info, Scope.CONTENT_WRITE, update, NoteResult, note_id=id)
-        return cast(NoteResult, answer(outcome, _note))
 
-    @mutates("Delete a note; its author only (content:write).")
-    async def delete_note(
-        self,
-        info: GraphInfo,
-        id: UUID,
-        if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
-    ) -> DeleteResult:
-        async def delete(ctx: ServiceContext) -> UUID:
-            await service.delete_note(ctx, id, expected_version(if_version))
-            return id
+@mutation(
+    "Delete a note; its author only (content:write).",
+    scope=Scope.CONTENT_WRITE,
+    result=DeleteResult,
+    success=deleted,
+    audit=lambda id, **_: {"note_id": id},
+)
+async def delete_note(
+    ctx: ServiceContext,
+    id: UUID,
+    if_version: Annotated[int | None, strawberry.argument(description=IF_VERSION)] = None,
+) -> UUID:
+    await service.delete_note(ctx, id, expected_version(if_version))
+    return id
 
-        outcome = await perform(info, Scope.CONTENT_WRITE, delete, DeleteResult, note_id=id)
-        return cast(DeleteResult, answer(outcome, lambda gone: Deleted(id=gone)))
+
+MUTATIONS = (add_note, update_note, delete_note)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, checked, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, checked, expected_version, mutation
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -51,32 +49,39 @@ PairResult = Annotated[
 ]
 
 
-@strawberry.type
-class PairsMutation:
-    @mutates("Start a pair (pairs:write).")
-    async def create_pair(self, info: GraphInfo, input: CreatePairInput) -> PairResult:
-        async def create(ctx: ServiceContext) -> DomainPair:
-            body = read(input, PairCreate)
-            return await service.create_pair(ctx, **body.model_dump())
+def _pair(pair: DomainPair) -> PairSuccess:
+    return PairSuccess(pair=pair_node(pair))
 
-        outcome = await perform(info, Scope.PAIRS_WRITE, create, PairResult)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
 
-    @mutates("Change cadence or duration, pause or resume (pairs:write).")
-    async def update_pair(self, info: GraphInfo, input: UpdatePairInput) -> PairResult:
-        async def update(ctx: ServiceContext) -> DomainPair:
-            changes = read(input, PairUpdate).model_dump(exclude_unset=True)
-            expected = expected_version(input.if_version)
-            return await service.update_pair(ctx, input.id, changes, expected)
+@mutation("Start a pair (pairs:write).", scope=Scope.PAIRS_WRITE, result=PairResult, success=_pair)
+async def create_pair(ctx: ServiceContext, input: CreatePairInput) -> DomainPair:
+    body = read(input, PairCreate)
+    return await service.create_pair(ctx, **body.model_dump())
 
-        outcome = await perform(info, Scope.PAIRS_WRITE, update, PairResult, pair_id=input.id)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
 
-    @mutates("End a pair: its future meetings are canceled (pairs:write).")
-    async def end_pair(self, info: GraphInfo, id: UUID, reason: str = "ended") -> PairResult:
-        async def end(ctx: ServiceContext) -> DomainPair:
-            body = checked(PairEnd, {"reason": reason})
-            return await service.end_pair(ctx, id, body.reason)
+@mutation(
+    "Change cadence or duration, pause or resume (pairs:write).",
+    scope=Scope.PAIRS_WRITE,
+    result=PairResult,
+    success=_pair,
+    audit=lambda input: {"pair_id": input.id},
+)
+async def update_pair(ctx: ServiceContext, input: UpdatePairInput) -> DomainPair:
+    changes = read(input, PairUpdate).model_dump(exclude_unset=True)
+    expected = expected_version(input.if_version)
+    return await service.update_pair(ctx, input.id, changes, expected)
 
-        outcome = await perform(info, Scope.PAIRS_WRITE, end, PairResult, pair_id=id)
-        return cast(PairResult, answer(outcome, lambda pair: PairSuccess(pair=pair_node(pair))))
+
+@mutation(
+    "End a pair: its future meetings are canceled (pairs:write).",
+    scope=Scope.PAIRS_WRITE,
+    result=PairResult,
+    success=_pair,
+    audit=lambda id, **_: {"pair_id": id},
+)
+async def end_pair(ctx: ServiceContext, id: UUID, reason: str = "ended") -> DomainPair:
+    body = checked(PairEnd, {"reason": reason})
+    return await service.end_pair(ctx, id, body.reason)
+
+
+MUTATIONS = (create_pair, update_pair, end_pair)

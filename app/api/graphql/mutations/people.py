@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Annotated, cast
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, expected_version, mutation
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -48,63 +45,56 @@ PersonResult = Annotated[
 ]
 
 
-@strawberry.type
-class PeopleMutation:
-    @mutates(
-        "Add a person; with auto_pairs a manager_id also starts"
-        " their manager_report pair (people:write)."
-    )
-    async def create_person(self, info: GraphInfo, input: CreatePersonInput) -> PersonResult:
-        async def create(ctx: ServiceContext) -> DomainPerson:
-            body = read(input, PersonCreate)
-            return await service.create_person(ctx, **body.model_dump())
-
-        outcome = await perform(info, Scope.PEOPLE_WRITE, create, PersonResult)
-        return cast(
-            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-        )
-
-    @mutates(
-        "Change fields; a new manager must not create a cycle"
-        " and moves the reporting pair (people:write)."
-    )
-    async def update_person(self, info: GraphInfo, input: UpdatePersonInput) -> PersonResult:
-        async def update(ctx: ServiceContext) -> DomainPerson:
-            changes = read(input, PersonUpdate).model_dump(exclude_unset=True)
-            expected = expected_version(input.if_version)
-            return await service.update_person(ctx, input.id, changes, expected)
-
-        outcome = await perform(info, Scope.PEOPLE_WRITE, update, PersonResult, person_id=input.id)
-        return cast(
-            PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-        )
-
-    @mutates(
-        "Deactivate a person: their pairs end and their future"
-        " meetings are canceled (people:write)."
-    )
-    async def deactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
-        return await _life_event(info, id, service.deactivate_person)
-
-    @mutates(
-        "Bring a person back: same id and history; their reporting pair starts again"
-        " (people:write)."
-    )
-    async def reactivate_person(self, info: GraphInfo, id: UUID) -> PersonResult:
-        return await _life_event(info, id, service.reactivate_person)
+def _person(person: DomainPerson) -> PersonSuccess:
+    return PersonSuccess(person=person_node(person))
 
 
-async def _life_event(
-    info: GraphInfo,
-    person_id: UUID,
-    change: Callable[[ServiceContext, UUID], Awaitable[DomainPerson]],
-) -> PersonResult:
-    """Leaving or coming back: one person, one service call."""
+@mutation(
+    "Add a person; with auto_pairs a manager_id also starts"
+    " their manager_report pair (people:write).",
+    scope=Scope.PEOPLE_WRITE,
+    result=PersonResult,
+    success=_person,
+)
+async def create_person(ctx: ServiceContext, input: CreatePersonInput) -> DomainPerson:
+    body = read(input, PersonCreate)
+    return await service.create_person(ctx, **body.model_dump())
 
-    async def act(ctx: ServiceContext) -> DomainPerson:
-        return await change(ctx, person_id)
 
-    outcome = await perform(info, Scope.PEOPLE_WRITE, act, PersonResult, person_id=person_id)
-    return cast(
-        PersonResult, answer(outcome, lambda person: PersonSuccess(person=person_node(person)))
-    )
+@mutation(
+    "Change fields; a new manager must not create a cycle"
+    " and moves the reporting pair (people:write).",
+    scope=Scope.PEOPLE_WRITE,
+    result=PersonResult,
+    success=_person,
+    audit=lambda input: {"person_id": input.id},
+)
+async def update_person(ctx: ServiceContext, input: UpdatePersonInput) -> DomainPerson:
+    changes = read(input, PersonUpdate).model_dump(exclude_unset=True)
+    expected = expected_version(input.if_version)
+    return await service.update_person(ctx, input.id, changes, expected)
+
+
+@mutation(
+    "Deactivate a person: their pairs end and their future meetings are canceled (people:write).",
+    scope=Scope.PEOPLE_WRITE,
+    result=PersonResult,
+    success=_person,
+    audit=lambda id: {"person_id": id},
+)
+async def deactivate_person(ctx: ServiceContext, id: UUID) -> DomainPerson:
+    return await service.deactivate_person(ctx, id)
+
+
+@mutation(
+    "Bring a person back: same id and history; their reporting pair starts again (people:write).",
+    scope=Scope.PEOPLE_WRITE,
+    result=PersonResult,
+    success=_person,
+    audit=lambda id: {"person_id": id},
+)
+async def reactivate_person(ctx: ServiceContext, id: UUID) -> DomainPerson:
+    return await service.reactivate_person(ctx, id)
+
+
+MUTATIONS = (create_person, update_person, deactivate_person, reactivate_person)

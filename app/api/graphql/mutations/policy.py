@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, cast
+from typing import Annotated
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import IF_VERSION, answer, expected_version, perform
+from app.api.graphql.mutations.running import IF_VERSION, expected_version, mutation
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -42,16 +40,19 @@ PolicyResult = Annotated[
 ]
 
 
-@strawberry.type
-class PolicyMutation:
-    @mutates("Change policy figures (policy:write).")
-    async def update_policy(self, info: GraphInfo, input: UpdatePolicyInput) -> PolicyResult:
-        async def update(ctx: ServiceContext) -> DomainPolicy:
-            changes = read(input, PolicyUpdate).model_dump(exclude_unset=True)
-            return await service.update_policy(ctx, changes, expected_version(input.if_version))
+def _policy(policy: DomainPolicy) -> PolicySuccess:
+    return PolicySuccess(policy=policy_node(policy))
 
-        outcome = await perform(info, Scope.POLICY_WRITE, update, PolicyResult)
-        return cast(
-            PolicyResult,
-            answer(outcome, lambda policy: PolicySuccess(policy=policy_node(policy))),
-        )
+
+@mutation(
+    "Change policy figures (policy:write).",
+    scope=Scope.POLICY_WRITE,
+    result=PolicyResult,
+    success=_policy,
+)
+async def update_policy(ctx: ServiceContext, input: UpdatePolicyInput) -> DomainPolicy:
+    changes = read(input, PolicyUpdate).model_dump(exclude_unset=True)
+    return await service.update_policy(ctx, changes, expected_version(input.if_version))
+
+
+MUTATIONS = (update_policy,)

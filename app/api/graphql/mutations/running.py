@@ -1,13 +1,17 @@
 """How a mutation runs: scope check, input rules, the service call in its own savepoint of
-the request's transaction, the audit line, and refusals turned into typed results."""
+the request's transaction, the audit line, and refusals turned into typed results; and
+`mutation`, which makes one such function a field of the Mutation type."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar, get_args
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Concatenate, ParamSpec, TypeVar, get_args
 from uuid import UUID
 
+import strawberry
 from pydantic import BaseModel, ValidationError
+from strawberry.types.field import StrawberryField
 
 from app.api.graphql.context import GraphInfo, MissingScope, audited_operation
 from app.api.graphql.problems import Problem, problem_of
@@ -22,6 +26,61 @@ from app.services.context import ServiceContext
 T = TypeVar("T")
 S = TypeVar("S")
 M = TypeVar("M", bound=BaseModel)
+P = ParamSpec("P")
+
+# The ids an audit line names, from the mutation's GraphQL arguments (given by keyword).
+AuditIds = Callable[..., Mapping[str, UUID | None]]
+
+
+def mutation(
+    description: str,
+    *,
+    scope: Scope,
+    result: object,
+    success: Callable[[T], object],
+    audit: AuditIds | None = None,
+) -> Callable[[Callable[Concatenate[ServiceContext, P], Awaitable[T]]], StrawberryField]:
+    """The Mutation field of `body(ctx, **arguments)`: named after the function, its GraphQL
+    arguments the function's parameters after `ctx` (annotations, defaults and
+    `strawberry.argument` descriptions read in the function's module), its type the union
+    `result`. The body runs inside `perform` (scope, savepoint, audit line with the ids
+    `audit` picks from the arguments); its outcome becomes `success(outcome)`, a refusal the
+    union's problem type."""
+
+    def field_of(body: Callable[Concatenate[ServiceContext, P], Awaitable[T]]) -> StrawberryField:
+        run: Callable[..., Awaitable[T]] = body  # called with the GraphQL arguments by name
+
+        async def resolve(info: GraphInfo, **arguments: Any) -> object:
+            async def action(ctx: ServiceContext) -> T:
+                return await run(ctx, **arguments)
+
+            record_ids = {} if audit is None else audit(**arguments)
+            return answer(await perform(info, scope, action, result, **record_ids), success)
+
+        resolve.__name__ = body.__name__
+        resolve.__qualname__ = body.__qualname__
+        resolve.__module__ = body.__module__  # where Strawberry resolves the annotations
+        resolve.__signature__ = _resolver_signature(body, result)  # type: ignore[attr-defined]
+        field: StrawberryField = strawberry.mutation(resolver=resolve, description=description)
+        return field
+
+    return field_of
+
+
+def _resolver_signature(body: Callable[..., object], result: object) -> inspect.Signature:
+    """The body's signature as Strawberry reads a resolver's: `info` in place of `ctx`,
+    the result union as the return type."""
+    _ctx, *arguments = inspect.signature(body).parameters.values()
+    info = inspect.Parameter("info", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=GraphInfo)
+    return inspect.Signature([info, *arguments], return_annotation=result)
+
+
+def mutation_type(name: str, fields: tuple[StrawberryField, ...]) -> type:
+    """One object type holding the `mutation` fields, in the order given."""
+    by_name = {field.base_resolver.name: field for field in fields if field.base_resolver}
+    if len(by_name) != len(fields):
+        raise ValueError(f"{name}: mutations must have a resolver and distinct names")
+    return strawberry.type(type(name, (), by_name))
 
 
 async def perform(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
 
-from app.api.graphql.context import GraphInfo
-from app.api.graphql.decorators import mutates
-from app.api.graphql.mutations.deletion import Deleted, DeleteResult
+from app.api.graphql.mutations.deletion import DeleteResult, deleted
 from app.api.graphql.mutations.inputs import derived_input, read
-from app.api.graphql.mutations.running import answer, perform
+from app.api.graphql.mutations.running import mutation
 from app.api.graphql.problems import (
     NotFoundProblem,
     PermissionProblem,
@@ -65,42 +63,48 @@ def _template(template: DomainTemplate) -> TemplateSuccess:
     return TemplateSuccess(template=template_node(template))
 
 
-@strawberry.type
-class TemplatesMutation:
-    @mutates("Add an agenda template (policy:write).")
-    async def create_template(self, info: GraphInfo, input: CreateTemplateInput) -> TemplateResult:
-        async def create(ctx: ServiceContext) -> DomainTemplate:
-            body = read(input, TemplateCreate)
-            return await service.create_template(
-                ctx,
-                name=body.name,
-                description=body.description,
-                sections=_sections(body.sections),
-                is_default=body.is_default,
-            )
+@mutation(
+    "Add an agenda template (policy:write).",
+    scope=Scope.POLICY_WRITE,
+    result=TemplateResult,
+    success=_template,
+)
+async def create_template(ctx: ServiceContext, input: CreateTemplateInput) -> DomainTemplate:
+    body = read(input, TemplateCreate)
+    return await service.create_template(
+        ctx,
+        name=body.name,
+        description=body.description,
+        sections=_sections(body.sections),
+        is_default=body.is_default,
+    )
 
-        outcome = await perform(info, Scope.POLICY_WRITE, create, TemplateResult)
-        return cast(TemplateResult, answer(outcome, _template))
 
-    @mutates("Rename, describe, restructure or make default (policy:write).")
-    async def update_template(self, info: GraphInfo, input: UpdateTemplateInput) -> TemplateResult:
-        async def update(ctx: ServiceContext) -> DomainTemplate:
-            body = read(input, TemplateUpdate)
-            changes: dict[str, Any] = body.model_dump(exclude_unset=True)
-            if body.sections is not None:
-                changes["sections"] = _sections(body.sections)
-            return await service.update_template(ctx, input.id, changes)
+@mutation(
+    "Rename, describe, restructure or make default (policy:write).",
+    scope=Scope.POLICY_WRITE,
+    result=TemplateResult,
+    success=_template,
+    audit=lambda input: {"template_id": input.id},
+)
+async def update_template(ctx: ServiceContext, input: UpdateTemplateInput) -> DomainTemplate:
+    body = read(input, TemplateUpdate)
+    changes: dict[str, Any] = body.model_dump(exclude_unset=True)
+    if body.sections is not None:
+        changes["sections"] = _sections(body.sections)
+    return await service.update_template(ctx, input.id, changes)
 
-        outcome = await perform(
-            info, Scope.POLICY_WRITE, update, TemplateResult, template_id=input.id
-        )
-        return cast(TemplateResult, answer(outcome, _template))
 
-    @mutates("Delete a template; items made from it stay (policy:write).")
-    async def delete_template(self, info: GraphInfo, id: UUID) -> DeleteResult:
-        async def delete(ctx: ServiceContext) -> UUID:
-            await service.delete_template(ctx, id)
-            return id
+@mutation(
+    "Delete a template; items made from it stay (policy:write).",
+    scope=Scope.POLICY_WRITE,
+    result=DeleteResult,
+    success=deleted,
+    audit=lambda id: {"template_id": id},
+)
+async def delete_template(ctx: ServiceContext, id: UUID) -> UUID:
+    await service.delete_template(ctx, id)
+    return id
 
-        outcome = await perform(info, Scope.POLICY_WRITE, delete, DeleteResult, template_id=id)
-        return cast(DeleteResult, answer(outcome, lambda gone: Deleted(id=gone)))
+
+MUTATIONS = (create_template, update_template, delete_template)
