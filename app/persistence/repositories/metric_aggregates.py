@@ -1,6 +1,7 @@
-"""The aggregates behind the metrics: one subquery per source table, grouped by a pair or a
-time-series bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair
-counts. Instants are compared as whole microseconds (app.persistence.sql_time) so that day
+"""The aggregates behind the metrics: a subquery of the window's meetings (with the counts of
+their agenda items and ratings that each meeting carries, kept on write: revision 0014), one
+of the gaps between held meetings and one of commitments, grouped by a pair or a time-series
+bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair counts. Instants are compared as whole microseconds (app.persistence.sql_time) so that day
 figures stay exact on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from uuid import UUID
 
 from sqlalchemy import CTE, BigInteger, ColumnElement, and_, case, cast, func, literal, or_, select
 
-from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import DAY_MICROSECONDS
@@ -25,11 +25,9 @@ from app.persistence.sql_time import (
     month_number,
     utc_date,
 )
-from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, RatingRow
+from app.persistence.tables import CommitmentRow, MeetingRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
-ITEMS = AgendaItemRow.__table__  # type: ignore[attr-defined]
-RATINGS = RatingRow.__table__  # type: ignore[attr-defined]
 COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
 
 MINUTE_MICROSECONDS = 60 * 10**6
@@ -59,6 +57,10 @@ def _big(value: int) -> ColumnElement[int]:
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
+
+
+def _sum(condition: ColumnElement[bool], value: ColumnElement[int]) -> ColumnElement[int]:
+    return func.sum(case((condition, value), else_=0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,12 @@ def aggregates(
             _count(and_(completed, 4 * m.c.actual_minutes < 3 * m.c.duration_minutes)).label(
                 "shortened"
             ),
+            # the held meetings' content, counted on write (revision 0014)
+            _sum(completed, m.c.agenda_item_count).label("agenda_items"),
+            _sum(completed, m.c.member_item_count).label("member_items"),
+            _sum(completed, m.c.status_item_count).label("status_items"),
+            _sum(completed, m.c.rating_total).label("rating_total"),
+            _sum(completed, m.c.rating_count).label("rating_count"),
         )
         .select_from(m.join(scoped, on_scoped))
         .where(in_window, or_(completed, canceled, unrecorded))
@@ -158,37 +166,6 @@ def aggregates(
         )
         .group_by(held.c.key)
         .subquery("gaps")
-    )
-
-    i = ITEMS.alias("i")
-    items = (
-        select(
-            key,
-            func.count().label("agenda_items"),
-            _count(i.c.author_id == scoped.c.member_id).label("member_items"),
-            _count(i.c.kind == AgendaItemKind.STATUS_UPDATE.value).label("status_items"),
-        )
-        .select_from(
-            i.join(m, and_(m.c.id == i.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
-        )
-        .where(i.c.org_id == org, in_window, completed)
-        .group_by(group)
-        .subquery("items")
-    )
-
-    r = RATINGS.alias("r")
-    ratings = (
-        select(
-            key,
-            func.sum(r.c.score).label("rating_total"),
-            func.count().label("rating_count"),
-        )
-        .select_from(
-            r.join(m, and_(m.c.id == r.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
-        )
-        .where(r.c.org_id == org, in_window, completed)
-        .group_by(group)
-        .subquery("ratings")
     )
 
     c = COMMITMENTS.alias("c")
@@ -224,7 +201,7 @@ def aggregates(
     )
     return [
         (subquery, [column.name for column in subquery.c if column.name != "key"])
-        for subquery in (slots, gaps, items, ratings, commitments)
+        for subquery in (slots, gaps, commitments)
     ]
 
 
