@@ -1,8 +1,9 @@
 """The aggregates behind the metrics: a subquery of the window's meetings (with the counts of
 their agenda items and ratings that each meeting carries, kept on write: revision 0014), one
 of the gaps between held meetings and one of commitments, grouped by a pair or a time-series
-bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair counts. Instants are compared as whole microseconds (app.persistence.sql_time) so that day
-figures stay exact on SQLite and PostgreSQL alike."""
+bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair counts.
+Instants are compared as whole microseconds (app.persistence.sql_time) so that day figures
+stay exact on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
