@@ -1,7 +1,7 @@
 """The counts each meeting carries of its agenda items and ratings (revision 0014) stay equal
 to a recount of the rows through every write path: items added over REST and GraphQL, by a
 template, edited (kind), reordered, deleted, carried over by a cancellation, and ratings
-given and replaced; and the metrics read from them agree with the reference counts."""
+given and replaced; and a pair's metrics read them."""
 
 from __future__ import annotations
 
@@ -9,60 +9,19 @@ from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.persistence.tables import (
-    MEETING_CONTENT_COUNTS,
-    AgendaItemRow,
-    MeetingRow,
-    PairRow,
-    RatingRow,
-)
 from tests.conftest import Live
 from tests.graphql.client import data
+from tests.support.meeting_counts import Counts, stored_and_recounted
 from tests.support.tenants import Tenant
 
 DAY = timedelta(days=1)
-MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
-ITEMS = AgendaItemRow.__table__  # type: ignore[attr-defined]
-RATINGS = RatingRow.__table__  # type: ignore[attr-defined]
-PAIRS = PairRow.__table__  # type: ignore[attr-defined]
-
-Counts = dict[UUID, tuple[int, ...]]
 
 
 async def _stored_and_recounted(engine: AsyncEngine, org_id: UUID) -> tuple[Counts, Counts]:
-    """Each meeting's stored counts, and the same counts taken from the rows themselves."""
     async with engine.connect() as connection:
-        stored = {
-            row[0]: tuple(row[1:])
-            for row in await connection.execute(
-                select(MEETINGS.c.id, *(MEETINGS.c[name] for name in MEETING_CONTENT_COUNTS)).where(
-                    MEETINGS.c.org_id == org_id
-                )
-            )
-        }
-        items = await connection.execute(
-            select(ITEMS.c.meeting_id, ITEMS.c.author_id, ITEMS.c.kind, PAIRS.c.member_id)
-            .join(MEETINGS, MEETINGS.c.id == ITEMS.c.meeting_id)
-            .join(PAIRS, PAIRS.c.id == MEETINGS.c.pair_id)
-            .where(ITEMS.c.org_id == org_id)
-        )
-        ratings = await connection.execute(
-            select(RATINGS.c.meeting_id, func.count(), func.sum(RATINGS.c.score))
-            .where(RATINGS.c.org_id == org_id)
-            .group_by(RATINGS.c.meeting_id)
-        )
-        recounted = {meeting: [0, 0, 0, 0, 0] for meeting in stored}
-        for meeting_id, author_id, kind, member_id in items:
-            counts = recounted[meeting_id]
-            counts[0] += 1
-            counts[1] += author_id == member_id
-            counts[2] += kind == "status_update"
-        for meeting_id, count, total in ratings:
-            recounted[meeting_id][3:] = [count, total]
-    return stored, {meeting: tuple(counts) for meeting, counts in recounted.items()}
+        return await stored_and_recounted(connection, org_id)
 
 
 def _assert_counts_hold(tenant: Tenant) -> Counts:
