@@ -84,14 +84,14 @@ def _statement(
     if not live:
         return None
     chosen = live[args[0] % len(live)]
-    changes = {
-        "item_kind": lambda: {"kind": args[1]},
-        "item_author": lambda: {"author_id": UUID(people[args[1]])},
-        "move_item": lambda: {"meeting_id": UUID(meetings[args[1]])},
-        "rescore": lambda: {"score": args[1]},
-    }
-    if name in changes:
-        return update(table).where(table.c.id == chosen).values(changes[name]())
+    column = {"item_kind": "kind", "item_author": "author_id", "move_item": "meeting_id"}
+    if name in ("item_kind", "rescore"):
+        value: object = args[1]
+    elif name in column:
+        value = UUID((people if name == "item_author" else meetings)[args[1]])
+    if name in (*column, "rescore"):
+        changed = column.get(name, "score")
+        return update(table).where(table.c.id == chosen).values({changed: value})
     live.remove(chosen)
     return delete(table).where(table.c.id == chosen)
 
