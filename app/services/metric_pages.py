@@ -55,7 +55,7 @@ class PairsCursor:
         score = "null" if self.score is None else str(self.score)
         instants = (self.window.start, self.window.end, self.instant)
         parts = (self.order, score, *(instant.isoformat() for instant in instants))
-        return Cursor(SEPARATOR.join(parts), self.last_id).encode()
+        return Cursor.after(SEPARATOR.join(parts), self.last_id).encode()
 
     @classmethod
     def read(
