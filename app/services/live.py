@@ -193,6 +193,13 @@ class LiveHub:
     def subscribers(self) -> int:
         return sum(len(subscribers) for subscribers in self._by_org.values())
 
+    def subscribers_of(self, topic: Topic) -> int:
+        return sum(
+            subscriber.topic == topic
+            for subscribers in self._by_org.values()
+            for subscriber in subscribers
+        )
+
     def signal(self, signal: LiveSignal) -> None:
         """A transaction committed changes (called by the listener)."""
         if signal.org_id not in self._by_org:

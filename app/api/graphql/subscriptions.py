@@ -72,18 +72,19 @@ async def _live(
     concerns the caller, each executed inside the delivery's read transaction."""
     caller = context.caller
     assert caller is not None and context.credential is not None
+    hub = context.runtime.live
     try:
-        async with _as(context, caller) as ctx:
-            await check(ctx)
-        subscriber = context.runtime.live.subscribe(
-            caller.org_id, topic, context.credential_key, caller.person_id
-        )
-    except DomainError as refused:
-        raise _refusal(refused) from refused
+        # Subscribed first, so that no change committed while the check runs is missed.
+        subscriber = hub.subscribe(caller.org_id, topic, context.credential_key, caller.person_id)
     except SubscriptionRefused as refused:
         raise GraphQLError(str(refused), extensions={"code": "subscription_limit"}) from refused
     credential = context.credential
     try:
+        try:
+            async with _as(context, caller) as ctx:
+                await check(ctx)
+        except DomainError as refused:
+            raise _refusal(refused) from refused
         while True:
             delivery = await subscriber.queue.get()
             try:
@@ -106,7 +107,7 @@ async def _live(
                 yield value
                 await settle(context)
     finally:
-        context.runtime.live.unsubscribe(subscriber)
+        hub.unsubscribe(subscriber)
 
 
 def _require(ctx: ServiceContext, scope: Scope) -> None:
