@@ -40,6 +40,7 @@ import httpx
 from harness import (
     BenchError,
     Scratch,
+    cpu_seconds,
     create,
     log,
     percentile,
@@ -174,9 +175,11 @@ async def fan_out(scratch: Scratch, base_url: str, pid: int, seeded: Seeded) -> 
         await registered(client, seeded, sockets)
         after = rss_kib(pid)
         delays: list[float] = []
+        cpu_before = cpu_seconds(pid) or 0.0
         for number in range(changes):
             delays += await heard_by_all(client, seeded, sockets, f"fan-out {number}")
             log(f"change {number + 1}: max {max(delays[-count:]) * 1000:.0f} ms")
+        server_cpu = ((cpu_seconds(pid) or 0.0) - cpu_before) / changes
     return {
         "subscribers": count,
         "changes": changes,
@@ -184,6 +187,7 @@ async def fan_out(scratch: Scratch, base_url: str, pid: int, seeded: Seeded) -> 
         "p95": percentile(delays, 0.95),
         "max": max(delays),
         "rss_per_connection_kib": (after - before) / count,
+        "server_cpu_per_change": server_cpu,
         "rss_before_mib": before / 1024,
         "rss_after_mib": after / 1024,
     }
@@ -219,6 +223,8 @@ def report(fan: dict[str, float], cross: dict[str, float]) -> str:
             f"| fan-out: {fan['subscribers']:.0f} subscribers of one meeting, one process,"
             f" {fan['changes']:.0f} changes: delay p50 / p95 / max | {ms(fan['p50'])} /"
             f" {ms(fan['p95'])} / {ms(fan['max'])} | |",
+            f"| server CPU per change (the request and {fan['subscribers']:.0f} messages) |"
+            f" {ms(fan['server_cpu_per_change'])} | |",
             f"| server RSS before / after connecting | {fan['rss_before_mib']:.0f} MiB /"
             f" {fan['rss_after_mib']:.0f} MiB | |",
             f"| RSS per connection (one subscription each) |"

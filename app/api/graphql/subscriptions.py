@@ -20,7 +20,11 @@ from graphql import GraphQLError
 from app.api.graphql.context import GraphInfo, or_none
 from app.api.graphql.live_execution import SharedExecution, reading_as
 from app.api.graphql.live_types import CadenceChange, MeetingChange, cadence_change, meeting_change
-from app.api.graphql.socket import SocketContext
+from app.api.graphql.socket import (
+    FORBIDDEN_CLOSE_CODE,
+    TRY_AGAIN_LATER_CODE,
+    SocketContext,
+)
 from app.api.pipeline import recheck
 from app.api.problems import ApiProblem
 from app.domain.access import Scope
@@ -96,9 +100,10 @@ async def _live(
                     ("credential", subscriber.credential),
                     lambda: recheck(runtime, credential, runtime.clock()),
                 )
-            except (ApiProblem, DatabaseUnavailable):
-                await context.close_forbidden()
-                return
+            except ApiProblem:
+                await context.close(FORBIDDEN_CLOSE_CODE, "Forbidden")
+            except DatabaseUnavailable:
+                await context.close(TRY_AGAIN_LATER_CODE, "Database unavailable")
             try:
                 value = await delivery.shared.once(
                     ("value", subscriber.credential, topic),
@@ -106,6 +111,8 @@ async def _live(
                 )
             except DomainError as refused:  # the caller lost access since
                 raise _refusal(refused) from refused
+            except DatabaseUnavailable:
+                await context.close(TRY_AGAIN_LATER_CODE, "Database unavailable")
             if value is not None:
                 yield value
     finally:
