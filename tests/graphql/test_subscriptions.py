@@ -9,10 +9,12 @@ from typing import Any
 from uuid import UUID
 
 import pytest
+from sqlalchemy import text
 
 from app.api.rest.event_data import RestRenderer
 from app.domain.access import Scope
 from app.domain.privacy import Caller
+from app.persistence.live_listen import APPLICATION_NAME
 from app.persistence.unit_of_work import unit_of_work
 from app.services import agenda
 from app.services.context import ServiceContext
@@ -320,3 +322,48 @@ def test_pair_cadence_follows_changes_and_time(live: Live, world: World) -> None
     with initialised(live.base_url, world.token(world.outsider)) as socket:
         socket.subscribe("a", PAIR_CADENCE, {"id": pair["id"]})
         assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
+
+
+def test_the_pairs_commitments_are_the_meetings_follow_up(live: Live, world: World) -> None:
+    with initialised(live.base_url, world.token(world.lead)) as socket:
+        socket.subscribe(
+            "a",
+            "subscription ($id: UUID!) { meetingChanged(meetingId: $id)"
+            " { eventType commitment { title } meeting { followUp { title } } } }",
+            {"id": world.meeting["id"]},
+        )
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        world.tenant.create(
+            "/v1/commitments",
+            {"pair_id": world.pair["id"], "owner_id": world.member["id"], "title": "Follow up"},
+        )
+        change = _change(socket, "a")
+        assert change["eventType"] == "commitment.created"
+        assert change["commitment"] == {"title": "Follow up"}
+        assert {"title": "Follow up"} in change["meeting"]["followUp"]
+
+
+def test_a_lost_listener_tells_subscribers_to_resync(live: Live, world: World) -> None:
+    if live.dialect != "postgresql":
+        pytest.skip("SQLite announces in-process: there is no connection to lose")
+
+    async def kill_listeners() -> int:
+        async with live.engine.connect() as connection:
+            killed = await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            )
+            return len(killed.all())
+
+    with initialised(live.base_url, world.token(world.lead)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        assert live.portal.call(kill_listeners) >= 1
+        change = _change(socket, "a")
+        assert change["resync"] is True and change["eventType"] is None
+        assert change["meeting"]["id"] == world.meeting["id"]
+        _add_item(world, "After the gap")
+        assert _change(socket, "a")["agendaItem"]["title"] == "After the gap"

@@ -60,7 +60,7 @@ def _socket(info: GraphInfo) -> SocketContext:
 async def _live(
     context: SocketContext,
     topic: Topic,
-    check: Callable[[ServiceContext], Awaitable[None]],
+    check: Callable[[ServiceContext], Awaitable[UUID | None]],
     render: Render[T],
 ) -> AsyncGenerator[T]:
     """The subscription's stream: checked at the start, then a value per delivery that
@@ -90,7 +90,7 @@ async def _live(
     try:
         try:
             async with reading_as(runtime, caller) as ctx:
-                await check(ctx)
+                subscriber.pair_id = await check(ctx)
         except DomainError as refused:
             raise _refusal(refused) from refused
         while True:
@@ -145,9 +145,10 @@ class Subscription:
     ) -> AsyncGenerator[MeetingChange]:
         context = _socket(info)
 
-        async def check(ctx: ServiceContext) -> None:
+        async def check(ctx: ServiceContext) -> UUID:
+            """The meeting is visible; its pair's commitments are its follow-up."""
             _require(ctx, Scope.MEETINGS_READ)
-            await visible_records.meeting(ctx, meeting_id)
+            return (await visible_records.meeting(ctx, meeting_id)).pair_id
 
         async def render(ctx: ServiceContext, delivery: Delivery) -> MeetingChange | None:
             event = delivery.event
