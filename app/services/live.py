@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from app.domain.events import Event, EventType, Resource
@@ -139,14 +139,6 @@ def _same(value: object, record_id: UUID) -> bool:
     return value is not None and str(value) == str(record_id)
 
 
-class EventReader(Protocol):
-    async def events_of(self, signal: LiveSignal) -> Sequence[Event]: ...
-
-
-class Listening(LiveListener, EventReader, Protocol):
-    """A listener that also reads the events its signals name."""
-
-
 @dataclass(frozen=True, slots=True)
 class LiveLimits:
     per_credential: int
@@ -154,7 +146,7 @@ class LiveLimits:
 
 
 class LiveHub:
-    def __init__(self, listener: Listening, limits: LiveLimits) -> None:
+    def __init__(self, listener: LiveListener, limits: LiveLimits) -> None:
         self.listener = listener
         self.limits = limits
         self._by_org: dict[UUID, set[Subscriber]] = defaultdict(set)
@@ -196,10 +188,6 @@ class LiveHub:
         self._per_credential[subscriber.credential] -= 1
         if self._per_credential[subscriber.credential] <= 0:
             del self._per_credential[subscriber.credential]
-
-    @property
-    def subscribers(self) -> int:
-        return sum(len(subscribers) for subscribers in self._by_org.values())
 
     def subscribers_of(self, topic: Topic) -> int:
         return sum(
