@@ -12,6 +12,7 @@ from uuid import uuid4
 
 import pytest
 from fastapi import FastAPI
+from websockets.exceptions import ConnectionClosed
 
 from app.api.app import create_app
 from app.domain.events import Event, EventType
@@ -24,6 +25,7 @@ from tests.support.tenants import World
 
 PER_CONNECTION = 2
 PER_PERSON = 3
+BUDGET = 4  # requests (connections) per credential and minute
 MEETING_CHANGED = """
 subscription Changed($id: UUID!) { meetingChanged(meetingId: $id) { eventType resync } }
 """
@@ -44,6 +46,7 @@ def limited(live: Live) -> Iterator[Limited]:
         live_subscriptions_per_person=PER_PERSON,
         live_idle_seconds=0.5,
         live_connection_init_seconds=0.5,
+        rate_limit_key=f"{BUDGET}/minute",
     )
     app = create_app(settings, clock=live.clock)
     with serve_in_thread(app) as base_url:
@@ -92,6 +95,23 @@ def test_a_connection_without_subscriptions_is_closed(limited: Limited, world: W
 def test_a_connection_that_never_initialises_is_closed(limited: Limited) -> None:
     with live_socket(limited.base_url) as socket:
         assert socket.close_code() == 4408
+
+
+def test_a_rate_limited_connection_init_is_told_to_try_later(
+    limited: Limited, world: World
+) -> None:
+    """Not 4403: the credential is good, and clients stop retrying on 4403."""
+    token = world.token(world.lead)
+    # The budget's window may roll over once in the middle: at most twice the budget pass.
+    for _ in range(2 * BUDGET + 1):
+        with live_socket(limited.base_url) as socket:
+            try:
+                acknowledged = socket.init(token)
+            except ConnectionClosed as closed:
+                assert closed.rcvd is not None and closed.rcvd.code == 1013, closed
+                return
+            assert acknowledged["type"] == "connection_ack", acknowledged
+    raise AssertionError("the rate limit never refused a connection_init")
 
 
 def test_a_subscriber_that_falls_a_queue_behind_is_told_to_resync() -> None:

@@ -22,6 +22,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.graphql import OperationType
 
 from app.api.graphql.context import GraphContext
@@ -127,16 +128,35 @@ class SocketContext(GraphContext):
             raise ConnectionRejectionError
         try:
             caller = await authenticate(self.runtime, credential, self.runtime.clock())
-        except (ApiProblem, DatabaseUnavailable) as refused:
+        except DatabaseUnavailable as lost:
+            raise TryLater("Database unavailable") from lost
+        except ApiProblem as refused:
+            if refused.kind.code in _TRANSIENT:  # the credential may well be good
+                raise TryLater(refused.detail[:100]) from refused
             raise ConnectionRejectionError from refused
         self.credential = credential
         self.caller = caller
 
 
+class TryLater(Exception):
+    """`connection_init` cannot be answered now (the rate limits, the database, the identity
+    provider): the socket closes with 1013, try again later, not 4403."""
+
+
+_TRANSIENT = frozenset({"rate_limited", "identity_provider_unavailable", "database_unavailable"})
+
+
 class LiveTransport(BaseGraphQLTransportWSHandler[SocketContext, None]):
-    """Strawberry's graphql-transport-ws handler, closing connections left idle."""
+    """Strawberry's graphql-transport-ws handler, closing connections left idle, and
+    closing with 1013 a `connection_init` that cannot be answered now."""
 
     _idle: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except TryLater as later:
+            await self.websocket.close(TRY_AGAIN_LATER_CODE, str(later))
 
     def on_request_accepted(self) -> None:
         super().on_request_accepted()
