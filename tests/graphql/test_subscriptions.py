@@ -4,7 +4,7 @@ delivers, to whom, and what it refuses."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -367,3 +367,24 @@ def test_a_lost_listener_tells_subscribers_to_resync(live: Live, world: World) -
         assert change["meeting"]["id"] == world.meeting["id"]
         _add_item(world, "After the gap")
         assert _change(socket, "a")["agendaItem"]["title"] == "After the gap"
+
+
+def test_a_key_without_content_read_hears_of_the_meeting_alone(live: Live, world: World) -> None:
+    key = world.tenant.key(Scope.MEETINGS_READ)
+    with initialised(live.base_url, key) as socket:
+        socket.subscribe(
+            "a",
+            "subscription ($id: UUID!) { meetingChanged(meetingId: $id)"
+            " { eventType meeting { startsAt } } }",
+            {"id": world.meeting["id"]},
+        )
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        _add_item(world, "Not for this key")
+        starts_at = datetime.fromisoformat(world.meeting["starts_at"])
+        moved = (starts_at + timedelta(hours=2)).isoformat()
+        rescheduled = world.tenant.call(
+            "PATCH", f"/v1/meetings/{world.meeting['id']}", json={"starts_at": moved}
+        )
+        assert rescheduled.status_code == 200, rescheduled.text
+        change = _change(socket, "a")
+        assert change["eventType"] == "meeting.rescheduled", change
