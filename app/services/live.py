@@ -79,6 +79,16 @@ class Delivery:
     def resync(self) -> bool:
         return self.event is None and self.private_note is None
 
+    @property
+    def key(self) -> Hashable:
+        """What the delivery is about: the work shared within a fan-out is per key (one
+        transaction's events share the fan-out, each is its own delivery)."""
+        if self.event is not None:
+            return self.event.id
+        if self.private_note is not None:
+            return (self.private_note.note_id, self.private_note.change)
+        return "resync"
+
 
 class SubscriptionRefused(Exception):
     """A limit refuses another subscription (the message says which)."""
@@ -210,9 +220,10 @@ class LiveHub:
 
     def gap(self) -> None:
         """Signals may have been missed: every subscriber reads again."""
+        shared = Shared()
         for subscribers in self._by_org.values():
             for subscriber in subscribers:
-                subscriber.offer(Delivery())
+                subscriber.offer(Delivery(shared=shared))
 
     async def _fan_out(self, signal: LiveSignal) -> None:
         try:
@@ -235,5 +246,6 @@ class LiveHub:
             self._resync(signal.org_id)
 
     def _resync(self, org_id: UUID) -> None:
+        shared = Shared()
         for subscriber in tuple(self._by_org.get(org_id, ())):
-            subscriber.offer(Delivery())
+            subscriber.offer(Delivery(shared=shared))

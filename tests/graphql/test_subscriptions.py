@@ -388,3 +388,30 @@ def test_a_key_without_content_read_hears_of_the_meeting_alone(live: Live, world
         assert rescheduled.status_code == 200, rescheduled.text
         change = _change(socket, "a")
         assert change["eventType"] == "meeting.rescheduled", change
+
+
+def test_each_change_of_one_transaction_is_its_own_message(live: Live, world: World) -> None:
+    """Applying a template adds its items in one transaction: one message per item, each
+    with its own item, to subscribers sharing the work (the same person, the same document)."""
+    template = world.tenant.create(
+        "/v1/templates",
+        {
+            "name": "Two sections",
+            "sections": [{"kind": "win", "title": "Wins"}, {"kind": "challenge", "title": "Hard"}],
+        },
+    )
+    token = world.token(world.lead)
+    with initialised(live.base_url, token) as first, initialised(live.base_url, token) as second:
+        first.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        second.subscribe("b", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"], 2)
+        applied = world.tenant.call(
+            "POST",
+            f"/v1/meetings/{world.meeting['id']}/apply-template",
+            key=token,
+            json={"template_id": template["id"]},
+        )
+        assert applied.status_code in (200, 201), applied.text
+        for socket, operation in ((first, "a"), (second, "b")):
+            titles = {_change(socket, operation)["agendaItem"]["title"] for _ in range(2)}
+            assert titles == {"Wins", "Hard"}

@@ -5,7 +5,7 @@ done once and its result sent to every subscriber that asked for exactly it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Hashable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from inspect import isawaitable
@@ -52,11 +52,12 @@ class SharedExecution:
 
     caller: Caller
     credential: str  # its digest
+    delivery: Hashable  # what the delivery is about (app.services.live.Delivery.key)
     shared: Shared
 
     async def executed(self, executor: SettlingExecutor, run: Callable[[], Any]) -> ExecutionResult:
         variables = repr(sorted(executor.variable_values.coerced.items()))
-        key = ("execution", self.credential, _Same(executor.operation), variables)
+        key = ("execution", self.delivery, self.credential, _Same(executor.operation), variables)
         result: ExecutionResult = await self.shared.once(key, lambda: self._execute(executor, run))
         return result
 

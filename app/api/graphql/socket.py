@@ -131,7 +131,7 @@ class SocketContext(GraphContext):
         except DatabaseUnavailable as lost:
             raise TryLater("Database unavailable") from lost
         except ApiProblem as refused:
-            if refused.kind.code in _TRANSIENT:  # the credential may well be good
+            if refused.kind.code in TRANSIENT_PROBLEMS:  # the credential may well be good
                 raise TryLater(refused.detail[:100]) from refused
             raise ConnectionRejectionError from refused
         self.credential = credential
@@ -143,7 +143,10 @@ class TryLater(Exception):
     provider): the socket closes with 1013, try again later, not 4403."""
 
 
-_TRANSIENT = frozenset({"rate_limited", "identity_provider_unavailable", "database_unavailable"})
+# Refusals that say nothing against the credential: try again later.
+TRANSIENT_PROBLEMS = frozenset(
+    {"rate_limited", "identity_provider_unavailable", "database_unavailable"}
+)
 
 
 class LiveTransport(BaseGraphQLTransportWSHandler[SocketContext, None]):

@@ -2,10 +2,10 @@
 
 Each subscription checks, when it starts, that the caller may see what it names (as the
 query would), then waits on its queue in the live hub (app.services.live). Before each
-delivery the connection's credential is checked again and the record is read again as the
-caller, in a read transaction of the subscription's own that stays open while graphql-core
-executes the subscriber's selection on it (nested fields read as in a query); the work
-that is the same for subscribers with the same credential is done once per fan-out."""
+delivery the connection's credential is checked again and the records are read again as
+the caller; the subscriber's selection is then executed in a read transaction as the caller
+(nested fields read as in a query, app.api.graphql.live_execution). The work that is the
+same for subscribers with the same credential is done once per delivery."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from app.api.graphql.live_execution import SharedExecution, reading_as
 from app.api.graphql.live_types import CadenceChange, MeetingChange, cadence_change, meeting_change
 from app.api.graphql.socket import (
     FORBIDDEN_CLOSE_CODE,
+    TRANSIENT_PROBLEMS,
     TRY_AGAIN_LATER_CODE,
     SocketContext,
 )
@@ -86,7 +87,9 @@ async def _live(
             await check(ctx)
             value = await render(ctx, delivery)
         if value is not None:
-            value.execution = SharedExecution(now_caller, subscriber.credential, delivery.shared)
+            value.execution = SharedExecution(
+                now_caller, subscriber.credential, delivery.key, delivery.shared
+            )
         return value
 
     try:
@@ -102,13 +105,15 @@ async def _live(
                     ("credential", subscriber.credential),
                     lambda: recheck(runtime, credential, runtime.clock()),
                 )
-            except ApiProblem:
+            except ApiProblem as refused:
+                if refused.kind.code in TRANSIENT_PROBLEMS:
+                    await context.close(TRY_AGAIN_LATER_CODE, refused.kind.code)
                 await context.close(FORBIDDEN_CLOSE_CODE, "Forbidden")
             except DatabaseUnavailable:
                 await context.close(TRY_AGAIN_LATER_CODE, "Database unavailable")
             try:
                 value = await delivery.shared.once(
-                    ("value", subscriber.credential, topic),
+                    ("value", delivery.key, subscriber.credential, topic),
                     partial(value_of, delivery, caller),
                 )
             except DomainError as refused:  # the caller lost access since
