@@ -16,6 +16,7 @@ from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
 from app.domain.meeting_lifecycle import CancelReason, SystemCancelReason
 from app.domain.meetings import MeetingStatus
+from app.persistence.tables import MEETING_CONTENT_COUNTS
 
 Row = tuple[object, ...]  # one row to COPY
 MEETINGS = CopyTable.of("meetings")
@@ -56,6 +57,25 @@ class Habits:
             commitment=rng.uniform(0.3, 0.8),
             done=rng.uniform(0.4, 0.95),
         )
+
+
+@dataclass(slots=True)
+class ContentCounts:
+    """The counts a meeting carries of its agenda items and ratings (written by the database's
+    triggers in the app; here, where COPY runs with triggers off, by the generator)."""
+
+    agenda_item_count: int = 0
+    member_item_count: int = 0
+    status_item_count: int = 0
+    rating_count: int = 0
+    rating_total: int = 0
+
+    def __add__(self, other: ContentCounts) -> ContentCounts:
+        theirs = other.columns()
+        return ContentCounts(**{name: mine + theirs[name] for name, mine in self.columns().items()})
+
+    def columns(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in MEETING_CONTENT_COUNTS}
 
 
 @dataclass(slots=True)
@@ -109,6 +129,11 @@ class History:
                 completed_at = starts_at + (actual or pair.duration_minutes) * timedelta(minutes=1)
         reschedules = 0 if rng.random() < 0.9 else rng.randint(1, 2)
         original = starts_at - rng.randint(1, 3) * DAY if reschedules else starts_at
+        counts = ContentCounts()
+        if completed_at is not None:
+            counts = self.agenda(meeting_id, created_at) + self.rate(meeting_id, completed_at)
+            if rng.random() < habits.commitment:
+                self.commit(meeting_id, starts_at, completed_at)
         self.batch.meetings.append(
             MEETINGS.row(
                 id=meeting_id, org_id=self.org_id, pair_id=pair.id, starts_at=starts_at,
@@ -117,13 +142,9 @@ class History:
                 canceled_at=canceled_at, canceled_by_id=canceled_by, cancel_reason=reason,
                 completed_at=completed_at, actual_minutes=actual, created_at=created_at,
                 updated_at=completed_at or canceled_at or created_at, version=1,
+                **counts.columns(),
             )
         )  # fmt: skip
-        if completed_at is not None:
-            self.agenda(meeting_id, created_at)
-            self.rate(meeting_id, completed_at)
-            if rng.random() < habits.commitment:
-                self.commit(meeting_id, starts_at, completed_at)
 
     def canceled_at(self, starts_at: datetime) -> datetime:
         if self.rng.random() < self.habits.late:
@@ -146,8 +167,9 @@ class History:
             return self.rng.randint(duration // 3, duration * 2 // 3)
         return duration + self.rng.randint(-5, 5)
 
-    def agenda(self, meeting_id: UUID, created_at: datetime) -> None:
+    def agenda(self, meeting_id: UUID, created_at: datetime) -> ContentCounts:
         rng, pair, habits = self.rng, self.pair, self.habits
+        counts = ContentCounts()
         for position in range(rng.randint(2, 4)):
             author = pair.member_id if rng.random() < habits.member_share else pair.lead_id
             kind = (
@@ -163,9 +185,14 @@ class History:
                     updated_at=created_at, version=1,
                 )
             )  # fmt: skip
+            counts.agenda_item_count += 1
+            counts.member_item_count += author == pair.member_id
+            counts.status_item_count += kind == AgendaItemKind.STATUS_UPDATE.value
+        return counts
 
-    def rate(self, meeting_id: UUID, completed_at: datetime) -> None:
+    def rate(self, meeting_id: UUID, completed_at: datetime) -> ContentCounts:
         rng = self.rng
+        counts = ContentCounts()
         raters = [self.pair.member_id] if rng.random() < self.habits.rating else []
         if rng.random() < self.habits.rating / 3:
             raters.append(self.pair.lead_id)
@@ -177,6 +204,9 @@ class History:
                     score=score, comment=None, created_at=completed_at, updated_at=completed_at,
                 )
             )  # fmt: skip
+            counts.rating_count += 1
+            counts.rating_total += score
+        return counts
 
     def commit(self, meeting_id: UUID, starts_at: datetime, completed_at: datetime) -> None:
         rng, pair = self.rng, self.pair

@@ -98,6 +98,7 @@ class HttpResults:
 ORG_SUMMARY = "GET /v1/metrics/summary?scope=org"
 PAGE = f"GET /v1/metrics/pairs?limit={PAGE_SIZE}"
 EXPORT = "GET /v1/metrics/pairs?format=csv"
+HEALTH_PAGE = f"GET /v1/metrics/pairs?sort=health_score&limit={PAGE_SIZE}"
 
 
 def http_requests(team: Team, pair_id: UUID) -> dict[str, str]:
@@ -133,7 +134,21 @@ async def measure_http(
         timings = [
             Timing(label, await time_get(client, path, repeats)) for label, path in paths.items()
         ]
+        timings += await health_pages(client, repeats)
     return HttpResults(timings, rss_at_start, peaks, samples.taken)
+
+
+async def health_pages(client: httpx.AsyncClient, repeats: int) -> list[Timing]:
+    """A first page in health order (every pair computed and ordered: a new instant each
+    time) and the page after it (its cursor's order kept by the server: only its pairs)."""
+    first = f"/v1/metrics/pairs?sort=health_score&limit={PAGE_SIZE}"
+    response = await client.get(first)
+    response.raise_for_status()
+    later = f"{first}&cursor={response.json()['next_cursor']}"
+    return [
+        Timing(f"{HEALTH_PAGE} (first page)", await time_get(client, first, repeats)),
+        Timing(f"{HEALTH_PAGE}&cursor=… (next page)", await time_get(client, later, repeats)),
+    ]
 
 
 async def time_get(client: httpx.AsyncClient, path: str, repeats: int) -> list[float]:

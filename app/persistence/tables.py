@@ -124,6 +124,22 @@ class MeetingRow(SQLModel, table=True):
     created_at: datetime = instant()
     updated_at: datetime = instant()
     version: int = record_version()
+    # What the metrics count of the meeting's content, kept current by the database's
+    # triggers on agenda_items and ratings (revision 0014); never written by the app.
+    agenda_item_count: int = Field(nullable=False)
+    member_item_count: int = Field(nullable=False)  # authored by the pair's member
+    status_item_count: int = Field(nullable=False)  # of kind status_update
+    rating_count: int = Field(nullable=False)
+    rating_total: int = Field(nullable=False)  # the sum of the ratings' scores
+
+
+MEETING_CONTENT_COUNTS = (
+    "agenda_item_count",
+    "member_item_count",
+    "status_item_count",
+    "rating_count",
+    "rating_total",
+)
 
 
 class MeetingEventRow(SQLModel, table=True):

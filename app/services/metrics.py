@@ -17,7 +17,6 @@ from enum import StrEnum
 from uuid import UUID
 
 from app.domain.cadence import CadenceState, cadence_of
-from app.domain.errors import InvalidInput
 from app.domain.metric_figures import (
     PairStanding,
     PublishedMetrics,
@@ -33,6 +32,7 @@ from app.persistence.repositories.metrics import CountingTerms, PairCountsRow
 from app.services import visible_records
 from app.services.context import ServiceContext
 from app.services.groups import referenced_group
+from app.services.metric_pages import KEPT, HealthKey, HealthOrder, OrderKey, PairsCursor
 
 EXPORT_CHUNK = 500  # pairs per statement while streaming every row
 
@@ -177,35 +177,19 @@ async def reports(
             return
 
 
-def _health_key(order: PairOrder) -> Callable[[PairReport], tuple[bool, int, UUID]]:
+def _health_key(order: PairOrder) -> Callable[[PairReport], HealthKey]:
     """Pairs without a health score come last in either direction; ties by pair id."""
     sign = -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
 
-    def key(found: PairReport) -> tuple[bool, int, UUID]:
+    def key(found: PairReport) -> HealthKey:
         score = found.metrics.health_score
         return (score is None, sign * (score or 0), found.pair.id)
 
     return key
 
 
-def _health_cursor_key(order: PairOrder, cursor: Cursor) -> tuple[bool, int, UUID]:
-    sign = -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
-    if cursor.sort_value == "null":
-        return (True, 0, cursor.last_id)
-    try:
-        return (False, sign * int(cursor.sort_value), cursor.last_id)
-    except ValueError as error:
-        raise InvalidInput(
-            "cursor does not fit this list; pass next_cursor from the previous page.",
-            code="invalid_cursor",
-        ) from error
-
-
-def _cursor_of(found: PairReport, order: PairOrder) -> str:
-    if order is PairOrder.PAIR_ID:
-        return Cursor(order.value, found.pair.id).encode()
-    score = found.metrics.health_score
-    return Cursor("null" if score is None else str(score), found.pair.id).encode()
+def _sign(order: PairOrder) -> int:
+    return -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
 
 
 async def sorted_reports(
@@ -216,6 +200,78 @@ async def sorted_reports(
     return sorted(found, key=_health_key(request.order))
 
 
+Placed = tuple[HealthKey, PairReport]
+
+
+async def _by_id(
+    ctx: ServiceContext,
+    measured: MetricsBasis,
+    request: PairListRequest,
+    after: UUID | None,
+    wanted: int,
+) -> list[Placed]:
+    chunk = wanted if request.signal is None else EXPORT_CHUNK
+    rows: list[Placed] = []
+    async with aclosing(reports(ctx, measured, request, after_id=after, chunk=chunk)) as found:
+        async for item in found:
+            rows.append(((False, 0, item.pair.id), item))
+            if len(rows) == wanted:
+                break
+    return rows
+
+
+async def _by_health(
+    ctx: ServiceContext,
+    measured: MetricsBasis,
+    request: PairListRequest,
+    last: HealthKey | None,
+    wanted: int,
+) -> list[Placed]:
+    """The page after `last` in health order: from the order this process keeps for the
+    list (app.services.metric_pages) computing only the page's pairs, or, without one,
+    computing every pair and keeping their order."""
+    order_key = OrderKey(
+        ctx.org_id,
+        measured.window,
+        measured.computed_at,
+        request.filters,
+        request.signal,
+        request.order.value,
+    )
+    kept = KEPT.get(order_key)
+    if kept is None:
+        health = _health_key(request.order)
+        everything = [
+            (health(found), found) for found in await sorted_reports(ctx, measured, request)
+        ]
+        KEPT.keep(order_key, HealthOrder(tuple(key for key, _ in everything)))
+        return [placed for placed in everything if last is None or placed[0] > last][:wanted]
+    places = kept.after(last, wanted)
+    if not places:
+        return []
+    filters = replace(request.filters, pair_ids=tuple(key[2] for key in places))
+    rows = await ctx.uow.metrics.pair_counts(measured.counting_terms(ctx.org_id), filters)
+    found = {row.pair.id: report(row, measured) for row in rows}
+    return [(key, found[key[2]]) for key in places if key[2] in found]
+
+
+async def _page_basis(
+    ctx: ServiceContext,
+    start: datetime | None,
+    end: datetime | None,
+    order: PairOrder,
+    cursor: Cursor | None,
+) -> tuple[MetricsBasis, PairsCursor | None]:
+    """The first page's window at now; a later page's, and its instant, from its cursor."""
+    if cursor is None:
+        return await basis(ctx, start, end), None
+    if start is not None or end is not None:
+        metrics_window(start, end, ctx.now)  # a window asked for is a valid one
+    read = PairsCursor.read(cursor, order.value, (start, end), ctx.now)
+    policy = await ctx.uow.policies.get(ctx.org_id)
+    return MetricsBasis(read.window, policy, read.instant), read
+
+
 async def pairs_page(
     ctx: ServiceContext,
     start: datetime | None,
@@ -223,32 +279,26 @@ async def pairs_page(
     request: PairListRequest,
     paging: PageRequest,
 ) -> tuple[MetricsBasis, Page[PairReport]]:
-    measured = await basis(ctx, start, end)
+    measured, cursor = await _page_basis(ctx, start, end, request.order, paging.cursor)
     request = replace(request, filters=await checked_filters(ctx, request.filters))
     wanted = paging.limit + 1
     if request.order is PairOrder.PAIR_ID:
-        if paging.cursor is not None and paging.cursor.sort_value != PairOrder.PAIR_ID.value:
-            raise InvalidInput(
-                "cursor does not fit this list; pass next_cursor from the previous page.",
-                code="invalid_cursor",
-            )
-        after = paging.cursor.last_id if paging.cursor else None
-        chunk = wanted if request.signal is None else EXPORT_CHUNK
-        rows: list[PairReport] = []
-        async with aclosing(reports(ctx, measured, request, after_id=after, chunk=chunk)) as found:
-            async for item in found:
-                rows.append(item)
-                if len(rows) == wanted:
-                    break
+        after = cursor.last_id if cursor else None
+        rows = await _by_id(ctx, measured, request, after, wanted)
     else:
-        rows = await sorted_reports(ctx, measured, request)
-        if paging.cursor is not None:
-            key, last = _health_key(request.order), _health_cursor_key(request.order, paging.cursor)
-            rows = [found for found in rows if key(found) > last]
-        rows = rows[:wanted]
+        last = None
+        if cursor is not None:
+            null = cursor.score is None
+            last = (null, 0 if null else _sign(request.order) * (cursor.score or 0), cursor.last_id)
+        rows = await _by_health(ctx, measured, request, last, wanted)
     items = rows[: paging.limit]
-    more = len(rows) > paging.limit
-    return measured, Page(items, _cursor_of(items[-1], request.order) if more else None)
+    following = None
+    if len(rows) > paging.limit:
+        (null, signed, last_id), _ = items[-1]
+        score = None if null else _sign(request.order) * signed
+        window, instant = measured.window, measured.computed_at
+        following = PairsCursor(request.order.value, score, window, instant, last_id).encode()
+    return measured, Page([found for _, found in items], following)
 
 
 async def export_request(

@@ -1,7 +1,9 @@
-"""The aggregates behind the metrics: one subquery per source table, grouped by a pair or a
-time-series bucket, whose counts mean exactly what app.domain.metrics_reference.count_pair
-counts. Instants are compared as whole microseconds (app.persistence.sql_time) so that day
-figures stay exact on SQLite and PostgreSQL alike."""
+"""The aggregates behind the metrics: one subquery of the window's meetings (slots, the gaps
+between held meetings by a window function, and the counts of their agenda items and ratings
+that each meeting carries, kept on write: revision 0014) and one of commitments, grouped by
+a pair or a time-series bucket, whose counts mean exactly what
+app.domain.metrics_reference.count_pair counts. Instants are compared as whole microseconds
+(app.persistence.sql_time) so that day figures stay exact on SQLite and PostgreSQL alike."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from uuid import UUID
 
 from sqlalchemy import CTE, BigInteger, ColumnElement, and_, case, cast, func, literal, or_, select
 
-from app.domain.agenda import AgendaItemKind
 from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import DAY_MICROSECONDS
@@ -25,11 +26,9 @@ from app.persistence.sql_time import (
     month_number,
     utc_date,
 )
-from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, RatingRow
+from app.persistence.tables import CommitmentRow, MeetingRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
-ITEMS = AgendaItemRow.__table__  # type: ignore[attr-defined]
-RATINGS = RatingRow.__table__  # type: ignore[attr-defined]
 COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
 
 MINUTE_MICROSECONDS = 60 * 10**6
@@ -59,6 +58,30 @@ def _big(value: int) -> ColumnElement[int]:
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.sum(case((condition, 1), else_=0))
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, 1), else_=0)
+
+
+HELD_CONTENT = {  # a count of the metrics: the column of the meetings that holds it
+    "agenda_items": "agenda_item_count",
+    "member_items": "member_item_count",
+    "status_items": "status_item_count",
+    "rating_total": "rating_total",
+    "rating_count": "rating_count",
+}
+SLOT_SUMS = (
+    "held",
+    "canceled",
+    "unrecorded",
+    "late_canceled",
+    "rescheduled",
+    "canceled_by_lead",
+    "measured",
+    "shortened",
+    *HELD_CONTENT,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,88 +130,50 @@ def aggregates(
     group = grouping.of_meeting(m)
     key = group.label("key")
 
-    slots = (
+    # One pass over the window's slots: each row's contribution, then the sums per group.
+    at = epoch_microseconds(m.c.starts_at)
+    late = epoch_microseconds(m.c.canceled_at) > at - late_before
+    within = (scoped.c.cadence_days + terms.grace_days) * _big(DAY_MICROSECONDS)
+    previous_held = func.lag(at).over(
+        partition_by=[m.c.pair_id, group, m.c.status], order_by=m.c.starts_at
+    )
+    per_slot = (
         select(
             key,
-            _count(completed).label("held"),
-            _count(canceled).label("canceled"),
-            _count(unrecorded).label("unrecorded"),
-            _count(
-                and_(
-                    canceled,
-                    epoch_microseconds(m.c.canceled_at)
-                    > epoch_microseconds(m.c.starts_at) - late_before,
-                )
-            ).label("late_canceled"),
-            _count(m.c.reschedule_count >= 1).label("rescheduled"),
-            _count(and_(canceled, m.c.canceled_by_id == scoped.c.lead_id)).label(
-                "canceled_by_lead"
-            ),
-            _count(and_(completed, m.c.actual_minutes.is_not(None))).label("measured"),
-            _count(and_(completed, 4 * m.c.actual_minutes < 3 * m.c.duration_minutes)).label(
+            _flag(completed).label("held"),
+            _flag(canceled).label("canceled"),
+            _flag(unrecorded).label("unrecorded"),
+            _flag(and_(canceled, late)).label("late_canceled"),
+            _flag(m.c.reschedule_count >= 1).label("rescheduled"),
+            _flag(and_(canceled, m.c.canceled_by_id == scoped.c.lead_id)).label("canceled_by_lead"),
+            _flag(and_(completed, m.c.actual_minutes.is_not(None))).label("measured"),
+            _flag(and_(completed, 4 * m.c.actual_minutes < 3 * m.c.duration_minutes)).label(
                 "shortened"
             ),
+            # the held meetings' content, counted on write (revision 0014)
+            *(
+                case((completed, m.c[column]), else_=0).label(name)
+                for name, column in HELD_CONTENT.items()
+            ),
+            case((completed, at - previous_held), else_=None).label("gap"),
+            within.label("within"),
         )
         .select_from(m.join(scoped, on_scoped))
         .where(in_window, or_(completed, canceled, unrecorded))
-        .group_by(group)
+        .subquery("per_slot")
+    )
+    gap = per_slot.c.gap
+    slots = (
+        select(
+            per_slot.c.key,
+            *(func.sum(per_slot.c[name]).label(name) for name in SLOT_SUMS),
+            func.count(gap).label("gap_count"),
+            _count(gap <= per_slot.c.within).label("gaps_within_cadence"),
+            func.max(gap).label("max_gap_microseconds"),
+            cast(func.sum(gap), BigInteger).label("total_gap_microseconds"),
+        )
+        .group_by(per_slot.c.key)
         .subquery("slots")
-    )
-
-    at = epoch_microseconds(m.c.starts_at)
-    held = (
-        select(
-            key,
-            (
-                at - func.lag(at).over(partition_by=[m.c.pair_id, group], order_by=m.c.starts_at)
-            ).label("gap"),
-            ((scoped.c.cadence_days + terms.grace_days) * _big(DAY_MICROSECONDS)).label("within"),
-        )
-        .select_from(m.join(scoped, on_scoped))
-        .where(in_window, completed)
-        .subquery("held")
-    )
-    gaps = (
-        select(
-            held.c.key,
-            func.count(held.c.gap).label("gap_count"),
-            _count(held.c.gap <= held.c.within).label("gaps_within_cadence"),
-            func.max(held.c.gap).label("max_gap_microseconds"),
-            cast(func.sum(held.c.gap), BigInteger).label("total_gap_microseconds"),
-        )
-        .group_by(held.c.key)
-        .subquery("gaps")
-    )
-
-    i = ITEMS.alias("i")
-    items = (
-        select(
-            key,
-            func.count().label("agenda_items"),
-            _count(i.c.author_id == scoped.c.member_id).label("member_items"),
-            _count(i.c.kind == AgendaItemKind.STATUS_UPDATE.value).label("status_items"),
-        )
-        .select_from(
-            i.join(m, and_(m.c.id == i.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
-        )
-        .where(i.c.org_id == org, in_window, completed)
-        .group_by(group)
-        .subquery("items")
-    )
-
-    r = RATINGS.alias("r")
-    ratings = (
-        select(
-            key,
-            func.sum(r.c.score).label("rating_total"),
-            func.count().label("rating_count"),
-        )
-        .select_from(
-            r.join(m, and_(m.c.id == r.c.meeting_id, m.c.org_id == org)).join(scoped, on_scoped)
-        )
-        .where(r.c.org_id == org, in_window, completed)
-        .group_by(group)
-        .subquery("ratings")
     )
 
     c = COMMITMENTS.alias("c")
@@ -224,7 +209,7 @@ def aggregates(
     )
     return [
         (subquery, [column.name for column in subquery.c if column.name != "key"])
-        for subquery in (slots, gaps, items, ratings, commitments)
+        for subquery in (slots, commitments)
     ]
 
 

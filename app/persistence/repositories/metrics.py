@@ -1,11 +1,11 @@
 """Meeting-health counts computed in the database (the production path of the metrics).
 
-One statement per request: the pairs in scope (a recursive CTE for team subtrees), then one
-aggregate per source table (meetings that are slots, gaps between held meetings with a window
-function, agenda items and ratings of held meetings, commitments due), left-joined to the
-grouping key — a pair, or a time-series bucket. The counts mean exactly what
-app.domain.metrics_reference.count_pair counts; a property test holds the two together on
-SQLite and PostgreSQL. Rates, health and signals are computed from the counts by
+One statement per request: the pairs in scope (a recursive CTE for team subtrees), then the
+aggregates (meetings that are slots, with the agenda item and rating counts that the held
+ones carry; gaps between held meetings with a window function; commitments due),
+left-joined to the grouping key — a pair, or a time-series bucket. The counts mean exactly
+what app.domain.metrics_reference.count_pair counts; a property test holds the two together
+on SQLite and PostgreSQL. Rates, health and signals are computed from the counts by
 app.domain.metric_figures.
 """
 
