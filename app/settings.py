@@ -226,6 +226,49 @@ class Settings(BaseSettings):
         " production.",
     )
 
+    # Live subscriptions (docs/realtime.md).
+    live_database_url: str | None = Field(
+        default=None,
+        description="Where each process's one LISTENing connection for live subscriptions"
+        " goes (PostgreSQL): straight to the database, not through a transaction-mode"
+        " pooler such as pgbouncer, which cannot hold a LISTEN. Unset: `database_url`.",
+    )
+    live_subscriptions_per_connection: int = Field(
+        default=20,
+        ge=1,
+        description="Subscriptions one WebSocket connection may hold at once.",
+    )
+    live_subscriptions_per_credential: int = Field(
+        default=50,
+        ge=1,
+        description="Subscriptions one credential (a person, a service key) may hold at once"
+        " across the connections of one server process.",
+    )
+    live_idle_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="A WebSocket connection that holds no subscription for this long is"
+        " closed (code 4000).",
+    )
+    live_connection_init_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="A WebSocket connection must send `connection_init` within this time, or"
+        " is closed (code 4408).",
+    )
+    live_queue_size: int = Field(
+        default=100,
+        ge=1,
+        description="Changes queued for one subscriber that reads slower than they come;"
+        " past this the queue is dropped and the subscriber is told to resync.",
+    )
+    live_ping_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How often the LISTENing connection is checked (a lost one is replaced,"
+        " and subscribers are told to resync).",
+    )
+
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development and tests only: webhook endpoints may use http and private,"

@@ -10,6 +10,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app import measurements, safe_logging
 from app.api import prometheus
@@ -67,6 +68,8 @@ from app.api.web_app import install_web_app
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.persistence.instrumentation import instrument
+from app.persistence.live_listen import LocalListener, PostgresListener
+from app.services.live import LiveHub, LiveLimits
 from app.services.read_audit import ReadAuditLog
 from app.services.scheduler import Scheduler
 from app.services.webhook_delivery import WebhookWorker
@@ -128,6 +131,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             engine, clock, UrlPolicy(allow_private=settings.webhooks_allow_private)
         )
         scheduler = Scheduler(engine, clock, RestRenderer(), webhooks.wake)
+        live = LiveHub(
+            _live_listener(settings, engine),
+            LiveLimits(settings.live_subscriptions_per_credential, settings.live_queue_size),
+        )
         app.state.runtime = Runtime(
             settings,
             engine,
@@ -137,13 +144,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
             RateLimiter(settings),
             webhooks,
             scheduler,
+            live,
         )
+        await live.start()
         read_audit.start()
         webhooks.start()
         scheduler.start()
         try:
             yield
         finally:
+            await live.stop()
             await scheduler.stop()
             await webhooks.stop()
             await read_audit.stop()
@@ -175,13 +185,25 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         # Health checks answer whatever a prober appends; the API refuses what it ignores.
         strict = [] if router is operations_router else [Depends(strict_inputs)]
         app.include_router(router, dependencies=strict)
-    app.include_router(graphql_router(), include_in_schema=False)
+    app.include_router(graphql_router(settings), include_in_schema=False)
     for router in scim_routers():
         app.include_router(router)
     install_web_app(app)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
+
+
+def _live_listener(settings: Settings, engine: AsyncEngine) -> LocalListener | PostgresListener:
+    """PostgreSQL: a LISTENing connection of its own; SQLite: in-process."""
+    if engine.dialect.name == "sqlite":
+        return LocalListener(engine)
+    return PostgresListener(
+        engine,
+        settings.live_database_url or settings.database_url,
+        ping_seconds=settings.live_ping_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+    )
 
 
 def required_scope(route: APIRoute) -> Access | None:

@@ -123,6 +123,14 @@ async def authenticate(
     return caller
 
 
+async def recheck(runtime: Runtime, credential: str, now: datetime) -> Caller:
+    """Who a credential stands for now, for a live subscription before each delivery: the
+    same checks as `authenticate` (a revoked key, a deactivated person, a revoked token
+    fail), without counting a request against the rate limits (nobody asked for it)."""
+    async with unit_of_work(runtime.engine, write=False) as own:
+        return await _caller(runtime, credential, now, own)
+
+
 def authorize(caller: Caller, scope: Scope | None, callers: Callers) -> None:
     """The operation serves this kind of caller, and a key holds its scope (a person is
     bound by the privacy contract instead, in the services). Operations for persons only

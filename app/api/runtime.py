@@ -1,6 +1,6 @@
 """What a running app holds: its engine, its clock, what it needs to verify credentials,
-its rate limiter, the buffer of read audit records, the webhook delivery worker and
-the scheduler."""
+its rate limiter, the buffer of read audit records, the webhook delivery worker, the
+scheduler and the live hub (subscriptions)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.api.rest.event_data import RestRenderer
 from app.domain.clock import Clock
 from app.services.credential_cache import KeyCache, SignInCache
 from app.services.id_tokens import IdentityProviders
+from app.services.live import LiveHub
 from app.services.person_sign_in import Credentials
 from app.services.read_audit import ReadAuditLog
 from app.services.scheduler import Scheduler
@@ -33,6 +34,7 @@ class Runtime:
     rate_limiter: RateLimiter
     webhooks: WebhookWorker
     scheduler: Scheduler
+    live: LiveHub
     renderer: RestRenderer = field(default_factory=RestRenderer)
 
     @property

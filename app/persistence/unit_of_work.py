@@ -14,6 +14,7 @@ from app.domain.errors import StateConflict
 from app.persistence.availability import connected
 from app.persistence.changes import ChangeLog
 from app.persistence.database import WRITE_OPTION
+from app.persistence.live_notify import LiveNotices
 from app.persistence.repositories.audit import AuditRepository
 from app.persistence.repositories.calendar import CalendarTokenRepository
 from app.persistence.repositories.content import (
@@ -86,6 +87,7 @@ class UnitOfWork:
         self.webhook_deliveries = WebhookDeliveryRepository(connection)
         self.pair_watches = PairWatchRepository(connection)
         self.idempotency_keys = IdempotencyKeyRepository(connection)
+        self.live = LiveNotices(connection)
 
     def guard_statements(self) -> None:
         """From now on, a statement runs to its end even when the code awaiting it is

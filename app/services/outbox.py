@@ -4,7 +4,11 @@ organization's endpoints that want it and may see it.
 
 `data` is the record as REST shows it: the API layer renders records (a Renderer), so there
 is one representation. Events are stored whole; what a subscriber may see of one is
-decided when it is delivered or listed (app.domain.events.visible_to)."""
+decided when it is delivered or listed (app.domain.events.visible_to).
+
+The transaction also announces what it wrote to live subscribers (ids only: the events'
+sequence numbers, and a private note's ids for its author's subscriptions, since a private
+note is no event; app.services.ports.live)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from app.services import cadence_watch
 from app.services.cadence import PairCadence
 from app.services.context import ServiceContext, new_id
 from app.services.meeting_views import MeetingView, with_follow_up
+from app.services.ports.live import EventSpan, LiveSignal, PrivateNoteSignal
 from app.services.ports.unit_of_work import UnitOfWork
 
 
@@ -70,9 +75,12 @@ async def _publish(ctx: ServiceContext, changes: list[Change], render: Renderer)
     full = _with_all_content(ctx)
     views = await _meeting_views(full, changes)
     events: list[Event] = []
+    private_notes: list[PrivateNoteSignal] = []
     for change in changes:
         if _private_note(change):
-            continue  # not even its id becomes an event
+            # Not even its id becomes an event; its author's live subscriptions hear of it.
+            private_notes.append(_private_note_signal(change))
+            continue
         before, after = _rendered(render, change, views)
         event_type = classify(change.resource, before, after)
         if event_type is not None:
@@ -82,7 +90,7 @@ async def _publish(ctx: ServiceContext, changes: list[Change], render: Renderer)
     pairs |= {c.record_id for c in changes if c.resource is Resource.PAIR}
     if pairs:
         events += await settled_events(full, sorted(pairs, key=str), render)
-    await emit(ctx, events)
+    await emit(ctx, events, private_notes)
     return len(events)
 
 
@@ -102,11 +110,20 @@ async def settled_events(
     return events
 
 
-async def emit(ctx: ServiceContext, events: Sequence[Event]) -> None:
-    """Write the events and a pending delivery per endpoint that wants each and may see it."""
+async def emit(
+    ctx: ServiceContext,
+    events: Sequence[Event],
+    private_notes: Sequence[PrivateNoteSignal] = (),
+) -> None:
+    """Write the events and a pending delivery per endpoint that wants each and may see it,
+    and announce them (with the private notes changed) to live subscribers."""
     if not events:
+        if private_notes:
+            await ctx.uow.live.announce(LiveSignal(ctx.org_id, None, tuple(private_notes)))
         return
     seqs = await ctx.uow.events.add_many(events)
+    span = EventSpan(0, min(seqs.values()), max(seqs.values()))  # tx: filled by the store
+    await ctx.uow.live.announce(LiveSignal(ctx.org_id, span, tuple(private_notes)))
     endpoints = await ctx.uow.webhook_endpoints.enabled_of(ctx.org_id)
     deliveries = [
         Delivery(
@@ -142,6 +159,12 @@ def _private_note(change: Change) -> bool:
         state is not None and state.visibility is NoteVisibility.PRIVATE
         for state in (change.before, change.after)
     )
+
+
+def _private_note_signal(change: Change) -> PrivateNoteSignal:
+    note = change.after or change.before
+    kind = "created" if change.before is None else "deleted" if change.after is None else "updated"
+    return PrivateNoteSignal(note.meeting_id, note.id, note.author_id, kind)
 
 
 def _with_all_content(ctx: ServiceContext) -> ServiceContext:

@@ -37,6 +37,7 @@ from app.services.ports.activity import (
 )
 from app.services.ports.content import NoteStore, RatingStore
 from app.services.ports.directory import GroupStore, OrganizationStore
+from app.services.ports.live import LiveNotices
 from app.services.ports.settings import TemplateStore
 from tests.fakes.stores import (
     MemoryAgendaItems,
@@ -233,6 +234,10 @@ class MemoryUnitOfWork:
     @property
     def pair_watches(self) -> PairWatchStore:
         _absent("pair_watches")
+
+    @property
+    def live(self) -> LiveNotices:
+        _absent("live")
 
 
 def _absent(store: str) -> NoReturn:

@@ -258,15 +258,18 @@ GRAPHQL_POLICY = b'{"query": "{ policy { graceDays } }"}'
 JSON = {"Content-Type": "application/json"}
 
 
-def test_a_websocket_handshake_is_refused(live: Live, world: World) -> None:
-    """Operations go over HTTP only, where the credential is checked first; a socket would
-    carry operations past that check."""
+def test_a_websocket_handshake_without_graphql_transport_ws_is_refused(
+    live: Live, world: World
+) -> None:
+    """Subscriptions speak graphql-transport-ws only (docs/realtime.md): the legacy
+    graphql-ws protocol (which let a client skip connection authentication in Strawberry
+    before 0.312.3), or no protocol at all, is refused at the handshake."""
     client = TestClient(live.app)  # the served app's state: no second lifespan
     headers = {"Authorization": f"Bearer {world.tenant.admin_key}"}
-    for protocol in ("graphql-transport-ws", "graphql-ws"):
+    for protocols in (["graphql-ws"], [], ["graphql-ws", "other"]):
         with (
             pytest.raises(WebSocketDisconnect) as refused,
-            client.websocket_connect("/graphql", subprotocols=[protocol], headers=headers),
+            client.websocket_connect("/graphql", subprotocols=protocols, headers=headers),
         ):
             pass
         assert refused.value.code == 1008

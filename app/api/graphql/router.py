@@ -1,10 +1,15 @@
 """/graphql: operations by POST only, one JSON object per request, from a caller whose
 credential was checked before the document is read; GET with `Accept: text/html` is
 GraphiQL, served from installed assets (no CDN). Introspection is for authenticated
-callers, as is every other answer about the schema."""
+callers, as is every other answer about the schema.
+
+Subscriptions are served over WebSocket with the graphql-transport-ws protocol only
+(docs/realtime.md): a handshake that does not offer it is refused (the legacy graphql-ws
+protocol is never spoken), and the credential comes in `connection_init`."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -15,21 +20,26 @@ from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
-from strawberry.types.unset import UNSET
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from app.api.docs_pages import graphiql_page
 from app.api.graphql.context import GraphContext
 from app.api.graphql.schema import build_schema
+from app.api.graphql.socket import LiveTransport, SocketContext
 from app.api.graphql.transport import refusal, request_data, transport_problem, unavailable
 from app.api.pipeline import identify
 from app.api.problems import ApiProblem
 from app.api.runtime import runtime_of
 from app.persistence.availability import DatabaseUnavailable
+from app.settings import Settings
 
 GRAPHQL_PATH = "/graphql"
 
 
 async def _context(connection: HTTPConnection) -> GraphContext:
+    if connection.scope["type"] == "websocket":
+        return SocketContext(runtime_of(connection))
     return GraphContext(runtime_of(connection))
 
 
@@ -40,6 +50,15 @@ SUB_RESPONSE = "rapport.graphql_response"
 
 
 class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
+    graphql_transport_ws_handler_class = LiveTransport  # type: ignore[assignment]
+
+    async def on_ws_connect(self, context: GraphContext) -> UnsetType | dict[str, object] | None:
+        """`connection_init`: a credential that does not hold closes the socket (4403)."""
+        assert isinstance(context, SocketContext)
+        await context.connect()
+        unset: UnsetType = UNSET
+        return unset
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return graphiql_page(request)
 
@@ -50,12 +69,14 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
     async def run(  # type: ignore[override]
         self, request: Request | WebSocket, context: Any = UNSET, root_value: Any = UNSET
     ) -> Response | WebSocket:
+        if isinstance(request, WebSocket):
+            if GRAPHQL_TRANSPORT_WS_PROTOCOL not in request.scope.get("subprotocols", ()):
+                # Only graphql-transport-ws: the handshake of any other protocol (the
+                # legacy graphql-ws included) is refused before it is accepted.
+                return await self.reject_websocket(request)
+            return await super().run(request, context, root_value)
         # Called right after the router set `temporal_response`, before anything awaits.
         request.scope[SUB_RESPONSE] = self.temporal_response  # type: ignore[attr-defined]
-        if isinstance(request, WebSocket):
-            # No subscriptions, and no operations over a socket whose credential the
-            # router has not checked: the handshake is refused.
-            return await self.reject_websocket(request)
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             return await super().run(request, context, root_value)
         try:
@@ -85,7 +106,7 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
         return request_data(self.parse_json(await request.get_body()))
 
 
-def graphql_router() -> GraphQLRouter[GraphContext, None]:
+def graphql_router(settings: Settings) -> GraphQLRouter[GraphContext, None]:
     return _RapportGraphQLRouter(
         build_schema(),
         path=GRAPHQL_PATH,
@@ -93,4 +114,7 @@ def graphql_router() -> GraphQLRouter[GraphContext, None]:
         graphql_ide="graphiql",
         allow_queries_via_get=False,
         include_in_schema=False,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        connection_init_wait_timeout=timedelta(seconds=settings.live_connection_init_seconds),
+        max_subscriptions_per_connection=settings.live_subscriptions_per_connection,
     )

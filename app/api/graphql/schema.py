@@ -1,5 +1,5 @@
 """The schema: one query type merged from each area's fields, one mutation type holding
-each area's mutations."""
+each area's mutations, and the subscriptions (served over WebSocket only)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,8 @@ from app.api.graphql.queries.templates import TemplatesQuery
 from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
 from app.api.graphql.settling import SettlingExecutor, keep_time_budget
+from app.api.graphql.socket import SocketOperations
+from app.api.graphql.subscriptions import Subscription
 
 QUERIES = (
     MeQuery,
@@ -90,8 +92,9 @@ def build_schema() -> Schema:
     schema = RapportSchema(
         query=merge_types("Query", QUERIES),
         mutation=mutation_type("Mutation", MUTATIONS),
+        subscription=Subscription,
         types=PROBLEM_TYPES,
-        extensions=[*protections(), RequestTransaction, ErrorShaping],
+        extensions=[*protections(), SocketOperations, RequestTransaction, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),
         execution_context_class=SettlingExecutor,
     )

@@ -47,6 +47,9 @@ class RequestTransaction(SchemaExtension):
         if self.execution_context.result is not None:  # refused before it runs (limits)
             yield
             return
+        if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            yield  # each delivery has a transaction of its own (app.api.graphql.subscriptions)
+            return
         identity = context.identity
         assert identity is not None, "the router checks the credential first"
         writes = self.execution_context.operation_type is OperationType.MUTATION

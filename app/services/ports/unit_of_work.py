@@ -27,6 +27,7 @@ from app.services.ports.activity import (
 )
 from app.services.ports.content import AgendaItemStore, CommitmentStore, NoteStore, RatingStore
 from app.services.ports.directory import GroupStore, OrganizationStore, PeopleStore
+from app.services.ports.live import LiveNotices
 from app.services.ports.meetings import MeetingEventStore, MeetingStore, PairStore
 from app.services.ports.settings import PolicyStore, TemplateStore
 
@@ -87,6 +88,10 @@ class UnitOfWork(Protocol):
     def webhook_deliveries(self) -> WebhookDeliveryStore: ...
     @property
     def pair_watches(self) -> PairWatchStore: ...
+    @property
+    def live(self) -> LiveNotices:
+        """Announces, on commit, what the transaction changed to live subscribers."""
+        ...
 
     @property
     def changes(self) -> ChangeLog | None:

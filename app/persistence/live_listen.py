@@ -1,0 +1,185 @@
+"""Hearing live signals (app.services.ports.live): on PostgreSQL one dedicated asyncpg
+connection per process LISTENs (not from the pool, and not through a transaction-mode
+pooler, which cannot hold a LISTEN), reconnecting with capped, jittered exponential backoff;
+on SQLite the announcing transaction hands signals to this process's listeners directly.
+
+Either reads the events a signal names (the outbox's records) for the hub."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Sequence
+
+import asyncpg
+from sqlalchemy import and_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.domain.events import Event
+from app.persistence.live_notify import (
+    CHANNEL,
+    decode,
+    listen_locally,
+    stop_listening_locally,
+)
+from app.persistence.repositories.events import EVENTS, stored_event
+from app.persistence.unit_of_work import unit_of_work
+from app.services.ports.live import GapHandler, LiveSignal, SignalHandler
+
+logger = logging.getLogger("rapport.live")
+
+APPLICATION_NAME = "rapport-live"  # the listener's connection, in pg_stat_activity
+
+
+async def events_of(engine: AsyncEngine, signal: LiveSignal) -> Sequence[Event]:
+    """The events a signal names, oldest first. On SQLite the read takes the write lock
+    first, so it waits for the announcing transaction to end (and finds nothing of one
+    that rolled back)."""
+    span = signal.events
+    if span is None:
+        return []
+    sqlite = engine.dialect.name == "sqlite"
+    async with unit_of_work(engine, write=sqlite) as uow:
+        await uow.enter_organization(signal.org_id)
+        c = EVENTS.c
+        rows = (
+            (
+                await uow.connection.execute(
+                    select(EVENTS)
+                    .where(
+                        and_(
+                            c.org_id == signal.org_id,
+                            c.tx == span.tx,
+                            c.seq >= span.first_seq,
+                            c.seq <= span.last_seq,
+                        )
+                    )
+                    .order_by(c.seq)
+                )
+            )
+            .mappings()
+            .all()
+        )
+    return [stored_event(row).event for row in rows]
+
+
+class LocalListener:
+    """SQLite: the signals of this process's transactions on the same database file."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._database = str(engine.url.database)
+        self._handler: SignalHandler | None = None
+
+    async def start(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
+        self._handler = on_signal
+        listen_locally(self._database, on_signal)
+
+    async def stop(self) -> None:
+        if self._handler is not None:
+            stop_listening_locally(self._database, self._handler)
+            self._handler = None
+
+    async def events_of(self, signal: LiveSignal) -> Sequence[Event]:
+        return await events_of(self.engine, signal)
+
+
+class PostgresListener:
+    """One LISTENing connection, kept alive: the server's termination of it is noticed at
+    once (asyncpg's termination listener), a silent loss within `ping_seconds`; after every
+    reconnection the hub is told of the gap (signals sent meanwhile were missed)."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        dsn: str,
+        *,
+        ping_seconds: float = 5.0,
+        connect_timeout: float = 5.0,
+        backoff_seconds: float = 0.1,
+        backoff_cap_seconds: float = 10.0,
+    ) -> None:
+        self.engine = engine
+        self._dsn = dsn.replace("postgresql+asyncpg://", "postgresql://", 1)
+        self._ping = ping_seconds
+        self._connect_timeout = connect_timeout
+        self._backoff = backoff_seconds
+        self._cap = backoff_cap_seconds
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    async def start(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
+        self._task = asyncio.create_task(self._run(on_signal, on_gap), name="live-listener")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def events_of(self, signal: LiveSignal) -> Sequence[Event]:
+        return await events_of(self.engine, signal)
+
+    async def _run(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
+        failures = 0
+        first = True
+        while True:
+            try:
+                connection = await asyncpg.connect(
+                    self._dsn,
+                    timeout=self._connect_timeout,
+                    server_settings={"application_name": APPLICATION_NAME},
+                )
+            except (TimeoutError, OSError, asyncpg.PostgresError) as error:
+                failures += 1
+                delay = min(self._cap, self._backoff * 2 ** min(failures, 20))
+                if failures == 1:
+                    logger.warning(
+                        "live listener cannot connect (%s); retrying", type(error).__name__
+                    )
+                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+                continue
+            failures = 0
+            try:
+                await self._listen(connection, on_signal, on_gap, first)
+            finally:
+                connection.terminate()
+            first = False
+            self.connected.clear()
+            logger.warning("live listener lost its connection; reconnecting")
+            await asyncio.sleep(self._backoff * random.uniform(0.5, 1.0))
+
+    async def _listen(
+        self,
+        connection: asyncpg.Connection,
+        on_signal: SignalHandler,
+        on_gap: GapHandler,
+        first: bool,
+    ) -> None:
+        """Until the connection is lost."""
+        lost = asyncio.Event()
+
+        def heard(_connection: object, _pid: int, _channel: str, payload: str) -> None:
+            signal = decode(payload)
+            if signal is not None:
+                on_signal(signal)
+
+        connection.add_termination_listener(lambda _connection: lost.set())
+        try:
+            await connection.add_listener(CHANNEL, heard)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return
+        self.connected.set()
+        if not first:
+            on_gap()
+        while not lost.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(lost.wait(), self._ping)
+                return
+            try:
+                await asyncio.wait_for(connection.fetchval("SELECT 1"), self._connect_timeout)
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                return
