@@ -2,111 +2,54 @@
 it: a demo manager signs in, sees their pairs and a pair's chart, opens the next meeting;
 their report opens the same meeting in a second browser; what one adds to the agenda
 appears for the other without a reload (the `meetingChanged` subscription); the manager
-completes the meeting and sees the next one booked with the open topics carried over.
-Nothing leaves 127.0.0.1, nothing is logged as an error, every control has a name. The
-screenshots in docs/screenshots/ are written here."""
+completes the meeting and sees the next one booked with the open topics carried over. A
+socket cut after a change it did not deliver reconnects and reads the meeting again. A
+phone-sized screen scrolls nowhere sideways. Nothing leaves 127.0.0.1, nothing is logged as
+an error, every control has a name. The screenshots in docs/screenshots/ are written here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
-import jwt
 import pytest
-from anyio.from_thread import start_blocking_portal
-from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocketRoute
 
-from app.persistence.database import create_engine
-from app.persistence.unit_of_work import unit_of_work
-from app.services.token_signing import SigningKeys
-from app.settings import DEVELOPMENT_SECRET_FILE
-from tests.operations.test_docs_in_browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.support.commands import RAPPORT, environment, serving
+from tests.support.app_browser import (
+    DESKTOP,
+    PHONE,
+    DevServer,
+    Visitor,
+    chromium,
+    shot,
+    sign_in,
+    unnamed_controls,
+    visit,
+    visitors_of,
+)
+from tests.support.app_browser import dev_server as running_dev_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("app-browser")]
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 375, "height": 740}
-DESKTOP = {"width": 1100, "height": 900}
-
-
-@dataclass
-class DevServer:
-    base_url: str
-    admin_key: str
-    banner: str
-    folder: Path
-
-    def api(self, method: str, path: str, **options: Any) -> httpx.Response:
-        headers = {"Authorization": f"Bearer {self.admin_key}", **options.pop("headers", {})}
-        return httpx.request(
-            method, f"{self.base_url}{path}", headers=headers, timeout=30, **options
-        )
-
-
-@dataclass
-class Visitor:
-    """One browser context whose requests beyond 127.0.0.1 are refused and recorded, with
-    what its pages log as errors."""
-
-    context: BrowserContext
-    page: Page
-    outside: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevServer]:
-    folder = tmp_path_factory.mktemp("app")
-    env = environment(f"sqlite:///{folder / 'rapport.db'}")
-    command = [str(RAPPORT), "dev"]
-    with serving(env, command, ready="/readyz", cwd=folder) as server:
-        key = server.wait_for_line("Admin key").split()[-1]
-        yield DevServer(server.base_url, key, "".join(server.output), folder)
+    with running_dev_server(tmp_path_factory.mktemp("app")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def visitors(browser: Browser) -> Iterator[list[Visitor]]:
-    opened: list[Visitor] = []
-    yield opened
-    for visitor in opened:
-        visitor.context.close()
-
-
-def _visit(browser: Browser, opened: list[Visitor], viewport: dict[str, int]) -> Visitor:
-    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
-    visitor = Visitor(context, context.new_page())
-
-    def only_this_machine(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            visitor.outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", only_this_machine)
-    visitor.page.on("pageerror", lambda error: visitor.errors.append(str(error)))
-    visitor.page.on(
-        "console",
-        lambda message: visitor.errors.append(message.text) if message.type == "error" else None,
-    )
-    opened.append(visitor)
-    return visitor
+    with visitors_of(browser) as opened:
+        yield opened
 
 
 @dataclass
@@ -121,7 +64,7 @@ def _cast(server: DevServer) -> Cast:
     """The first manager the sign-in lists, one of their reports, and their pair's next
     meeting moved to start in a few minutes (a meeting completes from 15 minutes before
     its start)."""
-    people = httpx.get(f"{server.base_url}/app/dev/people", timeout=30).json()["data"]
+    people = server.people()
     manager = people[0]
     assert manager["manages"] > 0
     by_id = {person["id"]: person for person in people}
@@ -160,14 +103,6 @@ def _starting_soon(server: DevServer, pair_id: str) -> str | None:
     return None
 
 
-def _sign_in(visitor: Visitor, server: DevServer, name: str) -> None:
-    page = visitor.page
-    page.goto(f"{server.base_url}/app")
-    page.get_by_role("heading", name="Sign in as a demo person").wait_for()
-    page.get_by_role("button", name=name).click()
-    page.get_by_role("heading", name="My pairs").wait_for()
-
-
 def _open_meeting(visitor: Visitor, other_name: str) -> None:
     page = visitor.page
     page.get_by_role("link", name=other_name).click()
@@ -175,26 +110,6 @@ def _open_meeting(visitor: Visitor, other_name: str) -> None:
     page.get_by_role("link", name="Open the meeting").click()
     page.get_by_role("heading", name="Shared agenda").wait_for()
     page.locator('.live[data-state="live"]').wait_for()
-
-
-def _unnamed_controls(page: Page) -> list[str]:
-    """Inputs without a label and buttons or links without an accessible name."""
-    found: list[str] = page.evaluate(
-        """() => [
-          ...[...document.querySelectorAll("input, textarea, select")]
-            .filter((e) => !e.labels?.length && !e.getAttribute("aria-label"))
-            .map((e) => "input " + (e.id || e.name)),
-          ...[...document.querySelectorAll("button, a[href]")]
-            .filter((e) => !e.hidden && !(e.getAttribute("aria-label") || e.textContent.trim()))
-            .map((e) => e.tagName + " " + e.outerHTML.slice(0, 60)),
-        ]"""
-    )
-    return found
-
-
-def _shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_the_banner_names_the_app(dev_server: DevServer) -> None:
@@ -205,18 +120,18 @@ def test_two_people_share_a_live_agenda_and_complete_the_meeting(
     dev_server: DevServer, browser: Browser, visitors: list[Visitor]
 ) -> None:
     cast = _cast(dev_server)
-    manager = _visit(browser, visitors, DESKTOP)
+    manager = visit(browser, visitors, DESKTOP)
     manager.page.goto(f"{dev_server.base_url}/app")
     manager.page.get_by_role("heading", name="Sign in as a demo person").wait_for()
-    _shot(manager.page, "app-sign-in")
-    _sign_in(manager, dev_server, cast.manager["name"])
+    shot(manager.page, "app-sign-in")
+    sign_in(manager, dev_server, cast.manager["name"])
     assert manager.page.locator(".pair").count() >= cast.manager["manages"]
     manager.page.get_by_role("heading", name="Your team's 1:1s per month").wait_for()
-    _shot(manager.page, "app-pairs")
+    shot(manager.page, "app-pairs")
     _open_meeting(manager, cast.report["name"])
 
-    report = _visit(browser, visitors, DESKTOP)
-    _sign_in(report, dev_server, cast.report["name"])
+    report = visit(browser, visitors, DESKTOP)
+    sign_in(report, dev_server, cast.report["name"])
     _open_meeting(report, cast.manager["name"])
     for visitor in (manager, report):
         assert visitor.page.url.endswith(f"#/meetings/{cast.meeting_id}")
@@ -225,7 +140,7 @@ def test_two_people_share_a_live_agenda_and_complete_the_meeting(
     report.page.get_by_text("Agree the hiring plan for the first quarter").wait_for()
     _add_topic(report.page, "Ask about the conference budget")
     manager.page.get_by_text("Ask about the conference budget").wait_for()
-    _shot(report.page, "app-meeting-live")
+    shot(report.page, "app-meeting-live")
 
     discussed = manager.page.get_by_role("checkbox", name="Ask about the conference budget")
     discussed.check()
@@ -243,7 +158,7 @@ def test_two_people_share_a_live_agenda_and_complete_the_meeting(
     assert "Ask about the conference budget" not in result.inner_text()
     report.page.locator(".status-completed").wait_for()
     assert not report.page.get_by_role("button", name="Add to the agenda").is_visible()
-    _shot(manager.page, "app-meeting-completed")
+    shot(manager.page, "app-meeting-completed")
 
     result.get_by_role("link", name="Open the next meeting").click()
     manager.page.locator(".status-scheduled").wait_for()
@@ -252,7 +167,7 @@ def test_two_people_share_a_live_agenda_and_complete_the_meeting(
     assert manager.page.get_by_role("button", name="Add to the agenda").is_visible()
 
     for visitor in (manager, report):
-        assert _unnamed_controls(visitor.page) == []
+        assert unnamed_controls(visitor.page) == []
         assert visitor.outside == []
         assert visitor.errors == []
 
@@ -266,97 +181,70 @@ def _add_topic(page: Page, title: str) -> None:
 def test_a_pair_on_a_phone(
     dev_server: DevServer, browser: Browser, visitors: list[Visitor]
 ) -> None:
-    people = httpx.get(f"{dev_server.base_url}/app/dev/people", timeout=30).json()["data"]
-    phone = _visit(browser, visitors, PHONE)
-    _sign_in(phone, dev_server, people[1]["name"])
-    _shot(phone.page, "app-phone-pairs")
+    people = dev_server.people()
+    phone = visit(browser, visitors, PHONE)
+    sign_in(phone, dev_server, people[1]["name"])
+    shot(phone.page, "app-phone-pairs")
     phone.page.locator("a.pair-link").first.click()
     phone.page.get_by_role("heading", name="The last twelve months").wait_for()
-    _shot(phone.page, "app-phone-pair")
+    shot(phone.page, "app-phone-pair")
     width = phone.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
-    assert _unnamed_controls(phone.page) == []
+    assert unnamed_controls(phone.page) == []
     assert phone.outside == [] and phone.errors == []
 
 
-def _expired(server: DevServer, token: str) -> str:
-    """The same token with its lifetime moved an hour into the past, signed with the dev
-    server's key (derived from the secret `rapport dev` keeps in its working directory)."""
-    kid = jwt.get_unverified_header(token)["kid"]
-    secret = (server.folder / DEVELOPMENT_SECRET_FILE).read_text().strip()
-
-    async def key() -> bytes | None:
-        engine = create_engine(f"sqlite:///{server.folder / 'rapport.db'}", pool_size=1)
-        try:
-            async with unit_of_work(engine, write=False) as uow:
-                keys = SigningKeys(secret, cache_seconds=0)
-                return await keys.verifying(uow, kid, datetime.now(UTC))
-        finally:
-            await engine.dispose()
-
-    with start_blocking_portal() as portal:  # Playwright runs an event loop in this thread
-        signing = portal.call(key)
-    assert signing is not None
-    claims = jwt.decode(token, options={"verify_signature": False})
-    lifetime = claims["exp"] - claims["iat"]
-    claims["iat"] = int((datetime.now(UTC) - timedelta(hours=1)).timestamp()) - lifetime
-    claims["exp"] = claims["iat"] + lifetime
-    return jwt.encode(claims, signing, algorithm="HS256", headers={"kid": kid})
-
-
-def test_an_expired_token_leads_back_to_sign_in(
+def test_after_a_lost_connection_the_agenda_catches_up(
     dev_server: DevServer, browser: Browser, visitors: list[Visitor]
 ) -> None:
-    people = httpx.get(f"{dev_server.base_url}/app/dev/people", timeout=30).json()["data"]
-    person = people[2]
-    visitor = _visit(browser, visitors, DESKTOP)
-    _sign_in(visitor, dev_server, person["name"])
-    token = visitor.page.evaluate("() => sessionStorage.getItem('rapport.token')")
-    expired = _expired(dev_server, token)
-    refused = httpx.get(
-        f"{dev_server.base_url}/v1/me", headers={"Authorization": f"Bearer {expired}"}
+    """The socket is cut after a change whose message never reached the page: the client
+    reconnects and reads the meeting again, so the change appears anyway."""
+    people = dev_server.people()
+    manager = people[4]
+    pairs = dev_server.api("GET", "/v1/pairs", params={"lead_id": manager["id"]}).json()
+    pair = next(pair for pair in pairs["data"] if pair["status"] == "active")
+    upcoming = dev_server.api(
+        "GET",
+        "/v1/meetings",
+        params={
+            "pair_id": pair["id"],
+            "status": "scheduled",
+            "starts_after": datetime.now(UTC).isoformat(),
+        },
+    ).json()["data"][0]
+
+    visitor = visit(browser, visitors, DESKTOP)
+    relayed: list[tuple[WebSocketRoute, WebSocketRoute]] = []
+    gap = {"open": False}
+
+    def relay(page_side: WebSocketRoute) -> None:
+        server_side = page_side.connect_to_server()
+        first = not relayed
+        relayed.append((page_side, server_side))
+
+        def to_page(message: str | bytes) -> None:
+            if not (first and gap["open"]):
+                page_side.send(message)
+
+        server_side.on_message(to_page)
+
+    visitor.context.route_web_socket("**/graphql", relay)
+    sign_in(visitor, dev_server, manager["name"])
+    visitor.page.goto(f"{dev_server.base_url}/app/#/meetings/{upcoming['id']}")
+    visitor.page.locator('.live[data-state="live"]').wait_for()
+
+    gap["open"] = True
+    added = dev_server.api(
+        "POST",
+        f"/v1/meetings/{upcoming['id']}/agenda-items",
+        json={"author_id": manager["id"], "title": "Raised while the connection was down"},
     )
-    assert refused.status_code == 401 and refused.json()["code"] == "token_expired"
+    assert added.status_code == 201, added.text
+    page_side, server_side = relayed[0]
+    server_side.close()
+    page_side.close(code=1012, reason="Service restart")
 
-    visitor.page.evaluate("token => sessionStorage.setItem('rapport.token', token)", expired)
-    visitor.page.locator("a.pair-link").first.click()
-    visitor.page.get_by_role("heading", name="Sign in as a demo person").wait_for()
-    alert = visitor.page.get_by_role("alert")
-    assert alert.inner_text() == "Your session has expired; sign in again."
-    assert visitor.page.evaluate("() => sessionStorage.getItem('rapport.token')") is None
-    # The browser logs the refused request itself; the page logs nothing else.
-    assert [error for error in visitor.errors if not _refused_load(error)] == []
-    assert visitor.outside == []
-
-
-def test_without_dev_sign_in_the_page_takes_a_pasted_token(
-    dev_server: DevServer, browser: Browser, visitors: list[Visitor]
-) -> None:
-    """`rapport serve` on the same database and working directory (so the same token
-    secret), as production runs it: no people to choose, a token to paste."""
-    people = httpx.get(f"{dev_server.base_url}/app/dev/people", timeout=30).json()["data"]
-    person = people[3]
-    minted = dev_server.api("POST", "/v1/person-tokens", json={"person_id": person["id"]})
-    assert minted.status_code == 200
-    env = environment(f"sqlite:///{dev_server.folder / 'rapport.db'}")
-    with serving(env, cwd=dev_server.folder) as plain:
-        assert httpx.get(f"{plain.base_url}/app/dev/people").status_code == 404
-        visitor = _visit(browser, visitors, PHONE)
-        page = visitor.page
-        page.goto(f"{plain.base_url}/app")
-        page.get_by_role("heading", name="Sign in").wait_for()
-        page.get_by_label("Person token").fill("not-a-token")
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("alert").wait_for()
-        page.get_by_label("Person token").fill(minted.json()["token"])
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name="My pairs").wait_for()
-        assert page.get_by_text(f"Signed in as {person['name']}").is_visible()
-        assert _unnamed_controls(page) == []
-        # The browser logs the refused requests (the dev route, the bad token) itself.
-        assert [error for error in visitor.errors if not _refused_load(error)] == []
-        assert visitor.outside == []
-
-
-def _refused_load(error: str) -> bool:
-    return "Failed to load resource" in error and ("401" in error or "404" in error)
+    visitor.page.locator(".agenda").get_by_text("Raised while the connection was down").wait_for()
+    visitor.page.locator('.live[data-state="live"]').wait_for()
+    assert len(relayed) == 2
+    assert visitor.errors == [] and visitor.outside == []
