@@ -26,7 +26,7 @@ from starlette.types import Scope
 
 from app.api import pipeline
 from app.api.problems import ApiProblem
-from app.api.runtime import Runtime, runtime_of
+from app.api.runtime import runtime_of
 from app.domain.paging import PageRequest
 from app.domain.people import Person
 from app.domain.queries import PeopleFilter
@@ -57,6 +57,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-cache",
 }
 PAGE_SIZE = 200
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class _FrontEndFiles(StaticFiles):
@@ -96,7 +97,7 @@ dev_router = APIRouter(prefix=f"{APP_PATH}/dev", include_in_schema=False)
 async def dev_people(request: Request) -> Response:
     """The organization's active people to act as: managers first (most reports first),
     then everyone else, by name."""
-    async with _as_dev_key(runtime_of(request), write=False) as ctx:
+    async with _as_dev_key(request, write=False) as ctx:
         people = await _everyone(ctx)
     reports: dict[UUID, int] = {}
     for person in people:
@@ -112,7 +113,7 @@ async def dev_sign_in(body: DevSignIn, request: Request) -> Response:
     """A person token for the person chosen (an unknown id, or another organization's, is
     `unknown_reference`), minted with the kept admin key."""
     runtime = runtime_of(request)
-    async with _as_dev_key(runtime, write=True) as ctx:
+    async with _as_dev_key(request, write=True) as ctx:
         issued = await person_tokens.issue(
             ctx,
             runtime.credentials.signing_keys,
@@ -127,11 +128,14 @@ async def dev_sign_in(body: DevSignIn, request: Request) -> Response:
 
 
 @asynccontextmanager
-async def _as_dev_key(runtime: Runtime, *, write: bool) -> AsyncIterator[ServiceContext]:
+async def _as_dev_key(request: Request, *, write: bool) -> AsyncIterator[ServiceContext]:
     """The request's transaction as the key `rapport dev` keeps; 404 unless dev sign-in is
-    on and the key is there."""
+    on, the request names this machine (or the address `rapport dev` binds) as its host, and
+    the key is there. The host check keeps a web page whose name an attacker re-points at
+    127.0.0.1 (DNS rebinding) from minting tokens through the developer's browser."""
+    runtime = runtime_of(request)
     settings = runtime.settings
-    if not settings.dev_sign_in:
+    if not settings.dev_sign_in or request.url.hostname not in {*LOOPBACK_NAMES, settings.host}:
         raise _not_here()
     key_file = dev_key_file(settings.database_url)
     if not key_file.is_file():
@@ -145,7 +149,9 @@ async def _as_dev_key(runtime: Runtime, *, write: bool) -> AsyncIterator[Service
 
 def _not_here() -> ApiProblem:
     return ApiProblem(
-        "not_found", "Signing in as a demo person is for `rapport dev` only: paste a token."
+        "not_found",
+        "Signing in as a demo person is for `rapport dev`, on this machine only: paste a"
+        " person token.",
     )
 
 

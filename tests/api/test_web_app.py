@@ -144,6 +144,22 @@ def test_dev_sign_in_refuses_unknown_and_other_organizations_people(dev_org: Dev
     assert malformed.status_code == 422
 
 
+def test_dev_sign_in_answers_only_for_this_machine(dev_org: DevOrg) -> None:
+    """A page whose name was re-pointed at 127.0.0.1 (DNS rebinding) mints nothing."""
+    rebound = {"Host": "attacker.example"}
+    people = httpx.get(f"{dev_org.base_url}/app/dev/people", headers=rebound)
+    assert people.status_code == 404
+    minted = httpx.post(
+        f"{dev_org.base_url}/app/dev/sign-in",
+        headers=rebound,
+        json={"person_id": str(dev_org.manager.id)},
+    )
+    assert minted.status_code == 404
+    port = httpx.URL(dev_org.base_url).port
+    named = httpx.get(f"{dev_org.base_url}/app/dev/people", headers={"Host": f"localhost:{port}"})
+    assert named.status_code == 200
+
+
 def test_dev_sign_in_needs_the_kept_key(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'rapport.db'}"
     upgrade_to_head(url)
