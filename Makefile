@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 GRAPHIQL := app/api/graphiql/PINNED
 
-.PHONY: install run test lint format openapi graphql-schema configuration bench bench-graphql bench-directory bench-webhooks clean
+.PHONY: install run test lint format openapi graphql-schema configuration bench bench-graphql bench-directory bench-webhooks bench-subscriptions clean
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ bench-directory: install
 ## Webhooks from commit to receiver, the outbox's cost on a write, the scheduler at 10,000 pairs.
 bench-webhooks: install
 	$(BIN)/python benchmarks/webhooks.py
+
+## Live subscriptions on PostgreSQL: 1,000 subscribers of one meeting, and across processes.
+bench-subscriptions: install
+	$(BIN)/python benchmarks/subscriptions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -36,12 +36,14 @@ APPLICATION_NAME = "rapport-live"  # the listener's connection, in pg_stat_activ
 async def events_of(engine: AsyncEngine, signal: LiveSignal) -> Sequence[Event]:
     """The events a signal names, oldest first. On SQLite the read takes the write lock
     first, so it waits for the announcing transaction to end (and finds nothing of one
-    that rolled back)."""
+    that rolled back), even for a signal of private notes alone, which are read next."""
     span = signal.events
-    if span is None:
-        return []
     sqlite = engine.dialect.name == "sqlite"
+    if span is None and not sqlite:
+        return []
     async with unit_of_work(engine, write=sqlite) as uow:
+        if span is None:  # the announcing transaction has ended: its private notes are read
+            return []
         await uow.enter_organization(signal.org_id)
         c = EVENTS.c
         rows = (
@@ -74,8 +76,14 @@ class LocalListener:
         self._handler: SignalHandler | None = None
 
     async def start(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
-        self._handler = on_signal
-        listen_locally(self._database, on_signal)
+        loop = asyncio.get_running_loop()
+
+        def heard(signal: LiveSignal) -> None:
+            # From whichever thread's transaction announced it, to the hub's event loop.
+            loop.call_soon_threadsafe(on_signal, signal)
+
+        self._handler = heard
+        listen_locally(self._database, heard)
 
     async def stop(self) -> None:
         if self._handler is not None:

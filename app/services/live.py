@@ -93,6 +93,8 @@ class Subscriber:
     credential: str  # a digest of the credential: subscribers with the same one share work
     person_id: UUID | None
     queue: asyncio.Queue[Delivery]
+    # A meeting's pair, once checked: its commitments are the meeting's follow-up.
+    pair_id: UUID | None = None
 
     def offer(self, delivery: Delivery) -> None:
         """Queue a delivery; a subscriber that has fallen a whole queue behind loses what
@@ -110,6 +112,12 @@ class Subscriber:
         if topic.kind is TopicKind.MEETING:
             if event.type.resource == Resource.MEETING:
                 return _same(data.get("id"), topic.record_id)
+            if (
+                event.type.resource == Resource.COMMITMENT
+                and self.pair_id is not None
+                and _same(data.get("pair_id"), self.pair_id)
+            ):
+                return True  # the meeting's follow-up
             return Resource(event.type.resource) in MEETING_CONTENT and _same(
                 data.get("meeting_id"), topic.record_id
             )
@@ -192,6 +200,13 @@ class LiveHub:
     @property
     def subscribers(self) -> int:
         return sum(len(subscribers) for subscribers in self._by_org.values())
+
+    def subscribers_of(self, topic: Topic) -> int:
+        return sum(
+            subscriber.topic == topic
+            for subscribers in self._by_org.values()
+            for subscriber in subscribers
+        )
 
     def signal(self, signal: LiveSignal) -> None:
         """A transaction committed changes (called by the listener)."""

@@ -1,11 +1,28 @@
-"""Subscriptions over graphql-transport-ws (docs/realtime.md), on both databases."""
+"""Subscriptions over graphql-transport-ws (docs/realtime.md), on both databases: what each
+delivers, to whom, and what it refuses."""
 
 from __future__ import annotations
 
+import time
+from datetime import timedelta
 from typing import Any
+from uuid import UUID
 
+import pytest
+from sqlalchemy import text
+
+from app.api.rest.event_data import RestRenderer
+from app.domain.access import Scope
+from app.domain.privacy import Caller
+from app.persistence.live_listen import APPLICATION_NAME
+from app.persistence.unit_of_work import unit_of_work
+from app.services import agenda
+from app.services.context import ServiceContext
+from app.services.live import TopicKind
+from app.services.outbox import publish
+from app.services.scheduler import Scheduler
 from tests.conftest import Live
-from tests.support.live_socket import initialised
+from tests.support.live_socket import LiveSocket, initialised, live_socket, subscribed
 from tests.support.tenants import World
 
 MEETING_CHANGED = """
@@ -18,18 +35,46 @@ subscription Changed($id: UUID!) {
   }
 }
 """
+MY_MEETINGS = "subscription { myMeetings { eventType meetingId resync meeting { id status } } }"
+PAIR_CADENCE = """
+subscription Cadence($id: UUID!) {
+  pairCadence(pairId: $id) { pairId eventId resync cadence { pairId state } }
+}
+"""
 
 
-def _add_item(world: World, title: str, token: str | None = None) -> dict[str, Any]:
+def _add_item(world: World, title: str, token: str | None = None, meeting_id: str = "") -> str:
+    body: dict[str, Any] = {"title": title}
+    if token is None:
+        body["author_id"] = world.lead["id"]
     response = world.tenant.call(
         "POST",
-        f"/v1/meetings/{world.meeting['id']}/agenda-items",
+        f"/v1/meetings/{meeting_id or world.meeting['id']}/agenda-items",
         key=token,
-        json={"title": title} if token else {"title": title, "author_id": world.lead["id"]},
+        json=body,
     )
     assert response.status_code == 201, response.text
-    item: dict[str, Any] = response.json()
-    return item
+    item_id: str = response.json()["id"]
+    return item_id
+
+
+def _change(socket: LiveSocket, operation: str, field: str = "meetingChanged") -> dict[str, Any]:
+    message = socket.next_of(operation)
+    assert message["type"] == "next" and "errors" not in message["payload"], message
+    change: dict[str, Any] = message["payload"]["data"][field]
+    return change
+
+
+def _refusal(socket: LiveSocket, operation: str) -> dict[str, Any]:
+    """The error a subscription ends with, then its completion."""
+    message = socket.next_of(operation)
+    assert message["type"] in ("next", "error"), message
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    if message["type"] == "next":
+        assert message["payload"]["data"] is None
+        assert socket.next_of(operation)["type"] == "complete"
+    error: dict[str, Any] = errors[0]
+    return error
 
 
 def test_an_agenda_item_added_reaches_both_people(live: Live, world: World) -> None:
@@ -37,13 +82,288 @@ def test_an_agenda_item_added_reaches_both_people(live: Live, world: World) -> N
     with initialised(live.base_url, lead) as first, initialised(live.base_url, member) as second:
         first.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
         second.subscribe("b", MEETING_CHANGED, {"id": world.meeting["id"]})
-        item = _add_item(world, "Roadmap", member)
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"], 2)
+        item_id = _add_item(world, "Roadmap", member)
         for socket, operation in ((first, "a"), (second, "b")):
-            message = socket.next_of(operation)
-            assert message["type"] == "next", message
-            change = message["payload"]["data"]["meetingChanged"]
+            change = _change(socket, operation)
             assert change["eventType"] == "agenda_item.created"
-            assert change["agendaItem"] == {"id": item["id"], "title": "Roadmap"}
+            assert change["eventId"] is not None and change["resync"] is False
+            assert change["agendaItem"] == {"id": item_id, "title": "Roadmap"}
             titles = [n["title"] for n in change["meeting"]["agendaItems"]["nodes"]]
             assert "Roadmap" in titles
-            assert change["resync"] is False
+        deleted = world.tenant.call("DELETE", f"/v1/agenda-items/{item_id}", key=lead)
+        assert deleted.status_code == 204, deleted.text
+        change = _change(second, "b")
+        assert change["eventType"] == "agenda_item.deleted"
+        assert change["removedId"] == item_id and change["agendaItem"] is None
+
+
+def test_the_event_id_is_the_feeds(live: Live, world: World) -> None:
+    key = world.tenant.key(Scope.MEETINGS_READ, Scope.CONTENT_READ, Scope.WEBHOOKS)
+    with initialised(live.base_url, key) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        item_id = _add_item(world, "Budget")
+        change = _change(socket, "a")
+    # The feed shows an event once every older transaction has ended (docs/events.md).
+    deadline = time.monotonic() + 10
+    found: list[dict[str, Any]] = []
+    while not found and time.monotonic() < deadline:
+        feed = world.tenant.call("GET", "/v1/events", key=key, params={"limit": 200}).json()
+        found = [e for e in feed["data"] if e["data"].get("id") == item_id]
+    (event,) = found
+    assert change["eventId"] == event["id"] and change["eventType"] == event["type"]
+
+
+def test_a_private_note_reaches_its_author_alone(live: Live, world: World) -> None:
+    lead, member = world.token(world.lead), world.token(world.member)
+    with initialised(live.base_url, lead) as other, initialised(live.base_url, member) as author:
+        other.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        author.subscribe("b", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"], 2)
+        written = world.tenant.call(
+            "POST",
+            f"/v1/meetings/{world.meeting['id']}/notes",
+            key=member,
+            json={"body": "only mine", "visibility": "private"},
+        )
+        assert written.status_code == 201, written.text
+        change = _change(author, "b")
+        assert change["eventType"] == "note.created" and change["eventId"] is None
+        assert change["note"] == {
+            "id": written.json()["id"],
+            "body": "only mine",
+            "visibility": "PRIVATE",
+        }
+        _add_item(world, "After the note", lead)
+        seen = _change(other, "a")  # the first thing the other person hears of
+        assert seen["eventType"] == "agenda_item.created", seen
+        assert _change(author, "b")["eventType"] == "agenda_item.created"
+        removed = world.tenant.call("DELETE", f"/v1/notes/{written.json()['id']}", key=member)
+        assert removed.status_code == 204, removed.text
+        change = _change(author, "b")
+        assert change["eventType"] == "note.deleted"
+        assert change["removedId"] == written.json()["id"]
+
+
+def test_changes_elsewhere_do_not_arrive(live: Live, world: World) -> None:
+    """Another meeting of the same pair, and a meeting of another organization."""
+    elsewhere = live.tenant()
+    pair = elsewhere.pair()
+    foreign = elsewhere.meeting(pair["id"], timedelta(days=3))
+    lead = world.token(world.lead)
+    with initialised(live.base_url, lead) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        _add_item(world, "Another meeting's", meeting_id=world.due["id"])
+        elsewhere.create(
+            f"/v1/meetings/{foreign['id']}/agenda-items",
+            {"author_id": pair["lead_id"], "title": "Another organization's"},
+        )
+        _add_item(world, "Ours")
+        assert _change(socket, "a")["agendaItem"]["title"] == "Ours"
+
+
+def test_a_meeting_the_caller_cannot_see_is_not_found(live: Live, world: World) -> None:
+    elsewhere = live.tenant()
+    with initialised(live.base_url, world.token(world.outsider)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
+    with initialised(live.base_url, elsewhere.admin_key) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
+    with initialised(live.base_url, world.tenant.key(Scope.PEOPLE_READ)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        assert _refusal(socket, "a")["extensions"]["code"] == "insufficient_scope"
+
+
+@pytest.mark.parametrize("credential", [None, "rpt_unknown", "not.a.token", ""])
+def test_a_bad_or_missing_credential_closes_the_connection(
+    live: Live, credential: str | None
+) -> None:
+    payload = {} if credential is None else {"authorization": f"Bearer {credential}"}
+    with live_socket(live.base_url) as socket:
+        socket.send({"type": "connection_init", "payload": payload})
+        assert socket.close_code() == 4403
+
+
+def test_a_subscription_before_connection_init_is_refused(live: Live, world: World) -> None:
+    with live_socket(live.base_url) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        assert socket.close_code() == 4401
+
+
+def test_queries_and_mutations_go_by_post(live: Live, world: World) -> None:
+    with initialised(live.base_url, world.tenant.admin_key) as socket:
+        socket.subscribe("a", "{ me { kind } }")
+        assert _refusal(socket, "a")["extensions"]["code"] == "subscriptions_only"
+    answer = world.tenant.call(
+        "POST", "/graphql", json={"query": MY_MEETINGS.replace("subscription", "subscription S")}
+    )
+    assert "errors" in answer.json(), answer.text
+
+
+def test_the_query_limits_hold_for_subscriptions(live: Live, world: World) -> None:
+    nested = "pair { meetings { nodes { " * 4 + "id" + " } } }" * 4
+    deep = f"subscription {{ meetingChanged(meetingId: $id) {{ meeting {{ {nested} }} }} }}"
+    deep = deep.replace("subscription {", "subscription Deep($id: UUID!) {")
+    with initialised(live.base_url, world.tenant.admin_key) as socket:
+        socket.subscribe("a", deep, {"id": world.meeting["id"]})
+        message = socket.next_of("a")
+        assert message["type"] == "error" and "depth" in message["payload"][0]["message"]
+        costly = (
+            "subscription Costly($id: UUID!) { meetingChanged(meetingId: $id) { meeting {"
+            " pair { meetings(first: 100) { nodes { agendaItems(first: 100) { nodes {"
+            " comments: title a: title b: title c: title d: title e: title f: title g: title"
+            " h: title i: title j: title k: title } } } } } } } }"
+        )
+        socket.subscribe("b", costly, {"id": world.meeting["id"]})
+        assert _refusal(socket, "b")["extensions"]["code"] == "query_too_complex"
+
+
+def test_a_revoked_key_stops_receiving(live: Live, world: World) -> None:
+    created = world.tenant.create(
+        "/v1/service-keys", {"name": "live", "scopes": ["meetings:read", "content:read"]}
+    )
+    with initialised(live.base_url, created["key"]) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        _add_item(world, "Seen")
+        assert _change(socket, "a")["agendaItem"]["title"] == "Seen"
+        revoked = world.tenant.call("DELETE", f"/v1/service-keys/{created['id']}")
+        assert revoked.status_code == 204
+        _add_item(world, "Not seen")
+        assert socket.close_code() == 4403
+
+
+def test_a_deactivated_person_stops_receiving(live: Live, world: World) -> None:
+    tenant = world.tenant
+    person = tenant.person(name="Leaving", manager_id=world.lead["id"])
+    pair = tenant.call("GET", "/v1/pairs", params={"member_id": person["id"]}).json()["data"][0]
+    meeting = tenant.meeting(pair["id"], timedelta(days=4))
+    with initialised(live.base_url, world.token(person)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, meeting["id"])
+        _add_item(world, "Seen", meeting_id=meeting["id"])
+        assert _change(socket, "a")["agendaItem"]["title"] == "Seen"
+        # Deactivating cancels the person's meetings: the cancellation is the next change.
+        assert tenant.call("POST", f"/v1/people/{person['id']}/deactivate").status_code == 200
+        assert socket.close_code() == 4403
+
+
+def test_a_rolled_back_change_delivers_nothing(live: Live, world: World) -> None:
+    class Refused(Exception):
+        pass
+
+    async def add_then_fail() -> None:
+        async with unit_of_work(live.engine, write=True) as uow:
+            await uow.enter_organization(world.tenant.org_id)
+            ctx = ServiceContext(uow, Caller(org_id=world.tenant.org_id), live.clock())
+            await agenda.add_item(
+                ctx, UUID(world.meeting["id"]), title="Never", author_id=UUID(world.lead["id"])
+            )
+            assert await publish(ctx, RestRenderer()) == 1
+            raise Refused
+
+    with initialised(live.base_url, world.token(world.lead)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        with pytest.raises(Refused):
+            live.portal.call(add_then_fail)
+        _add_item(world, "Committed")
+        assert _change(socket, "a")["agendaItem"]["title"] == "Committed"
+
+
+def test_my_meetings_follows_the_persons_own_meetings(live: Live, world: World) -> None:
+    tenant = world.tenant
+    with initialised(live.base_url, world.token(world.member)) as socket:
+        socket.subscribe("a", MY_MEETINGS)
+        subscribed(live.app, TopicKind.MY_MEETINGS, world.member["id"])
+        others = tenant.pair()  # not the member's
+        tenant.meeting(others["id"], timedelta(days=5))
+        mine = tenant.meeting(world.pair["id"], timedelta(days=6))
+        change = _change(socket, "a", "myMeetings")
+        assert change["eventType"] == "meeting.scheduled" and change["meetingId"] == mine["id"]
+        assert change["meeting"] == {"id": mine["id"], "status": "SCHEDULED"}
+        canceled = tenant.call(
+            "POST",
+            f"/v1/meetings/{mine['id']}/cancel",
+            json={"canceled_by_id": world.lead["id"], "reason": "conflict"},
+        )
+        assert canceled.status_code == 200, canceled.text
+        change = _change(socket, "a", "myMeetings")
+        assert change["eventType"] == "meeting.canceled"
+        assert change["meeting"]["status"] == "CANCELED"
+    with initialised(live.base_url, tenant.admin_key) as socket:
+        socket.subscribe("a", MY_MEETINGS)
+        assert _refusal(socket, "a")["extensions"]["code"] == "person_token_only"
+
+
+def test_pair_cadence_follows_changes_and_time(live: Live, world: World) -> None:
+    tenant = world.tenant
+    pair = tenant.pair(cadence_days=7)
+    key = tenant.key(Scope.PAIRS_READ)
+    with initialised(live.base_url, key) as socket:
+        socket.subscribe("a", PAIR_CADENCE, {"id": pair["id"]})
+        subscribed(live.app, TopicKind.PAIR_CADENCE, pair["id"])
+        meeting = tenant.meeting(pair["id"], timedelta(days=1))
+        change = _change(socket, "a", "pairCadence")
+        assert change["cadence"] == {"pairId": pair["id"], "state": "ON_TRACK"}
+        assert change["eventId"] is not None
+        # Time alone: the scheduler announces the meeting ended unrecorded.
+        scheduler = Scheduler(live.engine, live.clock, RestRenderer(), lambda: None)
+        live.clock.advance(timedelta(days=2))
+        try:
+            live.portal.call(scheduler.tick)
+            change = _change(socket, "a", "pairCadence")
+        finally:
+            live.clock.pinned = None
+        assert change["cadence"]["state"] == "UNBOOKED", (change, meeting)
+    with initialised(live.base_url, world.token(world.outsider)) as socket:
+        socket.subscribe("a", PAIR_CADENCE, {"id": pair["id"]})
+        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
+
+
+def test_the_pairs_commitments_are_the_meetings_follow_up(live: Live, world: World) -> None:
+    with initialised(live.base_url, world.token(world.lead)) as socket:
+        socket.subscribe(
+            "a",
+            "subscription ($id: UUID!) { meetingChanged(meetingId: $id)"
+            " { eventType commitment { title } meeting { followUp { title } } } }",
+            {"id": world.meeting["id"]},
+        )
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        world.tenant.create(
+            "/v1/commitments",
+            {"pair_id": world.pair["id"], "owner_id": world.member["id"], "title": "Follow up"},
+        )
+        change = _change(socket, "a")
+        assert change["eventType"] == "commitment.created"
+        assert change["commitment"] == {"title": "Follow up"}
+        assert {"title": "Follow up"} in change["meeting"]["followUp"]
+
+
+def test_a_lost_listener_tells_subscribers_to_resync(live: Live, world: World) -> None:
+    if live.dialect != "postgresql":
+        pytest.skip("SQLite announces in-process: there is no connection to lose")
+
+    async def kill_listeners() -> int:
+        async with live.engine.connect() as connection:
+            killed = await connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE application_name = :name AND datname = current_database()"
+                ),
+                {"name": APPLICATION_NAME},
+            )
+            return len(killed.all())
+
+    with initialised(live.base_url, world.token(world.lead)) as socket:
+        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
+        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
+        assert live.portal.call(kill_listeners) >= 1
+        change = _change(socket, "a")
+        assert change["resync"] is True and change["eventType"] is None
+        assert change["meeting"]["id"] == world.meeting["id"]
+        _add_item(world, "After the gap")
+        assert _change(socket, "a")["agendaItem"]["title"] == "After the gap"

@@ -4,12 +4,18 @@ client): a connection to /graphql, its messages, and how it was closed."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from uuid import UUID
 
+from fastapi import FastAPI
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
+
+from app.services.live import Topic, TopicKind
+from tests.support.live import runtime
 
 PROTOCOL = "graphql-transport-ws"
 WAIT = 10.0  # seconds a message may take before the test fails
@@ -85,3 +91,14 @@ def initialised(base_url: str, credential: str) -> Iterator[LiveSocket]:
         acknowledged = socket.init(credential)
         assert acknowledged["type"] == "connection_ack", acknowledged
         yield socket
+
+
+def subscribed(app: FastAPI, kind: TopicKind, record_id: str, count: int = 1) -> None:
+    """Wait until the served app's hub holds `count` subscriptions to the topic: a change
+    made before a subscription is registered is not its to receive."""
+    hub = runtime(app).live
+    topic = Topic(kind, UUID(record_id))
+    deadline = time.monotonic() + WAIT
+    while hub.subscribers_of(topic) < count:
+        assert time.monotonic() < deadline, f"{count} subscriptions to {topic} never came"
+        time.sleep(0.01)

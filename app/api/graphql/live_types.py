@@ -10,6 +10,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.graphql.context import or_none
+from app.api.graphql.live_execution import SharedExecution
 from app.api.graphql.shared_models import graph
 from app.api.graphql.types.agenda import AgendaItem, agenda_item_node
 from app.api.graphql.types.commitments import Commitment, commitment_node
@@ -61,6 +62,8 @@ class MeetingChange:
     removed_id: UUID | None = strawberry.field(
         default=None, description="The id of a deleted agenda item or note."
     )
+    # How its execution is shared among subscribers (app.api.graphql.live_execution).
+    execution: strawberry.Private[SharedExecution | None] = None
 
 
 @strawberry.type(description="A change of a pair's cadence state.")
@@ -78,6 +81,7 @@ class CadenceChange:
     cadence: Cadence | None = strawberry.field(
         default=None, description="The cadence as Pair.cadence shows it now."
     )
+    execution: strawberry.Private[SharedExecution | None] = None
 
 
 async def meeting_change(

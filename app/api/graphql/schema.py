@@ -12,6 +12,7 @@ from strawberry.types import ExecutionContext
 from app.api.graphql import enums  # noqa: F401  (registers the domain enumerations)
 from app.api.graphql.error_shaping import ErrorShaping
 from app.api.graphql.limits import protections
+from app.api.graphql.live_execution import LiveExecutor
 from app.api.graphql.mutations import (
     agenda,
     commitments,
@@ -43,7 +44,7 @@ from app.api.graphql.queries.policy import PolicyQuery
 from app.api.graphql.queries.templates import TemplatesQuery
 from app.api.graphql.scalars import SCALARS
 from app.api.graphql.session import RequestTransaction
-from app.api.graphql.settling import SettlingExecutor, keep_time_budget
+from app.api.graphql.settling import keep_time_budget
 from app.api.graphql.socket import SocketOperations
 from app.api.graphql.subscriptions import Subscription
 
@@ -96,7 +97,7 @@ def build_schema() -> Schema:
         types=PROBLEM_TYPES,
         extensions=[*protections(), SocketOperations, RequestTransaction, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),
-        execution_context_class=SettlingExecutor,
+        execution_context_class=LiveExecutor,
     )
     keep_time_budget(schema._schema)
     return schema

@@ -13,7 +13,7 @@ import contextlib
 import math
 from collections.abc import Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, NoReturn
 
 from fastapi import WebSocket
 from graphql import ExecutionResult, GraphQLError
@@ -36,6 +36,7 @@ from app.services.context import ServiceContext
 
 IDLE_CLOSE_CODE = 4000
 FORBIDDEN_CLOSE_CODE = 4403
+TRY_AGAIN_LATER_CODE = 1013
 
 _USE_CASE: ContextVar[ServiceContext | None] = ContextVar("graphql_use_case", default=None)
 _LOADERS: ContextVar[Loaders | None] = ContextVar("graphql_loaders", default=None)
@@ -104,10 +105,15 @@ class SocketContext(GraphContext):
             raise TypeError("a socket context serves a WebSocket")
         return self.request
 
-    async def close_forbidden(self) -> None:
-        """The credential no longer holds: the whole connection ends."""
+    async def close(self, code: int, reason: str) -> NoReturn:
+        """The whole connection ends (its credential no longer holds: 4403; the database
+        cannot be reached: 1013, try again later). The subscription calling this waits to
+        be cancelled with the connection's others (completing it would send on a closed
+        socket)."""
         with contextlib.suppress(RuntimeError):
-            await self.websocket.close(FORBIDDEN_CLOSE_CODE, "Forbidden")
+            await self.websocket.close(code, reason)
+        await asyncio.Event().wait()
+        raise AssertionError("cancelled with the connection")
 
     async def connect(self) -> None:
         """`connection_init`: `{"authorization": "Bearer <person token or service key>"}`,

@@ -9,8 +9,8 @@ that is the same for subscribers with the same credential is done once per fan-o
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -18,9 +18,13 @@ import strawberry
 from graphql import GraphQLError
 
 from app.api.graphql.context import GraphInfo, or_none
+from app.api.graphql.live_execution import SharedExecution, reading_as
 from app.api.graphql.live_types import CadenceChange, MeetingChange, cadence_change, meeting_change
-from app.api.graphql.settling import settle
-from app.api.graphql.socket import SocketContext
+from app.api.graphql.socket import (
+    FORBIDDEN_CLOSE_CODE,
+    TRY_AGAIN_LATER_CODE,
+    SocketContext,
+)
 from app.api.pipeline import recheck
 from app.api.problems import ApiProblem
 from app.domain.access import Scope
@@ -28,12 +32,11 @@ from app.domain.errors import DomainError, Forbidden
 from app.domain.events import EventType, readable_by
 from app.domain.privacy import Caller
 from app.persistence.availability import DatabaseUnavailable
-from app.persistence.unit_of_work import unit_of_work
 from app.services import visible_records
 from app.services.context import ServiceContext
 from app.services.live import Delivery, SubscriptionRefused, Topic, TopicKind
 
-T = TypeVar("T")
+T = TypeVar("T", MeetingChange, CadenceChange)
 F = TypeVar("F", bound=Callable[..., Any])
 # myMeetings' resync names no one meeting (meetingId is non-null in the contract).
 NO_MEETING = UUID(int=0)
@@ -54,59 +57,66 @@ def _socket(info: GraphInfo) -> SocketContext:
     return context
 
 
-@asynccontextmanager
-async def _as(context: SocketContext, caller: Caller) -> AsyncIterator[ServiceContext]:
-    """A read transaction as the caller, in its organization, at this instant."""
-    async with unit_of_work(context.runtime.engine, write=False) as uow:
-        await uow.enter_organization(caller.org_id)
-        yield ServiceContext(uow, caller, context.runtime.clock())
-
-
 async def _live(
     context: SocketContext,
     topic: Topic,
-    check: Callable[[ServiceContext], Awaitable[None]],
+    check: Callable[[ServiceContext], Awaitable[UUID | None]],
     render: Render[T],
 ) -> AsyncGenerator[T]:
     """The subscription's stream: checked at the start, then a value per delivery that
-    concerns the caller, each executed inside the delivery's read transaction."""
+    concerns the caller. What is the same for every subscriber with this credential (the
+    credential checked again, the access checked again, the records read as the caller) is
+    done once per delivery; the value carries how its execution is shared
+    (app.api.graphql.live_execution)."""
     caller = context.caller
     assert caller is not None and context.credential is not None
+    runtime, credential = context.runtime, context.credential
     try:
-        async with _as(context, caller) as ctx:
-            await check(ctx)
-        subscriber = context.runtime.live.subscribe(
+        # Subscribed first, so that no change committed while the check runs is missed.
+        subscriber = runtime.live.subscribe(
             caller.org_id, topic, context.credential_key, caller.person_id
         )
-    except DomainError as refused:
-        raise _refusal(refused) from refused
     except SubscriptionRefused as refused:
         raise GraphQLError(str(refused), extensions={"code": "subscription_limit"}) from refused
-    credential = context.credential
+
+    async def value_of(delivery: Delivery, now_caller: Caller) -> T | None:
+        async with reading_as(runtime, now_caller) as ctx:
+            await check(ctx)
+            value = await render(ctx, delivery)
+        if value is not None:
+            value.execution = SharedExecution(now_caller, subscriber.credential, delivery.shared)
+        return value
+
     try:
+        try:
+            async with reading_as(runtime, caller) as ctx:
+                subscriber.pair_id = await check(ctx)
+        except DomainError as refused:
+            raise _refusal(refused) from refused
         while True:
             delivery = await subscriber.queue.get()
             try:
                 caller = await delivery.shared.once(
                     ("credential", subscriber.credential),
-                    lambda: recheck(context.runtime, credential, context.runtime.clock()),
+                    lambda: recheck(runtime, credential, runtime.clock()),
                 )
-            except (ApiProblem, DatabaseUnavailable):
-                await context.close_forbidden()
-                return
-            async with _as(context, caller) as ctx:
-                try:
-                    await check(ctx)
-                    value = await render(ctx, delivery)
-                except DomainError as refused:  # the caller lost access since
-                    raise _refusal(refused) from refused
-                if value is None:
-                    continue
-                context.begin(ctx)
+            except ApiProblem:
+                await context.close(FORBIDDEN_CLOSE_CODE, "Forbidden")
+            except DatabaseUnavailable:
+                await context.close(TRY_AGAIN_LATER_CODE, "Database unavailable")
+            try:
+                value = await delivery.shared.once(
+                    ("value", subscriber.credential, topic),
+                    partial(value_of, delivery, caller),
+                )
+            except DomainError as refused:  # the caller lost access since
+                raise _refusal(refused) from refused
+            except DatabaseUnavailable:
+                await context.close(TRY_AGAIN_LATER_CODE, "Database unavailable")
+            if value is not None:
                 yield value
-                await settle(context)
     finally:
-        context.runtime.live.unsubscribe(subscriber)
+        runtime.live.unsubscribe(subscriber)
 
 
 def _require(ctx: ServiceContext, scope: Scope) -> None:
@@ -135,9 +145,10 @@ class Subscription:
     ) -> AsyncGenerator[MeetingChange]:
         context = _socket(info)
 
-        async def check(ctx: ServiceContext) -> None:
+        async def check(ctx: ServiceContext) -> UUID:
+            """The meeting is visible; its pair's commitments are its follow-up."""
             _require(ctx, Scope.MEETINGS_READ)
-            await visible_records.meeting(ctx, meeting_id)
+            return (await visible_records.meeting(ctx, meeting_id)).pair_id
 
         async def render(ctx: ServiceContext, delivery: Delivery) -> MeetingChange | None:
             event = delivery.event
