@@ -62,6 +62,7 @@ class MeetingScreen {
     this.result = h("div", { "aria-live": "polite" });
     this.liveStatus = h("p", { class: "live", role: "status" });
     this.subscription = null;
+    this.reads = 0; // reads started: only the latest one's answer is drawn
   }
 
   async load() {
@@ -91,9 +92,10 @@ class MeetingScreen {
       this.staleWhileEditing = true;
       return;
     }
+    const read = ++this.reads;
     try {
       const { meeting } = await graphql(MEETING, { id: this.id });
-      if (meeting) {
+      if (meeting && read === this.reads) {
         this.meeting = meeting;
         this.render();
       }
@@ -110,9 +112,18 @@ class MeetingScreen {
         meeting.status.charAt(0) + meeting.status.slice(1).toLowerCase()),
       ` ${moment(meeting.startsAt)} · ${meeting.durationMinutes} minutes`));
     const items = meeting.agendaItems.nodes;
+    // Redrawing the list must not drop the keyboard focus of someone working in it.
+    const focused = this.agenda.contains(document.activeElement) ? document.activeElement : null;
+    const focusedId = focused?.id || null;
+    const focusedItem = focused?.closest("li")?.dataset.itemId;
     this.agenda.replaceChildren(...(items.length
       ? items.map((item) => this.itemRow(item, open))
       : [h("li", { class: "empty" }, "No topics yet.")]));
+    if (focusedId && document.getElementById(focusedId)) {
+      document.getElementById(focusedId).focus();
+    } else if (focusedItem) {
+      this.agenda.querySelector(`[data-item-id="${focusedItem}"] button`)?.focus();
+    }
     this.main.querySelectorAll(".while-scheduled").forEach((element) => {
       element.hidden = !open;
     });
