@@ -23,6 +23,7 @@ from tests.support.app_browser import (
     DevServer,
     Visitor,
     chromium,
+    low_contrast_text,
     shot,
     sign_in,
     unnamed_controls,
@@ -172,6 +173,7 @@ def test_two_people_share_a_live_agenda_and_complete_the_meeting(
 
     for visitor in (manager, report):
         assert unnamed_controls(visitor.page) == []
+        assert low_contrast_text(visitor.page) == []
         assert visitor.outside == []
         assert visitor.errors == []
 
@@ -195,6 +197,9 @@ def test_a_pair_on_a_phone(
     width = phone.page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"]
     assert unnamed_controls(phone.page) == []
+    assert low_contrast_text(phone.page) == []
+    for landmark in ("banner", "navigation", "main", "contentinfo"):
+        assert phone.page.get_by_role(landmark).count() == 1, landmark
     assert phone.outside == [] and phone.errors == []
 
 

@@ -131,6 +131,48 @@ def unnamed_controls(page: Page) -> list[str]:
     return found
 
 
+def low_contrast_text(page: Page) -> list[str]:
+    """Visible text whose colour on its background is below WCAG AA: 4.5:1, or 3:1 for large
+    text (24 px, or 18.66 px bold). Disabled controls are exempt, as WCAG exempts them; the
+    chart's labels are SVG (their colour is their fill) and its figures are also a table."""
+    found: list[str] = page.evaluate(
+        """() => {
+          const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+          const channel = (c) => {
+            c /= 255;
+            return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          };
+          const luminance = ([r, g, b]) =>
+            0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+          const background = (element) => {
+            for (let e = element; e; e = e.parentElement) {
+              const colour = rgb(getComputedStyle(e).backgroundColor);
+              if (colour.length < 4 || colour[3] > 0) return colour;
+            }
+            return [255, 255, 255];
+          };
+          const failures = [];
+          for (const element of document.querySelectorAll("body *")) {
+            const text = [...element.childNodes]
+              .filter((n) => n.nodeType === Node.TEXT_NODE)
+              .map((n) => n.textContent.trim()).join("");
+            if (!text || element instanceof SVGElement || !element.checkVisibility()) continue;
+            if (element.closest(".visually-hidden, :disabled")) continue;
+            const style = getComputedStyle(element);
+            const [l1, l2] = [luminance(rgb(style.color)), luminance(background(element))];
+            const ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+            const size = parseFloat(style.fontSize);
+            const large = size >= 24 || (size >= 18.66 && Number(style.fontWeight) >= 700);
+            if (ratio < (large ? 3 : 4.5)) {
+              failures.push(`${text.slice(0, 40)}: ${ratio.toFixed(2)}`);
+            }
+          }
+          return failures;
+        }"""
+    )
+    return found
+
+
 def refused_load(error: str) -> bool:
     """The line the browser itself logs for a request answered 401 or 404."""
     return "Failed to load resource" in error and ("401" in error or "404" in error)
