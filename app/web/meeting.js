@@ -173,7 +173,7 @@ class MeetingScreen {
         this.staleWhileEditing = false;
       },
     },
-    h("label", { for: `title-${item.id}` }, "Topic"), input,
+    h("label", { for: `title-${item.id}` }, "New title of the topic"), input,
     h("button", { type: "submit" }, "Save"),
     h("button", { type: "button", class: "secondary", onclick: done }, "Cancel"));
     row.replaceChildren(form);

@@ -184,22 +184,47 @@ def _add_topic(page: Page, title: str) -> None:
     page.locator(".agenda").get_by_text(title).wait_for()
 
 
-def test_a_pair_on_a_phone(
+def test_the_screens_on_a_phone(
     dev_server: DevServer, browser: Browser, visitors: list[Visitor]
 ) -> None:
-    people = dev_server.people()
+    """375 px wide: no screen scrolls sideways, the agenda's edit form included."""
+    person = dev_server.people()[1]
     phone = visit(browser, visitors, PHONE)
-    sign_in(phone, dev_server, people[1]["name"])
-    shot(phone.page, "app-phone-pairs")
-    phone.page.locator("a.pair-link").first.click()
-    phone.page.get_by_role("heading", name="The last twelve months").wait_for()
-    shot(phone.page, "app-phone-pair")
-    width = phone.page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"]
-    assert unnamed_controls(phone.page) == []
-    assert low_contrast_text(phone.page) == []
+    page = phone.page
+
+    def fits() -> bool:
+        width: int = page.evaluate("() => document.documentElement.scrollWidth")
+        return width <= PHONE["width"]
+
+    sign_in(phone, dev_server, person["name"])
+    assert fits()
+    shot(page, "app-phone-pairs")
+    page.locator("a.pair-link").first.click()
+    page.get_by_role("heading", name="The last twelve months").wait_for()
+    assert fits()
+    shot(page, "app-phone-pair")
+    assert unnamed_controls(page) == []
+    assert low_contrast_text(page) == []
     for landmark in ("banner", "navigation", "main", "contentinfo"):
-        assert phone.page.get_by_role(landmark).count() == 1, landmark
+        assert page.get_by_role(landmark).count() == 1, landmark
+
+    upcoming = dev_server.api(
+        "GET",
+        "/v1/meetings",
+        params={
+            "person_id": person["id"],
+            "status": "scheduled",
+            "starts_after": datetime.now(UTC).isoformat(),
+        },
+    ).json()["data"][0]
+    page.goto(f"{dev_server.base_url}/app/#/meetings/{upcoming['id']}")
+    page.get_by_role("heading", name="Shared agenda").wait_for()
+    _add_topic(page, "A topic with a rather long title, to see how it wraps on a phone")
+    page.get_by_role("button", name="Edit “A topic with a rather long title").click()
+    page.get_by_role("button", name="Save").wait_for()
+    assert fits()
+    shot(page, "app-phone-meeting")
+    assert unnamed_controls(page) == []
     assert phone.outside == [] and phone.errors == []
 
 
