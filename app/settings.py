@@ -238,11 +238,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Subscriptions one WebSocket connection may hold at once.",
     )
-    live_subscriptions_per_credential: int = Field(
+    live_subscriptions_per_person: int = Field(
         default=50,
         ge=1,
-        description="Subscriptions one credential (a person, a service key) may hold at once"
-        " across the connections of one server process.",
+        description="Subscriptions one person (whatever tokens they use) or one service key"
+        " may hold at once across the connections of one server process.",
     )
     live_idle_seconds: float = Field(
         default=60.0,

@@ -18,7 +18,7 @@ scratch database and the servers come from harness/):
    through the second one at a time: the delay from the request's start to the message
    (p50, p95; goal: p95 under 200 ms).
 
-The per-credential limit is raised for step 1 (RAPPORT_LIVE_SUBSCRIPTIONS_PER_CREDENTIAL):
+The per-person limit is raised for step 1 (RAPPORT_LIVE_SUBSCRIPTIONS_PER_PERSON):
 its default, 50, would refuse the 51st subscription of one person on one process.
 
 Settings: RAPPORT_BENCH_DATABASE_URL, _SUBSCRIBERS (1000), _CHANGES (5), _CROSS (100),
@@ -241,7 +241,7 @@ def main() -> int:
             stack, server_url(), prefix="rapport_bench_live",
             keep=setting("KEEP", "") == "1", jit=False,
         )  # fmt: skip
-        limits = {"RAPPORT_LIVE_SUBSCRIPTIONS_PER_CREDENTIAL": "100000"}
+        limits = {"RAPPORT_LIVE_SUBSCRIPTIONS_PER_PERSON": "100000"}
         first = stack.enter_context(serve_rapport(scratch, 1, limits))
         log(f"rapport on {first.url} as {scratch.role}")
         seeded = Seeded(first.url, scratch.key)

@@ -133,7 +133,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         scheduler = Scheduler(engine, clock, RestRenderer(), webhooks.wake)
         live = LiveHub(
             _live_listener(settings, engine),
-            LiveLimits(settings.live_subscriptions_per_credential, settings.live_queue_size),
+            LiveLimits(settings.live_subscriptions_per_person, settings.live_queue_size),
         )
         app.state.runtime = Runtime(
             settings,

@@ -116,7 +116,6 @@ class PostgresListener:
         self._backoff = backoff_seconds
         self._cap = backoff_cap_seconds
         self._task: asyncio.Task[None] | None = None
-        self.connected = asyncio.Event()
 
     async def start(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
         self._task = asyncio.create_task(self._run(on_signal, on_gap), name="live-listener")
@@ -153,10 +152,11 @@ class PostgresListener:
             failures = 0
             try:
                 await self._listen(connection, on_signal, on_gap, first)
+            except Exception as error:  # whatever it was, listen again on a new connection
+                logger.error("live listener failed (%s)", type(error).__name__)
             finally:
                 connection.terminate()
             first = False
-            self.connected.clear()
             logger.warning("live listener lost its connection; reconnecting")
             await asyncio.sleep(self._backoff * random.uniform(0.5, 1.0))
 
@@ -180,7 +180,6 @@ class PostgresListener:
             await connection.add_listener(CHANNEL, heard)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             return
-        self.connected.set()
         if not first:
             on_gap()
         while not lost.is_set():

@@ -13,10 +13,10 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from app.domain.events import Event, EventType, Resource
@@ -93,6 +93,8 @@ class Subscriber:
     credential: str  # a digest of the credential: subscribers with the same one share work
     person_id: UUID | None
     queue: asyncio.Queue[Delivery]
+    # Whom the limit per person or key counts it for.
+    holder: UUID | None = None
     # A meeting's pair, once checked: its commitments are the meeting's follow-up.
     pair_id: UUID | None = None
 
@@ -139,26 +141,18 @@ def _same(value: object, record_id: UUID) -> bool:
     return value is not None and str(value) == str(record_id)
 
 
-class EventReader(Protocol):
-    async def events_of(self, signal: LiveSignal) -> Sequence[Event]: ...
-
-
-class Listening(LiveListener, EventReader, Protocol):
-    """A listener that also reads the events its signals name."""
-
-
 @dataclass(frozen=True, slots=True)
 class LiveLimits:
-    per_credential: int
+    per_holder: int  # subscriptions per person or service key, on this process
     queue_size: int
 
 
 class LiveHub:
-    def __init__(self, listener: Listening, limits: LiveLimits) -> None:
+    def __init__(self, listener: LiveListener, limits: LiveLimits) -> None:
         self.listener = listener
         self.limits = limits
         self._by_org: dict[UUID, set[Subscriber]] = defaultdict(set)
-        self._per_credential: dict[str, int] = defaultdict(int)
+        self._per_holder: dict[UUID, int] = defaultdict(int)
         self._fan_outs: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
@@ -172,17 +166,18 @@ class LiveHub:
                 await task
 
     def subscribe(
-        self, org_id: UUID, topic: Topic, credential: str, person_id: UUID | None
+        self, org_id: UUID, topic: Topic, credential: str, person_id: UUID | None, holder: UUID
     ) -> Subscriber:
-        if self._per_credential[credential] >= self.limits.per_credential:
+        """A new subscription of `holder` (the person, or the service key, whatever
+        credential they use)."""
+        if self._per_holder[holder] >= self.limits.per_holder:
             raise SubscriptionRefused(
-                f"A credential may hold at most {self.limits.per_credential} subscriptions"
-                " at once on one server; complete one first."
+                f"A person or a service key may hold at most {self.limits.per_holder}"
+                " subscriptions at once on one server; complete one first."
             )
-        subscriber = Subscriber(
-            org_id, topic, credential, person_id, asyncio.Queue(self.limits.queue_size)
-        )
-        self._per_credential[credential] += 1
+        queue: asyncio.Queue[Delivery] = asyncio.Queue(self.limits.queue_size)
+        subscriber = Subscriber(org_id, topic, credential, person_id, queue, holder=holder)
+        self._per_holder[holder] += 1
         self._by_org[org_id].add(subscriber)
         return subscriber
 
@@ -193,13 +188,10 @@ class LiveHub:
         subscribers.discard(subscriber)
         if not subscribers:
             del self._by_org[subscriber.org_id]
-        self._per_credential[subscriber.credential] -= 1
-        if self._per_credential[subscriber.credential] <= 0:
-            del self._per_credential[subscriber.credential]
-
-    @property
-    def subscribers(self) -> int:
-        return sum(len(subscribers) for subscribers in self._by_org.values())
+        if subscriber.holder is not None:
+            self._per_holder[subscriber.holder] -= 1
+            if self._per_holder[subscriber.holder] <= 0:
+                del self._per_holder[subscriber.holder]
 
     def subscribers_of(self, topic: Topic) -> int:
         return sum(

@@ -1,5 +1,5 @@
 """The limits of live subscriptions (docs/realtime.md), on a server of their own with small
-ones: per connection, per credential across connections, idle connections, the
+ones: per connection, per person across connections and tokens, idle connections, the
 connection_init timeout; and a subscriber's bounded queue."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.support.postgres import as_app_role
 from tests.support.tenants import World
 
 PER_CONNECTION = 2
-PER_CREDENTIAL = 3
+PER_PERSON = 3
 MEETING_CHANGED = """
 subscription Changed($id: UUID!) { meetingChanged(meetingId: $id) { eventType resync } }
 """
@@ -41,7 +41,7 @@ def limited(live: Live) -> Iterator[Limited]:
     settings = live_settings(
         url if url.startswith("sqlite") else as_app_role(url),
         live_subscriptions_per_connection=PER_CONNECTION,
-        live_subscriptions_per_credential=PER_CREDENTIAL,
+        live_subscriptions_per_person=PER_PERSON,
         live_idle_seconds=0.5,
         live_connection_init_seconds=0.5,
     )
@@ -62,27 +62,26 @@ def test_subscriptions_per_connection_are_limited(limited: Limited, world: World
         subscribed(limited.app, TopicKind.MEETING, world.meeting["id"], PER_CONNECTION)
 
 
-def test_subscriptions_per_credential_are_limited_across_connections(
+def test_subscriptions_per_person_are_limited_across_connections_and_tokens(
     limited: Limited, world: World
 ) -> None:
-    token = world.token(world.lead)
     variables = {"id": world.meeting["id"]}
-    with (
-        initialised(limited.base_url, token) as first,
-        initialised(limited.base_url, token) as second,
+    with (  # two tokens of one person
+        initialised(limited.base_url, world.token(world.lead)) as first,
+        initialised(limited.base_url, world.token(world.lead)) as second,
     ):
         first.subscribe("a", MEETING_CHANGED, variables)
         first.subscribe("b", MEETING_CHANGED, variables)
         second.subscribe("c", MEETING_CHANGED, variables)
-        subscribed(limited.app, TopicKind.MEETING, world.meeting["id"], PER_CREDENTIAL)
+        subscribed(limited.app, TopicKind.MEETING, world.meeting["id"], PER_PERSON)
         second.subscribe("d", MEETING_CHANGED, variables)
         refused = second.next_of("d")
         assert refused["type"] == "next", refused
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "subscription_limit"
-        # Another credential is not held back by this one.
+        # Another person is not held back by this one.
         with initialised(limited.base_url, world.token(world.member)) as other:
             other.subscribe("e", MEETING_CHANGED, variables)
-            subscribed(limited.app, TopicKind.MEETING, world.meeting["id"], PER_CREDENTIAL + 1)
+            subscribed(limited.app, TopicKind.MEETING, world.meeting["id"], PER_PERSON + 1)
 
 
 def test_a_connection_without_subscriptions_is_closed(limited: Limited, world: World) -> None:

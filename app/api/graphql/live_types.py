@@ -29,10 +29,6 @@ from app.services.live import Delivery
     description="A change of a meeting or of what hangs off it, as its subscriber sees it."
 )
 class MeetingChange:
-    meeting_id: UUID = strawberry.field(description="The meeting the change is about.")
-    resync: bool = strawberry.field(
-        description="True: changes may have been missed (a gap); read the meeting again."
-    )
     event_type: str | None = strawberry.field(
         default=None,
         description='The event\'s type, e.g. "agenda_item.created"; null on resync.',
@@ -45,6 +41,7 @@ class MeetingChange:
     occurred_at: datetime | None = strawberry.field(
         default=None, description="When the change was made; null on resync."
     )
+    meeting_id: UUID = strawberry.field(description="The meeting the change is about.")
     meeting: Meeting | None = strawberry.field(
         default=None, description="The meeting as the caller sees it now (null if it is gone)."
     )
@@ -62,6 +59,9 @@ class MeetingChange:
     removed_id: UUID | None = strawberry.field(
         default=None, description="The id of a deleted agenda item or note."
     )
+    resync: bool = strawberry.field(
+        description="True: changes may have been missed (a gap); read the meeting again."
+    )
     # How its execution is shared among subscribers (app.api.graphql.live_execution).
     execution: strawberry.Private[SharedExecution | None] = None
 
@@ -69,9 +69,6 @@ class MeetingChange:
 @strawberry.type(description="A change of a pair's cadence state.")
 class CadenceChange:
     pair_id: UUID = strawberry.field(description="The pair.")
-    resync: bool = strawberry.field(
-        description="True: changes may have been missed (a gap); read the pair again."
-    )
     event_id: UUID | None = strawberry.field(
         default=None, description="The pair.cadence_changed event's id; null on resync."
     )
@@ -80,6 +77,9 @@ class CadenceChange:
     )
     cadence: Cadence | None = strawberry.field(
         default=None, description="The cadence as Pair.cadence shows it now."
+    )
+    resync: bool = strawberry.field(
+        description="True: changes may have been missed (a gap); read the pair again."
     )
     execution: strawberry.Private[SharedExecution | None] = None
 

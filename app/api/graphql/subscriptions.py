@@ -73,8 +73,10 @@ async def _live(
     runtime, credential = context.runtime, context.credential
     try:
         # Subscribed first, so that no change committed while the check runs is missed.
+        holder = caller.person_id or caller.key_id
+        assert holder is not None, "a person or a service key"
         subscriber = runtime.live.subscribe(
-            caller.org_id, topic, context.credential_key, caller.person_id
+            caller.org_id, topic, context.credential_key, caller.person_id, holder
         )
     except SubscriptionRefused as refused:
         raise GraphQLError(str(refused), extensions={"code": "subscription_limit"}) from refused

@@ -7,10 +7,12 @@ outbox's records, the one source of truth) and re-read records as the subscriber
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
+
+from app.domain.events import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +60,11 @@ GapHandler = Callable[[], None]
 
 
 class LiveListener(Protocol):
-    """Hears every process's announcements (PostgreSQL LISTEN, or in-process on SQLite) and
-    says when some may have been missed (a gap)."""
+    """Hears every process's announcements (PostgreSQL LISTEN, or in-process on SQLite),
+    says when some may have been missed (a gap), and reads the events a signal names."""
 
     async def start(self, on_signal: SignalHandler, on_gap: GapHandler) -> None: ...
 
     async def stop(self) -> None: ...
+
+    async def events_of(self, signal: LiveSignal) -> Sequence[Event]: ...
