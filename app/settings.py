@@ -217,6 +217,15 @@ class Settings(BaseSettings):
         " flight finish for at most this long, then exits.",
     )
 
+    dev_sign_in: bool = Field(
+        default=False,
+        description="Development only (`rapport dev` sets it): the reference front end at"
+        " `/app` lists the organization's people and mints a person token for the one"
+        " chosen, with the admin key `rapport dev` keeps beside its database. Otherwise"
+        " `/app` asks for a person token and the minting route answers 404. Refused in"
+        " production.",
+    )
+
     # Live subscriptions (docs/realtime.md).
     live_database_url: str | None = Field(
         default=None,
@@ -371,6 +380,10 @@ PRODUCTION_RULES: tuple[ProductionRule, ...] = (
             settings.metrics_token is None
             or len(settings.metrics_token.get_secret_value()) >= MIN_SECRET_LENGTH
         ),
+    ),
+    ProductionRule(
+        "RAPPORT_DEV_SIGN_IN must be unset (it lets anyone reaching the port act as any person)",
+        lambda settings: not settings.dev_sign_in,
     ),
     ProductionRule(
         "RAPPORT_WEBHOOKS_ALLOW_PRIVATE must be unset (it is for development and tests)",

@@ -64,6 +64,7 @@ from app.api.scim import scim_routers
 from app.api.scim.errors import scim_answer
 from app.api.scim.http import PREFIX as SCIM_PREFIX
 from app.api.strict_inputs import strict_inputs
+from app.api.web_app import install_web_app
 from app.domain.clock import Clock, system_clock
 from app.persistence.database import create_engine
 from app.persistence.instrumentation import instrument
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.include_router(graphql_router(settings), include_in_schema=False)
     for router in scim_routers():
         app.include_router(router)
+    install_web_app(app)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app

@@ -9,13 +9,12 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
-from sqlalchemy.engine import make_url
 
 from app.cli.root import in_transaction
 from app.domain.clock import system_clock
 from app.persistence.migrate import upgrade_to_head
 from app.persistence.unit_of_work import UnitOfWork
-from app.services.quick_start import quick_start_key
+from app.services.quick_start import dev_key_file, quick_start_key
 from app.settings import get_settings
 
 
@@ -84,11 +83,13 @@ def dev(
 ) -> None:
     """Local quick start: migrate, load the demo organization once, print the admin key (the
     same one across restarts unless --new-key) and serve, with logs for people and metrics
-    open (unless RAPPORT_LOG_FORMAT or RAPPORT_METRICS_ACCESS say otherwise)."""
+    open (unless RAPPORT_LOG_FORMAT or RAPPORT_METRICS_ACCESS say otherwise), and the
+    reference front end at /app signing in as any demo person (RAPPORT_DEV_SIGN_IN)."""
     from app.demo.organization import load_demo
 
     os.environ.setdefault("RAPPORT_LOG_FORMAT", "console")
     os.environ.setdefault("RAPPORT_METRICS_ACCESS", "open")
+    os.environ["RAPPORT_DEV_SIGN_IN"] = "true"  # /app signs in as a demo person
     get_settings.cache_clear()
     settings = get_settings()
     database_url = settings.database_url
@@ -114,6 +115,7 @@ def dev(
     kind = "kept across restarts; --new-key for another" if reused else "new"
     typer.echo(
         f"\nRapport is starting on the embedded database ({database_url}).\n"
+        f"  App:      {base}/app\n"
         f"  API:      {base}/v1\n"
         f"  Docs:     {base}/docs\n"
         f"  Metrics:  {base}/metrics\n"
@@ -122,15 +124,6 @@ def dev(
         f"  Try:      curl -H 'Authorization: Bearer {secret}' {base}/v1/pairs\n"
     )
     serve(host=host, port=port, workers=1)
-
-
-def dev_key_file(database_url: str) -> Path:
-    """Where `rapport dev` keeps its key: beside an SQLite file (`rapport.db` →
-    `rapport.dev-key`), else in the working directory named after the database."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).with_suffix(".dev-key")
-    return Path(f"{url.database or 'rapport'}.dev-key")
 
 
 def _keep(path: Path, secret: str) -> None:

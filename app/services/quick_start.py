@@ -4,7 +4,10 @@ open keeps working when the server restarts."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from uuid import UUID
+
+from sqlalchemy.engine import make_url
 
 from app.domain.access import Scope, key_digest
 from app.services.context import Caller, ServiceContext
@@ -36,3 +39,12 @@ async def quick_start_key(
         scopes=frozenset({Scope.ADMIN}),
     )
     return secret, False
+
+
+def dev_key_file(database_url: str) -> Path:
+    """Where `rapport dev` keeps its key: beside an SQLite file (`rapport.db` →
+    `rapport.dev-key`), else in the working directory named after the database."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_suffix(".dev-key")
+    return Path(f"{url.database or 'rapport'}.dev-key")

@@ -12,7 +12,7 @@ from uuid import uuid4
 
 import httpx
 
-from app.cli.running import dev_key_file
+from app.services.quick_start import dev_key_file
 from tests.conftest import Live
 from tests.support.commands import RAPPORT, environment, serving
 

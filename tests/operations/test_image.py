@@ -221,3 +221,7 @@ def test_the_dockerfile_steps_install_migrate_and_serve_unprivileged(
             page = httpx.get(f"{server.base_url}/graphql", headers={"Accept": "text/html"})
             script = httpx.get(f"{server.base_url}/assets/graphiql/graphiql.min.js")
             assert page.status_code == 200 and script.status_code == 200, "assets shipped"
+            front_end = httpx.get(f"{server.base_url}/app/")
+            module = httpx.get(f"{server.base_url}/app/main.js")
+            assert front_end.status_code == 200 and module.status_code == 200, "/app shipped"
+            assert httpx.get(f"{server.base_url}/app/dev/people").status_code == 404
