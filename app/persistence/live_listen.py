@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Sequence
 
 import asyncpg
@@ -133,6 +134,7 @@ class PostgresListener:
     async def _run(self, on_signal: SignalHandler, on_gap: GapHandler) -> None:
         failures = 0
         first = True
+        outage = _ListenerOutage()
         while True:
             try:
                 connection = await asyncpg.connect(
@@ -142,22 +144,19 @@ class PostgresListener:
                 )
             except (TimeoutError, OSError, asyncpg.PostgresError) as error:
                 failures += 1
+                outage.cannot_connect(error)
                 delay = min(self._cap, self._backoff * 2 ** min(failures, 20))
-                if failures == 1:
-                    logger.warning(
-                        "live listener cannot connect (%s); retrying", type(error).__name__
-                    )
                 await asyncio.sleep(delay * random.uniform(0.5, 1.0))
                 continue
             failures = 0
             try:
-                await self._listen(connection, on_signal, on_gap, first)
+                await self._listen(connection, on_signal, on_gap, first, outage)
             except Exception as error:  # whatever it was, listen again on a new connection
                 logger.error("live listener failed (%s)", type(error).__name__)
             finally:
                 connection.terminate()
             first = False
-            logger.warning("live listener lost its connection; reconnecting")
+            outage.lost()
             await asyncio.sleep(self._backoff * random.uniform(0.5, 1.0))
 
     async def _listen(
@@ -166,6 +165,7 @@ class PostgresListener:
         on_signal: SignalHandler,
         on_gap: GapHandler,
         first: bool,
+        outage: _ListenerOutage,
     ) -> None:
         """Until the connection is lost."""
         lost = asyncio.Event()
@@ -180,6 +180,7 @@ class PostgresListener:
             await connection.add_listener(CHANNEL, heard)
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             return
+        outage.ended()
         if not first:
             on_gap()
         while not lost.is_set():
@@ -190,3 +191,44 @@ class PostgresListener:
                 await asyncio.wait_for(connection.fetchval("SELECT 1"), self._connect_timeout)
             except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 return
+
+
+class _ListenerOutage:
+    """The listener's losses, logged so that a database restart (which the requests' log
+    already reports once, app.persistence.availability) adds nothing at WARNING, while a
+    listener that stays away (a wrong RAPPORT_LIVE_DATABASE_URL, a pooler in the way) warns
+    once after LASTING_SECONDS, and once more when it is back."""
+
+    LASTING_SECONDS = 30.0
+
+    def __init__(self) -> None:
+        self._since: float | None = None
+        self._warned = False
+
+    def lost(self) -> None:
+        if self._since is None:
+            self._since = time.monotonic()
+            logger.info("live listener lost its connection; reconnecting")
+
+    def cannot_connect(self, error: BaseException) -> None:
+        if self._since is None:
+            self._since = time.monotonic()
+        away = time.monotonic() - self._since
+        if not self._warned and away >= self.LASTING_SECONDS:
+            self._warned = True
+            logger.warning(
+                "live listener cannot connect for %.0f s (%s); subscribers on this process"
+                " hear nothing until it is back; retrying",
+                away,
+                type(error).__name__,
+            )
+
+    def ended(self) -> None:
+        if self._since is None:
+            return
+        away, self._since = time.monotonic() - self._since, None
+        if self._warned:
+            self._warned = False
+            logger.warning("live listener listening again after %.1f s", away)
+        else:
+            logger.info("live listener listening again after %.1f s", away)
