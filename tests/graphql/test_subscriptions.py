@@ -22,59 +22,16 @@ from app.services.live import TopicKind
 from app.services.outbox import publish
 from app.services.scheduler import Scheduler
 from tests.conftest import Live
-from tests.support.live_socket import LiveSocket, initialised, live_socket, subscribed
+from tests.support.live_changes import (
+    MEETING_CHANGED,
+    MY_MEETINGS,
+    PAIR_CADENCE,
+    add_item,
+    change_of,
+    refusal_of,
+)
+from tests.support.live_socket import initialised, subscribed
 from tests.support.tenants import World
-
-MEETING_CHANGED = """
-subscription Changed($id: UUID!) {
-  meetingChanged(meetingId: $id) {
-    eventType eventId meetingId resync removedId
-    agendaItem { id title }
-    note { id body visibility }
-    meeting { id agendaItems { nodes { id title } } }
-  }
-}
-"""
-MY_MEETINGS = "subscription { myMeetings { eventType meetingId resync meeting { id status } } }"
-PAIR_CADENCE = """
-subscription Cadence($id: UUID!) {
-  pairCadence(pairId: $id) { pairId eventId resync cadence { pairId state } }
-}
-"""
-
-
-def _add_item(world: World, title: str, token: str | None = None, meeting_id: str = "") -> str:
-    body: dict[str, Any] = {"title": title}
-    if token is None:
-        body["author_id"] = world.lead["id"]
-    response = world.tenant.call(
-        "POST",
-        f"/v1/meetings/{meeting_id or world.meeting['id']}/agenda-items",
-        key=token,
-        json=body,
-    )
-    assert response.status_code == 201, response.text
-    item_id: str = response.json()["id"]
-    return item_id
-
-
-def _change(socket: LiveSocket, operation: str, field: str = "meetingChanged") -> dict[str, Any]:
-    message = socket.next_of(operation)
-    assert message["type"] == "next" and "errors" not in message["payload"], message
-    change: dict[str, Any] = message["payload"]["data"][field]
-    return change
-
-
-def _refusal(socket: LiveSocket, operation: str) -> dict[str, Any]:
-    """The error a subscription ends with, then its completion."""
-    message = socket.next_of(operation)
-    assert message["type"] in ("next", "error"), message
-    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
-    if message["type"] == "next":
-        assert message["payload"]["data"] is None
-        assert socket.next_of(operation)["type"] == "complete"
-    error: dict[str, Any] = errors[0]
-    return error
 
 
 def test_an_agenda_item_added_reaches_both_people(live: Live, world: World) -> None:
@@ -83,9 +40,9 @@ def test_an_agenda_item_added_reaches_both_people(live: Live, world: World) -> N
         first.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
         second.subscribe("b", MEETING_CHANGED, {"id": world.meeting["id"]})
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"], 2)
-        item_id = _add_item(world, "Roadmap", member)
+        item_id = add_item(world, "Roadmap", member)
         for socket, operation in ((first, "a"), (second, "b")):
-            change = _change(socket, operation)
+            change = change_of(socket, operation)
             assert change["eventType"] == "agenda_item.created"
             assert change["eventId"] is not None and change["resync"] is False
             assert change["agendaItem"] == {"id": item_id, "title": "Roadmap"}
@@ -93,7 +50,7 @@ def test_an_agenda_item_added_reaches_both_people(live: Live, world: World) -> N
             assert "Roadmap" in titles
         deleted = world.tenant.call("DELETE", f"/v1/agenda-items/{item_id}", key=lead)
         assert deleted.status_code == 204, deleted.text
-        change = _change(second, "b")
+        change = change_of(second, "b")
         assert change["eventType"] == "agenda_item.deleted"
         assert change["removedId"] == item_id and change["agendaItem"] is None
 
@@ -103,8 +60,8 @@ def test_the_event_id_is_the_feeds(live: Live, world: World) -> None:
     with initialised(live.base_url, key) as socket:
         socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
-        item_id = _add_item(world, "Budget")
-        change = _change(socket, "a")
+        item_id = add_item(world, "Budget")
+        change = change_of(socket, "a")
     # The feed shows an event once every older transaction has ended (docs/events.md).
     deadline = time.monotonic() + 10
     found: list[dict[str, Any]] = []
@@ -128,20 +85,20 @@ def test_a_private_note_reaches_its_author_alone(live: Live, world: World) -> No
             json={"body": "only mine", "visibility": "private"},
         )
         assert written.status_code == 201, written.text
-        change = _change(author, "b")
+        change = change_of(author, "b")
         assert change["eventType"] == "note.created" and change["eventId"] is None
         assert change["note"] == {
             "id": written.json()["id"],
             "body": "only mine",
             "visibility": "PRIVATE",
         }
-        _add_item(world, "After the note", lead)
-        seen = _change(other, "a")  # the first thing the other person hears of
+        add_item(world, "After the note", lead)
+        seen = change_of(other, "a")  # the first thing the other person hears of
         assert seen["eventType"] == "agenda_item.created", seen
-        assert _change(author, "b")["eventType"] == "agenda_item.created"
+        assert change_of(author, "b")["eventType"] == "agenda_item.created"
         removed = world.tenant.call("DELETE", f"/v1/notes/{written.json()['id']}", key=member)
         assert removed.status_code == 204, removed.text
-        change = _change(author, "b")
+        change = change_of(author, "b")
         assert change["eventType"] == "note.deleted"
         assert change["removedId"] == written.json()["id"]
 
@@ -155,100 +112,13 @@ def test_changes_elsewhere_do_not_arrive(live: Live, world: World) -> None:
     with initialised(live.base_url, lead) as socket:
         socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
-        _add_item(world, "Another meeting's", meeting_id=world.due["id"])
+        add_item(world, "Another meeting's", meeting_id=world.due["id"])
         elsewhere.create(
             f"/v1/meetings/{foreign['id']}/agenda-items",
             {"author_id": pair["lead_id"], "title": "Another organization's"},
         )
-        _add_item(world, "Ours")
-        assert _change(socket, "a")["agendaItem"]["title"] == "Ours"
-
-
-def test_a_meeting_the_caller_cannot_see_is_not_found(live: Live, world: World) -> None:
-    elsewhere = live.tenant()
-    with initialised(live.base_url, world.token(world.outsider)) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
-        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
-    with initialised(live.base_url, elsewhere.admin_key) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
-        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
-    with initialised(live.base_url, world.tenant.key(Scope.PEOPLE_READ)) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
-        assert _refusal(socket, "a")["extensions"]["code"] == "insufficient_scope"
-
-
-@pytest.mark.parametrize("credential", [None, "rpt_unknown", "not.a.token", ""])
-def test_a_bad_or_missing_credential_closes_the_connection(
-    live: Live, credential: str | None
-) -> None:
-    payload = {} if credential is None else {"authorization": f"Bearer {credential}"}
-    with live_socket(live.base_url) as socket:
-        socket.send({"type": "connection_init", "payload": payload})
-        assert socket.close_code() == 4403
-
-
-def test_a_subscription_before_connection_init_is_refused(live: Live, world: World) -> None:
-    with live_socket(live.base_url) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
-        assert socket.close_code() == 4401
-
-
-def test_queries_and_mutations_go_by_post(live: Live, world: World) -> None:
-    with initialised(live.base_url, world.tenant.admin_key) as socket:
-        socket.subscribe("a", "{ me { kind } }")
-        assert _refusal(socket, "a")["extensions"]["code"] == "subscriptions_only"
-    answer = world.tenant.call(
-        "POST", "/graphql", json={"query": MY_MEETINGS.replace("subscription", "subscription S")}
-    )
-    assert "errors" in answer.json(), answer.text
-
-
-def test_the_query_limits_hold_for_subscriptions(live: Live, world: World) -> None:
-    nested = "pair { meetings { nodes { " * 4 + "id" + " } } }" * 4
-    deep = f"subscription {{ meetingChanged(meetingId: $id) {{ meeting {{ {nested} }} }} }}"
-    deep = deep.replace("subscription {", "subscription Deep($id: UUID!) {")
-    with initialised(live.base_url, world.tenant.admin_key) as socket:
-        socket.subscribe("a", deep, {"id": world.meeting["id"]})
-        message = socket.next_of("a")
-        assert message["type"] == "error" and "depth" in message["payload"][0]["message"]
-        costly = (
-            "subscription Costly($id: UUID!) { meetingChanged(meetingId: $id) { meeting {"
-            " pair { meetings(first: 100) { nodes { agendaItems(first: 100) { nodes {"
-            " comments: title a: title b: title c: title d: title e: title f: title g: title"
-            " h: title i: title j: title k: title } } } } } } } }"
-        )
-        socket.subscribe("b", costly, {"id": world.meeting["id"]})
-        assert _refusal(socket, "b")["extensions"]["code"] == "query_too_complex"
-
-
-def test_a_revoked_key_stops_receiving(live: Live, world: World) -> None:
-    created = world.tenant.create(
-        "/v1/service-keys", {"name": "live", "scopes": ["meetings:read", "content:read"]}
-    )
-    with initialised(live.base_url, created["key"]) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
-        subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
-        _add_item(world, "Seen")
-        assert _change(socket, "a")["agendaItem"]["title"] == "Seen"
-        revoked = world.tenant.call("DELETE", f"/v1/service-keys/{created['id']}")
-        assert revoked.status_code == 204
-        _add_item(world, "Not seen")
-        assert socket.close_code() == 4403
-
-
-def test_a_deactivated_person_stops_receiving(live: Live, world: World) -> None:
-    tenant = world.tenant
-    person = tenant.person(name="Leaving", manager_id=world.lead["id"])
-    pair = tenant.call("GET", "/v1/pairs", params={"member_id": person["id"]}).json()["data"][0]
-    meeting = tenant.meeting(pair["id"], timedelta(days=4))
-    with initialised(live.base_url, world.token(person)) as socket:
-        socket.subscribe("a", MEETING_CHANGED, {"id": meeting["id"]})
-        subscribed(live.app, TopicKind.MEETING, meeting["id"])
-        _add_item(world, "Seen", meeting_id=meeting["id"])
-        assert _change(socket, "a")["agendaItem"]["title"] == "Seen"
-        # Deactivating cancels the person's meetings: the cancellation is the next change.
-        assert tenant.call("POST", f"/v1/people/{person['id']}/deactivate").status_code == 200
-        assert socket.close_code() == 4403
+        add_item(world, "Ours")
+        assert change_of(socket, "a")["agendaItem"]["title"] == "Ours"
 
 
 def test_a_rolled_back_change_delivers_nothing(live: Live, world: World) -> None:
@@ -270,8 +140,8 @@ def test_a_rolled_back_change_delivers_nothing(live: Live, world: World) -> None
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
         with pytest.raises(Refused):
             live.portal.call(add_then_fail)
-        _add_item(world, "Committed")
-        assert _change(socket, "a")["agendaItem"]["title"] == "Committed"
+        add_item(world, "Committed")
+        assert change_of(socket, "a")["agendaItem"]["title"] == "Committed"
 
 
 def test_my_meetings_follows_the_persons_own_meetings(live: Live, world: World) -> None:
@@ -282,7 +152,7 @@ def test_my_meetings_follows_the_persons_own_meetings(live: Live, world: World) 
         others = tenant.pair()  # not the member's
         tenant.meeting(others["id"], timedelta(days=5))
         mine = tenant.meeting(world.pair["id"], timedelta(days=6))
-        change = _change(socket, "a", "myMeetings")
+        change = change_of(socket, "a", "myMeetings")
         assert change["eventType"] == "meeting.scheduled" and change["meetingId"] == mine["id"]
         assert change["meeting"] == {"id": mine["id"], "status": "SCHEDULED"}
         canceled = tenant.call(
@@ -291,12 +161,12 @@ def test_my_meetings_follows_the_persons_own_meetings(live: Live, world: World) 
             json={"canceled_by_id": world.lead["id"], "reason": "conflict"},
         )
         assert canceled.status_code == 200, canceled.text
-        change = _change(socket, "a", "myMeetings")
+        change = change_of(socket, "a", "myMeetings")
         assert change["eventType"] == "meeting.canceled"
         assert change["meeting"]["status"] == "CANCELED"
     with initialised(live.base_url, tenant.admin_key) as socket:
         socket.subscribe("a", MY_MEETINGS)
-        assert _refusal(socket, "a")["extensions"]["code"] == "person_token_only"
+        assert refusal_of(socket, "a")["extensions"]["code"] == "person_token_only"
 
 
 def test_pair_cadence_follows_changes_and_time(live: Live, world: World) -> None:
@@ -307,7 +177,7 @@ def test_pair_cadence_follows_changes_and_time(live: Live, world: World) -> None
         socket.subscribe("a", PAIR_CADENCE, {"id": pair["id"]})
         subscribed(live.app, TopicKind.PAIR_CADENCE, pair["id"])
         meeting = tenant.meeting(pair["id"], timedelta(days=1))
-        change = _change(socket, "a", "pairCadence")
+        change = change_of(socket, "a", "pairCadence")
         assert change["cadence"] == {"pairId": pair["id"], "state": "ON_TRACK"}
         assert change["eventId"] is not None
         # Time alone: the scheduler announces the meeting ended unrecorded.
@@ -315,13 +185,13 @@ def test_pair_cadence_follows_changes_and_time(live: Live, world: World) -> None
         live.clock.advance(timedelta(days=2))
         try:
             live.portal.call(scheduler.tick)
-            change = _change(socket, "a", "pairCadence")
+            change = change_of(socket, "a", "pairCadence")
         finally:
             live.clock.pinned = None
         assert change["cadence"]["state"] == "UNBOOKED", (change, meeting)
     with initialised(live.base_url, world.token(world.outsider)) as socket:
         socket.subscribe("a", PAIR_CADENCE, {"id": pair["id"]})
-        assert _refusal(socket, "a")["extensions"]["code"] == "not_found"
+        assert refusal_of(socket, "a")["extensions"]["code"] == "not_found"
 
 
 def test_the_pairs_commitments_are_the_meetings_follow_up(live: Live, world: World) -> None:
@@ -337,7 +207,7 @@ def test_the_pairs_commitments_are_the_meetings_follow_up(live: Live, world: Wor
             "/v1/commitments",
             {"pair_id": world.pair["id"], "owner_id": world.member["id"], "title": "Follow up"},
         )
-        change = _change(socket, "a")
+        change = change_of(socket, "a")
         assert change["eventType"] == "commitment.created"
         assert change["commitment"] == {"title": "Follow up"}
         assert {"title": "Follow up"} in change["meeting"]["followUp"]
@@ -362,11 +232,11 @@ def test_a_lost_listener_tells_subscribers_to_resync(live: Live, world: World) -
         socket.subscribe("a", MEETING_CHANGED, {"id": world.meeting["id"]})
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
         assert live.portal.call(kill_listeners) >= 1
-        change = _change(socket, "a")
+        change = change_of(socket, "a")
         assert change["resync"] is True and change["eventType"] is None
         assert change["meeting"]["id"] == world.meeting["id"]
-        _add_item(world, "After the gap")
-        assert _change(socket, "a")["agendaItem"]["title"] == "After the gap"
+        add_item(world, "After the gap")
+        assert change_of(socket, "a")["agendaItem"]["title"] == "After the gap"
 
 
 def test_a_key_without_content_read_hears_of_the_meeting_alone(live: Live, world: World) -> None:
@@ -379,14 +249,14 @@ def test_a_key_without_content_read_hears_of_the_meeting_alone(live: Live, world
             {"id": world.meeting["id"]},
         )
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
-        _add_item(world, "Not for this key")
+        add_item(world, "Not for this key")
         starts_at = datetime.fromisoformat(world.meeting["starts_at"])
         moved = (starts_at + timedelta(hours=2)).isoformat()
         rescheduled = world.tenant.call(
             "PATCH", f"/v1/meetings/{world.meeting['id']}", json={"starts_at": moved}
         )
         assert rescheduled.status_code == 200, rescheduled.text
-        change = _change(socket, "a")
+        change = change_of(socket, "a")
         assert change["eventType"] == "meeting.rescheduled", change
 
 
@@ -413,5 +283,5 @@ def test_each_change_of_one_transaction_is_its_own_message(live: Live, world: Wo
         )
         assert applied.status_code in (200, 201), applied.text
         for socket, operation in ((first, "a"), (second, "b")):
-            titles = {_change(socket, operation)["agendaItem"]["title"] for _ in range(2)}
+            titles = {change_of(socket, operation)["agendaItem"]["title"] for _ in range(2)}
             assert titles == {"Wins", "Hard"}
