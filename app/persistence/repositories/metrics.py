@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CTE, Integer, Select, literal, or_, select, text
+from sqlalchemy import CTE, Integer, Select, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.metric_figures import PairCounts
@@ -27,7 +27,6 @@ from app.domain.pairs import Pair
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metric_aggregates import (
     BY_PAIR,
-    COUNT_COLUMNS,
     TOTAL_COLUMNS,
     CountingTerms,
     aggregates,
@@ -35,12 +34,13 @@ from app.persistence.repositories.metric_aggregates import (
     counted,
     joined,
 )
-from app.persistence.repositories.pairs import PairRepository, last_held_at_sql, next_at_sql
-from app.persistence.tables import GroupMemberRow, PairRow, PersonRow
+from app.persistence.repositories.pairs import PairRepository, next_at_sql
+from app.persistence.tables import GroupMemberRow, PairMetricStateRow, PairRow, PersonRow
 
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 GROUP_MEMBERS = GroupMemberRow.__table__  # type: ignore[attr-defined]
+PAIR_STATE = PairMetricStateRow.__table__  # type: ignore[attr-defined]
 
 __all__ = ["CountingTerms", "MetricsRepository", "PairCountsRow"]
 
@@ -96,13 +96,14 @@ class MetricsRepository:
         with_cadence: bool = True,
     ) -> CTE:
         p = PAIRS.c
-        columns: list[Any] = list(PAIRS.c)
-        if with_cadence:
-            columns += [
-                last_held_at_sql(terms.org_id, p.id).label("last_held_at"),
+        statement = select(*PAIRS.c).where(p.org_id == terms.org_id)
+        if with_cadence:  # the last held meeting and the open dated commitments are kept
+            state = PAIR_STATE.c
+            statement = statement.add_columns(
+                state.last_held_at,
+                func.coalesce(state.open_dated_commitments, 0).label("open_dated_commitments"),
                 next_at_sql(terms.org_id, p.id, terms.now).label("next_at"),
-            ]
-        statement = select(*columns).where(p.org_id == terms.org_id)
+            ).select_from(PAIRS.outerjoin(PAIR_STATE, state.pair_id == p.id))
         if filters.pair_id is not None:
             statement = statement.where(p.id == filters.pair_id)
         if filters.pair_ids is not None:
@@ -158,7 +159,8 @@ class MetricsRepository:
             cadence_days=pair.cadence_days,
             existing_microseconds=existing_microseconds(pair, terms.window, terms.now),
             next_meeting_booked=row["next_at"] is not None,
-            **{name: row[name] for name in COUNT_COLUMNS},
+            overdue_open=row["open_dated_commitments"] - row["open_ahead"],
+            **{name: row[name] for name in TOTAL_COLUMNS},
         )
         return PairCountsRow(pair, counts, row["last_held_at"], row["next_at"])
 
