@@ -222,10 +222,10 @@ def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
 
 def signal_codes(c: PairCounts, standing: PairStanding) -> list[str]:
     """The codes of the signals raised, in product.md's order."""
-    items = c.agenda_items
+    items, slots = c.agenda_items, c.slots
     conditions = {
-        "frequent_cancellations": c.slots >= 3 and at_least(c.canceled, c.slots, (1, 4)),
-        "late_cancellations": c.slots >= 3 and at_least(c.late_canceled, c.slots, (1, 5)),
+        "frequent_cancellations": slots >= 3 and at_least(c.canceled, slots, (1, 4)),
+        "late_cancellations": slots >= 3 and at_least(c.late_canceled, slots, (1, 5)),
         "overdue": standing.cadence_state is CadenceState.OVERDUE,
         "no_next_meeting": standing.active and not c.next_meeting_booked,
         "one_sided_agenda": items >= 5
