@@ -16,13 +16,14 @@ from metrics_reference import load_records, reference_rollup
 from sqlalchemy import text
 
 from app.domain.metric_figures import PairCounts
-from app.domain.metric_rollups import PairFigures, Rollup, roll_up
+from app.domain.metric_rollups import Rollup
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.database import create_engine
 from app.persistence.repositories.metric_aggregates import COUNT_COLUMNS
 from app.persistence.repositories.metrics import CountingTerms, MetricsRepository, PairCountsRow
-from app.services.metrics import MetricsBasis, report
+from app.services.metric_rollups import rolled_up
+from app.services.metrics import MetricsBasis
 
 
 async def production_summary(
@@ -31,12 +32,7 @@ async def production_summary(
     """What the summary endpoint computes: every pair's counts in one statement, each pair's
     figures, the rollup."""
     rows = await repository.pair_counts(terms, filters)
-    basis = MetricsBasis(terms.window, policy, terms.now)
-    figures = []
-    for row in rows:
-        found = report(row, basis)
-        figures.append(PairFigures(row.counts, found.metrics, found.cadence_state))
-    return rows, roll_up(figures)
+    return rows, rolled_up(rows, MetricsBasis(terms.window, policy, terms.now))
 
 
 def check_agreement(

@@ -123,7 +123,8 @@ def reference_figures(records: PairRecords, terms: CountingTerms, policy: Policy
     ).state
     counts = count_pair(records, terms.window, now, policy)
     standing = PairStanding(pair.status is PairStatus.ACTIVE, state, policy.target_cadence_days)
-    return PairFigures(counts, metrics_from_counts(counts, terms.window, standing), state)
+    metrics = metrics_from_counts(counts, terms.window, standing)
+    return PairFigures(counts, metrics.health_score, [s.code for s in metrics.signals], state)
 
 
 def reference_rollup(

@@ -210,12 +210,22 @@ def health_score(components: dict[str, tuple[int, int]]) -> int:
     return (2 * total + common) // (2 * common)  # floor(total / common + 1/2)
 
 
+def health_of(c: PairCounts) -> int | None:
+    """The health score, or None while the pair is too new to judge."""
+    return None if c.too_new_to_judge else health_score(_components(c))
+
+
 def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
     """product.md's signals, in its table's order, each raised when its condition holds."""
-    items = c.agenda_items
+    return [Signal(code, SIGNAL_MESSAGES[code]) for code in signal_codes(c, standing)]
+
+
+def signal_codes(c: PairCounts, standing: PairStanding) -> list[str]:
+    """The codes of the signals raised, in product.md's order."""
+    items, slots = c.agenda_items, c.slots
     conditions = {
-        "frequent_cancellations": c.slots >= 3 and at_least(c.canceled, c.slots, (1, 4)),
-        "late_cancellations": c.slots >= 3 and at_least(c.late_canceled, c.slots, (1, 5)),
+        "frequent_cancellations": slots >= 3 and at_least(c.canceled, slots, (1, 4)),
+        "late_cancellations": slots >= 3 and at_least(c.late_canceled, slots, (1, 5)),
         "overdue": standing.cadence_state is CadenceState.OVERDUE,
         "no_next_meeting": standing.active and not c.next_meeting_booked,
         "one_sided_agenda": items >= 5
@@ -227,7 +237,7 @@ def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
         "irregular": c.gap_count >= 3 and below(c.gaps_within_cadence, c.gap_count, (3, 5)),
         "shortened_meetings": c.measured >= 3 and at_least(c.shortened, c.measured, (1, 2)),
     }
-    return [Signal(code, SIGNAL_MESSAGES[code]) for code, raised in conditions.items() if raised]
+    return [code for code, raised in conditions.items() if raised]
 
 
 def metrics_from_counts(

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
 from math import floor
+from operator import attrgetter
 
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import (
     DAY_MICROSECONDS,
     SIGNAL_MESSAGES,
     PairCounts,
-    PublishedMetrics,
     rate,
 )
 
@@ -55,15 +55,13 @@ class Totals:
 
     @classmethod
     def of(cls, parts: Iterable[PairCounts | Totals]) -> Totals:
-        sums: dict[str, int] = dict.fromkeys(SUMMED, 0)
-        longest: int | None = None
-        for part in parts:
-            for name in SUMMED:
-                sums[name] += getattr(part, name)
-            gap = part.max_gap_microseconds
-            if gap is not None and (longest is None or gap > longest):
-                longest = gap
-        return cls(max_gap_microseconds=longest, **sums)
+        read = attrgetter(*SUMMED, "max_gap_microseconds")  # a part's counts, read in C
+        columns = list(zip(*map(read, parts), strict=True))
+        if not columns:
+            return cls()
+        *sums, gaps = columns
+        longest = max((gap for gap in gaps if gap is not None), default=None)
+        return cls(max_gap_microseconds=longest, **dict(zip(SUMMED, map(sum, sums), strict=True)))
 
 
 SUMMED = tuple(f.name for f in fields(Totals) if f.name != "max_gap_microseconds")
@@ -127,10 +125,12 @@ def distribution(scores: Iterable[int]) -> HealthDistribution:
 
 @dataclass(frozen=True, slots=True)
 class PairFigures:
-    """One pair's counts, its metrics and its cadence state now."""
+    """What a rollup needs of one pair: its counts, health score, the codes of the signals
+    it raises, and its cadence state now."""
 
     counts: PairCounts
-    metrics: PublishedMetrics
+    health_score: int | None
+    signals: Sequence[str]
     cadence_state: CadenceState
 
 
@@ -164,9 +164,9 @@ def roll_up(pairs: Iterable[PairFigures]) -> Rollup:
         c = figures.counts
         counts.append(c)
         states[figures.cadence_state.value] += 1
-        signals.update(signal.code for signal in figures.metrics.signals)
-        if figures.metrics.health_score is not None:
-            scores.append(figures.metrics.health_score)
+        signals.update(figures.signals)
+        if figures.health_score is not None:
+            scores.append(figures.health_score)
         if c.existing_microseconds > 0:  # a pair that did not exist is not expected to meet
             expected += c.expected
             covered += min(c.held, c.expected)

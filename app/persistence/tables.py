@@ -107,6 +107,15 @@ class MeetingRow(SQLModel, table=True):
         Index("ix_meetings_org_pair_starts", "org_id", "pair_id", "starts_at", "id"),
         Index("ix_meetings_org_starts", "org_id", "starts_at", "id"),
         Index("ix_meetings_org_status_starts", "org_id", "status", "starts_at"),
+        # A pair's next booked meeting, read for every pair by the metrics (revision 0015).
+        Index(
+            "ix_meetings_org_pair_scheduled",
+            "org_id",
+            "pair_id",
+            "starts_at",
+            sqlite_where=text("status = 'scheduled'"),
+            postgresql_where=text("status = 'scheduled'"),
+        ),
     )
     id: UUID = Field(primary_key=True)
     org_id: UUID = org_fk()
@@ -131,6 +140,19 @@ class MeetingRow(SQLModel, table=True):
     status_item_count: int = Field(nullable=False)  # of kind status_update
     rating_count: int = Field(nullable=False)
     rating_total: int = Field(nullable=False)  # the sum of the ratings' scores
+
+
+class PairMetricStateRow(SQLModel, table=True):
+    """What the metrics keep of each pair's history, kept current by the database's triggers
+    on pairs, meetings and commitments (revision 0015); never written by the app."""
+
+    __tablename__ = "pair_metric_state"
+    pair_id: UUID = Field(
+        sa_column_args=[ForeignKey("pairs.id", ondelete="CASCADE")], primary_key=True
+    )
+    org_id: UUID = org_fk()
+    last_held_at: datetime | None = instant(nullable=True)  # of its latest completed meeting
+    open_dated_commitments: int = Field(nullable=False)  # open, with a due date
 
 
 MEETING_CONTENT_COUNTS = (
@@ -195,6 +217,7 @@ class CommitmentRow(SQLModel, table=True):
         Index("ix_commitments_org_created", "org_id", "created_at", "id"),
         Index("ix_commitments_org_pair_status", "org_id", "pair_id", "status"),
         Index("ix_commitments_org_owner_status", "org_id", "owner_id", "status"),
+        Index("ix_commitments_org_due", "org_id", "due_on"),  # the metrics' due dates
     )
     id: UUID = Field(primary_key=True)
     org_id: UUID = org_fk()

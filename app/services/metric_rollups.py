@@ -3,20 +3,22 @@ counts and rates per week or month."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
 from app.domain.errors import Forbidden, InvalidInput
-from app.domain.metric_rollups import PairFigures, Rollup, Totals, roll_up
+from app.domain.metric_rollups import Rollup, Totals, roll_up
 from app.domain.metric_windows import Bucket, Window, buckets
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
+from app.persistence.repositories.metrics import PairCountsRow
 from app.services import visible_records
 from app.services.context import ServiceContext
 from app.services.groups import referenced_group
-from app.services.metrics import MetricsBasis, basis, report, visible
+from app.services.metrics import MetricsBasis, basis, figures, visible
 
 
 class RollupScope(StrEnum):
@@ -85,11 +87,12 @@ async def summary(
     measured = await basis(ctx, start, end)
     filters = await _scope_filter(ctx, request)
     rows = await ctx.uow.metrics.pair_counts(measured.counting_terms(ctx.org_id), filters)
-    figures = []
-    for row in rows:
-        found = report(row, measured)
-        figures.append(PairFigures(row.counts, found.metrics, found.cadence_state))
-    return measured, roll_up(figures)
+    return measured, rolled_up(rows, measured)
+
+
+def rolled_up(rows: Iterable[PairCountsRow], measured: MetricsBasis) -> Rollup:
+    """The rollup of the pairs' counts: each pair's health and signals, then the sums."""
+    return roll_up(figures(row, measured) for row in rows)
 
 
 async def timeseries(

@@ -21,8 +21,11 @@ from app.domain.metric_figures import (
     PairStanding,
     PublishedMetrics,
     SignalCode,
+    health_of,
     metrics_from_counts,
+    signal_codes,
 )
+from app.domain.metric_rollups import PairFigures
 from app.domain.metric_windows import Window, metrics_window
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.pairs import Pair, PairStatus
@@ -87,17 +90,32 @@ async def basis_of(ctx: ServiceContext, window: Window) -> MetricsBasis:
     return MetricsBasis(window, await ctx.uow.policies.get(ctx.org_id), ctx.now)
 
 
-def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
+def _standing(row: PairCountsRow, basis: MetricsBasis) -> PairStanding:
     policy = basis.policy
     state = cadence_of(
         row.pair, row.last_held_at, row.next_at, basis.computed_at, policy.grace_days
     ).state
-    standing = PairStanding(
+    return PairStanding(
         active=row.pair.status is PairStatus.ACTIVE,
         cadence_state=state,
         target_cadence_days=policy.target_cadence_days,
     )
-    return PairReport(row.pair, state, metrics_from_counts(row.counts, basis.window, standing))
+
+
+def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
+    standing = _standing(row, basis)
+    metrics = metrics_from_counts(row.counts, basis.window, standing)
+    return PairReport(row.pair, standing.cadence_state, metrics)
+
+
+def figures(row: PairCountsRow, basis: MetricsBasis) -> PairFigures:
+    """What a rollup needs of a pair: its health score and signal codes without the rest
+    of its published figures (the same functions of app.domain.metric_figures decide)."""
+    standing = _standing(row, basis)
+    counts = row.counts
+    return PairFigures(
+        counts, health_of(counts), signal_codes(counts, standing), standing.cadence_state
+    )
 
 
 def visible(ctx: ServiceContext, filters: MetricsFilter) -> MetricsFilter:

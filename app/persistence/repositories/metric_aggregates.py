@@ -86,13 +86,17 @@ SLOT_SUMS = (
 
 @dataclass(frozen=True, slots=True)
 class Grouping:
-    """What the aggregates are grouped by: a meeting's and a commitment's group key."""
+    """What the aggregates are grouped by: a meeting's and a commitment's group key; per
+    pair, the open commitments not yet overdue are counted too (`open_ahead`)."""
 
     of_meeting: Callable[[Any], ColumnElement[Any]]
     of_commitment: Callable[[Any], ColumnElement[Any]]
+    per_pair: bool = False
 
 
-BY_PAIR = Grouping(of_meeting=lambda m: m.c.pair_id, of_commitment=lambda c: c.c.pair_id)
+BY_PAIR = Grouping(
+    of_meeting=lambda m: m.c.pair_id, of_commitment=lambda c: c.c.pair_id, per_pair=True
+)
 
 
 def by_bucket(bucket: Bucket, first: datetime) -> Grouping:
@@ -179,7 +183,11 @@ def aggregates(
     c = COMMITMENTS.alias("c")
     due = and_(c.c.due_on >= window.start.date(), c.c.due_on < upper.date())
     done = c.c.status == CommitmentStatus.DONE.value
-    overdue = and_(c.c.status == CommitmentStatus.OPEN.value, c.c.due_on < terms.now.date())
+    # Overdue open commitments are not windowed: each pair keeps how many of its open
+    # commitments have a due date (revision 0015), and those due today or later are read
+    # here, so that overdue_open = open_dated_commitments - open_ahead.
+    ahead = and_(c.c.status == CommitmentStatus.OPEN.value, c.c.due_on >= terms.now.date())
+    counted_here = or_(due, ahead) if grouping.per_pair else due
     lead_owned = c.c.owner_id == scoped.c.lead_id
     member_owned = c.c.owner_id == scoped.c.member_id
     commitment_group = grouping.of_commitment(c)
@@ -200,10 +208,10 @@ def aggregates(
             _count(and_(due, lead_owned, done)).label("lead_done"),
             _count(and_(due, member_owned)).label("member_due"),
             _count(and_(due, member_owned, done)).label("member_done"),
-            _count(overdue).label("overdue_open"),
+            *([_count(ahead).label("open_ahead")] if grouping.per_pair else []),
         )
         .select_from(c.join(scoped, scoped.c.id == c.c.pair_id))
-        .where(c.c.org_id == org, or_(due, overdue))  # only commitments that count
+        .where(c.c.org_id == org, counted_here)  # only commitments that count
         .group_by(commitment_group)
         .subquery("commitments")
     )
@@ -263,4 +271,6 @@ COUNT_COLUMNS = (
     "rating_total",
     "rating_count",
 )
+# The counts the statements return as columns (overdue_open is the kept state's, less the
+# open commitments ahead)
 TOTAL_COLUMNS = tuple(name for name in COUNT_COLUMNS if name != "overdue_open")
