@@ -20,9 +20,9 @@ from app.api.problem_catalog import CATALOG
 from app.api.problems import ApiProblem
 from app.api.rest.event_data import RestRenderer
 from app.domain.access import Scope
+from app.persistence.access_tables import IdempotencyKeyRow
 from app.persistence.database import create_engine
 from app.persistence.repositories.idempotency import IdempotencyKeyRepository
-from app.persistence.tables import IdempotencyKeyRow
 from app.services.scheduler import Scheduler
 from tests.conftest import Live
 from tests.scim.test_providers import SCIM, Directory

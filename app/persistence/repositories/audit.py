@@ -11,8 +11,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.domain.audit import AuditEvent
 from app.domain.paging import Page, PageRequest
 from app.domain.queries import AuditFilter
+from app.persistence.access_tables import AuditEventRow
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import AuditEventRow
 
 
 class AuditRepository(TableRepository[AuditEvent]):

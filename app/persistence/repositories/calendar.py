@@ -14,15 +14,9 @@ from app.domain.agenda import AgendaItemState
 from app.domain.calendar import CalendarToken, FeedAgenda, FeedMeeting, FeedWindow
 from app.domain.meetings import MeetingStatus
 from app.domain.pairs import PairStatus
+from app.persistence.access_tables import CalendarTokenRow, ServiceKeyRow
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import (
-    AgendaItemRow,
-    CalendarTokenRow,
-    MeetingRow,
-    PairRow,
-    PersonRow,
-    ServiceKeyRow,
-)
+from app.persistence.tables import AgendaItemRow, MeetingRow, PairRow, PersonRow
 
 MEETINGS = MeetingRow.__table__  # type: ignore[attr-defined]
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.idempotency import StoredResponse
-from app.persistence.tables import IdempotencyKeyRow
+from app.persistence.access_tables import IdempotencyKeyRow
 
 
 def _lock_id(org_id: UUID, credential: str, key: str) -> int:

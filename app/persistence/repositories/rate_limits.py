@@ -9,7 +9,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from app.domain.rate_limits import RateLimitSetting
-from app.persistence.tables import RateLimitRow
+from app.persistence.access_tables import RateLimitRow
 
 
 class RateLimitRepository:

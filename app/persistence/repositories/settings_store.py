@@ -16,8 +16,9 @@ from app.domain.agenda import AgendaItemKind
 from app.domain.paging import Page, PageRequest
 from app.domain.policy import Policy
 from app.domain.templates import Template, TemplateSection
+from app.persistence.access_tables import ServiceKeyRow
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import PolicyRow, ServiceKeyRow, TemplateRow
+from app.persistence.tables import PolicyRow, TemplateRow
 
 
 class PolicyRepository:

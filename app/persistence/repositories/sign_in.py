@@ -17,8 +17,8 @@ from app.domain.queries import BindingFilter
 from app.domain.sign_in import PersonClaim, SignIn, SignInMode
 from app.domain.sign_in_bindings import SignInBinding
 from app.domain.token_generations import SigningGeneration
+from app.persistence.access_tables import SignInBindingRow, SignInRow, TokenSigningGenerationRow
 from app.persistence.repositories.base import TableRepository
-from app.persistence.tables import SignInBindingRow, SignInRow, TokenSigningGenerationRow
 
 
 def _sign_in(row: Mapping[Any, Any]) -> SignIn:
