@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,6 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from app.domain.access import MAX_TOKEN_TTL_SECONDS
+from app.production_rules import MIN_SECRET_LENGTH, PRODUCTION_RULES
 
 _ASYNC_DRIVERS = {
     "postgresql": "postgresql+asyncpg",
@@ -31,7 +30,6 @@ def async_database_url(url: str) -> str:
     return f"{_ASYNC_DRIVERS.get(scheme, scheme)}://{rest}"
 
 
-MIN_SECRET_LENGTH = 32
 DEVELOPMENT_SECRET_FILE = Path(".rapport") / "token-secret"
 
 
@@ -344,57 +342,6 @@ def development_secret(path: Path) -> str:
 
 class SettingsRefused(ValueError):
     """Settings the service will not start with; the message is one line for an operator."""
-
-
-@dataclass(frozen=True)
-class ProductionRule:
-    """What production demands of the settings; docs/configuration.md lists every rule."""
-
-    requirement: str
-    holds: Callable[[Settings], bool]
-
-
-def _strong_secret(settings: Settings) -> bool:
-    secret = settings.token_secret.get_secret_value() if settings.token_secret else ""
-    return len(secret) >= MIN_SECRET_LENGTH
-
-
-PRODUCTION_RULES: tuple[ProductionRule, ...] = (
-    ProductionRule(
-        f"RAPPORT_TOKEN_SECRET must be set to at least {MIN_SECRET_LENGTH} random characters"
-        " (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')",
-        _strong_secret,
-    ),
-    ProductionRule(
-        "RAPPORT_OIDC_ALLOW_HTTP_LOOPBACK must be unset (it is for development and tests)",
-        lambda settings: not settings.oidc_allow_http_loopback,
-    ),
-    ProductionRule(
-        "RAPPORT_METRICS_ACCESS must not be `open` (anyone reaching the port would read the"
-        " service's traffic): use `token` with RAPPORT_METRICS_TOKEN, or `off`",
-        lambda settings: settings.metrics_access != "open",
-    ),
-    ProductionRule(
-        f"RAPPORT_METRICS_TOKEN must be at least {MIN_SECRET_LENGTH} characters when set",
-        lambda settings: (
-            settings.metrics_token is None
-            or len(settings.metrics_token.get_secret_value()) >= MIN_SECRET_LENGTH
-        ),
-    ),
-    ProductionRule(
-        "RAPPORT_DEV_SIGN_IN must be unset (it lets anyone reaching the port act as any person)",
-        lambda settings: not settings.dev_sign_in,
-    ),
-    ProductionRule(
-        "RAPPORT_WEBHOOKS_ALLOW_PRIVATE must be unset (it is for development and tests)",
-        lambda settings: not settings.webhooks_allow_private,
-    ),
-    ProductionRule(
-        "RAPPORT_DATABASE_URL must point at PostgreSQL (SQLite has no row-level security,"
-        " and in a container its file is lost with the container)",
-        lambda settings: not settings.database_url.startswith("sqlite"),
-    ),
-)
 
 
 def _describe(error: ValidationError) -> str:

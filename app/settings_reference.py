@@ -9,7 +9,8 @@ from pathlib import Path
 from annotated_types import Ge, Le
 from pydantic.fields import FieldInfo
 
-from app.settings import ENV_PREFIX, PRODUCTION_RULES, Settings
+from app.production_rules import PRODUCTION_RULES
+from app.settings import ENV_PREFIX, Settings
 
 CONFIGURATION_PAGE = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 
