@@ -14,6 +14,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
+from app.demo.calendar import DAY_CLOSES, DAY_OPENS, Calendar
 from app.demo.content import (
     CEO_TIMEZONE,
     DEPARTMENTS,
@@ -30,7 +31,7 @@ from app.demo.content import (
     org_chart,
     pair_behaviours,
 )
-from app.demo.history import DAY_CLOSES, DAY_OPENS, Batch, Calendar, PairHistory, PairPlan
+from app.demo.history import Batch, PairHistory, PairPlan
 from app.domain.pairs import Pair, PairKind
 from app.domain.people import Person, Role
 from app.persistence.unit_of_work import UnitOfWork
