@@ -176,6 +176,36 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
         pending, oldest = found.one()
         return int(pending), oldest
 
+    async def lease_next(
+        self, org_id: UUID, endpoint_id: UUID, lease_until: datetime, batch: int
+    ) -> list[Delivery]:
+        """The endpoint's first `batch` pending deliveries, leased until `lease_until`, for
+        a worker that holds the endpoint's earlier ones and has just recorded them, in the
+        same transaction (so no other worker can take the endpoint in between: its oldest
+        pending delivery stays leased). Rows a concurrent transaction holds are waited
+        for, never skipped, so the batch is the endpoint's next in order."""
+        c = self.table.c
+        queued = (
+            select(c.id)
+            .where(
+                c.org_id == org_id,
+                c.endpoint_id == endpoint_id,
+                c.state == DeliveryState.PENDING.value,
+            )
+            .order_by(c.seq, c.id)
+            .limit(batch)
+        )
+        if self.connection.dialect.name == "postgresql":
+            queued = queued.with_for_update()
+        rows = await self.connection.execute(
+            update(self.table)
+            .where(c.org_id == org_id, c.id.in_(queued.scalar_subquery()))
+            .values(leased_until=lease_until)
+            .returning(*self.table.columns)
+        )
+        leased = [self.to_entity(dict(row)) for row in rows.mappings()]
+        return sorted(leased, key=lambda d: (d.seq, str(d.id)))
+
     async def release(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> None:
         """Give up the lease of deliveries this worker will not send now."""
         if delivery_ids:
