@@ -18,10 +18,10 @@ client would see its answer (the stricter measure)."""
 from __future__ import annotations
 
 import asyncio
-from itertools import count, islice
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import count, islice
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
