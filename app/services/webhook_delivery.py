@@ -213,7 +213,7 @@ class WebhookWorker:
                     and not self._stopping
                     and (not sent or sent[-1].outcome is Outcome.SUCCEEDED)
                 )
-                loaded = await self._record(endpoint, sent, unsent, go_on=go_on)
+                loaded = await self._record(endpoint, sent, go_on=go_on)
         except DatabaseUnavailable:
             return  # the leases expire and the deliveries are tried again
         except Exception as error:
@@ -295,12 +295,13 @@ class WebhookWorker:
         )
 
     async def _record(
-        self, endpoint: WebhookEndpoint, sent: list[Sent], unsent: list[UUID], *, go_on: bool
+        self, endpoint: WebhookEndpoint, sent: list[Sent], *, go_on: bool
     ) -> Loaded | None:
-        """The batch's attempts and its deliveries' new states, the endpoint's if its last
-        outcome changes it, and the leases of what was not sent given up: one transaction.
-        With `go_on`, the same transaction leases and reads the endpoint's next batch, if
-        the endpoint is still enabled and has pending deliveries."""
+        """The batch's attempts and its deliveries' new states, and the endpoint's if its
+        last outcome changes it, in one transaction. With `go_on`, the same transaction
+        leases and reads the endpoint's next batch, if the endpoint is still enabled and
+        has pending deliveries; otherwise it gives up the leases on the endpoint's pending
+        deliveries (what was not sent, and those held)."""
         now = self._clock()
         changed = bool(sent) and endpoint_after(endpoint, sent[-1].outcome, now)
         async with unit_of_work(self._engine, write=True) as uow:
@@ -309,8 +310,9 @@ class WebhookWorker:
             await uow.webhook_deliveries.add_attempts([s.attempt for s in sent])
             if changed:
                 await uow.webhook_endpoints.save(endpoint)
-            await uow.webhook_deliveries.release(endpoint.org_id, unsent)
             following = await self._next_batch(uow, endpoint) if go_on and sent else None
+            if following is None:
+                await uow.webhook_deliveries.release(endpoint.org_id, endpoint.id)
         for one in sent:
             measure(one)
         return following
@@ -319,9 +321,9 @@ class WebhookWorker:
         current = await uow.webhook_endpoints.get(endpoint.org_id, endpoint.id)
         if current is None or not current.enabled:
             return None
-        lease_until = self._clock() + LEASE
+        now = self._clock()
         deliveries = await uow.webhook_deliveries.lease_next(
-            endpoint.org_id, endpoint.id, lease_until, BATCH
+            endpoint.org_id, endpoint.id, now + LEASE, now + LEASE / 2, BATCH
         )
         if not deliveries:
             return None
