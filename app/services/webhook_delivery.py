@@ -11,8 +11,10 @@ is worked off without a pause or a second claim.
 A request that wrote events rings the worker of its process, and every committed transaction
 that wrote events, whichever process committed it, rings every worker through the live
 listener (app.api.runtime); polling every POLL_SECONDS is the fallback. Claims rung by
-commits are at least CLAIM_GAP_SECONDS apart, to gather what a short while brought; when a
-batch ends, the next claim is made at once. Stopping lets the deliveries in flight finish.
+commits are at least CLAIM_GAP_SECONDS apart, to gather what a short while brought, and up
+to CLAIM_GAP_MOST_SECONDS while they find nothing (every replica's commits ring every
+worker, and a claim is a transaction); when a batch ends, the next claim is made at once.
+Stopping lets the deliveries in flight finish.
 Delivery logs and events older than 30 days are purged by the worker, hourly."""
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim 
 LEASE_MARGIN = 5.0  # seconds: a batch stops sending this long before its lease could end
 POLL_SECONDS = 1.0
 CLAIM_GAP_SECONDS = 0.05  # between two claims of one worker, however often it is woken
+CLAIM_GAP_MOST_SECONDS = 0.25  # the gap doubles up to this after each claim of nothing
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
@@ -130,16 +133,19 @@ class WebhookWorker:
         return not self._in_flight
 
     async def _run(self) -> None:
-        claimed_at = -math.inf
+        claimed_at, gap = -math.inf, CLAIM_GAP_SECONDS
         while not self._stopping:
             if not self._batch_ended:
                 # Commits ring the doorbell one by one; claims gather what a short while
                 # brought.
-                await asyncio.sleep(max(0.0, claimed_at + CLAIM_GAP_SECONDS - time.monotonic()))
+                await asyncio.sleep(max(0.0, claimed_at + gap - time.monotonic()))
             self._doorbell.clear()
             self._batch_ended = False
             claimed_at = time.monotonic()
             batches = await self._claim_safely()
+            # While claims find nothing (the endpoints with events are being served, here
+            # or by another replica), commits ring them less and less often.
+            gap = CLAIM_GAP_SECONDS if batches else min(2 * gap, CLAIM_GAP_MOST_SECONDS)
             for batch in batches:
                 task = asyncio.create_task(self._deliver(batch), name=WORKER)
                 self._in_flight.add(task)
