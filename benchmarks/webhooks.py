@@ -25,7 +25,9 @@ scratch database, the servers and the load loops come from harness/):
 
 Settings: RAPPORT_BENCH_DATABASE_URL, _WRITES (burst size, 1000), _SECONDS (per write
 round, 8), _ROUNDS (2), _RATE (200), _RATE_SECONDS (15), _WORKERS (2), _PAIRS (10000),
-_KEEP=1, _ROLE=owner (serve as the tables' owner, for comparison). A quick check:
+_EVENTS_PER_COMMIT (the generator's events per transaction, 4), _ONLY=outbox (step 4 alone,
+a line: rate reached, p50 / p99 / max), _KEEP=1, _ROLE=owner (serve as the tables' owner,
+for comparison). A quick check:
 RAPPORT_BENCH_WRITES=100 RAPPORT_BENCH_SECONDS=2 RAPPORT_BENCH_ROUNDS=1 RAPPORT_BENCH_RATE=20
 RAPPORT_BENCH_RATE_SECONDS=3 RAPPORT_BENCH_PAIRS=500 (about two minutes).
 """
@@ -281,6 +283,17 @@ async def run_http(server: Server, scratch: Scratch, receiver: Receiver) -> Resu
     return results
 
 
+async def run_outbox_only(server: Server, scratch: Scratch, receiver: Receiver) -> Paced:
+    """Step 4 alone (RAPPORT_BENCH_ONLY=outbox): one endpoint, events from the generator."""
+    headers = {"Authorization": f"Bearer {scratch.key}"}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
+        await endpoints(client, receiver.url, 1)
+    rate, rate_seconds = float(setting("RATE", "200")), float(setting("RATE_SECONDS", "15"))
+    run = await paced_outbox(receiver, scratch, rate, rate_seconds)
+    log(f"outbox events at {run.rate:.0f}/s: {_latencies(run)}")
+    return run
+
+
 async def _drained(receiver: Receiver) -> None:
     """The deliveries of a round with an endpoint have stopped arriving (the endpoint was
     disabled; what was claimed before finishes), so the next round runs without them."""
@@ -360,6 +373,12 @@ def main() -> int:
         ):
             log(f"rapport on {server.url} as {scratch.role}, receiver on {receiver.url}")
             log(machine_load())
+            if setting("ONLY", "") == "outbox":
+                run = asyncio.run(run_outbox_only(server, scratch, Receiver(receiver.url)))
+                log(machine_load())
+                print(f"| outbox generator, 1 endpoint | {run.rate:.0f} events/s |"
+                      f" {_paced(run)} |")  # fmt: skip
+                return 0
             results = asyncio.run(run_http(server, scratch, Receiver(receiver.url)))
             log(machine_load())
         # The server has stopped: its scheduler does not tick beside the measured one.
