@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.persistence.availability import DatabaseUnavailable, connected, watch
+from app.persistence.tenant_begin import OrganizationConnection, forget_on_checkin
 from app.settings import async_database_url
 
 WRITE_OPTION = "rapport_write"
@@ -48,10 +49,13 @@ def create_engine(
             "server_settings": {"jit": "off"},
             "timeout": connect_timeout,
             "command_timeout": statement_timeout,
+            # Its BEGIN can enter the organization too (app.persistence.tenant_begin).
+            "connection_class": OrganizationConnection,
             **({} if prepared_statements else _WITHOUT_PREPARED_STATEMENTS),
         },
     )
     watch(engine, ping_timeout=connect_timeout)
+    forget_on_checkin(engine)
     return engine
 
 
