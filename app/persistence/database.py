@@ -20,12 +20,23 @@ def create_engine(
     database_url: str,
     *,
     pool_size: int = 10,
+    overflow: int | None = None,
+    pool_wait: float = 30.0,
     connect_timeout: float = 1.5,
     statement_timeout: float = 30.0,
     prepared_statements: bool = True,
 ) -> AsyncEngine:
     """An async engine for either database, with SQLite set up for safe concurrent use and
     every way of losing the database reported as DatabaseUnavailable.
+
+    On PostgreSQL it keeps `pool_size` connections; when all are busy it opens up to
+    `overflow` more (default: as many again), each closed when it is returned, and beyond
+    those a transaction waits up to `pool_wait` seconds for a returned one before it fails
+    (DatabaseUnavailable, every connection busy). The server has no overflow: under a
+    sustained load it would open and close a connection per request beyond the pool, each
+    a new server process to fork and statements to prepare again, and a connection that
+    takes longer than `connect_timeout` to open on a saturated machine fails its request;
+    queueing for a kept connection answers them all (docs/decisions.md).
 
     SQL parameters are content (note bodies, emails): they never reach an exception's text
     or a log line (`hide_parameters`)."""
@@ -42,7 +53,8 @@ def create_engine(
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if overflow is None else overflow,
+        pool_timeout=pool_wait,
         pool_pre_ping=False,  # see app.persistence.availability: a cheaper check
         hide_parameters=True,
         connect_args={

@@ -39,7 +39,7 @@ class OrganizationConnection(asyncpg.Connection):  # type: ignore[misc]
         """The organization the next BEGIN enters (None: none)."""
         self._organization_at_begin = org_id
 
-    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109 (asyncpg's signature)
         org_id = self._organization_at_begin
         if org_id is not None and not args and query.startswith("BEGIN"):
             self._organization_at_begin = None
