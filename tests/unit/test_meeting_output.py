@@ -1,12 +1,12 @@
-"""A meeting's answer is built without validating the entities again: it must be the same
-JSON as the validated output model's, field for field."""
+"""A meeting's answer is written from the entities without validating them into output
+models first: it must be the same JSON as the validated models', byte for byte."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
-from app.api.rest.meeting_output import meeting_out, meetings_page
+from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.schemas.common import PageOut
 from app.api.schemas.content import CommitmentOut
 from app.api.schemas.meetings import MeetingOut
@@ -83,7 +83,9 @@ def _views() -> list[MeetingView]:
 
 def test_a_meeting_serializes_as_its_validated_model() -> None:
     for view in _views():
-        assert meeting_out(view).model_dump_json() == _validated(view).model_dump_json()
+        expected = _validated(view).model_dump_json().encode()
+        assert meeting_response(view).body == expected
+        assert meeting_out(view).model_dump_json().encode() == expected
 
 
 def test_a_page_of_meetings_serializes_as_its_validated_model() -> None:
