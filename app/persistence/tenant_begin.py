@@ -39,12 +39,15 @@ class OrganizationConnection(asyncpg.Connection):  # type: ignore[misc]
         """The organization the next BEGIN enters (None: none)."""
         self._organization_at_begin = org_id
 
-    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109 (asyncpg's signature)
+    # asyncpg's own signature, `timeout` included.
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109
         org_id = self._organization_at_begin
         if org_id is not None and not args and query.startswith("BEGIN"):
             self._organization_at_begin = None
-            # A UUID's text is hex digits and dashes: nothing to quote in the literal.
-            query = f"{query} SELECT set_config('rapport.org_id', '{org_id}', true);"
+            # A UUID's canonical text is hex digits and dashes: nothing to quote in the
+            # literal (parsed again, so that nothing else can reach it).
+            literal = str(UUID(str(org_id)))
+            query = f"{query} SELECT set_config('rapport.org_id', '{literal}', true);"
         result: str = await super().execute(query, *args, timeout=timeout)
         return result
 
