@@ -77,11 +77,13 @@ def test_entering_after_the_first_statement_sets_it_with_a_statement(
     org_id = world.tenant.org_id
 
     async def check() -> None:
-        async with _one_connection(postgresql) as engine:
-            async with unit_of_work(engine, write=False) as uow:
-                assert await uow.connection.scalar(SETTING) in ("", None)
-                await uow.enter_organization(org_id)
-                assert await uow.connection.scalar(SETTING) == str(org_id)
+        async with (
+            _one_connection(postgresql) as engine,
+            unit_of_work(engine, write=False) as uow,
+        ):
+            assert await uow.connection.scalar(SETTING) in ("", None)
+            await uow.enter_organization(org_id)
+            assert await uow.connection.scalar(SETTING) == str(org_id)
 
     postgresql.portal.call(check)
 
