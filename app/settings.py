@@ -74,7 +74,15 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(
         default=20,
         ge=1,
-        description="PostgreSQL connections each process keeps (and as many overflow ones).",
+        description="PostgreSQL connections each process keeps; when all are busy, requests"
+        " queue for one (`RAPPORT_DB_POOL_WAIT_SECONDS`).",
+    )
+    db_pool_wait_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a request waits for one of its process's PostgreSQL connections"
+        " when all are busy (in turn); beyond it answers 503"
+        " database_unavailable.",
     )
     db_prepared_statements: bool = Field(
         default=True,

@@ -17,9 +17,8 @@ Run by the harness (`harness.serve_baseline`) as
 
 - `BASELINE_DATABASE_URL`: a `postgresql://` URL of the database Rapport serves;
 - `BASELINE_ORG_ID`: the organization whose meetings it returns (it has no credentials);
-- `BASELINE_POOL_SIZE`: connections per process (default 10, the connections Rapport keeps;
-  its 10 more of overflow close when returned, and the shared server's max_connections is
-  100).
+- `BASELINE_POOL_SIZE`: connections per process (default 10; the shared server's
+  max_connections is 100).
 """
 
 from __future__ import annotations

@@ -13,12 +13,16 @@ from uuid import UUID, uuid4
 import harness as h
 import httpx
 
+from app.persistence.tables import MEETING_CONTENT_COUNTS
+
 LISTED_PAIR_MEETINGS = 75  # more than a page of 50, so the list has a next_cursor
 FOLLOW_UP_COMMITMENTS = 2  # open commitments of the listed pair (each meeting's follow_up)
 MANAGERS = 8
 REPORTS_PER_MANAGER = 5
 PAGE_SIZE = 50
 MEETINGS = h.CopyTable.of("meetings")
+# The bulk meetings have no agenda items or ratings: their counts (kept by triggers) are 0.
+NO_CONTENT = dict.fromkeys(MEETING_CONTENT_COUNTS, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,7 @@ async def _bulk_meetings(
                 original_starts_at=starts_at, canceled_at=canceled_at, canceled_by_id=None,
                 cancel_reason=reason, completed_at=completed_at, actual_minutes=actual,
                 created_at=created_at, updated_at=updated_at, version=1,
+                **NO_CONTENT,
             )
         )  # fmt: skip
     async with h.connected(db_url) as connection:

@@ -121,6 +121,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         engine = create_engine(
             settings.database_url,
             pool_size=settings.db_pool_size,
+            overflow=0,
+            pool_wait=settings.db_pool_wait_seconds,
             connect_timeout=settings.db_connect_timeout_seconds,
             statement_timeout=settings.db_statement_timeout_seconds,
             prepared_statements=settings.db_prepared_statements,

@@ -121,13 +121,13 @@ class RateLimiter:
         shared = self._usable_shared()
         if shared is not None:
             try:
-                standings = await _count_with(shared, asked)
+                standings = await _count_with(shared, asked, over_network=True)
             except StorageError:
                 self._lose_shared()
             else:
                 self._regain_shared()
                 return standings
-        return await _count_with(self._local, asked)
+        return await _count_with(self._local, asked, over_network=False)
 
     def _usable_shared(self) -> SlidingWindowCounterRateLimiter | None:
         lost = self._shared_lost_at
@@ -149,6 +149,8 @@ class RateLimiter:
 async def _count_with(
     limiter: SlidingWindowCounterRateLimiter,
     asked: tuple[tuple[str, RateLimitItem, tuple[str, ...]], ...],
+    *,
+    over_network: bool,
 ) -> list[_Standing]:
     """Spend one from each budget in turn, up to the first that is spent (a request the
     credential's budget refuses costs its organization nothing), then read where each
@@ -159,7 +161,12 @@ async def _count_with(
         fits = refused or await limiter.hit(item, *ids)  # not counted once refused
         refused = refused or not fits
         allowed.append(fits)
-    stats = await asyncio.gather(*(limiter.get_window_stats(item, *ids) for _, item, ids in asked))
+    if over_network:  # Redis: both reads at once
+        stats = await asyncio.gather(
+            *(limiter.get_window_stats(item, *ids) for _, item, ids in asked)
+        )
+    else:  # in memory: no task per read
+        stats = [await limiter.get_window_stats(item, *ids) for _, item, ids in asked]
     now = time.time()
     return [
         _Standing(name, item, ok, max(0, stat.remaining), max(1, math.ceil(stat.reset_time - now)))

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from app.persistence.availability import DatabaseUnavailable, connected, watch
+from app.persistence.tenant_begin import OrganizationConnection, forget_on_checkin
 from app.settings import async_database_url
 
 WRITE_OPTION = "rapport_write"
@@ -19,12 +20,23 @@ def create_engine(
     database_url: str,
     *,
     pool_size: int = 10,
+    overflow: int | None = None,
+    pool_wait: float = 30.0,
     connect_timeout: float = 1.5,
     statement_timeout: float = 30.0,
     prepared_statements: bool = True,
 ) -> AsyncEngine:
     """An async engine for either database, with SQLite set up for safe concurrent use and
     every way of losing the database reported as DatabaseUnavailable.
+
+    On PostgreSQL it keeps `pool_size` connections; when all are busy it opens up to
+    `overflow` more (default: as many again), each closed when it is returned, and beyond
+    those a transaction waits up to `pool_wait` seconds for a returned one before it fails
+    (DatabaseUnavailable, every connection busy). The server has no overflow: under a
+    sustained load it would open and close a connection per request beyond the pool, each
+    a new server process to fork and statements to prepare again, and a connection that
+    takes longer than `connect_timeout` to open on a saturated machine fails its request;
+    queueing for a kept connection answers them all (docs/decisions.md).
 
     SQL parameters are content (note bodies, emails): they never reach an exception's text
     or a log line (`hide_parameters`)."""
@@ -41,17 +53,21 @@ def create_engine(
     engine = create_async_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size,
+        max_overflow=pool_size if overflow is None else overflow,
+        pool_timeout=pool_wait,
         pool_pre_ping=False,  # see app.persistence.availability: a cheaper check
         hide_parameters=True,
         connect_args={
             "server_settings": {"jit": "off"},
             "timeout": connect_timeout,
             "command_timeout": statement_timeout,
+            # Its BEGIN can enter the organization too (app.persistence.tenant_begin).
+            "connection_class": OrganizationConnection,
             **({} if prepared_statements else _WITHOUT_PREPARED_STATEMENTS),
         },
     )
     watch(engine, ping_timeout=connect_timeout)
+    forget_on_checkin(engine)
     return engine
 
 

@@ -48,6 +48,7 @@ from app.persistence.repositories.webhooks import (
 )
 from app.persistence.statements import GuardedConnection
 from app.persistence.tables import PersonRow
+from app.persistence.tenant_begin import enter_at_begin
 
 PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 
@@ -104,12 +105,16 @@ class UnitOfWork:
 
     async def enter_organization(self, org_id: UUID) -> None:
         """Scope this transaction to one organization for PostgreSQL's row-level security
-        (a no-op on SQLite, where the repositories' own filters are the only guard). Entering
-        the organization the transaction is already in sends nothing."""
+        (a no-op on SQLite, where the repositories' own filters are the only guard). Before
+        the transaction's first statement the setting goes with its BEGIN
+        (app.persistence.tenant_begin); entering the organization the transaction is already
+        in sends nothing."""
         if org_id == self.organization:
             return
         self.organization = org_id
-        if self.connection.dialect.name == "postgresql":
+        if self.connection.dialect.name == "postgresql" and not await enter_at_begin(
+            self.connection, org_id
+        ):
             await self.connection.execute(
                 text("SELECT set_config('rapport.org_id', :org, true)"), {"org": str(org_id)}
             )

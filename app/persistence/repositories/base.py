@@ -8,10 +8,12 @@ from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Integer,
     Select,
     and_,
+    any_,
     bindparam,
     func,
     insert,
@@ -56,6 +58,15 @@ def beyond(
     if descending:
         return or_(sort_column < after, and_(sort_column == after, id_column < last_id))
     return or_(sort_column > after, and_(sort_column == after, id_column > last_id))
+
+
+def among(column: Column[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column` is one of the values bound to `name` (a list): on PostgreSQL `= ANY(:name)`,
+    one array parameter, so the statement's text is the same whatever the count and is
+    prepared once per connection; elsewhere an IN list expanded at execution."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
 
 
 @cache
@@ -183,7 +194,10 @@ class TableRepository(Generic[E]):
         return children
 
     async def fetch_all(self, statement: Select[Any]) -> list[E]:
-        rows = (await self.connection.execute(statement)).mappings().all()
+        return self.entities_of((await self.connection.execute(statement)).mappings().all())
+
+    def entities_of(self, rows: Sequence[Mapping[str, Any]]) -> list[E]:
+        """The entities of rows read, noted as read."""
         entities = [self.to_entity(row) for row in rows]
         self._read(entities)
         return entities

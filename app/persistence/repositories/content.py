@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -17,7 +18,7 @@ from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import CommitmentFilter
-from app.persistence.repositories.base import batches
+from app.persistence.repositories.base import among, batches
 from app.persistence.repositories.meetings import pair_ids_of
 from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
@@ -172,6 +173,24 @@ class NoteRepository(VersionedRepository[Note]):
         )
 
 
+COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
+
+
+@cache
+def _open_of_pairs_statement(dialect: str) -> Select[Any]:
+    """The open commitments of some pairs, oldest first: built once per dialect."""
+    c = COMMITMENTS.c
+    return (
+        select(COMMITMENTS)
+        .where(
+            c.org_id == bindparam("org_id"),
+            among(c.pair_id, "pair_ids", dialect),
+            c.status == CommitmentStatus.OPEN.value,
+        )
+        .order_by(c.created_at, c.id)
+    )
+
+
 class CommitmentRepository(VersionedRepository[Commitment]):
     resource = Resource.COMMITMENT
     table = CommitmentRow.__table__  # type: ignore[attr-defined]
@@ -241,12 +260,9 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         """Open commitments of these pairs, oldest first (the "follow up" of a meeting)."""
         if not pair_ids:
             return []
-        c = self.table.c
-        return await self.fetch_all(
-            self.select_in_org(org_id)
-            .where(c.pair_id.in_(pair_ids), c.status == CommitmentStatus.OPEN.value)
-            .order_by(c.created_at, c.id)
-        )
+        statement = _open_of_pairs_statement(self.connection.dialect.name)
+        rows = await self.connection.execute(statement, {"org_id": org_id, "pair_ids": pair_ids})
+        return self.entities_of(rows.mappings().all())
 
     async def move_open_of_owners(
         self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]], at: datetime
