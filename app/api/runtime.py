@@ -37,10 +37,6 @@ class Runtime:
     live: LiveHub
     renderer: RestRenderer = field(default_factory=RestRenderer)
 
-    def __post_init__(self) -> None:
-        # Events committed by any replica ring this process's webhook worker.
-        self.live.on_events(self.webhooks.wake)
-
     @property
     def webhook_urls(self) -> UrlPolicy:
         return UrlPolicy(allow_private=self.settings.webhooks_allow_private)

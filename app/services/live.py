@@ -164,12 +164,6 @@ class LiveHub:
         self._by_org: dict[UUID, set[Subscriber]] = defaultdict(set)
         self._per_holder: dict[UUID, int] = defaultdict(int)
         self._fan_outs: set[asyncio.Task[None]] = set()
-        self._on_events: list[Callable[[], None]] = []
-
-    def on_events(self, ring: Callable[[], None]) -> None:
-        """`ring` is called whenever a transaction that wrote events has committed, in any
-        process, and after signals may have been missed (the webhook worker's doorbell)."""
-        self._on_events.append(ring)
 
     async def start(self) -> None:
         await self.listener.start(self.signal, self.gap)
@@ -218,9 +212,6 @@ class LiveHub:
 
     def signal(self, signal: LiveSignal) -> None:
         """A transaction committed changes (called by the listener)."""
-        if signal.events is not None:
-            for ring in self._on_events:
-                ring()
         if signal.org_id not in self._by_org:
             return
         task = asyncio.create_task(self._fan_out(signal), name="live-fan-out")
@@ -229,8 +220,6 @@ class LiveHub:
 
     def gap(self) -> None:
         """Signals may have been missed: every subscriber reads again."""
-        for ring in self._on_events:
-            ring()
         shared = Shared()
         for subscribers in self._by_org.values():
             for subscriber in subscribers:

@@ -5,16 +5,9 @@ Every replica runs one; they share the queue in the database (claims skip what a
 worker is claiming and lease what they take, app.persistence.repositories.webhooks), so
 an event is never sent by two workers at once and each endpoint gets its events in order:
 a worker claims an endpoint's first pending deliveries together and sends them one after
-the other over a kept-alive connection, stopping at the first that fails; when all
-succeeded, the transaction that records them leases the endpoint's next ones, so a backlog
-is worked off without a pause or a second claim.
-A request that wrote events rings the worker of its process, and every committed transaction
-that wrote events, whichever process committed it, rings every worker through the live
-listener (app.api.runtime); polling every POLL_SECONDS is the fallback. Claims rung by
-commits are at least CLAIM_GAP_SECONDS apart, to gather what a short while brought, and up
-to CLAIM_GAP_MOST_SECONDS while they find nothing (every replica's commits ring every
-worker, and a claim is a transaction); when a batch ends, the next claim is made at once.
-Stopping lets the deliveries in flight finish.
+the other, stopping at the first that fails.
+A request that wrote events rings the worker of its process; events of other replicas are
+found by polling every POLL_SECONDS. Stopping lets the deliveries in flight finish.
 Delivery logs and events older than 30 days are purged by the worker, hourly."""
 
 from __future__ import annotations
@@ -25,7 +18,9 @@ import json
 import logging
 import math
 import time
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from itertools import groupby
 from operator import attrgetter
 from uuid import UUID
@@ -40,26 +35,19 @@ from app.domain.errors import InvalidInput
 from app.domain.events import Event, visible_to
 from app.domain.webhooks import (
     RETENTION,
+    Attempt,
     Delivery,
     DeliveryState,
+    DisabledReason,
     Outcome,
     WebhookEndpoint,
+    next_attempt_at,
+    outcome_of,
 )
 from app.persistence.availability import DatabaseUnavailable
 from app.persistence.repositories.webhooks import Claimed
 from app.persistence.unit_of_work import unit_of_work
-from app.services.ports.unit_of_work import UnitOfWork
-from app.services.webhook_attempts import (
-    Response,
-    Sent,
-    Target,
-    endpoint_after,
-    judged,
-    measure,
-    retry_after,
-    signed_headers,
-    since,
-)
+from app.services.context import new_id
 from app.services.webhook_endpoints import UrlPolicy, check_url
 
 logger = logging.getLogger("rapport.webhooks")
@@ -67,16 +55,23 @@ logger = logging.getLogger("rapport.webhooks")
 WORKER = "webhook-delivery"  # the name of the worker's tasks
 TIMEOUT_SECONDS = 10.0
 LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim expires
-LEASE_MARGIN = 5.0  # seconds: a batch stops sending this long before its lease could end
 POLL_SECONDS = 1.0
-CLAIM_GAP_SECONDS = 0.05  # between two claims of one worker, however often it is woken
-CLAIM_GAP_MOST_SECONDS = 0.25  # the gap doubles up to this after each claim of nothing
+CLAIM_GAP_SECONDS = 0.02  # between two claims of one worker, however often it is woken
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
 BACKLOG_EVERY = timedelta(seconds=15)
 RESPONSE_BODY_CHARS = 1000
 USER_AGENT = "Rapport-Webhooks/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    status_code: int | None
+    body: str | None
+    error: str | None
+    retry_after: timedelta | None
+    latency_ms: int
 
 
 class WebhookWorker:
@@ -95,7 +90,6 @@ class WebhookWorker:
         self._urls = urls
         self._timeout = timeout_seconds
         self._doorbell = asyncio.Event()
-        self._batch_ended = False
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
@@ -133,19 +127,13 @@ class WebhookWorker:
         return not self._in_flight
 
     async def _run(self) -> None:
-        claimed_at, gap = -math.inf, CLAIM_GAP_SECONDS
+        claimed_at = -math.inf
         while not self._stopping:
-            if not self._batch_ended:
-                # Commits ring the doorbell one by one; claims gather what a short while
-                # brought.
-                await asyncio.sleep(max(0.0, claimed_at + gap - time.monotonic()))
+            # Commits ring the doorbell one by one; claims gather what a short while brought.
+            await asyncio.sleep(max(0.0, claimed_at + CLAIM_GAP_SECONDS - time.monotonic()))
             self._doorbell.clear()
-            self._batch_ended = False
             claimed_at = time.monotonic()
             batches = await self._claim_safely()
-            # While claims find nothing (the endpoints with events are being served, here
-            # or by another replica), commits ring them less and less often.
-            gap = CLAIM_GAP_SECONDS if batches else min(2 * gap, CLAIM_GAP_MOST_SECONDS)
             for batch in batches:
                 task = asyncio.create_task(self._deliver(batch), name=WORKER)
                 self._in_flight.add(task)
@@ -157,8 +145,7 @@ class WebhookWorker:
 
     def _finished(self, task: asyncio.Task[None]) -> None:
         self._in_flight.discard(task)
-        self._batch_ended = True  # its endpoint's next events may be due now: no gap
-        self._doorbell.set()
+        self._doorbell.set()  # its endpoint's next events may be due now
 
     async def _claim_safely(self) -> list[list[Claimed]]:
         """Leased deliveries, a batch per endpoint (oldest first)."""
@@ -200,90 +187,68 @@ class WebhookWorker:
 
     async def _deliver(self, batch: list[Claimed]) -> None:
         """One endpoint's deliveries, in order, one at a time; the first that fails (to be
-        retried later) ends the batch, and so does coming near the end of the lease. The
-        outcomes are recorded together, with the leases of the rest given up, in one
-        transaction once the batch ends: a worker that dies before recording leaves the
-        leases to expire, and those events are sent again with the same `webhook-id` (at
-        least once, as the specification allows). When every delivery of a batch
-        succeeded, the same transaction leases the endpoint's next pending deliveries and
-        reads them, and the worker goes on with them: under a backlog an endpoint is served
-        without a pause, one transaction per batch."""
-        org_id, endpoint_id = batch[0].org_id, batch[0].endpoint_id
+        retried later) ends the batch. The outcomes are recorded together, with the leases
+        of the rest given up, in one transaction once the batch ends: a worker that dies
+        before recording leaves the leases to expire, and those events are sent again with
+        the same `webhook-id` (at least once, as the specification allows)."""
+        org_id = batch[0].org_id
+        unsent = [claimed.delivery_id for claimed in batch]
         try:
-            loaded = await self._load(org_id, endpoint_id, [c.delivery_id for c in batch])
-            while loaded is not None:
-                endpoint, queue = loaded
-                sent, unsent = await self._send_in_order(await self._target(endpoint), queue)
-                go_on = (
-                    not unsent
-                    and not self._stopping
-                    and (not sent or sent[-1].outcome is Outcome.SUCCEEDED)
-                )
-                loaded = await self._record(endpoint, sent, go_on=go_on)
+            loaded = await self._load(org_id, batch[0].endpoint_id, unsent)
+            if loaded is None:
+                return
+            endpoint, queue = loaded
+            sent: list[Sent] = []
+            for delivery, event in queue:
+                if self._stopping or (delivery.next_attempt_at or self._clock()) > self._clock():
+                    break
+                response = await self._send(endpoint, event)
+                unsent.remove(delivery.id)
+                sent.append(_judged(delivery, event, response, self._clock()))
+                if sent[-1].outcome is not Outcome.SUCCEEDED:
+                    break
+            await self._record(endpoint, sent, unsent)
         except DatabaseUnavailable:
             return  # the leases expire and the deliveries are tried again
         except Exception as error:
             logger.error(
                 "webhook deliveries to endpoint %s failed unexpectedly (%s)",
-                endpoint_id,
+                batch[0].endpoint_id,
                 type(error).__name__,
             )
 
-    async def _send_in_order(
-        self, target: Target, queue: list[tuple[Delivery, Event]]
-    ) -> tuple[list[Sent], list[UUID]]:
-        """What was sent, in order, and the ids of the deliveries left unsent: after a
-        failure, one not due yet, the worker stopping, or when one more attempt could
-        outlast the lease (its timeout and a margin)."""
-        sent: list[Sent] = []
-        unsent = [delivery.id for delivery, _ in queue]
-        must_end_by = time.monotonic() + LEASE.total_seconds() - self._timeout - LEASE_MARGIN
-        for delivery, event in queue:
-            if self._stopping or (delivery.next_attempt_at or self._clock()) > self._clock():
-                break
-            if sent and time.monotonic() > must_end_by:
-                break
-            response = await self._send(target, event)
-            unsent.remove(delivery.id)
-            sent.append(judged(delivery, event, response, self._clock()))
-            if sent[-1].outcome is not Outcome.SUCCEEDED:
-                break
-        return sent, unsent
-
     async def _load(
         self, org_id: UUID, endpoint_id: UUID, delivery_ids: list[UUID]
-    ) -> Loaded | None:
+    ) -> tuple[WebhookEndpoint, list[tuple[Delivery, Event]]] | None:
         """The endpoint and its pending deliveries of the batch with their events, in order."""
         async with unit_of_work(self._engine, write=False) as uow:
             await uow.enter_organization(org_id)
             endpoint = await uow.webhook_endpoints.get(org_id, endpoint_id)
             deliveries = await uow.webhook_deliveries.by_ids(org_id, delivery_ids)
-            return await _with_events(uow, endpoint, deliveries)
+            stored = await uow.events.by_ids(org_id, [d.event_id for d in deliveries])
+        if endpoint is None:
+            return None
+        pending = sorted(
+            (d for d in deliveries if d.state is DeliveryState.PENDING and d.event_id in stored),
+            key=lambda d: (d.seq, str(d.id)),
+        )
+        return endpoint, [(d, stored[d.event_id].event) for d in pending]
 
-    async def _target(self, endpoint: WebhookEndpoint) -> Target:
-        """What a batch's deliveries share: the address checked (its host resolved) and the
-        signers made once per batch, not once per delivery."""
-        try:
-            await check_url(endpoint.url, self._urls)
-        except InvalidInput:
-            return Target(endpoint, [], refused=True)
-        signers = [Webhook(secret) for secret in endpoint.signing_secrets(self._clock())]
-        return Target(endpoint, signers, refused=False)
-
-    async def _send(self, target: Target, event: Event) -> Response:
+    async def _send(self, endpoint: WebhookEndpoint, event: Event) -> Response:
         started = time.monotonic()
 
         def failed(error: str) -> Response:
-            return Response(None, None, error, None, since(started))
+            return Response(None, None, error, None, _since(started))
 
-        endpoint = target.endpoint
         body = visible_to(event, endpoint.scopes)
         if body is None:
             return failed("not_visible")
-        if target.refused:
+        try:
+            await check_url(endpoint.url, self._urls)
+        except InvalidInput:
             return failed("address_refused")
         payload = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-        headers = signed_headers(target.signers, event.id, payload)
+        headers = signed_headers(endpoint, event.id, payload, self._clock())
         if self._client is None:
             return failed("stopped")
         try:
@@ -296,59 +261,135 @@ class WebhookWorker:
             answer.status_code,
             answer.text[:RESPONSE_BODY_CHARS],
             None,
-            retry_after(answer.headers.get("retry-after"), self._clock()),
-            since(started),
+            _retry_after(answer.headers.get("retry-after"), self._clock()),
+            _since(started),
         )
 
     async def _record(
-        self, endpoint: WebhookEndpoint, sent: list[Sent], *, go_on: bool
-    ) -> Loaded | None:
-        """The batch's attempts and its deliveries' new states, and the endpoint's if its
-        last outcome changes it, in one transaction. With `go_on`, the same transaction
-        leases and reads the endpoint's next batch, if the endpoint is still enabled and
-        has pending deliveries; otherwise it gives up the leases on the endpoint's pending
-        deliveries (what was not sent, and those held)."""
+        self, endpoint: WebhookEndpoint, sent: list[Sent], unsent: list[UUID]
+    ) -> None:
+        """The batch's attempts and its deliveries' new states, the endpoint's if its last
+        outcome changes it, and the leases of what was not sent given up: one transaction."""
         now = self._clock()
-        changed = bool(sent) and endpoint_after(endpoint, sent[-1].outcome, now)
+        changed = bool(sent) and _endpoint_after(endpoint, sent[-1].outcome, now)
         async with unit_of_work(self._engine, write=True) as uow:
             await uow.enter_organization(endpoint.org_id)
             await uow.webhook_deliveries.save_many([s.delivery for s in sent])
             await uow.webhook_deliveries.add_attempts([s.attempt for s in sent])
             if changed:
                 await uow.webhook_endpoints.save(endpoint)
-            following = await self._next_batch(uow, endpoint) if go_on and sent else None
-            if following is None:
-                await uow.webhook_deliveries.release(endpoint.org_id, endpoint.id)
+            await uow.webhook_deliveries.release(endpoint.org_id, unsent)
         for one in sent:
-            measure(one)
-        return following
-
-    async def _next_batch(self, uow: UnitOfWork, endpoint: WebhookEndpoint) -> Loaded | None:
-        current = await uow.webhook_endpoints.get(endpoint.org_id, endpoint.id)
-        if current is None or not current.enabled:
-            return None
-        now = self._clock()
-        deliveries = await uow.webhook_deliveries.lease_next(
-            endpoint.org_id, endpoint.id, now + LEASE, now + LEASE / 2, BATCH
-        )
-        if not deliveries:
-            return None
-        return await _with_events(uow, current, deliveries)
+            _measure(one)
 
 
-Loaded = tuple[WebhookEndpoint, list[tuple[Delivery, Event]]]
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """One delivery sent: its outcome, the delivery as it is now and the attempt made."""
+
+    delivery: Delivery
+    event: Event
+    outcome: Outcome
+    attempt: Attempt
 
 
-async def _with_events(
-    uow: UnitOfWork, endpoint: WebhookEndpoint | None, deliveries: list[Delivery]
-) -> Loaded | None:
-    """The endpoint and those of the deliveries still pending, with their events, in
-    order."""
-    if endpoint is None:
-        return None
-    stored = await uow.events.by_ids(endpoint.org_id, [d.event_id for d in deliveries])
-    pending = sorted(
-        (d for d in deliveries if d.state is DeliveryState.PENDING and d.event_id in stored),
-        key=lambda d: (d.seq, str(d.id)),
+def _judged(delivery: Delivery, event: Event, response: Response, now: datetime) -> Sent:
+    """What a response means for its delivery (attempts counted, state, next attempt)."""
+    delivery.attempts += 1
+    outcome = outcome_of(response.status_code, delivery.attempts)
+    retry_at = (
+        next_attempt_at(now, delivery.attempts, response.retry_after)
+        if outcome is Outcome.RETRY
+        else None
     )
-    return endpoint, [(d, stored[d.event_id].event) for d in pending]
+    delivery.state = {
+        Outcome.SUCCEEDED: DeliveryState.SUCCEEDED,
+        Outcome.RETRY: DeliveryState.PENDING,
+    }.get(outcome, DeliveryState.FAILED)
+    delivery.next_attempt_at = retry_at
+    delivery.last_status_code = response.status_code
+    delivery.delivered_at = now if outcome is Outcome.SUCCEEDED else None
+    delivery.updated_at = now
+    attempt = Attempt(
+        id=new_id(),
+        org_id=delivery.org_id,
+        delivery_id=delivery.id,
+        at=now,
+        status_code=response.status_code,
+        latency_ms=response.latency_ms,
+        response_body=response.body,
+        error=response.error,
+        next_attempt_at=retry_at,
+    )
+    return Sent(delivery, event, outcome, attempt)
+
+
+def _measure(sent: Sent) -> None:
+    """A recorded attempt in the metrics, and in the log when it failed."""
+    attempt, delivery = sent.attempt, sent.delivery
+    measurements.WEBHOOK_ATTEMPTS.labels(sent.outcome.value).inc()
+    if attempt.status_code is not None:
+        measurements.WEBHOOK_ATTEMPT_SECONDS.observe(attempt.latency_ms / 1000)
+    if sent.outcome is Outcome.SUCCEEDED:
+        lag = (attempt.at - sent.event.occurred_at).total_seconds()
+        measurements.WEBHOOK_DELIVERY_LAG.observe(max(0.0, lag))
+    else:
+        logger.warning(
+            "webhook delivery %s to endpoint %s: %s (attempt %d)",
+            delivery.id,
+            delivery.endpoint_id,
+            attempt.status_code or attempt.error,
+            delivery.attempts,
+        )
+
+
+def _endpoint_after(endpoint: WebhookEndpoint, outcome: Outcome, now: datetime) -> bool:
+    """410 disables the endpoint; a last failed attempt marks it failing; a success clears
+    that mark. Whether the endpoint changed."""
+    if outcome is Outcome.GONE:
+        endpoint.enabled, endpoint.disabled_reason = False, DisabledReason.GONE
+    elif outcome is Outcome.EXHAUSTED and endpoint.failing_since is None:
+        endpoint.failing_since = now
+    elif outcome is Outcome.SUCCEEDED and endpoint.failing_since is not None:
+        endpoint.failing_since = None
+    else:
+        return False
+    endpoint.updated_at = now
+    return True
+
+
+def signed_headers(
+    endpoint: WebhookEndpoint, event_id: UUID, payload: bytes, now: datetime
+) -> dict[str, str]:
+    """Standard Webhooks' headers: the event id (stable across retries), the time of
+    sending, and a `v1,` signature by each of the endpoint's current secrets."""
+    sent_at = datetime.now(UTC)  # the receiver compares it with its own clock
+    signatures = [
+        Webhook(secret).sign(str(event_id), sent_at, payload)
+        for secret in endpoint.signing_secrets(now)
+    ]
+    return {
+        "content-type": "application/json",
+        "webhook-id": str(event_id),
+        "webhook-timestamp": str(int(sent_at.timestamp())),
+        "webhook-signature": " ".join(signatures),
+    }
+
+
+def _since(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """`Retry-After` as seconds or as an HTTP date."""
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return timedelta(seconds=int(value.strip()))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(when - now, timedelta(0))

@@ -15,7 +15,7 @@ from app.api.rest.event_data import RestRenderer
 from app.domain.access import Scope
 from app.persistence.database import create_engine
 from app.persistence.unit_of_work import unit_of_work
-from app.services import people, webhook_delivery
+from app.services import people
 from app.services.context import Caller, ServiceContext
 from app.services.outbox import publish
 from app.services.webhook_delivery import WebhookWorker
@@ -143,32 +143,6 @@ def test_an_endpoint_receives_its_events_in_the_order_they_occurred(
     got = receiver.wait_for(path, lambda r: len(r) >= 6)
     ids = [r.event["data"]["id"] for r in got]
     assert ids == [made[0], *made]
-
-
-def test_a_backlog_longer_than_a_batch_is_sent_whole_and_in_order(
-    live: Live, tenant: Tenant, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A batch that all succeeded is followed by the endpoint's next deliveries, leased by
-    the transaction that records it; a failure in such a batch still holds back the
-    events after it. Committed outside the app's requests, as another replica would."""
-    monkeypatch.setattr(webhook_delivery, "BATCH", 3)
-    _, path, _ = subscribe(tenant, receiver, *ALL_READS, event_types=["person.created"])
-    receiver.answer(path, 200, 200, 200, 200, 500)  # the fifth fails once, in the 2nd batch
-
-    async def create_ten() -> list[str]:
-        async with unit_of_work(live.engine, write=True) as uow:
-            await uow.enter_organization(tenant.org_id)
-            ctx = ServiceContext(uow, Caller(org_id=tenant.org_id), live.clock())
-            made = [
-                await people.create_person(ctx, name=f"Queued {n}", email=f"queued{n}@example.com")
-                for n in range(10)
-            ]
-            assert await publish(ctx, RestRenderer()) == 10
-        return [str(person.id) for person in made]
-
-    made = live.portal.call(create_ten)
-    got = receiver.wait_for(path, lambda r: len(r) >= 11)
-    assert [r.event["data"]["id"] for r in got] == [*made[:5], *made[4:]]
 
 
 def test_rotation_signs_with_both_secrets_for_a_day(tenant: Tenant, receiver: Receiver) -> None:

@@ -176,63 +176,15 @@ class WebhookDeliveryRepository(TableRepository[Delivery]):
         pending, oldest = found.one()
         return int(pending), oldest
 
-    async def lease_next(
-        self,
-        org_id: UUID,
-        endpoint_id: UUID,
-        lease_until: datetime,
-        hold_from: datetime,
-        batch: int,
-    ) -> list[Delivery]:
-        """The endpoint's first `batch` pending deliveries, leased until `lease_until`, for
-        a worker that holds the endpoint's earlier ones and has just recorded them, in the
-        same transaction (so no other worker can take the endpoint in between: its oldest
-        pending delivery stays leased). Rows a concurrent transaction holds are waited
-        for, never skipped, so the batch is the endpoint's next in order.
-
-        The endpoint's other pending deliveries are held too (leased, if their lease ends
-        before `hold_from`): a claim then passes over a backlog without examining each of
-        its deliveries, which it would do for every unleased one (revision 0009)."""
-        c = self.table.c
-        pending = (
-            (c.org_id == org_id)
-            & (c.endpoint_id == endpoint_id)
-            & (c.state == DeliveryState.PENDING.value)
-        )
-        postgresql = self.connection.dialect.name == "postgresql"
-        queued = select(c.id).where(pending).order_by(c.seq, c.id).limit(batch)
-        held = select(c.id).where(pending, c.leased_until.is_(None) | (c.leased_until < hold_from))
-        if postgresql:
-            queued, held = queued.with_for_update(), held.with_for_update()
-        await self.connection.execute(
-            update(self.table)
-            .where(c.org_id == org_id, c.id.in_(held.scalar_subquery()))
-            .values(leased_until=lease_until)
-        )
-        rows = await self.connection.execute(
-            update(self.table)
-            .where(c.org_id == org_id, c.id.in_(queued.scalar_subquery()))
-            .values(leased_until=lease_until)
-            .returning(*self.table.columns)
-        )
-        leased = [self.to_entity(dict(row)) for row in rows.mappings()]
-        return sorted(leased, key=lambda d: (d.seq, str(d.id)))
-
-    async def release(self, org_id: UUID, endpoint_id: UUID) -> None:
-        """Give up the leases on the endpoint's pending deliveries: its worker has recorded
-        what it sent and goes no further for now (it held the endpoint's oldest pending
-        delivery, so no other worker holds any of them)."""
-        c = self.table.c
-        await self.connection.execute(
-            update(self.table)
-            .where(
-                c.org_id == org_id,
-                c.endpoint_id == endpoint_id,
-                c.state == DeliveryState.PENDING.value,
-                c.leased_until.is_not(None),
+    async def release(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> None:
+        """Give up the lease of deliveries this worker will not send now."""
+        if delivery_ids:
+            c = self.table.c
+            await self.connection.execute(
+                update(self.table)
+                .where(c.org_id == org_id, c.id.in_(sorted(delivery_ids, key=str)))
+                .values(leased_until=None)
             )
-            .values(leased_until=None)
-        )
 
     async def list_for_endpoint(
         self, org_id: UUID, endpoint_id: UUID, request: PageRequest

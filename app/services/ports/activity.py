@@ -94,16 +94,7 @@ class WebhookDeliveryStore(Store[Delivery], Protocol):
 
     async def pending_overall(self) -> tuple[int, datetime | None]: ...
 
-    async def lease_next(
-        self,
-        org_id: UUID,
-        endpoint_id: UUID,
-        lease_until: datetime,
-        hold_from: datetime,
-        batch: int,
-    ) -> list[Delivery]: ...
-
-    async def release(self, org_id: UUID, endpoint_id: UUID) -> None: ...
+    async def release(self, org_id: UUID, delivery_ids: Sequence[UUID]) -> None: ...
 
     async def list_for_endpoint(
         self, org_id: UUID, endpoint_id: UUID, request: PageRequest
