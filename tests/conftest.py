@@ -34,7 +34,7 @@ from tests.support.postgres import (
     scratch_database,
 )
 from tests.support.receiver import Receiver, webhook_receiver
-from tests.support.tenants import Tenant, World, build_world, new_tenant
+from tests.support.tenants import Tenant, World, build_world, new_tenant, records_snapshot
 
 
 @dataclass
@@ -148,6 +148,33 @@ def tenant(live: Live) -> Tenant:
 @pytest.fixture
 def world(live: Live, tenant: Tenant) -> World:
     return build_world(tenant, live.clock)
+
+
+@pytest.fixture(scope="module")
+def unchanged_worlds(live: Live) -> Iterator[tuple[World, World]]:
+    """Two worlds of two organizations, built once per module and database for the tests
+    that only read them or are refused by them (a test whose request succeeds in changing
+    something takes `world`). The module fails at its end if their records changed."""
+    worlds = (build_world(live.tenant(), live.clock), build_world(live.tenant(), live.clock))
+    before = [records_snapshot(world) for world in worlds]
+    yield worlds
+    for world, was in zip(worlds, before, strict=True):
+        now = records_snapshot(world)
+        changed = {path: now[path] for path in now if now[path] != was[path]}
+        assert not changed, f"a test changed a world its module's tests share: {changed}"
+
+
+@pytest.fixture
+def unchanged_world(unchanged_worlds: tuple[World, World]) -> World:
+    """A world the test must not change, its clock standing at the world's instant."""
+    return unchanged_worlds[0].enter()
+
+
+@pytest.fixture
+def another_unchanged_world(unchanged_worlds: tuple[World, World], unchanged_world: World) -> World:
+    """A second organization's world, under the same terms as `unchanged_world` (the clock
+    stands at the first world's instant: the tests call one world's records from the other)."""
+    return unchanged_worlds[1]
 
 
 @pytest.fixture(scope="session")

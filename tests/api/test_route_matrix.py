@@ -1,5 +1,7 @@
 """Every operation of the route table: success, bad input, missing credential, missing
-scope and another organization's ids. A new operation without a case fails the suite."""
+scope and another organization's ids. A new operation without a case fails the suite.
+Success and bad input get a world of their own; the refusals are asked of two worlds that
+the module's tests share (they fail the module if a refusal changed them)."""
 
 from __future__ import annotations
 
@@ -15,9 +17,8 @@ from app.api.access import Access
 from app.api.pipeline import Callers
 from app.domain.access import Scope
 from app.persistence.tables import metadata
-from tests.conftest import Live
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
-from tests.support.tenants import World, build_world
+from tests.support.tenants import World
 
 PARAMS = ("operation", "method", "template", "access")
 
@@ -106,8 +107,9 @@ def test_bad_input(
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_missing_credential(
-    world: World, operation: str, method: str, template: str, access: Access
+    unchanged_world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
+    world = unchanged_world
     request = request_of(world, template, CASES[operation].success, world.ids())
     response = world.tenant.http.request(method, request.pop("path"), **request)
     assert response.status_code == 401
@@ -117,8 +119,9 @@ def test_missing_credential(
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_missing_scope(
-    world: World, operation: str, method: str, template: str, access: Access
+    unchanged_world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
+    world = unchanged_world
     request = request_of(world, template, CASES[operation].success, world.ids())
     if access.callers is Callers.PEOPLE:
         response = world.tenant.call(method, request.pop("path"), **request)
@@ -137,10 +140,15 @@ def test_missing_scope(
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_other_organization(
-    live: Live, world: World, operation: str, method: str, template: str, access: Access
+    unchanged_world: World,
+    another_unchanged_world: World,
+    operation: str,
+    method: str,
+    template: str,
+    access: Access,
 ) -> None:
-    other = live.tenant()
-    other_world = build_world(other, live.clock)
+    world, other_world = unchanged_world, another_unchanged_world
+    other = other_world.tenant
     case = CASES[operation]
     key = other_world.token(other_world.member) if access.callers is Callers.PEOPLE else None
     if "{" in template:

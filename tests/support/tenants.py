@@ -135,6 +135,12 @@ class World:
     outsider: dict[str, Any]
     webhook_endpoint: dict[str, Any]
     webhook_delivery: dict[str, Any]
+    pinned_at: datetime  # the instant the world's clock stands at (see build_world)
+
+    def enter(self) -> World:
+        """Stand the clock at the world's instant again, for a test that reuses the world."""
+        self.tenant.clock.pinned = self.pinned_at
+        return self
 
     def token(self, person: dict[str, Any]) -> str:
         """A person token for one of the world's people."""
@@ -188,7 +194,8 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
     service_key = tenant.create("/v1/service-keys", {"name": "spare", "scopes": ["people:read"]})
     held = tenant.meeting(pair["id"], timedelta(days=1))
     due = tenant.meeting(pair["id"], timedelta(days=2))
-    clock.pinned = datetime.fromisoformat(due["starts_at"]) - timedelta(minutes=10)
+    pinned_at = datetime.fromisoformat(due["starts_at"]) - timedelta(minutes=10)
+    clock.pinned = pinned_at
     completed = tenant.call("POST", f"/v1/meetings/{held['id']}/complete", json={})
     assert completed.status_code == 200, completed.text
     endpoint, delivery = _webhook_endpoint(tenant)
@@ -210,6 +217,7 @@ def build_world(tenant: Tenant, clock: TestClock) -> World:
         tenant.person(name="Outsider"),
         endpoint,
         delivery,
+        pinned_at,
     )
 
 
@@ -241,6 +249,29 @@ SNAPSHOT_PATHS = (
     "/v1/sign-in/bindings?limit=200",
     "/v1/webhook-endpoints?limit=200",
 )
+
+
+def records_snapshot(world: World) -> dict[str, Any]:
+    """The world's own records and its organization's settings, read with its clock standing
+    at its instant (tests that share a world may add records of their own to it)."""
+    world.enter()
+    people = (world.boss, world.lead, world.member, world.admin, world.outsider)
+    meeting = world.meeting["id"]
+    paths = (
+        *(f"/v1/people/{person['id']}" for person in people),
+        f"/v1/pairs/{world.pair['id']}",
+        *(f"/v1/meetings/{m['id']}" for m in (world.meeting, world.held, world.due)),
+        f"/v1/meetings/{meeting}/agenda-items",
+        f"/v1/meetings/{meeting}/notes",
+        f"/v1/meetings/{meeting}/history",
+        f"/v1/commitments/{world.commitment['id']}",
+        f"/v1/templates/{world.template['id']}",
+        "/v1/policy",
+        "/v1/sign-in",
+        "/v1/rate-limits",
+        "/v1/sign-in/bindings?limit=200",
+    )
+    return {path: world.tenant.call("GET", path).json() for path in paths}
 
 
 def snapshot(world: World) -> dict[str, Any]:
