@@ -147,6 +147,7 @@ class WebhookWorker:
                 task = asyncio.create_task(self._deliver(batch, lease_until), name=WORKER)
                 self._in_flight.add(task)
                 task.add_done_callback(self._finished)
+            await self._housekeeping_safely()  # after the claim, which is not kept waiting
             if batches and len(self._in_flight) < IN_FLIGHT:
                 continue  # there may be more due right away
             with contextlib.suppress(TimeoutError):
@@ -166,8 +167,6 @@ class WebhookWorker:
         if room <= 0:
             return [], lease_until
         try:
-            await self._purge_now_and_then()
-            await self._count_backlog_now_and_then()
             async with unit_of_work(self._engine, write=True) as uow:
                 claimed = await uow.webhook_deliveries.claim(now, lease_until, room, BATCH)
         except DatabaseUnavailable:
@@ -177,6 +176,15 @@ class WebhookWorker:
             return [], lease_until
         batches = [list(batch) for _, batch in groupby(claimed, key=attrgetter("endpoint_id"))]
         return batches, lease_until
+
+    async def _housekeeping_safely(self) -> None:
+        try:
+            await self._purge_now_and_then()
+            await self._count_backlog_now_and_then()
+        except DatabaseUnavailable:
+            return  # logged by app.persistence.availability; tried again after a claim
+        except Exception as error:
+            logger.error("webhook worker could not purge or count (%s)", type(error).__name__)
 
     async def _count_backlog_now_and_then(self) -> None:
         """The backlog for /metrics, counted at most every BACKLOG_EVERY."""
