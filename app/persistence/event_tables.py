@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from app.persistence.columns import instant, org_fk, string
@@ -66,6 +66,15 @@ class WebhookDeliveryRow(SQLModel, table=True):
     __tablename__ = "webhook_deliveries"
     __table_args__ = (
         Index("ix_webhook_deliveries_endpoint_state_seq", "endpoint_id", "state", "seq"),
+        # Each endpoint's queue in the claim's order (revision 0016).
+        Index(
+            "ix_webhook_deliveries_pending_queue",
+            "endpoint_id",
+            "seq",
+            "id",
+            postgresql_where=text("state = 'pending'"),
+            sqlite_where=text("state = 'pending'"),
+        ),
         Index("ix_webhook_deliveries_state_due", "state", "next_attempt_at"),
         Index("ix_webhook_deliveries_org_endpoint_created", "org_id", "endpoint_id", "created_at"),
         Index("ix_webhook_deliveries_created", "created_at"),

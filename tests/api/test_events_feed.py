@@ -46,6 +46,7 @@ def test_a_key_reads_only_events_of_records_it_may_read(tenant: Tenant) -> None:
     tenant.person()
     people_only = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     nothing = tenant.key(Scope.WEBHOOKS)
+    visible(tenant, people_only, 1)
     assert {e["type"] for e in feed(tenant, people_only, limit=200)["data"]} == {"person.created"}
     assert feed(tenant, nothing)["data"] == []
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import itertools
 import time
-from datetime import timedelta
+from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -14,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from app.api.rest.event_data import RestRenderer
 from app.domain.access import Scope
 from app.persistence.database import create_engine
+from app.persistence.repositories.webhooks import Claimed, WebhookDeliveryRepository
 from app.persistence.unit_of_work import unit_of_work
-from app.services import people
+from app.services import people, webhook_delivery
 from app.services.context import Caller, ServiceContext
 from app.services.outbox import publish
 from app.services.webhook_delivery import WebhookWorker
@@ -143,6 +146,68 @@ def test_an_endpoint_receives_its_events_in_the_order_they_occurred(
     got = receiver.wait_for(path, lambda r: len(r) >= 6)
     ids = [r.event["data"]["id"] for r in got]
     assert ids == [made[0], *made]
+
+
+def created_together(live: Live, tenant: Tenant, count: int) -> list[str]:
+    """People created in one transaction outside the app's requests (nothing rings the
+    worker: it finds their events by polling, all queued at once)."""
+
+    async def create() -> list[str]:
+        async with unit_of_work(live.engine, write=True) as uow:
+            await uow.enter_organization(tenant.org_id)
+            ctx = ServiceContext(uow, Caller(org_id=tenant.org_id), live.clock())
+            made = [
+                await people.create_person(ctx, name=f"Queued {n}", email=f"queued{n}@example.com")
+                for n in range(count)
+            ]
+            assert await publish(ctx, RestRenderer()) == count
+        return [str(person.id) for person in made]
+
+    return live.portal.call(create)
+
+
+def test_a_slow_endpoint_never_gets_a_delivery_whose_answer_could_outlast_its_lease(
+    live: Live, tenant: Tenant, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each answer takes the attempt's whole timeout on the app's clock (the one leases are
+    judged by). A batch stops before an attempt that could end after its lease, and gives
+    up the rest, which is claimed again: every event arrives once, in order, each sent
+    under a lease that outlasts its answer (otherwise another worker could send it too)."""
+    endpoint, path, key = subscribe(tenant, receiver, *ALL_READS, event_types=["person.created"])
+    leases: dict[UUID, list[datetime]] = defaultdict(list)
+    claim = WebhookDeliveryRepository.claim
+
+    async def recorded_claim(
+        repository: WebhookDeliveryRepository,
+        now: datetime,
+        lease_until: datetime,
+        endpoints: int,
+        batch: int,
+    ) -> list[Claimed]:
+        claimed = await claim(repository, now, lease_until, endpoints, batch)
+        for one in claimed:
+            leases[one.delivery_id].append(lease_until)
+        return claimed
+
+    monkeypatch.setattr(WebhookDeliveryRepository, "claim", recorded_claim)
+    sent_at: list[tuple[str, datetime]] = []
+    answer_takes = timedelta(seconds=webhook_delivery.TIMEOUT_SECONDS)
+
+    def slow(received: Received) -> None:
+        sent_at.append((received.headers["webhook-id"], live.clock()))
+        live.clock.advance(answer_takes)
+
+    receiver.on_arrival[path] = slow
+    live.clock.pinned = live.clock()
+    made = created_together(live, tenant, 5)
+    got = receiver.wait_for(path, lambda r: len(r) >= len(made))
+    assert [r.event["data"]["id"] for r in got] == made
+    delivery_of = {d["event_id"]: UUID(d["id"]) for d in settled_log(tenant, key, endpoint["id"])}
+    for event_id, at in sent_at:
+        granted = leases[delivery_of[event_id]]
+        lease_until = max(end for end in granted if end - webhook_delivery.LEASE <= at)
+        assert at + answer_takes <= lease_until
+    assert len(receiver.at(path)) == len(made)
 
 
 def test_rotation_signs_with_both_secrets_for_a_day(tenant: Tenant, receiver: Receiver) -> None:

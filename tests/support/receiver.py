@@ -39,6 +39,8 @@ class Receiver:
     answers: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)
     # While set, requests are recorded but wait before answering (a delivery in flight).
     hold: threading.Event = field(default_factory=threading.Event)
+    # Called with each request to a path, before it is answered (a slow receiver).
+    on_arrival: dict[str, Callable[[Received], None]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def url(self, path: str) -> str:
@@ -75,12 +77,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length)
+            received = Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             with receiver.lock:
-                receiver.received.append(
-                    Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
-                )
+                receiver.received.append(received)
                 queued = receiver.answers.get(self.path) or []
                 status, headers = queued.pop(0) if queued else (200, {})
+                arrived = receiver.on_arrival.get(self.path)
+            if arrived is not None:
+                arrived(received)
             while receiver.hold.is_set():
                 time.sleep(0.05)
             self.send_response(status)

@@ -4,8 +4,10 @@ Claiming work: a delivery is due when it is pending, its next attempt time has p
 worker holds a live lease on it, and it is the oldest pending delivery of its endpoint (so
 each endpoint receives its events in order, one at a time). Claiming sets a lease in one
 statement that skips rows another worker is claiming (`FOR UPDATE SKIP LOCKED` on
-PostgreSQL, inside rapport_claim_deliveries, revision 0009; SQLite has one writer at a
-time). A worker that dies mid-delivery leaves a lease that expires: the delivery is tried
+PostgreSQL, inside rapport_claim_deliveries, revision 0016; SQLite has one writer at a
+time). It reads only the head of each enabled endpoint's queue (a partial index of the
+pending deliveries in the claim's order), so its cost follows the endpoints, not the
+backlog. A worker that dies mid-delivery leaves a lease that expires: the delivery is tried
 again, with the same `webhook-id`."""
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import func, insert, select, text, update
 
 from app.domain.access import Scope
 from app.domain.events import EventType
@@ -266,28 +268,27 @@ def _utc(value: datetime) -> datetime:
 
 
 def _claim_statement(now: datetime, lease_until: datetime, endpoints: int, batch: int) -> Any:
-    """rapport_claim_deliveries (revision 0009) for SQLite, whose writers take turns."""
-    c, earlier = DELIVERIES.c, DELIVERIES.alias("earlier")
+    """rapport_claim_deliveries (revision 0016) for SQLite, whose writers take turns: the
+    head of each enabled endpoint's queue, read from the pending queue's index."""
+    c, endpoint = DELIVERIES.c, ENDPOINTS.c
+    head, queue = DELIVERIES.alias("head"), DELIVERIES.alias("queue")
     pending = DeliveryState.PENDING.value
-    enabled = select(ENDPOINTS.c.id).where(
-        ENDPOINTS.c.id == c.endpoint_id, ENDPOINTS.c.enabled.is_(True)
+    head_of_endpoint = (
+        select(queue.c.id)
+        .where(queue.c.endpoint_id == endpoint.id, queue.c.state == pending)
+        .order_by(queue.c.seq, queue.c.id)
+        .limit(1)
+        .scalar_subquery()
     )
     heads = (
-        select(c.endpoint_id)
+        select(head.c.endpoint_id)
         .where(
-            c.state == pending,
-            c.next_attempt_at <= now,
-            (c.leased_until.is_(None)) | (c.leased_until <= now),
-            enabled.exists(),
-            ~select(earlier.c.id)
-            .where(
-                earlier.c.endpoint_id == c.endpoint_id,
-                earlier.c.state == pending,
-                tuple_(earlier.c.seq, earlier.c.id) < tuple_(c.seq, c.id),
-            )
-            .exists(),
+            endpoint.enabled.is_(True),
+            head.c.id == head_of_endpoint,
+            head.c.next_attempt_at <= now,
+            (head.c.leased_until.is_(None)) | (head.c.leased_until <= now),
         )
-        .order_by(c.next_attempt_at)
+        .order_by(head.c.next_attempt_at)
         .limit(endpoints)
     )
     place = func.row_number().over(partition_by=c.endpoint_id, order_by=(c.seq, c.id))
