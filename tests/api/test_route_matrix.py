@@ -39,7 +39,11 @@ def _of_organization(table: Table, org_id: UUID) -> Any:
 
 
 async def _rows(engine: AsyncEngine, org_id: UUID) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table read in one snapshot of the database (the delivery worker may record an
+    attempt between two tables' reads otherwise); SQLite's reads are one snapshot anyway."""
     async with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            await connection.execution_options(isolation_level="REPEATABLE READ")
         return {
             table.name: list(map(tuple, await connection.execute(_of_organization(table, org_id))))
             for table in metadata.sorted_tables
@@ -56,12 +60,20 @@ def snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
 
 def settled_snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
     """The snapshot once the worker has attempted the world's webhook delivery (to a port
-    nobody listens on), which it does in the background just after the world is built; the
-    retry never comes due while the world's clock stands still."""
+    nobody listens on) and holds none of its deliveries, which it does in the background
+    just after the world is built; the retry never comes due while the world's clock stands
+    still, and the deliveries queued behind it wait for it."""
     deadline = time.monotonic() + 30
-    while not (rows := snapshot(world))["webhook_attempts"] and time.monotonic() < deadline:
+    while not _settled(rows := snapshot(world)) and time.monotonic() < deadline:
         time.sleep(0.05)
     return rows
+
+
+def _settled(rows: dict[str, list[tuple[Any, ...]]]) -> bool:
+    leased = list(metadata.tables["webhook_deliveries"].c.keys()).index("leased_until")
+    return bool(rows["webhook_attempts"]) and all(
+        row[leased] is None for row in rows["webhook_deliveries"]
+    )
 
 
 def test_every_operation_has_a_case() -> None:

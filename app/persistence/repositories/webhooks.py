@@ -282,6 +282,7 @@ def _claim_statement(now: datetime, lease_until: datetime, endpoints: int, batch
     )
     heads = (
         select(head.c.endpoint_id)
+        .select_from(ENDPOINTS.join(head, head.c.endpoint_id == endpoint.id))
         .where(
             endpoint.enabled.is_(True),
             head.c.id == head_of_endpoint,
