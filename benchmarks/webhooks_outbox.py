@@ -13,8 +13,9 @@ pending deliveries (app.services.outbox.publish, the event writer every request 
 REST rendering, one delivery per endpoint, the NOTIFY) before the commit. What it skips is
 the HTTP request and the use case's own checks (unique email, reporting lines, the audit
 line), which are the write's cost, not the outbox's. No request of the servers rings their
-delivery workers: they find these events as they find another replica's, by polling, so
-the delivery path measured is the deployed one for events committed elsewhere; the commit
+delivery workers: they hear of these events as of another replica's, through the
+transaction's NOTIFY, so the delivery path measured is the deployed one for events
+committed elsewhere; the commit
 instant is taken when the commit has returned, earlier than a client would see its answer
 (the stricter measure)."""
 

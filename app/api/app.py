@@ -136,6 +136,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         live = LiveHub(
             _live_listener(settings, engine),
             LiveLimits(settings.live_subscriptions_per_person, settings.live_queue_size),
+            on_events=webhooks.wake,
         )
         app.state.runtime = Runtime(
             settings,

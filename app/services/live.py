@@ -158,9 +158,17 @@ class LiveLimits:
 
 
 class LiveHub:
-    def __init__(self, listener: LiveListener, limits: LiveLimits) -> None:
+    def __init__(
+        self,
+        listener: LiveListener,
+        limits: LiveLimits,
+        on_events: Callable[[], None] = lambda: None,
+    ) -> None:
+        """`on_events` is told whenever any process committed events (or some may have
+        been missed): the webhook worker looks for work then instead of waiting to poll."""
         self.listener = listener
         self.limits = limits
+        self.on_events = on_events
         self._by_org: dict[UUID, set[Subscriber]] = defaultdict(set)
         self._per_holder: dict[UUID, int] = defaultdict(int)
         self._fan_outs: set[asyncio.Task[None]] = set()
@@ -212,6 +220,8 @@ class LiveHub:
 
     def signal(self, signal: LiveSignal) -> None:
         """A transaction committed changes (called by the listener)."""
+        if signal.events is not None:
+            self.on_events()
         if signal.org_id not in self._by_org:
             return
         task = asyncio.create_task(self._fan_out(signal), name="live-fan-out")
@@ -220,6 +230,7 @@ class LiveHub:
 
     def gap(self) -> None:
         """Signals may have been missed: every subscriber reads again."""
+        self.on_events()
         shared = Shared()
         for subscribers in self._by_org.values():
             for subscriber in subscribers:

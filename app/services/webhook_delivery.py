@@ -9,8 +9,10 @@ the other, stopping at the first that fails, and before any whose answer could c
 the lease has ended (the rest is given up, to be claimed again at once); when a batch ends,
 the worker claims again without a pause, so an endpoint's backlog is worked off batch after
 batch.
-A request that wrote events rings the worker of its process; events of other replicas are
-found by polling every POLL_SECONDS. Stopping lets the deliveries in flight finish.
+A request that wrote events rings the worker of its process, and every process's committed
+events ring it through the live listener (app.services.live: NOTIFY on PostgreSQL); it also
+polls every POLL_SECONDS, for retries that came due and anything a reconnecting listener
+missed. Stopping lets the deliveries in flight finish.
 Delivery logs and events older than 30 days are purged by the worker, hourly."""
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim 
 # A batch sends nothing that could still be waiting for its answer this close to the end
 # of its lease (beyond the attempt's timeout): what it has not sent by then is given up.
 LEASE_MARGIN = timedelta(seconds=5)
-POLL_SECONDS = 0.25  # for events committed by other processes (nothing rings for them)
+POLL_SECONDS = 1.0  # for retries that came due (commits ring the worker)
 CLAIM_GAP_SECONDS = 0.02  # between two claims of one worker, however often it is woken
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)

@@ -4,6 +4,7 @@ Webhooks, retried, disabled by 410, in order per endpoint, and only for committe
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -24,6 +25,7 @@ from app.services.outbox import publish
 from app.services.webhook_delivery import WebhookWorker
 from app.services.webhook_endpoints import UrlPolicy
 from tests.conftest import Live
+from tests.support.live import runtime
 from tests.support.postgres import as_app_role
 from tests.support.receiver import Received, Receiver
 from tests.support.tenants import Tenant
@@ -298,3 +300,24 @@ def test_two_workers_never_deliver_an_event_twice(
             await engine.dispose()
 
         live.portal.call(stop)
+
+
+def test_events_committed_elsewhere_ring_the_delivery_worker(
+    live: Live, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Events committed through another connection (as another replica commits them) reach
+    the worker through the live listener (NOTIFY on PostgreSQL), not at its next poll."""
+    hub = runtime(live.app).live
+    assert hub.on_events == runtime(live.app).webhooks.wake
+    rung = threading.Event()
+    monkeypatch.setattr(hub, "on_events", rung.set)
+
+    async def commit_elsewhere() -> None:
+        async with unit_of_work(live.engine, write=True) as uow:
+            await uow.enter_organization(tenant.org_id)
+            ctx = ServiceContext(uow, Caller(org_id=tenant.org_id), live.clock())
+            await people.create_person(ctx, name="Elsewhere", email="elsewhere@example.com")
+            assert await publish(ctx, RestRenderer()) == 1
+
+    live.portal.call(commit_elsewhere)
+    assert rung.wait(30), "no process heard the commit"
