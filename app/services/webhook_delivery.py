@@ -6,9 +6,9 @@ worker is claiming and lease what they take, app.persistence.repositories.webhoo
 an event is never sent by two workers at once and each endpoint gets its events in order:
 a worker claims an endpoint's first pending deliveries together and sends them one after
 the other, stopping at the first that fails, and before any whose answer could come after
-the lease has ended (the rest is given up, to be claimed again at once); when a batch ends,
-the worker claims again without a pause, so an endpoint's backlog is worked off batch after
-batch.
+the lease has ended (the rest is given up, to be claimed again at once); when a full batch
+ends, the worker claims again without a pause, so an endpoint's backlog is worked off batch
+after batch, and otherwise at most every CLAIM_GAP_SECONDS, however often it is rung.
 A request that wrote events rings the worker of its process, and every process's committed
 events ring it through the live listener (app.services.live: NOTIFY on PostgreSQL); it also
 polls every POLL_SECONDS, for retries that came due and anything a reconnecting listener
@@ -24,11 +24,12 @@ import logging
 import math
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from itertools import groupby
 from operator import attrgetter
 from uuid import UUID
 
-import httpx
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncEngine
 from standardwebhooks.webhooks import Webhook
 
@@ -57,6 +58,7 @@ from app.services.webhook_attempts import (
     signed_headers,
     since,
 )
+from app.services.webhook_connections import delivery_session
 from app.services.webhook_endpoints import UrlPolicy, check_url
 
 logger = logging.getLogger("rapport.webhooks")
@@ -68,13 +70,13 @@ LEASE = timedelta(seconds=30)  # longer than one attempt; a dead worker's claim 
 # of its lease (beyond the attempt's timeout): what it has not sent by then is given up.
 LEASE_MARGIN = timedelta(seconds=5)
 POLL_SECONDS = 1.0  # for retries that came due (commits ring the worker)
-CLAIM_GAP_SECONDS = 0.02  # between two claims of one worker, however often it is woken
+CLAIM_GAP_SECONDS = 0.2  # between two claims of one worker, however often it is woken
 IN_FLIGHT = 16  # endpoints served at once
 BATCH = 50  # deliveries of one endpoint claimed at once (sent one after the other)
 PURGE_EVERY = timedelta(hours=1)
 BACKLOG_EVERY = timedelta(seconds=15)
 RESPONSE_BODY_CHARS = 1000
-USER_AGENT = "Rapport-Webhooks/1"
+RESPONSE_BODY_BYTES = 4 * RESPONSE_BODY_CHARS  # read of an answer's body, whatever its size
 
 Loaded = tuple[WebhookEndpoint, list[tuple[Delivery, Event]]]
 
@@ -97,13 +99,13 @@ class WebhookWorker:
         self._urls = urls
         self._timeout = timeout_seconds
         self._doorbell = asyncio.Event()
-        self._batch_ended = False
+        self._more_waiting = False
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
         self._purged_at: datetime | None = None
         self._counted_at: datetime | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
 
     def wake(self) -> None:
         """New events were committed: look for work now."""
@@ -111,9 +113,7 @@ class WebhookWorker:
 
     def start(self) -> None:
         self._stopping = False
-        self._client = httpx.AsyncClient(
-            follow_redirects=False, timeout=self._timeout, headers={"user-agent": USER_AGENT}
-        )
+        self._client = delivery_session(self._urls, self._timeout)
         self._task = asyncio.create_task(self._run(), name=WORKER)
 
     async def stop(self) -> None:
@@ -127,7 +127,7 @@ class WebhookWorker:
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     @property
@@ -137,27 +137,29 @@ class WebhookWorker:
     async def _run(self) -> None:
         claimed_at = -math.inf
         while not self._stopping:
-            if not self._batch_ended:
+            if not self._more_waiting:
                 # Commits ring the doorbell one by one; claims gather what a short while
-                # brought. A batch that ended is followed at once (its endpoint's backlog).
+                # brought. A full batch that ended is followed at once (_finished).
                 await asyncio.sleep(max(0.0, claimed_at + CLAIM_GAP_SECONDS - time.monotonic()))
             self._doorbell.clear()
-            self._batch_ended = False
+            self._more_waiting = False
             claimed_at = time.monotonic()
             batches, lease_until = await self._claim_safely()
             for batch in batches:
                 task = asyncio.create_task(self._deliver(batch, lease_until), name=WORKER)
                 self._in_flight.add(task)
-                task.add_done_callback(self._finished)
+                task.add_done_callback(partial(self._finished, full=len(batch) >= BATCH))
             await self._housekeeping_safely()  # after the claim, which is not kept waiting
             if batches and len(self._in_flight) < IN_FLIGHT:
                 continue  # there may be more due right away
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._doorbell.wait(), POLL_SECONDS)
 
-    def _finished(self, task: asyncio.Task[None]) -> None:
+    def _finished(self, task: asyncio.Task[None], *, full: bool) -> None:
         self._in_flight.discard(task)
-        self._batch_ended = True  # its endpoint's next events may be due now
+        # A full batch's endpoint has more waiting, claimed at once; other batches' next
+        # events are gathered for a claim gap, so claims grow with the load, not the commits.
+        self._more_waiting = self._more_waiting or full
         self._doorbell.set()
 
     async def _claim_safely(self) -> tuple[list[list[Claimed]], datetime]:
@@ -300,16 +302,21 @@ class WebhookWorker:
         if self._client is None:
             return failed("stopped")
         try:
-            answer = await self._client.post(endpoint.url, content=payload, headers=headers)
-        except httpx.TimeoutException:
+            async with self._client.post(
+                endpoint.url, data=payload, headers=headers, allow_redirects=False
+            ) as answer:
+                # Only the start of the body is kept: a receiver's long answer is not read.
+                start = await answer.content.read(RESPONSE_BODY_BYTES)
+                status, retry = answer.status, answer.headers.get("retry-after")
+        except TimeoutError:
             return failed("timeout")
-        except httpx.HTTPError as error:
+        except (aiohttp.ClientError, OSError, ValueError) as error:
             return failed(type(error).__name__)
         return Response(
-            answer.status_code,
-            answer.text[:RESPONSE_BODY_CHARS],
+            status,
+            start.decode(errors="replace")[:RESPONSE_BODY_CHARS],
             None,
-            retry_after(answer.headers.get("retry-after"), self._clock()),
+            retry_after(retry, self._clock()),
             since(started),
         )
 
