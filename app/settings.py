@@ -30,6 +30,10 @@ def async_database_url(url: str) -> str:
     return f"{_ASYNC_DRIVERS.get(scheme, scheme)}://{rest}"
 
 
+def is_sqlite(url: str) -> bool:
+    return async_database_url(url).startswith("sqlite")
+
+
 DEVELOPMENT_SECRET_FILE = Path(".rapport") / "token-secret"
 
 
@@ -275,6 +279,14 @@ class Settings(BaseSettings):
         " and subscribers are told to resync).",
     )
 
+    webhook_delivery: Literal["own_process", "serving_processes", "elsewhere"] = Field(
+        default="own_process",
+        description="Where webhooks are delivered from. `own_process`: on PostgreSQL, `rapport"
+        " serve` starts `rapport deliver` beside its workers (and starts it again if it"
+        " exits), so deliveries never wait behind requests in a worker's event loop;"
+        " on SQLite the serving process delivers. `serving_processes`: each worker delivers."
+        " `elsewhere`: this process delivers nothing (`rapport deliver` runs on its own).",
+    )
     webhooks_allow_private: bool = Field(
         default=False,
         description="Development and tests only: webhook endpoints may use http and private,"

@@ -118,15 +118,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.database_url,
-            pool_size=settings.db_pool_size,
-            overflow=0,
-            pool_wait=settings.db_pool_wait_seconds,
-            connect_timeout=settings.db_connect_timeout_seconds,
-            statement_timeout=settings.db_statement_timeout_seconds,
-            prepared_statements=settings.db_prepared_statements,
-        )
+        engine = serving_engine(settings)
         instrument(engine, measurements.connections_in_use)
         read_audit = ReadAuditLog(engine)
         webhooks = WebhookWorker(
@@ -134,7 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         )
         scheduler = Scheduler(engine, clock, RestRenderer(), webhooks.wake)
         live = LiveHub(
-            _live_listener(settings, engine),
+            live_listener(settings, engine),
             LiveLimits(settings.live_subscriptions_per_person, settings.live_queue_size),
             on_events=webhooks.wake,
         )
@@ -151,7 +143,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
         )
         await live.start()
         read_audit.start()
-        webhooks.start()
+        if settings.webhook_delivery != "elsewhere":  # `rapport serve`: see app.cli.running
+            webhooks.start()
         scheduler.start()
         try:
             yield
@@ -197,7 +190,20 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     return app
 
 
-def _live_listener(settings: Settings, engine: AsyncEngine) -> LocalListener | PostgresListener:
+def serving_engine(settings: Settings) -> AsyncEngine:
+    """The engine of a serving process (and of the delivery process), per the settings."""
+    return create_engine(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        overflow=0,
+        pool_wait=settings.db_pool_wait_seconds,
+        connect_timeout=settings.db_connect_timeout_seconds,
+        statement_timeout=settings.db_statement_timeout_seconds,
+        prepared_statements=settings.db_prepared_statements,
+    )
+
+
+def live_listener(settings: Settings, engine: AsyncEngine) -> LocalListener | PostgresListener:
     """PostgreSQL: a LISTENing connection of its own; SQLite: in-process."""
     if engine.dialect.name == "sqlite":
         return LocalListener(engine)

@@ -15,7 +15,7 @@ from app.domain.clock import system_clock
 from app.persistence.migrate import upgrade_to_head
 from app.persistence.unit_of_work import UnitOfWork
 from app.services.quick_start import dev_key_file, quick_start_key
-from app.settings import get_settings
+from app.settings import Settings, get_settings, is_sqlite
 
 
 def migrate() -> None:
@@ -29,20 +29,36 @@ def serve(
     workers: Annotated[int | None, typer.Option(help="Worker processes [RAPPORT_WORKERS].")] = None,
 ) -> None:
     """Serve the API with uvicorn, with the HTTP limits of RAPPORT_HTTP_* (timeouts, header
-    size); SIGTERM lets requests in flight finish, then exits."""
-    import uvicorn
-
+    size), and on PostgreSQL a webhook delivery process beside the workers
+    (RAPPORT_WEBHOOK_DELIVERY); SIGTERM lets requests and deliveries in flight finish, then
+    exits."""
     from app import logs
-    from app.api.http_server import server_options
     from app.api.prometheus import MULTIPROCESS_DIRECTORY
+    from app.cli.delivery_supervisor import serving_beside_deliveries
 
     settings = get_settings()
     settings.check_production_ready()
     logs.configure(settings)
     workers = workers or settings.workers
-    if workers > 1 and not os.environ.get(MULTIPROCESS_DIRECTORY):
-        # Each worker writes its metrics here and any of them answers /metrics for all.
+    delivery_process = settings.webhook_delivery == "own_process" and not is_sqlite(
+        settings.database_url
+    )
+    if (workers > 1 or delivery_process) and not os.environ.get(MULTIPROCESS_DIRECTORY):
+        # Each process writes its metrics here and any worker answers /metrics for all.
         os.environ[MULTIPROCESS_DIRECTORY] = tempfile.mkdtemp(prefix="rapport-metrics-")
+    if not delivery_process:
+        _serve_http(settings, host, port, workers)
+        return
+    os.environ["RAPPORT_WEBHOOK_DELIVERY"] = "elsewhere"  # the workers' settings
+    get_settings.cache_clear()
+    serving_beside_deliveries(lambda: _serve_http(settings, host, port, workers))
+
+
+def _serve_http(settings: Settings, host: str | None, port: int | None, workers: int) -> None:
+    import uvicorn
+
+    from app.api.http_server import server_options
+
     uvicorn.run(
         "app.api.main:app",
         host=host or settings.host,
@@ -57,6 +73,22 @@ def serve(
         timeout_worker_healthcheck=settings.worker_healthcheck_seconds,
         **server_options(settings),
     )
+
+
+def deliver(
+    stop_with_parent: Annotated[
+        bool, typer.Option("--stop-with-parent", hidden=True, help="Used by `rapport serve`.")
+    ] = False,
+) -> None:
+    """Deliver webhooks until SIGTERM, in this process (`rapport serve` runs one itself on
+    PostgreSQL; run this where RAPPORT_WEBHOOK_DELIVERY=elsewhere)."""
+    from app import logs
+    from app.api.delivery_process import run
+
+    settings = get_settings()
+    settings.check_production_ready()
+    logs.configure(settings)
+    run(settings, stop_with_parent=stop_with_parent)
 
 
 def demo(
@@ -138,5 +170,5 @@ def _keep(path: Path, secret: str) -> None:
 
 def register(cli: typer.Typer) -> None:
     """The top-level commands."""
-    for command in (migrate, serve, demo, dev):
+    for command in (migrate, serve, deliver, demo, dev):
         cli.command()(command)
