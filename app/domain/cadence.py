@@ -35,17 +35,22 @@ def cadence_of(
 ) -> Cadence:
     """The first state that applies: paused/ended, overdue, unbooked, at_risk, on_track."""
     due_at = (last_held_at or pair.started_at) + timedelta(days=pair.cadence_days)
-    grace = timedelta(days=grace_days)
-    if pair.status is PairStatus.PAUSED:
-        state = CadenceState.PAUSED
-    elif pair.status is PairStatus.ENDED:
-        state = CadenceState.ENDED
-    elif now > due_at + grace:
-        state = CadenceState.OVERDUE
-    elif next_at is None:
-        state = CadenceState.UNBOOKED
-    elif next_at > due_at + grace:
-        state = CadenceState.AT_RISK
-    else:
-        state = CadenceState.ON_TRACK
-    return Cadence(last_held_at, due_at, next_at, state)
+    late_after = due_at + timedelta(days=grace_days)
+    return Cadence(last_held_at, due_at, next_at, state_of(pair.status, late_after, next_at, now))
+
+
+def state_of(
+    status: PairStatus, late_after: datetime, next_at: datetime | None, now: datetime
+) -> CadenceState:
+    """The state of a pair that is overdue after `late_after` (its due date plus grace)."""
+    if status is PairStatus.PAUSED:
+        return CadenceState.PAUSED
+    if status is PairStatus.ENDED:
+        return CadenceState.ENDED
+    if now > late_after:
+        return CadenceState.OVERDUE
+    if next_at is None:
+        return CadenceState.UNBOOKED
+    if next_at > late_after:
+        return CadenceState.AT_RISK
+    return CadenceState.ON_TRACK

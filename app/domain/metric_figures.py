@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from math import prod
 
 from app.domain.cadence import CadenceState
 from app.domain.metric_windows import Window
@@ -57,14 +56,19 @@ SIGNAL_MESSAGES: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PairCounts:
     """The integers every figure of one pair is computed from (product.md's definitions).
 
-    Durations are whole microseconds so that day figures stay exact."""
+    Durations are whole microseconds so that day figures stay exact. Not frozen: a rollup
+    builds one per pair, and a frozen dataclass's constructor costs ten times as much
+    (docs/decisions.md); nothing changes one after it is built."""
 
     cadence_days: int
     existing_microseconds: int  # D, the days the pair existed in the window, in µs
+    next_meeting_booked: bool
+    overdue_open: int
+    # from here on, in the order of the count columns the statements return
     held: int
     canceled: int
     unrecorded: int
@@ -85,8 +89,6 @@ class PairCounts:
     lead_done: int
     member_due: int
     member_done: int
-    overdue_open: int
-    next_meeting_booked: bool
     measured: int
     shortened: int
     rating_total: int
@@ -183,36 +185,38 @@ def above(numerator: int, denominator: int, bound: tuple[int, int]) -> bool:
     return denominator > 0 and numerator * q > p * denominator
 
 
-def _components(c: PairCounts) -> dict[str, tuple[int, int]]:
-    """Each health component as an exact ratio in [0, 1], with product.md's value for an
-    empty denominator."""
-    items = c.agenda_items
-    return {
-        "attendance": (c.held, c.slots) if c.slots else (0, 1),
-        "consistency": (min(c.held, c.expected), c.expected),
-        "follow_through": (
-            (c.commitments_done, c.commitments_due) if c.commitments_due else (1, 1)
-        ),
-        # 1 − 2·|member/items − 1/2| = (items − |2·member − items|) / items
-        "balance": (items - abs(2 * c.member_items - items), items) if items else (0, 1),
-        "substance": (items - c.status_items, items) if items else (0, 1),
-        "booked": (1 if c.next_meeting_booked else 0, 1),
-    }
-
-
-def health_score(components: dict[str, tuple[int, int]]) -> int:
-    """Σ weight × component, an integer 0–100 rounded half up, in exact integer arithmetic."""
-    common = prod(denominator for _, denominator in components.values())
-    total = sum(
-        HEALTH_WEIGHTS[name] * numerator * (common // denominator)
-        for name, (numerator, denominator) in components.items()
+def _ratios(c: PairCounts) -> tuple[tuple[int, int], ...]:
+    """Each health component as an exact ratio in [0, 1], in HEALTH_WEIGHTS' order, with
+    product.md's value for an empty denominator."""
+    items, slots, due, expected = c.agenda_items, c.slots, c.commitments_due, c.expected
+    return (
+        (c.held, slots) if slots else (0, 1),  # attendance
+        (min(c.held, expected), expected),  # consistency
+        (c.commitments_done, due) if due else (1, 1),  # follow_through
+        # balance: 1 − 2·|member/items − 1/2| = (items − |2·member − items|) / items
+        (items - abs(2 * c.member_items - items), items) if items else (0, 1),
+        (items - c.status_items, items) if items else (0, 1),  # substance
+        (1 if c.next_meeting_booked else 0, 1),  # booked
     )
+
+
+WEIGHTS = tuple(HEALTH_WEIGHTS.values())
+
+
+def health_score(ratios: tuple[tuple[int, int], ...]) -> int:
+    """Σ weight × component, an integer 0–100 rounded half up, in exact integer arithmetic."""
+    common = 1
+    for _, denominator in ratios:
+        common *= denominator
+    total = 0
+    for weight, (numerator, denominator) in zip(WEIGHTS, ratios, strict=True):
+        total += weight * numerator * (common // denominator)
     return (2 * total + common) // (2 * common)  # floor(total / common + 1/2)
 
 
 def health_of(c: PairCounts) -> int | None:
     """The health score, or None while the pair is too new to judge."""
-    return None if c.too_new_to_judge else health_score(_components(c))
+    return None if c.too_new_to_judge else health_score(_ratios(c))
 
 
 def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
@@ -222,22 +226,31 @@ def signals_of(c: PairCounts, standing: PairStanding) -> list[Signal]:
 
 def signal_codes(c: PairCounts, standing: PairStanding) -> list[str]:
     """The codes of the signals raised, in product.md's order."""
-    items, slots = c.agenda_items, c.slots
-    conditions = {
-        "frequent_cancellations": slots >= 3 and at_least(c.canceled, slots, (1, 4)),
-        "late_cancellations": slots >= 3 and at_least(c.late_canceled, slots, (1, 5)),
-        "overdue": standing.cadence_state is CadenceState.OVERDUE,
-        "no_next_meeting": standing.active and not c.next_meeting_booked,
-        "one_sided_agenda": items >= 5
-        and (below(c.member_items, items, (1, 5)) or above(c.member_items, items, (4, 5))),
-        "status_heavy": items >= 5 and above(c.status_items, items, (1, 2)),
-        "low_follow_through": c.commitments_due >= 3
-        and below(c.commitments_done, c.commitments_due, (3, 5)),
-        "infrequent_cadence": c.cadence_days > standing.target_cadence_days,
-        "irregular": c.gap_count >= 3 and below(c.gaps_within_cadence, c.gap_count, (3, 5)),
-        "shortened_meetings": c.measured >= 3 and at_least(c.shortened, c.measured, (1, 2)),
-    }
-    return [code for code, raised in conditions.items() if raised]
+    items, slots, due, measured = c.agenda_items, c.slots, c.commitments_due, c.measured
+    codes: list[str] = []
+    if slots >= 3 and at_least(c.canceled, slots, (1, 4)):
+        codes.append("frequent_cancellations")
+    if slots >= 3 and at_least(c.late_canceled, slots, (1, 5)):
+        codes.append("late_cancellations")
+    if standing.cadence_state is CadenceState.OVERDUE:
+        codes.append("overdue")
+    if standing.active and not c.next_meeting_booked:
+        codes.append("no_next_meeting")
+    if items >= 5 and (
+        below(c.member_items, items, (1, 5)) or above(c.member_items, items, (4, 5))
+    ):
+        codes.append("one_sided_agenda")
+    if items >= 5 and above(c.status_items, items, (1, 2)):
+        codes.append("status_heavy")
+    if due >= 3 and below(c.commitments_done, due, (3, 5)):
+        codes.append("low_follow_through")
+    if c.cadence_days > standing.target_cadence_days:
+        codes.append("infrequent_cadence")
+    if c.gap_count >= 3 and below(c.gaps_within_cadence, c.gap_count, (3, 5)):
+        codes.append("irregular")
+    if measured >= 3 and at_least(c.shortened, measured, (1, 2)):
+        codes.append("shortened_meetings")
+    return codes
 
 
 def metrics_from_counts(
@@ -245,7 +258,7 @@ def metrics_from_counts(
 ) -> PublishedMetrics:
     """Every figure of product.md's table from one pair's counts."""
     c = counts
-    components = None if c.too_new_to_judge else _components(c)
+    ratios = None if c.too_new_to_judge else _ratios(c)
     return PublishedMetrics(
         window=window,
         cadence_days=c.cadence_days,
@@ -277,9 +290,11 @@ def metrics_from_counts(
         next_meeting_booked=c.next_meeting_booked,
         shortened_share=rate(c.shortened, c.measured),
         rating_avg=rate(c.rating_total, c.rating_count),
-        health_score=None if components is None else health_score(components),
+        health_score=None if ratios is None else health_score(ratios),
         health_components=(
-            None if components is None else {name: n / d for name, (n, d) in components.items()}
+            None
+            if ratios is None
+            else {name: n / d for name, (n, d) in zip(HEALTH_WEIGHTS, ratios, strict=True)}
         ),
         signals=signals_of(c, standing),
     )

@@ -79,6 +79,13 @@ def microseconds(delta: timedelta) -> int:
 def existing_microseconds(pair: Pair, window: Window, now: datetime) -> int:
     """D: the time of the window during which the pair existed and which is not in the
     future, from max(from, started_at) to min(to, now, ended_at), or 0 if negative."""
-    start = max(window.start, pair.started_at)
-    end = min(window.end, now, pair.ended_at or window.end)
+    return existing_between(pair.started_at, pair.ended_at, window, now)
+
+
+def existing_between(
+    started_at: datetime, ended_at: datetime | None, window: Window, now: datetime
+) -> int:
+    """D for a pair that started at `started_at` and ended at `ended_at` (None: not ended)."""
+    start = max(window.start, started_at)
+    end = min(window.end, now, ended_at or window.end)
     return max(0, microseconds(end - start))

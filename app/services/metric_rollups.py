@@ -14,7 +14,7 @@ from app.domain.metric_rollups import Rollup, Totals, roll_up
 from app.domain.metric_windows import Bucket, Window, buckets
 from app.domain.pairs import PairKind
 from app.domain.queries import MetricsFilter
-from app.persistence.repositories.metrics import PairCountsRow
+from app.persistence.repositories.metrics import PairTally
 from app.services import visible_records
 from app.services.context import ServiceContext
 from app.services.groups import referenced_group
@@ -86,13 +86,13 @@ async def summary(
 ) -> tuple[MetricsBasis, Rollup]:
     measured = await basis(ctx, start, end)
     filters = await _scope_filter(ctx, request)
-    rows = await ctx.uow.metrics.pair_counts(measured.counting_terms(ctx.org_id), filters)
-    return measured, rolled_up(rows, measured)
+    tallies = await ctx.uow.metrics.pair_tallies(measured.counting_terms(ctx.org_id), filters)
+    return measured, rolled_up(tallies, measured)
 
 
-def rolled_up(rows: Iterable[PairCountsRow], measured: MetricsBasis) -> Rollup:
+def rolled_up(tallies: Iterable[PairTally], measured: MetricsBasis) -> Rollup:
     """The rollup of the pairs' counts: each pair's health and signals, then the sums."""
-    return roll_up(figures(row, measured) for row in rows)
+    return roll_up(figures(tally, measured) for tally in tallies)
 
 
 async def timeseries(

@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, Callable
 from contextlib import AbstractAsyncContextManager, aclosing
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
-from app.domain.cadence import CadenceState, cadence_of
+from app.domain.cadence import CadenceState, cadence_of, state_of
 from app.domain.metric_figures import (
     PairStanding,
     PublishedMetrics,
@@ -31,7 +31,7 @@ from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.pairs import Pair, PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
-from app.persistence.repositories.metrics import CountingTerms, PairCountsRow
+from app.persistence.repositories.metrics import CountingTerms, PairCountsRow, PairTally
 from app.services import visible_records
 from app.services.context import ServiceContext
 from app.services.groups import referenced_group
@@ -108,14 +108,16 @@ def report(row: PairCountsRow, basis: MetricsBasis) -> PairReport:
     return PairReport(row.pair, standing.cadence_state, metrics)
 
 
-def figures(row: PairCountsRow, basis: MetricsBasis) -> PairFigures:
+def figures(tally: PairTally, basis: MetricsBasis) -> PairFigures:
     """What a rollup needs of a pair: its health score and signal codes without the rest
     of its published figures (the same functions of app.domain.metric_figures decide)."""
-    standing = _standing(row, basis)
-    counts = row.counts
-    return PairFigures(
-        counts, health_of(counts), signal_codes(counts, standing), standing.cadence_state
-    )
+    counts = tally.counts
+    policy = basis.policy
+    due_from = tally.last_held_at or tally.started_at
+    late_after = due_from + timedelta(days=counts.cadence_days + policy.grace_days)
+    state = state_of(tally.status, late_after, tally.next_at, basis.computed_at)
+    standing = PairStanding(tally.status is PairStatus.ACTIVE, state, policy.target_cadence_days)
+    return PairFigures(counts, health_of(counts), signal_codes(counts, standing), state)
 
 
 def visible(ctx: ServiceContext, filters: MetricsFilter) -> MetricsFilter:

@@ -24,7 +24,9 @@ from app.persistence.repositories.metrics import (
     CountingTerms,
     MetricsRepository,
     PairCountsRow,
+    PairTally,
 )
+from app.services import metrics
 from tests.conftest import Live
 from tests.support.histories import NOW, History, histories, load, offsets
 
@@ -91,8 +93,28 @@ def test_each_pair_metric_matches_the_reference(
     assert row.counts == count_pair(history.records(), window, NOW, policy)
     active = history.pair.status is PairStatus.ACTIVE
     standing = PairStanding(active, cadence.state, policy.target_cadence_days)
-    assert metrics_from_counts(row.counts, window, standing) == compute_pair_metrics(
-        history.records(), window, NOW, policy, cadence.state
+    reference = compute_pair_metrics(history.records(), window, NOW, policy, cadence.state)
+    assert metrics_from_counts(row.counts, window, standing) == reference
+
+    async def tallied() -> list[PairTally]:  # what a rollup reads of the pair
+        async with live.engine.connect() as connection:
+            terms = CountingTerms(org_id, window, NOW, policy.grace_days, policy.late_cancel_hours)
+            return await MetricsRepository(connection).pair_tallies(
+                terms, MetricsFilter(pair_id=history.pair.id)
+            )
+
+    (tally,) = live.portal.call(tallied)
+    assert (tally.pair_id, tally.counts, tally.last_held_at, tally.next_at) == (
+        row.pair.id,
+        row.counts,
+        row.last_held_at,
+        row.next_at,
+    )
+    rolled = metrics.figures(tally, metrics.MetricsBasis(window, policy, NOW))
+    assert (rolled.health_score, list(rolled.signals), rolled.cadence_state) == (
+        reference.health_score,
+        [signal.code for signal in reference.signals],
+        cadence.state,
     )
 
 

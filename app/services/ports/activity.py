@@ -21,7 +21,7 @@ from app.services.ports.stores import Store
 if TYPE_CHECKING:
     from app.persistence.repositories.events import Position, StoredEvent
     from app.persistence.repositories.metric_aggregates import CountingTerms
-    from app.persistence.repositories.metrics import PairCountsRow
+    from app.persistence.repositories.metrics import PairCountsRow, PairTally
     from app.persistence.repositories.pair_watches import PairWatch
     from app.persistence.repositories.webhooks import Claimed
 
@@ -43,6 +43,10 @@ class MetricsStore(Protocol):
         after_id: UUID | None = None,
         limit: int | None = None,
     ) -> list[PairCountsRow]: ...
+
+    async def pair_tallies(
+        self, terms: CountingTerms, filters: MetricsFilter
+    ) -> list[PairTally]: ...
 
     async def bucket_totals(
         self, terms: CountingTerms, filters: MetricsFilter, bucket: Bucket
