@@ -175,7 +175,8 @@ def test_a_change_through_one_process_reaches_a_subscriber_of_the_other(
                 f" max {max(latencies) * 1000:.1f} ms (request included)"
             )
 
-            assert _listeners_killed(database) == 2  # one per process
+            # Each replica listens from its serving process and from its delivery process.
+            assert _listeners_killed(database) == 4
             resync = socket.next_of("live")["payload"]["data"]["meetingChanged"]
             assert resync == {"eventType": None, "resync": True, "agendaItem": None}
             add("after the gap")
