@@ -5,13 +5,14 @@ scheduler costs at 10,000 pairs.
     .venv/bin/python benchmarks/webhooks.py          # or: make bench-webhooks
 
 Steps (a scratch database, migrated as its owner; Rapport served with `rapport serve
---workers 2` connected as the app's role `rapport_app`, so row-level security applies; a
+--workers 2` connected as the app's role `rapport_app`, so row-level security applies, with
+the webhook delivery process `rapport serve` starts beside its workers on PostgreSQL; a
 receiver on 127.0.0.1 answering 204, in a process of its own (webhooks_receiver.py); the
 scratch database, the servers and the load loops come from harness/):
 
 1. write throughput (POST /v1/people, 8 at a time) with no endpoint and with one, rounds
    alternating: the ratio is the outbox's cost on a write, as deployed (goal: under 10%);
-   with the servers' CPU per write in each (their delivery workers' included), which says
+   with the servers' CPU per write in each (the delivery process's included), which says
    how much of the cost is delivering on the same cores;
 2. events per second from the first write to the receiver's last 2xx, with 1 endpoint and
    with 20 (every event to each), for a burst of writes;
@@ -214,8 +215,8 @@ async def endpoints(client: httpx.AsyncClient, receiver: str, count: int) -> lis
 
 
 async def writes_and_cpu(client: httpx.AsyncClient, server: Server, seconds: float) -> Round:
-    """A round of writes: writes per second, and the servers' CPU per write (their
-    delivery workers' included)."""
+    """A round of writes: writes per second, and the servers' CPU per write (the
+    delivery process's included)."""
     before = cpu_seconds(server.process.pid)
     written = await closed_loop([partial(write, client)] * CONCURRENCY, seconds)
     after = cpu_seconds(server.process.pid)

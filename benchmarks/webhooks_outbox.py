@@ -12,8 +12,8 @@ as every write does), and the outbox turns those changes into `person.created` e
 pending deliveries (app.services.outbox.publish, the event writer every request uses: the
 REST rendering, one delivery per endpoint, the NOTIFY) before the commit. What it skips is
 the HTTP request and the use case's own checks (unique email, reporting lines, the audit
-line), which are the write's cost, not the outbox's. No request of the servers rings their
-delivery workers: they hear of these events as of another replica's, through the
+line), which are the write's cost, not the outbox's. No request of the servers rings the
+delivery process: it hears of these events as of another replica's, through the
 transaction's NOTIFY, so the delivery path measured is the deployed one for events
 committed elsewhere; the commit
 instant is taken when the commit has returned, earlier than a client would see its answer
