@@ -14,6 +14,8 @@ import contextlib
 import os
 import signal
 
+import uvloop
+
 from app.api.app import live_listener, serving_engine
 from app.domain.clock import Clock, system_clock
 from app.services.live import LiveHub, LiveLimits
@@ -58,7 +60,7 @@ def run(settings: Settings, *, stop_with_parent: bool) -> None:
             if watching is not None:
                 watching.cancel()
 
-    asyncio.run(main())
+    uvloop.run(main())  # the serving workers' event loop too (uvicorn's "auto")
 
 
 async def _parent_gone(stop: asyncio.Event) -> None:
