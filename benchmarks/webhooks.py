@@ -11,9 +11,10 @@ receiver on 127.0.0.1 answering 204, in a process of its own (webhooks_receiver.
 scratch database, the servers and the load loops come from harness/):
 
 1. write throughput (POST /v1/people, 8 at a time) with no endpoint and with one, rounds
-   alternating: the ratio is the outbox's cost on a write, as deployed (goal: under 10%);
-   with the servers' CPU per write in each (the delivery process's included), which says
-   how much of the cost is delivering on the same cores;
+   alternating in ABBA order (so a drift in the machine's load falls on both): the ratio
+   is the outbox's cost on a write, as deployed (goal: under 10%); with the servers' CPU
+   per write in each (the delivery process's included), which says how much of the cost
+   is delivering on the same cores;
 2. events per second from the first write to the receiver's last 2xx, with 1 endpoint and
    with 20 (every event to each), for a burst of writes;
 3. commit-to-delivery latency (the write's response to the receiver's arrival) with API
@@ -255,14 +256,12 @@ async def run_http(server: Server, scratch: Scratch, receiver: Receiver) -> Resu
     ) as client:
         seconds, rounds = float(setting("SECONDS", "8")), int(setting("ROUNDS", "2"))
         await writes_per_second(client, 2)  # warm-up
-        first: list[str] = []
+        first = await endpoints(client, receiver.url, 1)
+        await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": False})
         for number in range(rounds):
-            results.without.append(await writes_and_cpu(client, server, seconds))
-            first = first or await endpoints(client, receiver.url, 1)
-            await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": True})
-            results.with_one.append(await writes_and_cpu(client, server, seconds))
-            await client.patch(f"/v1/webhook-endpoints/{first[0]}", json={"enabled": False})
-            await _drained(receiver)
+            # ABBA: a drift in the machine's load over the rounds falls on both kinds.
+            for enabled in (False, True) if number % 2 == 0 else (True, False):
+                await _write_round(client, server, receiver, first[0], seconds, enabled, results)
             log(
                 f"round {number + 1}: {results.without[-1].writes_per_second:.0f} vs"
                 f" {results.with_one[-1].writes_per_second:.0f} writes/s"
@@ -282,6 +281,25 @@ async def run_http(server: Server, scratch: Scratch, receiver: Receiver) -> Resu
         results.outbox = await paced_outbox(receiver, scratch, rate, rate_seconds)
         log(f"outbox events at {results.outbox.rate:.0f}/s: {_latencies(results.outbox)}")
     return results
+
+
+async def _write_round(
+    client: httpx.AsyncClient,
+    server: Server,
+    receiver: Receiver,
+    endpoint: str,
+    seconds: float,
+    enabled: bool,
+    results: Results,
+) -> None:
+    """A round of writes without the endpoint, or with it (then its deliveries drained)."""
+    if not enabled:
+        results.without.append(await writes_and_cpu(client, server, seconds))
+        return
+    await client.patch(f"/v1/webhook-endpoints/{endpoint}", json={"enabled": True})
+    results.with_one.append(await writes_and_cpu(client, server, seconds))
+    await client.patch(f"/v1/webhook-endpoints/{endpoint}", json={"enabled": False})
+    await _drained(receiver)
 
 
 async def run_outbox_only(server: Server, scratch: Scratch, receiver: Receiver) -> Paced:
