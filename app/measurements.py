@@ -67,12 +67,14 @@ WEBHOOK_DELIVERY_LAG = Histogram(
 WEBHOOK_PENDING = Gauge(
     "rapport_webhook_pending_deliveries",
     "Deliveries waiting to be sent (all organizations), as a worker last counted them.",
-    multiprocess_mode="max",
+    # The latest count wins: a delivery process that died and was replaced leaves its
+    # last value behind, which must not outweigh the live one's.
+    multiprocess_mode="mostrecent",
 )
 WEBHOOK_OLDEST_PENDING = Gauge(
     "rapport_webhook_oldest_pending_seconds",
     "Age of the oldest delivery still waiting, as a worker last counted it (0: none).",
-    multiprocess_mode="max",
+    multiprocess_mode="mostrecent",
 )
 SCHEDULER_TICKS = Histogram(
     "rapport_scheduler_tick_duration_seconds",

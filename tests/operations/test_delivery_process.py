@@ -1,6 +1,7 @@
 """`rapport serve` on PostgreSQL delivers webhooks from a process of its own: started with
-it, started again if it dies, gone when `rapport serve` is gone (even killed outright), and
-replaced by `rapport deliver` run on its own where RAPPORT_WEBHOOK_DELIVERY=elsewhere."""
+it, started again if it dies, gone when `rapport serve` is gone (even killed outright), its
+measurements served with the workers', and replaced by `rapport deliver` run on its own where
+RAPPORT_WEBHOOK_DELIVERY=elsewhere."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.persistence.migrate import upgrade_to_head
 from tests.support.commands import RAPPORT, environment, rapport, serving
@@ -27,7 +29,7 @@ pytestmark = pytest.mark.slow
 def env(postgres_admin_url: str) -> Iterator[dict[str, str]]:
     with scratch_database(postgres_admin_url) as url:
         upgrade_to_head(url)
-        yield environment(url, webhooks_allow_private="true")
+        yield environment(url, webhooks_allow_private="true", metrics_access="open")
 
 
 def _delivery_processes(parent: int) -> list[int]:
@@ -85,6 +87,17 @@ def _write(base_url: str, key: str) -> str:
     return str(person.json()["id"])
 
 
+def _succeeded_attempts(base_url: str) -> float:
+    metrics = httpx.get(base_url + "/metrics").text
+    for family in text_string_to_metric_families(metrics):
+        for sample in family.samples:
+            if sample.name == "rapport_webhook_attempts_total" and sample.labels == {
+                "outcome": "succeeded"
+            }:
+                return sample.value
+    return 0.0
+
+
 def _ids(receiver: Receiver, path: str) -> set[str]:
     return {str(r.event["data"]["id"]) for r in receiver.at(path)}
 
@@ -98,6 +111,8 @@ def test_the_delivery_process_is_started_again_and_ends_with_the_server(
         (first,) = _until(lambda: _delivery_processes(server.process.pid))
         person = _subscribe_and_write(server.base_url, key, receiver, "/again")
         _until(lambda: person in _ids(receiver, "/again"))
+        # The delivery process's measurements are served with the workers'.
+        _until(lambda: _succeeded_attempts(server.base_url) >= 1)
         os.kill(first, signal.SIGKILL)
         (second,) = _until(
             lambda: [p for p in _delivery_processes(server.process.pid) if p != first]
