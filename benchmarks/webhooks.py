@@ -74,8 +74,9 @@ _emails = itertools.count(1)
 class Receiver:
     """The receiver in its own process (webhooks_receiver.py), asked what arrived."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pid: int) -> None:
         self.url = url
+        self.pid = pid
         self.http = httpx.AsyncClient(base_url=url, timeout=60)
 
     async def reset(self) -> None:
@@ -215,21 +216,27 @@ async def endpoints(client: httpx.AsyncClient, receiver: str, count: int) -> lis
     return made
 
 
-async def writes_and_cpu(client: httpx.AsyncClient, server: Server, seconds: float) -> Round:
-    """A round of writes: writes per second, and the servers' CPU per write (the
-    delivery process's included)."""
-    before = cpu_seconds(server.process.pid)
+async def writes_and_cpu(
+    client: httpx.AsyncClient, server: Server, receiver: Receiver, seconds: float
+) -> Round:
+    """A round of writes: writes per second, the servers' CPU per write (the delivery
+    process's included) and the receiver's, which shares the machine's cores."""
+    pids = (server.process.pid, receiver.pid)
+    before = [cpu_seconds(pid) for pid in pids]
     written = await closed_loop([partial(write, client)] * CONCURRENCY, seconds)
-    after = cpu_seconds(server.process.pid)
-    used = None if before is None or after is None else after - before
-    per_write = None if used is None else used / max(1, written.requests)
-    return Round(written.requests_per_second, per_write)
+    after = [cpu_seconds(pid) for pid in pids]
+    per_write = [
+        None if start is None or end is None else (end - start) / max(1, written.requests)
+        for start, end in zip(before, after, strict=True)
+    ]
+    return Round(written.requests_per_second, per_write[0], per_write[1])
 
 
 @dataclass(frozen=True, slots=True)
 class Round:
     writes_per_second: float
     cpu_per_write: float | None  # seconds of the servers' CPU
+    receiver_cpu_per_write: float | None
 
 
 @dataclass(slots=True)
@@ -241,8 +248,8 @@ class Results:
     api: Paced | None = None
     outbox: Paced | None = None
 
-    def median(self, rounds: list[Round], cpu: bool = False) -> float | None:
-        values = [r.cpu_per_write if cpu else r.writes_per_second for r in rounds]
+    def median(self, rounds: list[Round], measure: str = "writes_per_second") -> float | None:
+        values = [getattr(r, measure) for r in rounds]
         known = [v for v in values if v is not None]
         return statistics.median(known) if known else None
 
@@ -294,10 +301,10 @@ async def _write_round(
 ) -> None:
     """A round of writes without the endpoint, or with it (then its deliveries drained)."""
     if not enabled:
-        results.without.append(await writes_and_cpu(client, server, seconds))
+        results.without.append(await writes_and_cpu(client, server, receiver, seconds))
         return
     await client.patch(f"/v1/webhook-endpoints/{endpoint}", json={"enabled": True})
-    results.with_one.append(await writes_and_cpu(client, server, seconds))
+    results.with_one.append(await writes_and_cpu(client, server, receiver, seconds))
     await client.patch(f"/v1/webhook-endpoints/{endpoint}", json={"enabled": False})
     await _drained(receiver)
 
@@ -331,8 +338,9 @@ def _latencies(run: Paced) -> str:
 
 def report(results: Results, cost: SchedulerCost) -> str:
     without, with_one = results.median(results.without), results.median(results.with_one)
-    cpu_without = results.median(results.without, cpu=True)
-    cpu_with = results.median(results.with_one, cpu=True)
+    cpu_without = results.median(results.without, "cpu_per_write")
+    cpu_with = results.median(results.with_one, "cpu_per_write")
+    receiver_cpu = results.median(results.with_one, "receiver_cpu_per_write")
     assert without is not None and with_one is not None
     assert results.api is not None and results.outbox is not None
     lines = [
@@ -343,6 +351,7 @@ def report(results: Results, cost: SchedulerCost) -> str:
         f"| write throughput with / without | {with_one / without:.2f} | > 0.90 |",
         f"| servers' CPU per write, no endpoint / one endpoint | {_ms(cpu_without)} /"
         f" {_ms(cpu_with)} | |",
+        f"| the receiver's CPU per write, one endpoint | {_ms(receiver_cpu)} | |",
         f"| events/s commit to 2xx, 1 endpoint | {results.events_1:.0f} | |",
         f"| events/s commit to 2xx, 20 endpoints | {results.events_20:.0f}"
         f" ({results.events_20 * 20:.0f} deliveries/s) | |",
@@ -393,12 +402,14 @@ def main() -> int:
             log(f"rapport on {server.url} as {scratch.role}, receiver on {receiver.url}")
             log(machine_load())
             if setting("ONLY", "") == "outbox":
-                run = asyncio.run(run_outbox_only(server, scratch, Receiver(receiver.url)))
+                asked = Receiver(receiver.url, receiver.process.pid)
+                run = asyncio.run(run_outbox_only(server, scratch, asked))
                 log(machine_load())
                 print(f"| outbox generator, 1 endpoint | {run.rate:.0f} events/s |"
                       f" {_paced(run)} |")  # fmt: skip
                 return 0
-            results = asyncio.run(run_http(server, scratch, Receiver(receiver.url)))
+            asked = Receiver(receiver.url, receiver.process.pid)
+            results = asyncio.run(run_http(server, scratch, asked))
             log(machine_load())
         # The server has stopped: its scheduler does not tick beside the measured one.
         pairs = int(setting("PAIRS", "10000"))
