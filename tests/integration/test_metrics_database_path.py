@@ -4,20 +4,20 @@ every figure, for random histories, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.domain.cadence import Cadence, cadence_of
+from app.domain.cadence import Cadence, CadenceState, cadence_of
 from app.domain.meetings import MeetingStatus
 from app.domain.metric_figures import PairStanding, metrics_from_counts
 from app.domain.metric_rollups import Totals
 from app.domain.metric_windows import Bucket, Window, buckets
-from app.domain.metrics_reference import compute_pair_metrics, count_pair
-from app.domain.pairs import PairStatus
+from app.domain.metrics_reference import MeetingFacts, compute_pair_metrics, count_pair
+from app.domain.pairs import Pair, PairKind, PairSource, PairStatus
 from app.domain.policy import Policy
 from app.domain.queries import MetricsFilter
 from app.persistence.repositories.metrics import (
@@ -28,7 +28,7 @@ from app.persistence.repositories.metrics import (
 )
 from app.services import metrics
 from tests.conftest import Live
-from tests.support.histories import NOW, History, histories, load, offsets
+from tests.support.histories import MICROSECOND, NOW, History, histories, load, offsets
 
 SETTINGS = settings(
     max_examples=200,
@@ -148,3 +148,96 @@ def test_time_series_buckets_match_the_reference(
         for part in parts
     ]
     assert totals == expected
+
+
+GRACE_DAYS = 3
+CADENCE_DAYS = 14
+DAY = timedelta(days=1)
+GRACE = GRACE_DAYS * DAY
+# How long after its due date now is, when its next meeting is (None: none booked), whether
+# it is due from its last held meeting (or from its start), and product.md's cadence state.
+BOUNDARIES = [
+    (-MICROSECOND, None, True, CadenceState.UNBOOKED),
+    (timedelta(0), None, True, CadenceState.UNBOOKED),
+    (MICROSECOND, None, True, CadenceState.UNBOOKED),  # in the grace window
+    (DAY, None, False, CadenceState.UNBOOKED),
+    (GRACE - MICROSECOND, None, True, CadenceState.UNBOOKED),
+    (GRACE, None, True, CadenceState.UNBOOKED),
+    (GRACE + MICROSECOND, None, True, CadenceState.OVERDUE),
+    (GRACE + MICROSECOND, None, False, CadenceState.OVERDUE),
+    (GRACE + MICROSECOND, GRACE + DAY, True, CadenceState.OVERDUE),
+    (-DAY, DAY, True, CadenceState.ON_TRACK),
+    (-DAY, GRACE - MICROSECOND, True, CadenceState.ON_TRACK),
+    (-DAY, GRACE, True, CadenceState.ON_TRACK),
+    (-DAY, GRACE + MICROSECOND, True, CadenceState.AT_RISK),
+    (DAY, GRACE, False, CadenceState.ON_TRACK),
+    (DAY, GRACE + MICROSECOND, True, CadenceState.AT_RISK),
+    (GRACE, GRACE + MICROSECOND, True, CadenceState.AT_RISK),
+]
+
+
+def _due_around_now(
+    org_id: UUID, lead: UUID, now_after_due: timedelta, next_after_due: timedelta | None, held: bool
+) -> History:
+    due_at = NOW - now_after_due
+    due_from = due_at - timedelta(days=CADENCE_DAYS)
+    started = due_from if not held else due_from - 60 * DAY
+    pair = Pair(
+        id=uuid4(),
+        org_id=org_id,
+        lead_id=lead,
+        member_id=uuid4(),
+        kind=PairKind.MANAGER_REPORT,
+        cadence_days=CADENCE_DAYS,
+        duration_minutes=30,
+        status=PairStatus.ACTIVE,
+        source=PairSource.MANUAL,
+        started_at=started,
+        ended_at=None,
+        ended_reason=None,
+        created_at=started,
+        updated_at=started,
+    )
+    meetings = [_meeting(due_from, MeetingStatus.COMPLETED)] if held else []
+    if next_after_due is not None:
+        meetings.append(_meeting(due_at + next_after_due, MeetingStatus.SCHEDULED))
+    return History(pair, meetings)
+
+
+def _meeting(starts_at: datetime, status: MeetingStatus) -> MeetingFacts:
+    return MeetingFacts(uuid4(), starts_at, 30, status, 0, None, None, None)
+
+
+def test_each_cadence_boundary_matches_the_reference(live: Live, org_id: UUID) -> None:
+    """Now and the next meeting on, just before and just after the due date and its end of
+    grace: the database path's cadence states (SQL filter, rollup) are product.md's."""
+    lead = uuid4()
+    team = [_due_around_now(org_id, lead, *case[:3]) for case in BOUNDARIES]
+    live.portal.call(load, live.engine, team, {lead} | {h.pair.member_id for h in team})
+    policy = replace(Policy(org_id=org_id), grace_days=GRACE_DAYS)
+    terms = CountingTerms(org_id, Window(NOW - 90 * DAY, NOW), NOW, GRACE_DAYS, 0)
+    expected = [case[3] for case in BOUNDARIES]  # a difference names the case by its index
+    assert [_reference_cadence(h, policy).state for h in team] == expected
+
+    async def in_each_state() -> dict[UUID, CadenceState]:
+        async with live.engine.connect() as connection:
+            repository = MetricsRepository(connection)
+            return {
+                row.pair.id: state
+                for state in CadenceState
+                for row in await repository.pair_counts(
+                    terms, MetricsFilter(lead_id=lead, cadence_state=state)
+                )
+            }
+
+    async def tallied() -> list[PairTally]:
+        async with live.engine.connect() as connection:
+            return await MetricsRepository(connection).pair_tallies(
+                terms, MetricsFilter(lead_id=lead)
+            )
+
+    in_state = live.portal.call(in_each_state)
+    assert [in_state.get(h.pair.id) for h in team] == expected
+    basis = metrics.MetricsBasis(terms.window, policy, NOW)
+    rolled = {t.pair_id: metrics.figures(t, basis).cadence_state for t in live.portal.call(tallied)}
+    assert [rolled.get(h.pair.id) for h in team] == expected

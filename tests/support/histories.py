@@ -3,7 +3,7 @@ into the database, for holding the SQL metrics path to the reference implementat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -34,6 +34,7 @@ from app.persistence.tables import (
 
 NOW = datetime(2026, 6, 17, 10, 30, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass
@@ -71,7 +72,7 @@ def histories(
     lead = lead_id or uuid4()
     member = uuid4()
     started = NOW + draw(offsets) - timedelta(days=draw(st.integers(0, 120)))
-    status = draw(st.sampled_from(PairStatus))
+    status = draw(st.sampled_from([*PairStatus, PairStatus.ACTIVE]))  # half of them active
     ended_at = (
         started + timedelta(days=draw(st.integers(0, 200))) if status is PairStatus.ENDED else None
     )
@@ -94,6 +95,8 @@ def histories(
     history = History(pair)
     for _ in range(draw(st.integers(0, 12))):
         history.meetings.append(_meeting(draw, pair, grace_days, history.meetings))
+    if draw(st.integers(0, 3)) > 0:  # three in four at a boundary of the cadence state
+        history = _due_around_now(draw, history, timedelta(days=grace_days))
     for meeting in history.meetings:
         for _ in range(draw(st.integers(0, 3))):
             history.items.append(
@@ -110,6 +113,46 @@ def histories(
     return history
 
 
+def _due_around_now(draw: st.DrawFn, history: History, grace: timedelta) -> History:
+    """The history moved so that the pair is due around NOW, and its next meeting (if any)
+    booked around its due date: product.md's cadence state compares now and next_at with
+    due_at + grace_days, so each state and each side of its boundaries is reached."""
+    pair = history.pair
+    due_at = NOW - draw(_after_due(grace, timedelta(0), grace))  # now is overdue after grace
+    due_from = due_at - timedelta(days=pair.cadence_days)  # the last held meeting, or the start
+    meetings = history.meetings
+    held = [m.starts_at for m in meetings if m.status is MeetingStatus.COMPLETED]
+    if held:
+        meetings = [_moved(meeting, due_from - max(held)) for meeting in meetings]
+    else:
+        ended_at = None if pair.ended_at is None else due_from + (pair.ended_at - pair.started_at)
+        pair = replace(
+            pair, started_at=due_from, ended_at=ended_at, created_at=due_from, updated_at=due_from
+        )
+    booked = [
+        m for m in meetings if not (m.status is MeetingStatus.SCHEDULED and m.starts_at > NOW)
+    ]
+    if draw(st.integers(0, 4)) > 0:  # booked (or, when that is past, unrecorded) or not
+        next_at = due_at + draw(_after_due(grace, grace))  # at risk when booked after grace
+        booked.append(_meeting_at(draw, pair, next_at, MeetingStatus.SCHEDULED))
+    return History(pair, booked)
+
+
+def _after_due(grace: timedelta, *edges: timedelta) -> st.SearchStrategy[timedelta]:
+    """How long after a due date an instant is, each about as often: on one of `edges` or a
+    microsecond before or after it, inside the grace window (just after the due date when
+    there is no grace), or days away."""
+    near = [edge + step for edge in edges for step in (timedelta(0), -MICROSECOND, MICROSECOND)]
+    inside = st.integers(1, max(1, grace // MICROSECOND - 1)).map(lambda micro: micro * MICROSECOND)
+    days_away = st.integers(-40, 40).map(lambda days: grace + timedelta(days=days))
+    return st.one_of(*map(st.just, near), inside, days_away)
+
+
+def _moved(meeting: MeetingFacts, by: timedelta) -> MeetingFacts:
+    canceled_at = None if meeting.canceled_at is None else meeting.canceled_at + by
+    return replace(meeting, starts_at=meeting.starts_at + by, canceled_at=canceled_at)
+
+
 def _meeting(
     draw: st.DrawFn, pair: Pair, grace_days: int, earlier: list[MeetingFacts]
 ) -> MeetingFacts:
@@ -120,8 +163,14 @@ def _meeting(
         starts_at = earlier[-1].starts_at + timedelta(days=within + draw(st.integers(-1, 1)))
     else:
         starts_at = NOW + draw(offsets)
-    duration = draw(st.sampled_from([15, 30, 45, 60, 120]))
     status = draw(st.sampled_from([*MeetingStatus, MeetingStatus.COMPLETED]))
+    return _meeting_at(draw, pair, starts_at, status)
+
+
+def _meeting_at(
+    draw: st.DrawFn, pair: Pair, starts_at: datetime, status: MeetingStatus
+) -> MeetingFacts:
+    duration = draw(st.sampled_from([15, 30, 45, 60, 120]))
     canceled_at = canceled_by = None
     actual = None
     if status is MeetingStatus.CANCELED:
