@@ -130,10 +130,6 @@ class WebhookWorker:
             await self._client.close()
             self._client = None
 
-    @property
-    def idle(self) -> bool:
-        return not self._in_flight
-
     async def _run(self) -> None:
         claimed_at = -math.inf
         while not self._stopping:
