@@ -8,7 +8,9 @@ between deliveries and the address rule enforced when it connects.
 - No cookie is kept: a receiver's Set-Cookie would otherwise ride along with the next
   delivery to that host, whichever organization's it is.
 - Redirects are not followed (a 3xx is a failure) and answers are read raw, so nothing asks
-  for compression."""
+  for compression.
+- The environment's proxy settings are not used: the connection goes to the address that
+  was checked."""
 
 from __future__ import annotations
 
