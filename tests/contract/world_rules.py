@@ -162,7 +162,10 @@ class ContractWorld:
         if body.get("timezone") is not None:
             body["timezone"] = TIMEZONE
         if body.get("starts_at") is not None:
-            body["starts_at"] = (self.live.clock() + timedelta(days=30)).isoformat()
+            # A month ahead, and never twice the same instant: the clock may be pinned, and
+            # moving a meeting to where it already is changes nothing (422).
+            ahead = timedelta(days=30, minutes=5 * next(self.calls))
+            body["starts_at"] = (self.live.clock() + ahead).isoformat()
         for name in ("cadence_days", "duration_minutes"):
             bounds = CADENCE if name == "cadence_days" else DURATION
             if body.get(name) is not None:
