@@ -177,11 +177,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     )
     app.include_router(prometheus.router)
     install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
+    # First: routes are matched in the order they were added, and a request to GraphQL's
+    # one path would otherwise be tried against every REST route before it.
+    app.include_router(graphql_router(settings), include_in_schema=False)
     for router in ROUTERS:
         # Health checks answer whatever a prober appends; the API refuses what it ignores.
         strict = [] if router is operations_router else [Depends(strict_inputs)]
         app.include_router(router, dependencies=strict)
-    app.include_router(graphql_router(settings), include_in_schema=False)
     for router in scim_routers():
         app.include_router(router)
     install_web_app(app)

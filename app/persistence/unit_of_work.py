@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
 from uuid import UUID
 
 from sqlalchemy import select, text
@@ -54,7 +55,8 @@ PEOPLE = PersonRow.__table__  # type: ignore[attr-defined]
 
 
 class UnitOfWork:
-    """The repositories of one transaction."""
+    """The repositories of one transaction, each made when first used (a request uses a
+    few of them)."""
 
     def __init__(self, connection: GuardedConnection, *, writes: bool = False) -> None:
         self.connection = connection
@@ -62,33 +64,110 @@ class UnitOfWork:
         self.organization: UUID | None = None  # the one entered (enter_organization)
         # What this transaction changed, for its events (app.services.outbox).
         self.changes = ChangeLog() if writes else None
-        changes = self.changes
-        self.organizations = OrganizationRepository(connection)
-        self.people = PeopleRepository(connection, changes)
-        self.pairs = PairRepository(connection, changes)
-        self.meetings = MeetingRepository(connection, changes)
-        self.meeting_events = MeetingEventRepository(connection)
-        self.agenda_items = AgendaItemRepository(connection, changes)
-        self.notes = NoteRepository(connection, changes)
-        self.commitments = CommitmentRepository(connection, changes)
-        self.templates = TemplateRepository(connection)
-        self.policies = PolicyRepository(connection)
-        self.service_keys = ServiceKeyRepository(connection)
-        self.ratings = RatingRepository(connection, changes)
-        self.audit = AuditRepository(connection)
-        self.metrics = MetricsRepository(connection)
-        self.sign_in = SignInRepository(connection)
-        self.sign_in_bindings = SignInBindingRepository(connection)
-        self.signing_generations = SigningGenerationRepository(connection)
-        self.groups = GroupRepository(connection)
-        self.rate_limits = RateLimitRepository(connection)
-        self.calendar = CalendarTokenRepository(connection)
-        self.events = EventRepository(connection)
-        self.webhook_endpoints = WebhookEndpointRepository(connection)
-        self.webhook_deliveries = WebhookDeliveryRepository(connection)
-        self.pair_watches = PairWatchRepository(connection)
-        self.idempotency_keys = IdempotencyKeyRepository(connection)
-        self.live = LiveNotices(connection)
+
+    @cached_property
+    def organizations(self) -> OrganizationRepository:
+        return OrganizationRepository(self.connection)
+
+    @cached_property
+    def people(self) -> PeopleRepository:
+        return PeopleRepository(self.connection, self.changes)
+
+    @cached_property
+    def pairs(self) -> PairRepository:
+        return PairRepository(self.connection, self.changes)
+
+    @cached_property
+    def meetings(self) -> MeetingRepository:
+        return MeetingRepository(self.connection, self.changes)
+
+    @cached_property
+    def meeting_events(self) -> MeetingEventRepository:
+        return MeetingEventRepository(self.connection)
+
+    @cached_property
+    def agenda_items(self) -> AgendaItemRepository:
+        return AgendaItemRepository(self.connection, self.changes)
+
+    @cached_property
+    def notes(self) -> NoteRepository:
+        return NoteRepository(self.connection, self.changes)
+
+    @cached_property
+    def commitments(self) -> CommitmentRepository:
+        return CommitmentRepository(self.connection, self.changes)
+
+    @cached_property
+    def templates(self) -> TemplateRepository:
+        return TemplateRepository(self.connection)
+
+    @cached_property
+    def policies(self) -> PolicyRepository:
+        return PolicyRepository(self.connection)
+
+    @cached_property
+    def service_keys(self) -> ServiceKeyRepository:
+        return ServiceKeyRepository(self.connection)
+
+    @cached_property
+    def ratings(self) -> RatingRepository:
+        return RatingRepository(self.connection, self.changes)
+
+    @cached_property
+    def audit(self) -> AuditRepository:
+        return AuditRepository(self.connection)
+
+    @cached_property
+    def metrics(self) -> MetricsRepository:
+        return MetricsRepository(self.connection)
+
+    @cached_property
+    def sign_in(self) -> SignInRepository:
+        return SignInRepository(self.connection)
+
+    @cached_property
+    def sign_in_bindings(self) -> SignInBindingRepository:
+        return SignInBindingRepository(self.connection)
+
+    @cached_property
+    def signing_generations(self) -> SigningGenerationRepository:
+        return SigningGenerationRepository(self.connection)
+
+    @cached_property
+    def groups(self) -> GroupRepository:
+        return GroupRepository(self.connection)
+
+    @cached_property
+    def rate_limits(self) -> RateLimitRepository:
+        return RateLimitRepository(self.connection)
+
+    @cached_property
+    def calendar(self) -> CalendarTokenRepository:
+        return CalendarTokenRepository(self.connection)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.connection)
+
+    @cached_property
+    def webhook_endpoints(self) -> WebhookEndpointRepository:
+        return WebhookEndpointRepository(self.connection)
+
+    @cached_property
+    def webhook_deliveries(self) -> WebhookDeliveryRepository:
+        return WebhookDeliveryRepository(self.connection)
+
+    @cached_property
+    def pair_watches(self) -> PairWatchRepository:
+        return PairWatchRepository(self.connection)
+
+    @cached_property
+    def idempotency_keys(self) -> IdempotencyKeyRepository:
+        return IdempotencyKeyRepository(self.connection)
+
+    @cached_property
+    def live(self) -> LiveNotices:
+        return LiveNotices(self.connection)
 
     def guard_statements(self) -> None:
         """From now on, a statement runs to its end even when the code awaiting it is

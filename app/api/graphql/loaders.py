@@ -7,6 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -114,29 +115,46 @@ class Loaders:
     records `people`, `pairs` and `meetings` load by id are ones named by a record the
     caller may already see (a meeting's pair, a commitment's meeting): the privacy check
     happened on that record (batch_reads' `…_named_by_visible_records`). Every page of a
-    nested list, the first and those after a cursor, goes through a ChildrenLoader."""
+    nested list, the first and those after a cursor, goes through a ChildrenLoader. Each
+    loader is made when a field first asks for it: most documents need one or two."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self._meetings: dict[UUID, Meeting] = {}
+        self._pairs: dict[UUID, Pair] = {}
 
+    @cached_property
+    def people(self) -> DataLoader[UUID, Person | None]:
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = {p.id: p for p in await batch_reads.people_named_by_visible_records(ctx, ids)}
-            return [found.get(i) for i in ids]
+            found = await batch_reads.people_named_by_visible_records(self.ctx, ids)
+            return _in_order(ids, {person.id: person for person in found})
 
+        return DataLoader(load_fn=people)
+
+    @cached_property
+    def pairs(self) -> DataLoader[UUID, Pair | None]:
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = {p.id: p for p in await batch_reads.pairs_named_by_visible_records(ctx, ids)}
-            return [found.get(i) for i in ids]
+            found = await batch_reads.pairs_named_by_visible_records(self.ctx, ids)
+            return _in_order(ids, {pair.id: pair for pair in found})
 
-        async def meetings_by_id(ids: list[UUID]) -> list[Meeting | None]:
-            found = {m.id: m for m in await batch_reads.meetings_named_by_visible_records(ctx, ids)}
-            return [found.get(i) for i in ids]
+        return DataLoader(load_fn=pairs)
 
+    @cached_property
+    def meetings(self) -> DataLoader[UUID, Meeting | None]:
+        async def meetings(ids: list[UUID]) -> list[Meeting | None]:
+            found = await batch_reads.meetings_named_by_visible_records(self.ctx, ids)
+            return _in_order(ids, {meeting.id: meeting for meeting in found})
+
+        return DataLoader(load_fn=meetings)
+
+    @cached_property
+    def _meetings_of_pair(self) -> ChildrenLoader[list[Meeting] | None]:
         async def meetings(
             ids: Sequence[UUID], shape: ChildrenPage
         ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                ctx,
+                self.ctx,
                 [self._pairs[i] for i in ids],
                 limit=shape.limit,
                 after=shape.after,
@@ -144,43 +162,59 @@ class Loaders:
                 status=status,
             )
 
+        return ChildrenLoader(meetings)
+
+    @cached_property
+    def _commitments_of_pair(self) -> ChildrenLoader[list[Commitment] | None]:
         async def commitments(
             ids: Sequence[UUID], shape: ChildrenPage
         ) -> dict[UUID, list[Commitment] | None]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
             pairs = [self._pairs[i] for i in ids]
             return await batch_reads.commitments_of_pairs(
-                ctx, pairs, limit=shape.limit, after=shape.after, status=status
+                self.ctx, pairs, limit=shape.limit, after=shape.after, status=status
             )
 
+        return ChildrenLoader(commitments)
+
+    @cached_property
+    def agenda_of_meeting(self) -> ChildrenLoader[list[AgendaItem]]:
         async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
             return await batch_reads.agenda_items_of_meetings(
-                ctx, ids, limit=shape.limit, after=shape.after
+                self.ctx, ids, limit=shape.limit, after=shape.after
             )
 
+        return ChildrenLoader(agenda)
+
+    @cached_property
+    def notes_of_meeting(self) -> ChildrenLoader[list[Note]]:
         async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
             return await batch_reads.notes_of_meetings(
-                ctx, ids, limit=shape.limit, after=shape.after
+                self.ctx, ids, limit=shape.limit, after=shape.after
             )
 
+        return ChildrenLoader(notes)
+
+    @cached_property
+    def ratings_of_meeting(self) -> ChildrenLoader[list[Rating]]:
         async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
             return await batch_reads.ratings_of_meetings(
-                ctx, ids, limit=shape.limit, after=shape.after
+                self.ctx, ids, limit=shape.limit, after=shape.after
             )
 
-        self.people = DataLoader[UUID, Person | None](load_fn=people)
-        self.pairs = DataLoader[UUID, Pair | None](load_fn=pairs)
-        self.meetings = DataLoader[UUID, Meeting | None](load_fn=meetings_by_id)
-        self._meetings_of_pair = ChildrenLoader[list[Meeting] | None](meetings)
-        self._commitments_of_pair = ChildrenLoader[list[Commitment] | None](commitments)
-        self.agenda_of_meeting = ChildrenLoader[list[AgendaItem]](agenda)
-        self.notes_of_meeting = ChildrenLoader[list[Note]](notes)
-        self.ratings_of_meeting = ChildrenLoader[list[Rating]](ratings)
-        self.metrics_of_pair = DataLoader[MetricsOfPair, MeasuredPair](load_fn=self._load_metrics)
-        self._meetings: dict[UUID, Meeting] = {}
-        self._pairs: dict[UUID, Pair] = {}
-        self._cadence = DataLoader[UUID, PairCadence | None](load_fn=self._load_cadence)
-        self._follow_up = DataLoader[UUID, list[Commitment]](load_fn=self._load_follow_up)
+        return ChildrenLoader(ratings)
+
+    @cached_property
+    def metrics_of_pair(self) -> DataLoader[MetricsOfPair, MeasuredPair]:
+        return DataLoader(load_fn=self._load_metrics)
+
+    @cached_property
+    def _cadence(self) -> DataLoader[UUID, PairCadence | None]:
+        return DataLoader(load_fn=self._load_cadence)
+
+    @cached_property
+    def _follow_up(self) -> DataLoader[UUID, list[Commitment]]:
+        return DataLoader(load_fn=self._load_follow_up)
 
     async def meetings_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Meeting] | None:
         """A page of the pair's meetings, or None when the caller may not see its content."""
@@ -210,7 +244,7 @@ class Loaders:
 
     async def _load_cadence(self, ids: list[UUID]) -> list[PairCadence | None]:
         found = await cadences_of(self.ctx, [self._pairs[i] for i in ids])
-        return [found.get(i) for i in ids]
+        return _in_order(ids, found)
 
     async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
         """Every pair asking for the same window is measured in one statement."""
@@ -226,3 +260,8 @@ class Loaders:
                     None if report is None else (measured, report)
                 )
         return [found[key] for key in keys]
+
+
+def _in_order(ids: list[UUID], found: dict[UUID, T]) -> list[T | None]:
+    """A batch's records in the order of the keys asked for (None where none was found)."""
+    return [found.get(i) for i in ids]
