@@ -15,8 +15,8 @@ from app.api.graphql.limits import (
     COMPLEXITY_BUDGET,
     MAX_ALIASES,
     MAX_DEPTH,
-    CachedParsing,
-    CachedValidation,
+    PARSED,
+    VALIDATED,
 )
 from tests.graphql.client import data, graphql
 from tests.graphql.test_limits import _deep
@@ -33,11 +33,11 @@ def _info(cached: Callable[..., Any]) -> _CacheInfo:
 
 
 def parsed() -> _CacheInfo:
-    return _info(CachedParsing().cached_parse_document)
+    return _info(PARSED)
 
 
 def validated() -> _CacheInfo:
-    return _info(CachedValidation().cached_validate_document)
+    return _info(VALIDATED)
 
 
 def _codes(body: dict[str, Any]) -> list[str | None]:

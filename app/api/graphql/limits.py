@@ -8,8 +8,7 @@ is computed for every request."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from functools import partial
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -27,9 +26,7 @@ from graphql import (
     VariableNode,
 )
 from strawberry.extensions import (
-    AddValidationRules,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -61,12 +58,43 @@ CACHED_DOCUMENTS = 64
 CACHED_DOCUMENT_CHARS = 3_000
 
 
-class ComplexityBudget(SchemaExtension):
-    """What a document may cost, computed on its resolved selection before anything runs
-    and before any transaction opens: fragments (named and inline) expanded where they are
-    spread, every field counted as written (aliases and repeats included), and every
-    operation of the document summed (a document is refused as a whole, whichever of its
-    operations is asked for)."""
+# Strawberry's parser and validation caches (bounded LRU caches shared by the whole
+# process): the parser's is keyed by the text and the parse options, so the token limit is
+# part of the key, and a document the parser refuses is not kept; the validation's by the
+# schema, the document and the rules.
+PARSED = ParserCache(maxsize=CACHED_DOCUMENTS).cached_parse_document
+VALIDATED = ValidationCache(maxsize=CACHED_DOCUMENTS).cached_validate_document
+
+
+class DocumentLimits(SchemaExtension):
+    """Every limit on what one request may ask for, as one extension (each extension costs
+    every request its hooks): the token limit while parsing, the depth and alias rules
+    while validating, both served from the caches for documents of a bounded size; then the
+    complexity budget, computed on the document's resolved selection with the request's
+    variables before anything runs and before any transaction opens: fragments (named and
+    inline) expanded where they are spread, every field counted as written (aliases and
+    repeats included), and every operation of the document summed (a document is refused
+    as a whole, whichever of its operations is asked for)."""
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = (*context.validation_rules, *LIMIT_RULES)
+        yield
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        if _cacheable(context):
+            context.graphql_document = PARSED(context.query, **context.parse_options)
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if _cacheable(context):
+            context.pre_execution_errors = VALIDATED(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
+        yield
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -170,43 +198,3 @@ class _Cost:
 
 def _cacheable(context: ExecutionContext) -> bool:
     return context.query is not None and len(context.query) <= CACHED_DOCUMENT_CHARS
-
-
-class CachedParsing(ParserCache):
-    """Strawberry's parser cache (keyed by the text and the parse options, so the token
-    limit is part of the key; a document refused by the parser is not kept), for documents
-    of a bounded size."""
-
-    def __init__(self) -> None:
-        super().__init__(maxsize=CACHED_DOCUMENTS)
-
-    def on_parse(self) -> Iterator[None]:
-        if _cacheable(self.execution_context):
-            yield from super().on_parse()
-        else:
-            yield
-
-
-class CachedValidation(ValidationCache):
-    """Strawberry's validation cache (keyed by the schema, the document and the rules), for
-    the documents the parser cache keeps."""
-
-    def __init__(self) -> None:
-        super().__init__(maxsize=CACHED_DOCUMENTS)
-
-    def on_validate(self) -> Iterator[None]:
-        if _cacheable(self.execution_context):
-            yield from super().on_validate()
-        else:
-            yield
-
-
-def protections() -> list[Callable[[], SchemaExtension]]:
-    """The limits, in the order they apply (a fresh extension per request)."""
-    return [
-        partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
-        partial(AddValidationRules, LIMIT_RULES),
-        CachedParsing,
-        CachedValidation,
-        ComplexityBudget,
-    ]

@@ -11,7 +11,7 @@ from strawberry.types import ExecutionContext
 
 from app.api.graphql import enums  # noqa: F401  (registers the domain enumerations)
 from app.api.graphql.error_shaping import ErrorShaping
-from app.api.graphql.limits import protections
+from app.api.graphql.limits import DocumentLimits
 from app.api.graphql.live_execution import LiveExecutor
 from app.api.graphql.mutations import (
     agenda,
@@ -95,7 +95,7 @@ def build_schema() -> Schema:
         mutation=mutation_type("Mutation", MUTATIONS),
         subscription=Subscription,
         types=PROBLEM_TYPES,
-        extensions=[*protections(), SocketOperations, RequestTransaction, ErrorShaping],
+        extensions=[DocumentLimits, SocketOperations, RequestTransaction, ErrorShaping],
         config=StrawberryConfig(scalar_map=SCALARS),
         execution_context_class=LiveExecutor,
     )
