@@ -17,7 +17,7 @@ from app.api import prometheus
 from app.api.access import Access
 from app.api.body_limit import BodyLimit
 from app.api.docs_pages import install_docs_pages
-from app.api.graphql.router import graphql_router
+from app.api.graphql.router import install_graphql
 from app.api.idempotency import (
     IDEMPOTENCY_PROBLEMS,
     KEY_HEADER,
@@ -177,9 +177,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     )
     app.include_router(prometheus.router)
     install_problem_handlers(app, {SCIM_PREFIX: scim_answer})
-    # First: routes are matched in the order they were added, and a request to GraphQL's
-    # one path would otherwise be tried against every REST route before it.
-    app.include_router(graphql_router(settings), include_in_schema=False)
+    install_graphql(app, settings)  # first: see there
     for router in ROUTERS:
         # Health checks answer whatever a prober appends; the API refuses what it ignores.
         strict = [] if router is operations_router else [Depends(strict_inputs)]

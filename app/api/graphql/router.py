@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from fastapi import Request, Response, WebSocket
+from fastapi import FastAPI, Request, Response, WebSocket
 from fastapi.responses import HTMLResponse
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
@@ -75,8 +75,10 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
                 # legacy graphql-ws included) is refused before it is accepted.
                 return await self.reject_websocket(request)
             return await super().run(request, context, root_value)
-        # Called right after the router set `temporal_response`, before anything awaits.
-        request.scope[SUB_RESPONSE] = self.temporal_response  # type: ignore[attr-defined]
+        if SUB_RESPONSE not in request.scope:
+            # FastAPI's route (GET): called right after the router set `temporal_response`,
+            # before anything awaits.
+            request.scope[SUB_RESPONSE] = self.temporal_response  # type: ignore[attr-defined]
         if self.should_render_graphql_ide(self.request_adapter_class(request)):
             return await super().run(request, context, root_value)
         try:
@@ -106,7 +108,37 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
         return request_data(self.parse_json(await request.get_body()))
 
 
-def graphql_router(settings: Settings) -> GraphQLRouter[GraphContext, None]:
+def install_graphql(app: FastAPI, settings: Settings) -> None:
+    """/graphql on the app, ahead of the REST routes (routes are matched in the order they
+    were added, and a request to GraphQL's one path would otherwise be tried against every
+    REST route first). POST, which carries every operation, is a plain route: FastAPI's route
+    would solve the router's dependencies (its context and root value) for every request,
+    and the context needs nothing but the app's runtime. GraphiQL and the WebSocket stay on
+    the router's own routes."""
+    router = _graphql_router(settings)
+
+    async def post(request: Request) -> Response:
+        context = GraphContext(runtime_of(request))
+        context.request = request
+        context.response = request.scope[SUB_RESPONSE] = _answer_settings()
+        answer = await router.run(request, context, None)
+        assert isinstance(answer, Response)
+        return answer
+
+    app.add_route(GRAPHQL_PATH, post, methods=["POST"], include_in_schema=False)
+    app.include_router(router, include_in_schema=False)
+
+
+def _answer_settings() -> Response:
+    """The status and headers the execution sets on its answer, as FastAPI makes them for
+    its routes: no body (so no Content-Length of its own) and no status until one is set."""
+    response = Response()
+    del response.headers["content-length"]
+    response.status_code = None  # type: ignore[assignment]
+    return response
+
+
+def _graphql_router(settings: Settings) -> _RapportGraphQLRouter:
     return _RapportGraphQLRouter(
         build_schema(),
         path=GRAPHQL_PATH,
