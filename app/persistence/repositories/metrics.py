@@ -145,6 +145,7 @@ class MetricsRepository:
         after_id: UUID | None = None,
         limit: int | None = None,
         with_cadence: bool = True,
+        inlined: bool = False,
     ) -> CTE:
         p = PAIRS.c
         statement = select(*PAIRS.c).where(p.org_id == terms.org_id)
@@ -184,7 +185,11 @@ class MetricsRepository:
             statement = statement.where(p.id > after_id)
         if limit is not None:
             statement = statement.order_by(p.id).limit(limit)
-        return statement.cte("scoped")
+        scoped = statement.cte("scoped")
+        # PostgreSQL computes a CTE read more than once apart, and each read of it is then
+        # sorted for a merge join; inlined, the planner joins the pairs table to each
+        # aggregate itself (hash joins, commitments summed by hash).
+        return scoped.prefix_with("NOT MATERIALIZED", dialect="postgresql") if inlined else scoped
 
     async def pair_counts(
         self,
@@ -214,8 +219,10 @@ class MetricsRepository:
 
     async def pair_tallies(self, terms: CountingTerms, filters: MetricsFilter) -> list[PairTally]:
         """What a rollup needs of each pair in scope, in id order: the same statement as
-        `pair_counts` returning only the columns the counts and cadence state are made of."""
-        scoped = self._scoped_pairs(terms, filters)
+        `pair_counts` returning only the columns the counts and cadence state are made of,
+        with the pairs in scope inlined rather than computed apart (about 7% less time on
+        PostgreSQL at 10,000 pairs: benchmarks/README.md)."""
+        scoped = self._scoped_pairs(terms, filters, inlined=True)
         per_table = aggregates(terms, scoped, BY_PAIR)
         s = scoped.c
         statement: Select[Any] = (
