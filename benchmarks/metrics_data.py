@@ -86,8 +86,9 @@ class Loaded:
 async def bulk_load(db_url: str, organization: Organization, now: datetime, seed: int) -> Loaded:
     """COPY into the migrated tables (their indexes in place); foreign keys are not checked
     row by row and triggers do not fire (session_replication_role = replica): the generator
-    keeps the rows consistent and writes the meetings' content counts (revision 0014), and
-    each pair's metric state (revision 0015) is counted once after the histories."""
+    keeps the rows consistent and writes the meetings' content counts (revision 0014) and
+    each held meeting's previous held start (revision 0017), and each pair's metric state
+    (revision 0015) is counted once after the histories."""
     loaded, org_id, rng = Loaded(), organization.org_id, Random(seed + 1)
     async with connected(db_url) as connection:
         with Stopwatch() as copying:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from random import Random
+from typing import Any
 from uuid import UUID
 
 from harness import CopyTable
@@ -107,13 +109,22 @@ class History:
 
     def write(self) -> None:
         spacing = self.pair.cadence_days * DAY
+        meetings: list[dict[str, Any]] = []
         for index in range(self.pair.meetings):
             starts_at = self.pair.first_start + index * spacing
             if index < self.pair.meetings - 1 and self.rng.random() < 0.2:  # moved a little
                 starts_at += self.rng.randint(-2, 2) * DAY
-            self.meeting(starts_at)
+            meetings.append(self.meeting(starts_at))
+        # What the triggers of revision 0017 keep: each held meeting's previous held start,
+        # in (start, id) order.
+        held = [m for m in meetings if m["status"] == MeetingStatus.COMPLETED.value]
+        previous_held_at = None
+        for values in sorted(held, key=itemgetter("starts_at", "id")):
+            values["previous_held_at"], previous_held_at = previous_held_at, values["starts_at"]
+        self.batch.meetings.extend(MEETINGS.row(**values) for values in meetings)
 
-    def meeting(self, starts_at: datetime) -> None:
+    def meeting(self, starts_at: datetime) -> dict[str, Any]:
+        """A meeting's column values; its agenda, ratings and commitments go into the batch."""
         rng, pair, habits = self.rng, self.pair, self.habits
         meeting_id = new_id(rng)
         created_at = starts_at - rng.randint(3, 21) * DAY
@@ -134,16 +145,14 @@ class History:
             counts = self.agenda(meeting_id, created_at) + self.rate(meeting_id, completed_at)
             if rng.random() < habits.commitment:
                 self.commit(meeting_id, starts_at, completed_at)
-        self.batch.meetings.append(
-            MEETINGS.row(
-                id=meeting_id, org_id=self.org_id, pair_id=pair.id, starts_at=starts_at,
-                duration_minutes=pair.duration_minutes, status=status.value,
-                reschedule_count=reschedules, original_starts_at=original,
-                canceled_at=canceled_at, canceled_by_id=canceled_by, cancel_reason=reason,
-                completed_at=completed_at, actual_minutes=actual, created_at=created_at,
-                updated_at=completed_at or canceled_at or created_at, version=1,
-                **counts.columns(),
-            )
+        return dict(
+            id=meeting_id, org_id=self.org_id, pair_id=pair.id, starts_at=starts_at,
+            duration_minutes=pair.duration_minutes, status=status.value,
+            reschedule_count=reschedules, original_starts_at=original,
+            canceled_at=canceled_at, canceled_by_id=canceled_by, cancel_reason=reason,
+            completed_at=completed_at, actual_minutes=actual, created_at=created_at,
+            updated_at=completed_at or canceled_at or created_at, version=1,
+            **counts.columns(),
         )  # fmt: skip
 
     def canceled_at(self, starts_at: datetime) -> datetime:

@@ -138,6 +138,10 @@ class MeetingRow(SQLModel, table=True):
     status_item_count: int = Field(nullable=False)  # of kind status_update
     rating_count: int = Field(nullable=False)
     rating_total: int = Field(nullable=False)  # the sum of the ratings' scores
+    # Of a held meeting, the start of the pair's previous held meeting in (starts_at, id)
+    # order, kept current by the database's triggers on meetings (revision 0017); the
+    # metrics read their gaps from it. Never written by the app.
+    previous_held_at: datetime | None = instant(nullable=True)
 
 
 class PairMetricStateRow(SQLModel, table=True):
@@ -160,6 +164,8 @@ MEETING_CONTENT_COUNTS = (
     "rating_count",
     "rating_total",
 )
+# The meeting columns only the database's triggers write (revisions 0014 and 0017)
+MEETING_KEPT_COLUMNS = (*MEETING_CONTENT_COUNTS, "previous_held_at")
 
 
 class MeetingEventRow(SQLModel, table=True):

@@ -1,9 +1,9 @@
 """Each pair's metric state (revision 0015: its last held meeting, its open commitments with
-a due date) stays equal to a recount of its rows through every write path of the API:
-pairs created by hand and by reporting lines, meetings scheduled, rescheduled, completed and
-canceled (by a person, by pausing or ending the pair, by a reporting-line change),
-commitments created, edited, done, dropped and moved to a new pair with their owner; and
-the metrics read it."""
+a due date) and each held meeting's previous held start (revision 0017) stay equal to a
+recount of its rows through every write path of the API: pairs created by hand and by
+reporting lines, meetings scheduled, rescheduled, completed and canceled (by a person, by
+pausing or ending the pair, by a reporting-line change), commitments created, edited, done,
+dropped and moved to a new pair with their owner; and the metrics read it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Live
-from tests.support.pair_state import State, stored_and_recounted
+from tests.support.pair_state import State, chains_stored_and_recounted, stored_and_recounted
 from tests.support.tenants import Tenant
 
 DAY = timedelta(days=1)
@@ -22,10 +22,13 @@ DAY = timedelta(days=1)
 
 async def _stored_and_recounted(engine: AsyncEngine, org_id: UUID) -> tuple[State, State]:
     async with engine.connect() as connection:
+        chains, chains_recounted = await chains_stored_and_recounted(connection, org_id)
+        assert chains == chains_recounted
         return await stored_and_recounted(connection, org_id)
 
 
 def _state_holds(tenant: Tenant) -> State:
+    """The pairs' stored state (each meeting's previous held start checked on the way)."""
     stored, recounted = tenant.portal.call(_stored_and_recounted, tenant.engine, tenant.org_id)
     assert stored == recounted
     return stored

@@ -1,6 +1,7 @@
 """The database's triggers keep each pair's metric state (revision 0015: its last held
-meeting, its open commitments with a due date) equal to a recount of its meetings and
-commitments through any sequence of writes — meetings added, completed, canceled, moved in
+meeting, its open commitments with a due date) and each held meeting's previous held start
+(revision 0017) equal to a recount of its meetings and commitments through any sequence of
+writes — meetings added, completed, canceled, moved in
 time or to another pair, deleted; commitments added, done, dropped, reopened, given or
 stripped of a due date, moved, deleted; pairs added — on both engines."""
 
@@ -20,7 +21,13 @@ from app.domain.commitments import CommitmentStatus
 from app.domain.meetings import MeetingStatus
 from tests.conftest import Live
 from tests.support.histories import NOW
-from tests.support.pair_state import COMMITMENTS, MEETINGS, PAIRS, stored_and_recounted
+from tests.support.pair_state import (
+    COMMITMENTS,
+    MEETINGS,
+    PAIRS,
+    chains_stored_and_recounted,
+    stored_and_recounted,
+)
 
 DAY = timedelta(days=1)
 MEETING_STATUSES = [status.value for status in MeetingStatus]
@@ -187,7 +194,9 @@ def test_state_equals_a_recount_after_any_writes(
                 if statement is not None:
                     await connection.execute(statement)
             stored, recounted = await stored_and_recounted(connection, world.org_id)
+            chains, chains_recounted = await chains_stored_and_recounted(connection, world.org_id)
             await transaction.rollback()
         assert stored == recounted
+        assert chains == chains_recounted
 
     live.portal.call(run)

@@ -1,6 +1,7 @@
 """What each pair's metric state holds (revision 0015: the start of its last held meeting, its
-open commitments with a due date), and the same taken from the rows themselves, to hold the
-two together in tests."""
+open commitments with a due date) and what each meeting keeps of its pair's previous held
+meeting (revision 0017), and the same taken from the rows themselves, to hold the two
+together in tests."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 STATE = PairMetricStateRow.__table__  # type: ignore[attr-defined]
 
 State = dict[UUID, tuple[datetime | None, int]]  # per pair: last held, open dated commitments
+Chains = dict[UUID, datetime | None]  # per meeting: the start of its pair's previous held one
 
 
 async def stored_and_recounted(connection: AsyncConnection, org_id: UUID) -> tuple[State, State]:
@@ -49,3 +51,29 @@ async def stored_and_recounted(connection: AsyncConnection, org_id: UUID) -> tup
     for (pair_id,) in commitments:
         open_dated[pair_id] += 1
     return stored, {pair_id: (last_held[pair_id], open_dated[pair_id]) for pair_id in last_held}
+
+
+async def chains_stored_and_recounted(
+    connection: AsyncConnection, org_id: UUID
+) -> tuple[Chains, Chains]:
+    """Each meeting's stored previous held start, and the same worked out from the pairs' held
+    meetings in (start, id) order: the previous one's start for a held meeting, else None."""
+    rows = (
+        await connection.execute(
+            select(
+                MEETINGS.c.id,
+                MEETINGS.c.pair_id,
+                MEETINGS.c.starts_at,
+                MEETINGS.c.status,
+                MEETINGS.c.previous_held_at,
+            ).where(MEETINGS.c.org_id == org_id)
+        )
+    ).all()
+    stored: Chains = {row.id: row.previous_held_at for row in rows}
+    recounted: Chains = dict.fromkeys(stored)
+    previous: dict[UUID, datetime] = {}
+    held = (row for row in rows if row.status == MeetingStatus.COMPLETED.value)
+    for row in sorted(held, key=lambda row: (row.starts_at, row.id)):
+        recounted[row.id] = previous.get(row.pair_id)
+        previous[row.pair_id] = row.starts_at
+    return stored, recounted

@@ -21,7 +21,7 @@ from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import MeetingFilter
 from app.persistence.repositories.base import TableRepository
 from app.persistence.repositories.versioned import VersionedRepository
-from app.persistence.tables import MEETING_CONTENT_COUNTS, MeetingEventRow, MeetingRow, PairRow
+from app.persistence.tables import MEETING_KEPT_COLUMNS, MeetingEventRow, MeetingRow, PairRow
 
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 
@@ -58,15 +58,16 @@ class MeetingRepository(VersionedRepository[Meeting]):
         )
 
     def to_row(self, entity: Meeting) -> dict[str, Any]:
-        """Every column but the content counts, which only the database's triggers write
-        (revision 0014): a new meeting starts at their defaults, a save keeps them."""
+        """Every column but those only the database's triggers write (the content counts and
+        the previous held meeting: revisions 0014 and 0017): a new meeting starts at their
+        defaults, a save keeps them."""
         columns = self.table.columns
         return {
-            c.name: getattr(entity, c.name) for c in columns if c.name not in MEETING_CONTENT_COUNTS
+            c.name: getattr(entity, c.name) for c in columns if c.name not in MEETING_KEPT_COLUMNS
         }
 
     def written_by_the_database(self) -> dict[str, Any]:
-        kept = {name: self.table.c[name] for name in MEETING_CONTENT_COUNTS}
+        kept = {name: self.table.c[name] for name in MEETING_KEPT_COLUMNS}
         return {**super().written_by_the_database(), **kept}
 
     async def scheduled_near(

@@ -1,6 +1,7 @@
 """The aggregates behind the metrics: one subquery of the window's meetings (slots, the gaps
-between held meetings by a window function, and the counts of their agenda items and ratings
-that each meeting carries, kept on write: revision 0014) and one of commitments, grouped by
+between held meetings, and the counts of their agenda items and ratings; each held meeting
+carries its counts and its pair's previous held start, kept on write: revisions 0014 and
+0017) and one of commitments, grouped by
 a pair or a time-series bucket, whose counts mean exactly what
 app.domain.metrics_reference.count_pair counts. Instants are compared as whole microseconds
 (app.persistence.sql_time) so that day figures stay exact on SQLite and PostgreSQL alike."""
@@ -86,11 +87,14 @@ SLOT_SUMS = (
 
 @dataclass(frozen=True, slots=True)
 class Grouping:
-    """What the aggregates are grouped by: a meeting's and a commitment's group key; per
-    pair, the open commitments not yet overdue are counted too (`open_ahead`)."""
+    """What the aggregates are grouped by: a meeting's and a commitment's group key, and
+    whether two starts of one pair fall in the same group (a gap between held meetings counts
+    only within its group); per pair, the open commitments not yet overdue are counted too
+    (`open_ahead`)."""
 
     of_meeting: Callable[[Any], ColumnElement[Any]]
     of_commitment: Callable[[Any], ColumnElement[Any]]
+    same_group: Callable[[Any, Any], ColumnElement[bool]] | None = None  # None: always
     per_pair: bool = False
 
 
@@ -105,14 +109,20 @@ def by_bucket(bucket: Bucket, first: datetime) -> Grouping:
         origin = microseconds(first - EPOCH)
         origin_day = origin // DAY_MICROSECONDS
         week = WEEK_DAYS * DAY_MICROSECONDS
+
+        def week_of(instant: Any) -> ColumnElement[Any]:
+            return (epoch_microseconds(instant) - _big(origin)) // _big(week)
+
         return Grouping(
-            of_meeting=lambda m: (epoch_microseconds(m.c.starts_at) - _big(origin)) // _big(week),
+            of_meeting=lambda m: week_of(m.c.starts_at),
             of_commitment=lambda c: (epoch_day_number(c.c.due_on) - origin_day) // WEEK_DAYS,
+            same_group=lambda one, other: week_of(one) == week_of(other),
         )
     origin_month = first.year * 12 + first.month - 1
     return Grouping(
         of_meeting=lambda m: month_number(m.c.starts_at) - origin_month,
         of_commitment=lambda c: date_month_number(c.c.due_on) - origin_month,
+        same_group=lambda one, other: month_number(one) == month_number(other),
     )
 
 
@@ -138,9 +148,12 @@ def aggregates(
     at = epoch_microseconds(m.c.starts_at)
     late = epoch_microseconds(m.c.canceled_at) > at - late_before
     within = (scoped.c.cadence_days + terms.grace_days) * _big(DAY_MICROSECONDS)
-    previous_held = func.lag(at).over(
-        partition_by=[m.c.pair_id, group, m.c.status], order_by=m.c.starts_at
-    )
+    # A gap: from the pair's previous held meeting, when it is in the window (it starts
+    # before this one, so before the window's end) and in the same group.
+    previous = m.c.previous_held_at
+    gap_counts = and_(completed, previous >= window.start)
+    if grouping.same_group is not None:
+        gap_counts = and_(gap_counts, grouping.same_group(previous, m.c.starts_at))
     per_slot = (
         select(
             key,
@@ -159,7 +172,7 @@ def aggregates(
                 case((completed, m.c[column]), else_=0).label(name)
                 for name, column in HELD_CONTENT.items()
             ),
-            case((completed, at - previous_held), else_=None).label("gap"),
+            case((gap_counts, at - epoch_microseconds(previous)), else_=None).label("gap"),
             within.label("within"),
         )
         .select_from(m.join(scoped, on_scoped))

@@ -1,0 +1,136 @@
+"""Each held meeting keeps the start of its pair's previous held meeting: the metrics' gaps
+between held meetings are then read from the rows in the window instead of sorting the
+window's meetings by pair for a window function on every request (benchmarks/README.md,
+issue #15, sixth step).
+
+`meetings.previous_held_at` is, for a completed meeting, the latest start among the pair's
+other completed meetings that come before it in (starts_at, id) order, and NULL for every
+other meeting. Two held meetings at the same instant are ordered by id, so one of them
+carries a gap of zero, as consecutive starts do for the window function it replaces.
+
+Kept current, like the pair's metric state (revision 0015), by triggers on `meetings` in the
+writing transaction, on both engines with the same statement: a write that matters (a held
+meeting added, removed, moved, given another status or pair) recounts the affected pair's
+held meetings from the changed start on, and writes only the rows whose value changed. On
+PostgreSQL the trigger first locks the pair's state row, as revision 0015's does, so that a
+concurrent writer of the same pair recounts after this one commits (the app's writers lock
+the pair before its meetings in any case). Bulk loads that turn triggers off
+(`session_replication_role = replica`) must write the column themselves.
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+NAME = "held_chain_meetings"
+COMPLETED = "completed"  # app.domain.meetings.MeetingStatus.COMPLETED
+MATTERS = "{row}.status = '" + COMPLETED + "'"
+CHANGED = "OLD.status <> NEW.status OR OLD.starts_at <> NEW.starts_at OR OLD.pair_id <> NEW.pair_id"
+PREVIOUS_HELD = f"""CASE WHEN meetings.status = '{COMPLETED}' THEN (
+        SELECT max(h.starts_at) FROM meetings h
+        WHERE h.org_id = meetings.org_id AND h.pair_id = meetings.pair_id
+          AND h.status = '{COMPLETED}'
+          AND (h.starts_at < meetings.starts_at
+               OR (h.starts_at = meetings.starts_at AND h.id < meetings.id))) END"""
+
+
+def _recount(row: str, differs: str) -> str:
+    """Recount the held meetings of `row`'s pair (row: NEW or OLD) from its start on: the rows
+    before it keep their previous held meeting whatever happened to this one."""
+    return f"""
+        UPDATE meetings SET previous_held_at = {PREVIOUS_HELD}
+        WHERE org_id = {row}.org_id AND pair_id = {row}.pair_id AND starts_at >= {row}.starts_at
+          AND (status = '{COMPLETED}' OR previous_held_at IS NOT NULL)
+          AND previous_held_at {differs} {PREVIOUS_HELD}"""
+
+
+def _postgresql_triggers() -> None:
+    lock = "PERFORM 1 FROM pair_metric_state WHERE pair_id = {}.pair_id FOR UPDATE"
+    recount = _recount("{}", "IS DISTINCT FROM")
+    op.execute(
+        f"""
+        CREATE FUNCTION {NAME}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                {lock.format("OLD")};
+                {recount.replace("{}", "OLD")};
+            END IF;
+            IF TG_OP <> 'DELETE' THEN
+                {lock.format("NEW")};
+                {recount.replace("{}", "NEW")};
+            END IF;
+            RETURN NULL;
+        END
+        $$
+        """
+    )
+    for event, row in (("inserted", "NEW"), ("deleted", "OLD")):
+        op.execute(
+            f"CREATE TRIGGER {NAME}_{event} AFTER {'INSERT' if row == 'NEW' else 'DELETE'}"
+            f" ON meetings FOR EACH ROW WHEN ({MATTERS.format(row=row)})"
+            f" EXECUTE FUNCTION {NAME}()"
+        )
+    op.execute(
+        f"CREATE TRIGGER {NAME}_changed AFTER UPDATE ON meetings FOR EACH ROW"
+        f" WHEN (({MATTERS.format(row='OLD')} OR {MATTERS.format(row='NEW')}) AND ({CHANGED}))"
+        f" EXECUTE FUNCTION {NAME}()"
+    )
+
+
+def _sqlite_triggers() -> None:
+    def recount(row: str) -> str:
+        return _recount(row, "IS NOT")
+
+    op.execute(
+        f"CREATE TRIGGER {NAME}_inserted AFTER INSERT ON meetings"
+        f" WHEN {MATTERS.format(row='NEW')} BEGIN {recount('NEW')}; END"
+    )
+    op.execute(
+        f"CREATE TRIGGER {NAME}_deleted AFTER DELETE ON meetings"
+        f" WHEN {MATTERS.format(row='OLD')} BEGIN {recount('OLD')}; END"
+    )
+    op.execute(
+        f"CREATE TRIGGER {NAME}_changed AFTER UPDATE ON meetings"
+        f" WHEN ({MATTERS.format(row='OLD')} OR {MATTERS.format(row='NEW')}) AND ({CHANGED})"
+        f" BEGIN {recount('OLD')}; {recount('NEW')}; END"
+    )
+
+
+BACKFILL = f"""
+    UPDATE meetings SET previous_held_at = chained.previous_held_at
+    FROM (SELECT m.id, lag(m.starts_at) OVER (
+              PARTITION BY m.org_id, m.pair_id ORDER BY m.starts_at, m.id) AS previous_held_at
+          FROM meetings m WHERE m.status = '{COMPLETED}') chained
+    WHERE chained.id = meetings.id AND chained.previous_held_at IS NOT NULL
+"""
+
+
+def upgrade() -> None:
+    op.add_column("meetings", sa.Column("previous_held_at", sa.DateTime(timezone=True)))
+    op.execute(BACKFILL)
+    if op.get_bind().dialect.name == "postgresql":
+        _postgresql_triggers()
+    else:
+        _sqlite_triggers()
+
+
+def downgrade() -> None:
+    postgresql = op.get_bind().dialect.name == "postgresql"
+    for event in ("inserted", "deleted", "changed"):
+        op.execute(f"DROP TRIGGER {NAME}_{event}" + (" ON meetings" if postgresql else ""))
+    if postgresql:
+        op.execute(f"DROP FUNCTION {NAME}()")
+    # Dropped in place, as revision 0014's columns are.
+    op.execute("ALTER TABLE meetings DROP COLUMN previous_held_at")
