@@ -116,11 +116,15 @@ class History:
                 starts_at += self.rng.randint(-2, 2) * DAY
             meetings.append(self.meeting(starts_at))
         # What the triggers of revision 0017 keep: each held meeting's previous held start,
-        # in (start, id) order.
+        # in (start, id) order, and the microseconds from it.
         held = [m for m in meetings if m["status"] == MeetingStatus.COMPLETED.value]
         previous_held_at = None
         for values in sorted(held, key=itemgetter("starts_at", "id")):
-            values["previous_held_at"], previous_held_at = previous_held_at, values["starts_at"]
+            if previous_held_at is not None:
+                values["previous_held_at"] = previous_held_at
+                gap = values["starts_at"] - previous_held_at
+                values["held_gap_microseconds"] = gap // timedelta(microseconds=1)
+            previous_held_at = values["starts_at"]
         self.batch.meetings.extend(MEETINGS.row(**values) for values in meetings)
 
     def meeting(self, starts_at: datetime) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ForeignKey,
     Index,
     Text,
@@ -139,9 +140,11 @@ class MeetingRow(SQLModel, table=True):
     rating_count: int = Field(nullable=False)
     rating_total: int = Field(nullable=False)  # the sum of the ratings' scores
     # Of a held meeting, the start of the pair's previous held meeting in (starts_at, id)
-    # order, kept current by the database's triggers on meetings (revision 0017); the
-    # metrics read their gaps from it. Never written by the app.
+    # order and the microseconds from it to this one's start, kept current by the database's
+    # triggers on meetings (revision 0017); the metrics read their gaps from them. Never
+    # written by the app.
     previous_held_at: datetime | None = instant(nullable=True)
+    held_gap_microseconds: int | None = Field(default=None, sa_type=BigInteger, nullable=True)
 
 
 class PairMetricStateRow(SQLModel, table=True):
@@ -165,7 +168,7 @@ MEETING_CONTENT_COUNTS = (
     "rating_total",
 )
 # The meeting columns only the database's triggers write (revisions 0014 and 0017)
-MEETING_KEPT_COLUMNS = (*MEETING_CONTENT_COUNTS, "previous_held_at")
+MEETING_KEPT_COLUMNS = (*MEETING_CONTENT_COUNTS, "previous_held_at", "held_gap_microseconds")
 
 
 class MeetingEventRow(SQLModel, table=True):

@@ -5,7 +5,7 @@ together in tests."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import select
@@ -20,8 +20,10 @@ COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
 PAIRS = PairRow.__table__  # type: ignore[attr-defined]
 STATE = PairMetricStateRow.__table__  # type: ignore[attr-defined]
 
+MICROSECOND = timedelta(microseconds=1)
 State = dict[UUID, tuple[datetime | None, int]]  # per pair: last held, open dated commitments
-Chains = dict[UUID, datetime | None]  # per meeting: the start of its pair's previous held one
+# per meeting: the start of its pair's previous held one, and the microseconds from it
+Chains = dict[UUID, tuple[datetime | None, int | None]]
 
 
 async def stored_and_recounted(connection: AsyncConnection, org_id: UUID) -> tuple[State, State]:
@@ -56,8 +58,8 @@ async def stored_and_recounted(connection: AsyncConnection, org_id: UUID) -> tup
 async def chains_stored_and_recounted(
     connection: AsyncConnection, org_id: UUID
 ) -> tuple[Chains, Chains]:
-    """Each meeting's stored previous held start, and the same worked out from the pairs' held
-    meetings in (start, id) order: the previous one's start for a held meeting, else None."""
+    """Each meeting's stored previous held start and gap, and the same worked out from the
+    pairs' held meetings in (start, id) order (for a held meeting after another, else None)."""
     rows = (
         await connection.execute(
             select(
@@ -66,14 +68,17 @@ async def chains_stored_and_recounted(
                 MEETINGS.c.starts_at,
                 MEETINGS.c.status,
                 MEETINGS.c.previous_held_at,
+                MEETINGS.c.held_gap_microseconds,
             ).where(MEETINGS.c.org_id == org_id)
         )
     ).all()
-    stored: Chains = {row.id: row.previous_held_at for row in rows}
-    recounted: Chains = dict.fromkeys(stored)
+    stored: Chains = {row.id: (row.previous_held_at, row.held_gap_microseconds) for row in rows}
+    recounted: Chains = dict.fromkeys(stored, (None, None))
     previous: dict[UUID, datetime] = {}
     held = (row for row in rows if row.status == MeetingStatus.COMPLETED.value)
     for row in sorted(held, key=lambda row: (row.starts_at, row.id)):
-        recounted[row.id] = previous.get(row.pair_id)
+        before = previous.get(row.pair_id)
+        if before is not None:
+            recounted[row.id] = (before, (row.starts_at - before) // MICROSECOND)
         previous[row.pair_id] = row.starts_at
     return stored, recounted

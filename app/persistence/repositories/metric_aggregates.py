@@ -1,7 +1,7 @@
 """The aggregates behind the metrics: one subquery of the window's meetings (slots, the gaps
 between held meetings, and the counts of their agenda items and ratings; each held meeting
-carries its counts and its pair's previous held start, kept on write: revisions 0014 and
-0017) and one of commitments, grouped by
+carries its counts and its pair's previous held start with the gap to it, kept on write:
+revisions 0014 and 0017) and one of commitments, grouped by
 a pair or a time-series bucket, whose counts mean exactly what
 app.domain.metrics_reference.count_pair counts. Instants are compared as whole microseconds
 (app.persistence.sql_time) so that day figures stay exact on SQLite and PostgreSQL alike."""
@@ -148,8 +148,9 @@ def aggregates(
     at = epoch_microseconds(m.c.starts_at)
     late = epoch_microseconds(m.c.canceled_at) > at - late_before
     within = (scoped.c.cadence_days + terms.grace_days) * _big(DAY_MICROSECONDS)
-    # A gap: from the pair's previous held meeting, when it is in the window (it starts
-    # before this one, so before the window's end) and in the same group.
+    # A gap: from the pair's previous held meeting, kept with its length, when that meeting
+    # is in the window (it starts before this one, so before the window's end) and in the
+    # same group.
     previous = m.c.previous_held_at
     gap_counts = and_(completed, previous >= window.start)
     if grouping.same_group is not None:
@@ -172,7 +173,7 @@ def aggregates(
                 case((completed, m.c[column]), else_=0).label(name)
                 for name, column in HELD_CONTENT.items()
             ),
-            case((gap_counts, at - epoch_microseconds(previous)), else_=None).label("gap"),
+            case((gap_counts, m.c.held_gap_microseconds), else_=None).label("gap"),
             within.label("within"),
         )
         .select_from(m.join(scoped, on_scoped))

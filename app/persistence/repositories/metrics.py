@@ -3,8 +3,9 @@
 One statement per request: the pairs in scope (a recursive CTE for team subtrees) with the
 state each pair keeps (its last held meeting and open dated commitments, kept on write:
 revision 0015) and its next booked meeting (an index of scheduled meetings), then the
-aggregates (meetings that are slots, with the agenda item and rating counts that the held
-ones carry; gaps between held meetings with a window function; commitments due),
+aggregates (meetings that are slots, with the agenda item and rating counts and the previous
+held start that the held ones carry, kept on write: revisions 0014 and 0017; commitments
+due),
 left-joined to the grouping key — a pair, or a time-series bucket. The counts mean exactly
 what app.domain.metrics_reference.count_pair counts; a property test holds the two together
 on SQLite and PostgreSQL. Rates, health and signals are computed from the counts by

@@ -1,21 +1,23 @@
-"""Each held meeting keeps the start of its pair's previous held meeting: the metrics' gaps
-between held meetings are then read from the rows in the window instead of sorting the
-window's meetings by pair for a window function on every request (benchmarks/README.md,
-issue #15, sixth step).
+"""Each held meeting keeps the start of its pair's previous held meeting and the gap to it: the
+metrics' gaps between held meetings are then read from the rows in the window, instead of
+sorting the window's meetings by pair for a window function and converting two instants to
+microseconds per held meeting on every request (benchmarks/README.md, issue #15, sixth
+step).
 
 `meetings.previous_held_at` is, for a completed meeting, the latest start among the pair's
 other completed meetings that come before it in (starts_at, id) order, and NULL for every
-other meeting. Two held meetings at the same instant are ordered by id, so one of them
-carries a gap of zero, as consecutive starts do for the window function it replaces.
+other meeting; `held_gap_microseconds` is the whole microseconds from that start to the
+meeting's own. Two held meetings at the same instant are ordered by id, so one of them
+carries a gap of zero, as consecutive starts do for the window function this replaces.
 
 Kept current, like the pair's metric state (revision 0015), by triggers on `meetings` in the
 writing transaction, on both engines with the same statement: a write that matters (a held
 meeting added, removed, moved, given another status or pair) recounts the affected pair's
-held meetings from the changed start on, and writes only the rows whose value changed. On
+held meetings from the changed start on, and writes only the rows whose values changed. On
 PostgreSQL the trigger first locks the pair's state row, as revision 0015's does, so that a
 concurrent writer of the same pair recounts after this one commits (the app's writers lock
 the pair before its meetings in any case). Bulk loads that turn triggers off
-(`session_replication_role = replica`) must write the column themselves.
+(`session_replication_role = replica`) must write the columns themselves.
 
 Revision ID: 0017
 Revises: 0016
@@ -46,19 +48,36 @@ PREVIOUS_HELD = f"""CASE WHEN meetings.status = '{COMPLETED}' THEN (
                OR (h.starts_at = meetings.starts_at AND h.id < meetings.id))) END"""
 
 
-def _recount(row: str, differs: str) -> str:
+def _microseconds(instant: str, dialect: str) -> str:
+    """Whole microseconds since the Unix epoch, as app.persistence.sql_time computes them
+    (restated: a revision does not change with the app's code)."""
+    if dialect == "postgresql":
+        return f"CAST(extract(epoch from {instant}) * 1000000 AS BIGINT)"
+    return (
+        f"(CAST(strftime('%s', substr({instant}, 1, 19)) AS INTEGER) * 1000000"
+        f" + CAST(substr({instant}, 21, 6) AS INTEGER))"
+    )
+
+
+def _recount(row: str, dialect: str) -> str:
     """Recount the held meetings of `row`'s pair (row: NEW or OLD) from its start on: the rows
     before it keep their previous held meeting whatever happened to this one."""
+    differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    gap = (
+        f"{_microseconds('meetings.starts_at', dialect)}"
+        f" - {_microseconds(f'({PREVIOUS_HELD})', dialect)}"
+    )
     return f"""
-        UPDATE meetings SET previous_held_at = {PREVIOUS_HELD}
+        UPDATE meetings SET previous_held_at = {PREVIOUS_HELD}, held_gap_microseconds = {gap}
         WHERE org_id = {row}.org_id AND pair_id = {row}.pair_id AND starts_at >= {row}.starts_at
           AND (status = '{COMPLETED}' OR previous_held_at IS NOT NULL)
-          AND previous_held_at {differs} {PREVIOUS_HELD}"""
+          AND (previous_held_at {differs} {PREVIOUS_HELD}
+               OR held_gap_microseconds {differs} {gap})"""
 
 
 def _postgresql_triggers() -> None:
     lock = "PERFORM 1 FROM pair_metric_state WHERE pair_id = {}.pair_id FOR UPDATE"
-    recount = _recount("{}", "IS DISTINCT FROM")
+    recount = _recount("{}", "postgresql")
     op.execute(
         f"""
         CREATE FUNCTION {NAME}() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -91,7 +110,7 @@ def _postgresql_triggers() -> None:
 
 def _sqlite_triggers() -> None:
     def recount(row: str) -> str:
-        return _recount(row, "IS NOT")
+        return _recount(row, "sqlite")
 
     op.execute(
         f"CREATE TRIGGER {NAME}_inserted AFTER INSERT ON meetings"
@@ -108,19 +127,24 @@ def _sqlite_triggers() -> None:
     )
 
 
-BACKFILL = f"""
-    UPDATE meetings SET previous_held_at = chained.previous_held_at
-    FROM (SELECT m.id, lag(m.starts_at) OVER (
-              PARTITION BY m.org_id, m.pair_id ORDER BY m.starts_at, m.id) AS previous_held_at
-          FROM meetings m WHERE m.status = '{COMPLETED}') chained
-    WHERE chained.id = meetings.id AND chained.previous_held_at IS NOT NULL
-"""
+def _backfill(dialect: str) -> str:
+    previous = "chained.previous_held_at"
+    gap = f"{_microseconds('meetings.starts_at', dialect)} - {_microseconds(previous, dialect)}"
+    return f"""
+        UPDATE meetings SET previous_held_at = {previous}, held_gap_microseconds = {gap}
+        FROM (SELECT m.id, lag(m.starts_at) OVER (
+                  PARTITION BY m.org_id, m.pair_id ORDER BY m.starts_at, m.id) AS previous_held_at
+              FROM meetings m WHERE m.status = '{COMPLETED}') chained
+        WHERE chained.id = meetings.id AND {previous} IS NOT NULL
+    """
 
 
 def upgrade() -> None:
     op.add_column("meetings", sa.Column("previous_held_at", sa.DateTime(timezone=True)))
-    op.execute(BACKFILL)
-    if op.get_bind().dialect.name == "postgresql":
+    op.add_column("meetings", sa.Column("held_gap_microseconds", sa.BigInteger()))
+    dialect = op.get_bind().dialect.name
+    op.execute(_backfill(dialect))
+    if dialect == "postgresql":
         _postgresql_triggers()
     else:
         _sqlite_triggers()
@@ -133,4 +157,5 @@ def downgrade() -> None:
     if postgresql:
         op.execute(f"DROP FUNCTION {NAME}()")
     # Dropped in place, as revision 0014's columns are.
+    op.execute("ALTER TABLE meetings DROP COLUMN held_gap_microseconds")
     op.execute("ALTER TABLE meetings DROP COLUMN previous_held_at")
