@@ -112,8 +112,9 @@ class MetricsRepository:
         """Run a metrics statement. On PostgreSQL it is planned for its own parameters every
         time: a generic plan, which a prepared statement switches to after a few runs, reads
         the whole organization's window for a page of 50 pairs (8 ms became 310 ms); and its
-        sorts (the window's meetings by pair for the gaps, commitments by pair) get enough
-        memory not to spill to disk at a million meetings, for this transaction only."""
+        aggregates and sorts (the window's meetings by pair take 6.5 MB of hash table at 10,000
+        pairs) get enough memory not to spill to disk at a million meetings, for this
+        transaction only."""
         if self.connection.dialect.name == "postgresql" and not self._planned_per_call:
             await self.connection.execute(
                 text(

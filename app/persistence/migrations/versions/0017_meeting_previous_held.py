@@ -40,12 +40,6 @@ NAME = "held_chain_meetings"
 COMPLETED = "completed"  # app.domain.meetings.MeetingStatus.COMPLETED
 MATTERS = "{row}.status = '" + COMPLETED + "'"
 CHANGED = "OLD.status <> NEW.status OR OLD.starts_at <> NEW.starts_at OR OLD.pair_id <> NEW.pair_id"
-PREVIOUS_HELD = f"""CASE WHEN meetings.status = '{COMPLETED}' THEN (
-        SELECT max(h.starts_at) FROM meetings h
-        WHERE h.org_id = meetings.org_id AND h.pair_id = meetings.pair_id
-          AND h.status = '{COMPLETED}'
-          AND (h.starts_at < meetings.starts_at
-               OR (h.starts_at = meetings.starts_at AND h.id < meetings.id))) END"""
 
 
 def _microseconds(instant: str, dialect: str) -> str:
@@ -59,36 +53,57 @@ def _microseconds(instant: str, dialect: str) -> str:
     )
 
 
-def _recount(row: str, dialect: str) -> str:
-    """Recount the held meetings of `row`'s pair (row: NEW or OLD) from its start on: the rows
-    before it keep their previous held meeting whatever happened to this one."""
+def _recount(org: str, pair: str, since: str, dialect: str) -> str:
+    """Recount the held meetings of one pair from `since` on (the rows before the start that
+    changed keep their previous held meeting), writing only the rows whose values differ.
+    The previous held start is read backwards from each meeting's start along
+    ix_meetings_org_pair_starts."""
     differs = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
-    gap = (
-        f"{_microseconds('meetings.starts_at', dialect)}"
-        f" - {_microseconds(f'({PREVIOUS_HELD})', dialect)}"
-    )
+    previous = "chained.previous_held_at"
+    gap = f"{_microseconds('meetings.starts_at', dialect)} - {_microseconds(previous, dialect)}"
     return f"""
-        UPDATE meetings SET previous_held_at = {PREVIOUS_HELD}, held_gap_microseconds = {gap}
-        WHERE org_id = {row}.org_id AND pair_id = {row}.pair_id AND starts_at >= {row}.starts_at
-          AND (status = '{COMPLETED}' OR previous_held_at IS NOT NULL)
-          AND (previous_held_at {differs} {PREVIOUS_HELD}
-               OR held_gap_microseconds {differs} {gap})"""
+        UPDATE meetings SET previous_held_at = {previous}, held_gap_microseconds = {gap}
+        FROM (SELECT o.id, CASE WHEN o.status = '{COMPLETED}' THEN (
+                  SELECT max(h.starts_at) FROM meetings h
+                  WHERE h.org_id = o.org_id AND h.pair_id = o.pair_id
+                    AND h.status = '{COMPLETED}' AND h.starts_at <= o.starts_at
+                    AND (h.starts_at < o.starts_at OR h.id < o.id)) END AS previous_held_at
+              FROM meetings o
+              WHERE o.org_id = {org} AND o.pair_id = {pair} AND o.starts_at >= {since}
+                AND (o.status = '{COMPLETED}' OR o.previous_held_at IS NOT NULL)) chained
+        WHERE meetings.id = chained.id
+          AND (meetings.previous_held_at {differs} {previous}
+               OR meetings.held_gap_microseconds {differs} {gap})"""
+
+
+def _recount_of(row: str, dialect: str) -> str:
+    """Recount the pair of `row` (NEW or OLD) from its start on."""
+    return _recount(f"{row}.org_id", f"{row}.pair_id", f"{row}.starts_at", dialect)
 
 
 def _postgresql_triggers() -> None:
     lock = "PERFORM 1 FROM pair_metric_state WHERE pair_id = {}.pair_id FOR UPDATE"
-    recount = _recount("{}", "postgresql")
+    # A held meeting changed within its pair is recounted once, from the earlier of its
+    # two starts.
+    in_place = _recount(
+        "NEW.org_id", "NEW.pair_id", "least(OLD.starts_at, NEW.starts_at)", "postgresql"
+    )
     op.execute(
         f"""
         CREATE FUNCTION {NAME}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            IF TG_OP = 'UPDATE' AND OLD.pair_id = NEW.pair_id THEN
+                {lock.format("NEW")};
+                {in_place};
+                RETURN NULL;
+            END IF;
             IF TG_OP <> 'INSERT' THEN
                 {lock.format("OLD")};
-                {recount.replace("{}", "OLD")};
+                {_recount_of("OLD", "postgresql")};
             END IF;
             IF TG_OP <> 'DELETE' THEN
                 {lock.format("NEW")};
-                {recount.replace("{}", "NEW")};
+                {_recount_of("NEW", "postgresql")};
             END IF;
             RETURN NULL;
         END
@@ -110,7 +125,7 @@ def _postgresql_triggers() -> None:
 
 def _sqlite_triggers() -> None:
     def recount(row: str) -> str:
-        return _recount(row, "sqlite")
+        return _recount_of(row, "sqlite")
 
     op.execute(
         f"CREATE TRIGGER {NAME}_inserted AFTER INSERT ON meetings"
