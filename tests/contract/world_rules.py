@@ -9,6 +9,9 @@ generator's ignorance of the organization's records. Each rule names what it sta
 - `timezone` is an IANA name the server's database knows (`unknown_timezone`);
 - a meeting starts in the future, and durations and cadences lie within the organization's
   policy (`meeting_in_past`, `out_of_policy`);
+- a reschedule changes the meeting's start or its duration (`nothing_to_change`): a start
+  is never sent twice, and a duration sent alone that the meeting already has is replaced
+  by another one the policy allows;
 - a PATCH of the policy keeps min ≤ target ≤ max with the stored values (`invalid_policy`);
   the stored policy is restored after each change;
 - an organization's budgets only lower the service's (`invalid_rate_limit`);
@@ -129,6 +132,8 @@ class ContractWorld:
         path = case.operation.path
         if isinstance(case.body, dict):
             self._body(path, case.body)
+            if case.method.upper() == "PATCH" and path == "/v1/meetings/{meeting_id}":
+                self._reschedule(str(case.path_parameters["meeting_id"]), case.body)
         if case.query:
             self._query(case.query)
         private_note = isinstance(case.body, dict) and case.body.get("visibility") == "private"
@@ -162,10 +167,7 @@ class ContractWorld:
         if body.get("timezone") is not None:
             body["timezone"] = TIMEZONE
         if body.get("starts_at") is not None:
-            # A month ahead, and never twice the same instant: the clock may be pinned, and
-            # moving a meeting to where it already is changes nothing (422).
-            ahead = timedelta(days=30, minutes=5 * next(self.calls))
-            body["starts_at"] = (self.live.clock() + ahead).isoformat()
+            body["starts_at"] = self._fresh_start()
         for name in ("cadence_days", "duration_minutes"):
             bounds = CADENCE if name == "cadence_days" else DURATION
             if body.get(name) is not None:
@@ -184,6 +186,25 @@ class ContractWorld:
                     body[name] = ceiling
         if path == "/v1/directory/sync":
             self._directory(body)
+
+    def _reschedule(self, meeting_id: str, body: dict[str, Any]) -> None:
+        duration = body.get("duration_minutes")
+        if body.get("starts_at") is not None or duration is None:
+            return
+        meeting = self.tenant.call("GET", f"/v1/meetings/{meeting_id}")
+        if meeting.status_code != 200 or meeting.json()["duration_minutes"] != duration:
+            return  # an unknown meeting is a 404, which the check expects
+        low, high = (self.policy[bound] for bound in DURATION)
+        if low == high:  # no other duration: move it instead
+            body["starts_at"] = self._fresh_start()
+        else:
+            body["duration_minutes"] = high if duration == low else low
+
+    def _fresh_start(self) -> str:
+        """A month ahead, and never twice the same instant: the clock may be pinned, and
+        moving a meeting to where it already is changes nothing (422)."""
+        ahead = timedelta(days=30, minutes=5 * next(self.calls))
+        return str((self.live.clock() + ahead).isoformat())
 
     def _policy(self, body: dict[str, Any]) -> None:
         for names in POLICY_ORDER:
