@@ -14,7 +14,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.conftest import Live
-from tests.support.pair_state import State, chains_stored_and_recounted, stored_and_recounted
+from tests.support.pair_state import (
+    Chains,
+    State,
+    chains_stored_and_recounted,
+    stored_and_recounted,
+)
 from tests.support.tenants import Tenant
 
 DAY = timedelta(days=1)
@@ -25,6 +30,11 @@ async def _stored_and_recounted(engine: AsyncEngine, org_id: UUID) -> tuple[Stat
         chains, chains_recounted = await chains_stored_and_recounted(connection, org_id)
         assert chains == chains_recounted
         return await stored_and_recounted(connection, org_id)
+
+
+async def _chains(engine: AsyncEngine, org_id: UUID) -> Chains:
+    async with engine.connect() as connection:
+        return (await chains_stored_and_recounted(connection, org_id))[0]
 
 
 def _state_holds(tenant: Tenant) -> State:
@@ -120,3 +130,31 @@ def test_state_follows_reporting_lines(tenant: Tenant) -> None:
     assert (_of(tenant, old_pair), _of(tenant, new_pair)) == ((None, 1), (None, 1))
     _ok(tenant.call("POST", f"/v1/people/{report['id']}/deactivate", json={}))
     _state_holds(tenant)
+
+
+def test_held_meetings_keep_their_previous_held_start(live: Live, tenant: Tenant) -> None:
+    """Completed in the order third, first, second: each completion rewrites the gaps of the
+    held meetings after it (as the app's role, under row-level security)."""
+    pair = tenant.pair()
+    meetings = [tenant.meeting(pair["id"], days * DAY) for days in (1, 8, 15)]
+    starts = [datetime.fromisoformat(meeting["starts_at"]) for meeting in meetings]
+    live.clock.pinned = live.clock() + 16 * DAY
+
+    def gap(earlier: int, later: int) -> int:
+        return (starts[later] - starts[earlier]) // timedelta(microseconds=1)
+
+    def chained() -> list[tuple[datetime | None, int | None]]:
+        _state_holds(tenant)
+        stored = tenant.portal.call(_chains, tenant.engine, tenant.org_id)
+        return [stored[UUID(meeting["id"])] for meeting in meetings]
+
+    def complete(index: int) -> None:
+        path = f"/v1/meetings/{meetings[index]['id']}/complete"
+        _ok(tenant.call("POST", path, json={"actual_minutes": 25}))
+
+    complete(2)
+    assert chained() == [(None, None), (None, None), (None, None)]
+    complete(0)
+    assert chained() == [(None, None), (None, None), (starts[0], gap(0, 2))]
+    complete(1)
+    assert chained() == [(None, None), (starts[0], gap(0, 1)), (starts[1], gap(1, 2))]

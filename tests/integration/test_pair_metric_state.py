@@ -1,9 +1,10 @@
 """The database's triggers keep each pair's metric state (revision 0015: its last held
 meeting, its open commitments with a due date) and each held meeting's previous held start
-(revision 0017) equal to a recount of its meetings and commitments through any sequence of
-writes — meetings added, completed, canceled, moved in
-time or to another pair, deleted; commitments added, done, dropped, reopened, given or
-stripped of a due date, moved, deleted; pairs added — on both engines."""
+and gap (revision 0017) equal to a recount of its meetings and commitments through any
+sequence of writes — meetings added, completed, canceled, moved in time or to another pair,
+deleted, one at a time or several of a pair in one statement; commitments added, done,
+dropped, reopened, given or stripped of a due date, moved, deleted; pairs added — on both
+engines."""
 
 from __future__ import annotations
 
@@ -63,6 +64,14 @@ operations = st.lists(
         st.tuples(st.just("meeting_moved"), st.integers(0, 50), days),
         st.tuples(st.just("meeting_pair"), st.integers(0, 50), st.integers(0, 9)),
         st.tuples(st.just("delete_meeting"), st.integers(0, 50)),
+        # several meetings of one pair at once: those starting before a day
+        st.tuples(
+            st.just("pair_meetings_status"),
+            st.integers(0, 9),
+            days,
+            st.sampled_from(MEETING_STATUSES),
+        ),
+        st.tuples(st.just("delete_pair_meetings"), st.integers(0, 9), days),
         st.tuples(
             st.just("add_commitment"),
             st.integers(0, 9),
@@ -120,6 +129,8 @@ class Writes:
             return self._add_meeting(*args)
         if name == "add_commitment":
             return self._add_commitment(*args)
+        if name in ("pair_meetings_status", "delete_pair_meetings"):
+            return self._pair_meetings(name, *args)
         table, live = (
             (MEETINGS, self.meetings) if "meeting" in name else (COMMITMENTS, self.commitments)
         )
@@ -142,6 +153,14 @@ class Writes:
         if column == "pair_id":
             return self.pair(value)
         return value
+
+    def _pair_meetings(self, name: str, pair: int, day: int, status: str = "") -> Any:
+        """One statement over the pair's meetings that start before the day (the ids it
+        deletes stay in `meetings`: an operation on one of them changes nothing)."""
+        of_pair = (MEETINGS.c.pair_id == self.pair(pair), MEETINGS.c.starts_at < NOW + day * DAY)
+        if name == "delete_pair_meetings":
+            return delete(MEETINGS).where(*of_pair)
+        return update(MEETINGS).where(*of_pair).values(status=status)
 
     def _add_pair(self) -> Any:
         self.pairs.append(uuid4())

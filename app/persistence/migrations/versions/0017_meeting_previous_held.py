@@ -71,7 +71,7 @@ def _recount(org: str, pair: str, since: str, dialect: str) -> str:
               FROM meetings o
               WHERE o.org_id = {org} AND o.pair_id = {pair} AND o.starts_at >= {since}
                 AND (o.status = '{COMPLETED}' OR o.previous_held_at IS NOT NULL)) chained
-        WHERE meetings.id = chained.id
+        WHERE meetings.org_id = {org} AND meetings.id = chained.id
           AND (meetings.previous_held_at {differs} {previous}
                OR meetings.held_gap_microseconds {differs} {gap})"""
 
