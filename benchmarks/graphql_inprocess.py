@@ -8,7 +8,10 @@ time: the screen of `graphql_api.py` and one meeting by id. It prints the proces
 per request, the least over several chunks, which filters out interference from other work
 on the machine: the tool for checking whether a change in app/ pays off, as `inprocess.py`
 is for REST (`graphql_api.py` gives the throughput against PostGraphile). What it leaves out:
-uvicorn's HTTP parsing, the network and PostgreSQL's own CPU.
+uvicorn's HTTP parsing, the network and PostgreSQL's own CPU. For the screen it also
+measures the framework alone (`graphql_framework.py`: Strawberry and graphql-core over
+objects in memory, nested lists resolved by coroutines as Rapport's are), first, in a
+process holding nothing else.
 
 Environment (all optional): RAPPORT_BENCH_DATABASE_URL as for `graphql_api.py`;
 RAPPORT_BENCH_REQUESTS screens per chunk (10; ten times as many meetings by id);
@@ -18,11 +21,13 @@ under `py-spy record -o screen.svg -- .venv/bin/python benchmarks/graphql_inproc
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from contextlib import ExitStack
 from functools import partial
 
+import graphql_framework as framework
 import graphql_screen as gs
 import harness as h
 import httpx
@@ -44,27 +49,39 @@ async def measure(scratch: h.Scratch, requests: int, chunks: int, only: str) -> 
         meeting_id = pairs[0]["meetings"]["nodes"][0]["id"]
         meeting = json.dumps({"query": gs.MEETING, "variables": {"id": meeting_id}}).encode()
         steps = {"screen": (screen, requests), "meeting by id": (meeting, 10 * requests)}
-        results = {
-            step: (await h.least_cpu_us([partial(post, client, body)], times, chunks))[0]
-            for step, (body, times) in steps.items()
-            if only in ("", step)
-        }
+        results: dict[str, float] = {}
+        for step, (body, times) in steps.items():
+            if only in ("", step):
+                run = partial(post, client, body)
+                results[step] = (await h.least_cpu_us([run], times, chunks))[0]
     for step, us in results.items():
         h.log(f"{step}: {us:,.0f} us CPU/request")
     return results
+
+
+async def measure_framework(requests: int, chunks: int) -> dict[str, float]:
+    """The screen executed by the framework alone, in a process holding nothing else."""
+    gc.collect()
+    gc.freeze()  # as a served worker does once it is built
+    return {
+        "screen, the framework alone": (await h.least_cpu_us([framework.screen], requests, chunks))[
+            0
+        ]
+    }
 
 
 def main() -> int:
     requests = int(h.setting("REQUESTS", "10"))
     chunks = int(h.setting("CHUNKS", "10"))
     only = h.setting("ONLY", "")
+    results = uvloop.run(measure_framework(requests, chunks)) if only in ("", "screen") else {}
     with ExitStack() as stack:
         scratch = h.prepare(stack, h.server_url())
         with h.serve_rapport(scratch, workers=1) as server:
             headers = {"Authorization": f"Bearer {scratch.key}"}
             with httpx.Client(base_url=server.url, headers=headers, timeout=30) as client:
                 gs.seed(client)
-        results = uvloop.run(measure(scratch, requests, chunks, only))
+        results |= uvloop.run(measure(scratch, requests, chunks, only))
     lines = [(step, h.us(us)) for step, us in results.items()]
     report = h.table(("request", "CPU/request"), lines)
     print(f"\nas {h.serving_role()}; {h.machine_load()}\n\n{report}")

@@ -62,11 +62,13 @@ class AsgiClient:
 
 def rapport_app(scratch: Scratch) -> Any:
     """Rapport's ASGI app on the scratch database, as the servers run it (the serving role,
-    the benchmarks' rate-limit budgets)."""
+    the benchmarks' rate-limit budgets, the start-up kept out of garbage collections)."""
     os.environ.update(scratch.app_env)
-    from app.api.app import create_app
+    from app.api.app import create_app, keep_start_up_out_of_collections
 
-    return create_app()
+    app = create_app()
+    keep_start_up_out_of_collections()
+    return app
 
 
 @asynccontextmanager

@@ -102,6 +102,42 @@ def test_a_later_page_is_the_one_rest_gives_for_each_nested_list(world: World) -
             assert [node["id"] for node in found["nodes"]] == ids, field
 
 
+def test_cursors_are_written_only_for_the_fields_that_show_them(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    meeting_id = world.meeting["id"]
+    for number in range(3):
+        world.tenant.create(
+            f"/v1/meetings/{meeting_id}/agenda-items",
+            {"author_id": world.member["id"], "title": f"Topic {number}"},
+        )
+    written: list[Cursor] = []
+    encode = Cursor.encode
+
+    def counted(cursor: Cursor) -> str:
+        written.append(cursor)
+        return encode(cursor)
+
+    monkeypatch.setattr(Cursor, "encode", counted)
+    query = "query($id: UUID!) { meeting(id: $id) { agendaItems { %s } } }"
+    nodes = data(world.tenant, query % "nodes { id position }", {"id": meeting_id})
+    assert len(nodes["meeting"]["agendaItems"]["nodes"]) >= 3
+    assert written == []
+
+    shown = "edges { cursor node { id position } } pageInfo { startCursor endCursor }"
+    found = data(world.tenant, query % shown, {"id": meeting_id})["meeting"]["agendaItems"]
+    cursors = [edge["cursor"] for edge in found["edges"]]
+    assert cursors == [
+        encode(Cursor.after(edge["node"]["position"], UUID(edge["node"]["id"])))
+        for edge in found["edges"]
+    ]
+    assert (found["pageInfo"]["startCursor"], found["pageInfo"]["endCursor"]) == (
+        cursors[0],
+        cursors[-1],
+    )
+    assert len(written) == len(cursors) + 2
+
+
 def test_later_pages_do_not_go_through_the_rest_list_services(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

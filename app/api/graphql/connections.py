@@ -33,12 +33,31 @@ class Edge(Generic[N]):
 
 @strawberry.type
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
+    """A page of nodes. Cursors are written only for the fields that show them (`edges`,
+    `pageInfo`): a client reading `nodes` alone, as most screens do, pays for none."""
+
+    page_nodes: strawberry.Private[list[N]]
+    cursor_at: strawberry.Private[Callable[[int], str]]
+    has_next_page: strawberry.Private[bool]
+    has_previous_page: strawberry.Private[bool]
+
+    @strawberry.field
+    def edges(self) -> list[Edge[N]]:
+        return [Edge(cursor=self.cursor_at(i), node=n) for i, n in enumerate(self.page_nodes)]
+
+    @strawberry.field
+    def page_info(self) -> PageInfo:
+        last = len(self.page_nodes) - 1
+        return PageInfo(
+            has_next_page=self.has_next_page,
+            has_previous_page=self.has_previous_page,
+            start_cursor=self.cursor_at(0) if last >= 0 else None,
+            end_cursor=self.cursor_at(last) if last >= 0 else None,
+        )
 
     @resolves("The nodes of `edges`, for clients that need no cursors.")
     def nodes(self) -> list[N]:
-        return [edge.node for edge in self.edges]
+        return self.page_nodes
 
 
 FIRST_DESCRIPTION = f"Items per page, 1-{MAX_LIMIT} (default {DEFAULT_LIMIT})."
@@ -57,18 +76,15 @@ def connection(
     sort_value: Callable[[E], object],
     node: Callable[[E], N],
 ) -> Connection[N]:
-    edges = [
-        Edge(cursor=Cursor.after(sort_value(item), _id_of(item)).encode(), node=node(item))
-        for item in items
-    ]
+    def cursor_at(index: int) -> str:
+        item = items[index]
+        return Cursor.after(sort_value(item), _id_of(item)).encode()
+
     return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=has_next_page,
-            has_previous_page=after is not None,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
-        ),
+        page_nodes=[node(item) for item in items],
+        cursor_at=cursor_at,
+        has_next_page=has_next_page,
+        has_previous_page=after is not None,
     )
 
 
