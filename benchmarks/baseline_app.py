@@ -26,7 +26,7 @@ from __future__ import annotations
 import base64
 import json
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from uuid import UUID
@@ -57,10 +57,8 @@ def _compiled(statement: Select[Any]) -> str:
 
 _MEETINGS, _COMMITMENTS = tables["meetings"], tables["commitments"]
 _m, _c = _MEETINGS.c, _COMMITMENTS.c
-GET_MEETING = _compiled(
-    select(_MEETINGS).where(_m.org_id == bindparam("org"), _m.id == bindparam("id"))
-)
-LIST_MEETINGS = _compiled(
+MEETING_BY_ID = select(_MEETINGS).where(_m.org_id == bindparam("org"), _m.id == bindparam("id"))
+MEETINGS_OF_PAIR = (
     select(_MEETINGS)
     .where(_m.org_id == bindparam("org"), _m.pair_id == bindparam("pair"))
     .order_by(_m.starts_at, _m.id)
@@ -68,7 +66,7 @@ LIST_MEETINGS = _compiled(
 )
 # The open commitments of the meetings' pairs, by pair (Rapport's `open_of_pairs`), with the
 # pairs as one array parameter: one statement text, prepared once, whatever the page.
-SELECT_OPEN_COMMITMENTS = _compiled(
+OPEN_COMMITMENTS_OF_PAIRS = (
     select(_COMMITMENTS)
     .where(
         _c.org_id == bindparam("org"),
@@ -77,28 +75,38 @@ SELECT_OPEN_COMMITMENTS = _compiled(
     )
     .order_by(_c.created_at, _c.id)
 )
+GET_MEETING = _compiled(MEETING_BY_ID)
+LIST_MEETINGS = _compiled(MEETINGS_OF_PAIR)
+SELECT_OPEN_COMMITMENTS = _compiled(OPEN_COMMITMENTS_OF_PAIRS)
 OPEN = "open"
+
+Row = Mapping[Any, Any]  # asyncpg's records here, SQLAlchemy's row mappings in layers_app.py
 
 JSON_OPTIONS = orjson.OPT_UTC_Z  # pydantic writes UTC instants with a `Z`
 
 
 async def _open_commitments(
     connection: asyncpg.Connection, org_id: UUID, meetings: list[asyncpg.Record]
-) -> dict[UUID, list[asyncpg.Record]]:
+) -> dict[UUID, list[Row]]:
     """The open commitments of the meetings' pairs, by pair (Rapport's `open_of_pairs`)."""
     pair_ids = sorted({row["pair_id"] for row in meetings}, key=str)
     if not pair_ids:
         return {}
     rows = await connection.fetch(SELECT_OPEN_COMMITMENTS, org_id, pair_ids, OPEN)
-    by_pair: dict[UUID, list[asyncpg.Record]] = {}
+    return by_pair_id(rows)
+
+
+def by_pair_id(rows: Iterable[Row]) -> dict[UUID, list[Row]]:
+    """Commitments grouped by their pair."""
+    by_pair: dict[UUID, list[Row]] = {}
     for row in rows:
         by_pair.setdefault(row["pair_id"], []).append(row)
     return by_pair
 
 
-def _render(
-    row: asyncpg.Record, open_commitments: dict[UUID, list[asyncpg.Record]]
-) -> dict[str, Any]:
+def render(row: Row, open_commitments: dict[UUID, list[Row]]) -> dict[str, Any]:
+    """A meeting's answer as Rapport writes it, from its row and its pair's open
+    commitments."""
     body = {name: row[name] for name in OUT_COLUMNS}
     body["follow_up"] = [
         {name: commitment[name] for name in COMMITMENT_COLUMNS}
@@ -108,13 +116,13 @@ def _render(
     return body
 
 
-def _cursor(row: asyncpg.Record) -> str:
+def cursor(row: Row) -> str:
     """Rapport's opaque cursor: base64url of `["<starts_at isoformat>", "<id>"]`, unpadded."""
     raw = json.dumps([row["starts_at"].isoformat(), str(row["id"])]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _json(body: object, status: int = 200) -> Response:
+def json_answer(body: object, status: int = 200) -> Response:
     # asyncpg's UUID subclass is not one orjson writes natively: `default=str` writes it.
     content = orjson.dumps(body, default=str, option=JSON_OPTIONS)
     return Response(content, status, media_type="application/json")
@@ -162,7 +170,7 @@ app = FastAPI(title="Rapport benchmark baseline", lifespan=lifespan)
 
 @app.get("/healthz")
 async def health() -> Response:
-    return _json({"status": "ok"})
+    return json_answer({"status": "ok"})
 
 
 @app.get("/v1/meetings/{meeting_id}")
@@ -171,9 +179,9 @@ async def get_meeting(meeting_id: UUID, request: Request) -> Response:
     async with state.pool.acquire() as connection:
         row = await connection.fetchrow(GET_MEETING, state.org_id, meeting_id)
         if row is None:
-            return _json({"code": "not_found"}, 404)
+            return json_answer({"code": "not_found"}, 404)
         open_commitments = await _open_commitments(connection, state.org_id, [row])
-    return _json(_render(row, open_commitments))
+    return json_answer(render(row, open_commitments))
 
 
 @app.get("/v1/meetings")
@@ -188,7 +196,7 @@ async def list_meetings(
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]
-            next_cursor = _cursor(rows[-1])
+            next_cursor = cursor(rows[-1])
         open_commitments = await _open_commitments(connection, state.org_id, rows)
-    data = [_render(row, open_commitments) for row in rows]
-    return _json({"data": data, "next_cursor": next_cursor})
+    data = [render(row, open_commitments) for row in rows]
+    return json_answer({"data": data, "next_cursor": next_cursor})

@@ -1,14 +1,17 @@
-"""CPU per request of Rapport and of the baseline, measured in-process (no HTTP, no wrk).
+"""CPU per request of Rapport, of the layers it stands on and of the floor, measured
+in-process (no HTTP, no wrk).
 
     .venv/bin/python benchmarks/inprocess.py
 
 Sets up and seeds a scratch database exactly like `rest_api.py` (through a short-lived
-`rapport serve`), then drives each ASGI app directly (both connecting as `rapport_app`, or as
-the owner with RAPPORT_BENCH_ROLE=owner), one request at a time, for the two
-benchmark requests and prints the process CPU time per request. It reports the minimum over
+`rapport serve`), then drives three ASGI apps directly, all connecting as `rapport_app` (or
+as the owner with RAPPORT_BENCH_ROLE=owner), one request at a time, for the two benchmark
+requests: Rapport; `layers_app.py`, the floor's requests through FastAPI's dependencies and
+SQLAlchemy Core in a transaction per request (the layers Rapport's reads stand on); and
+`baseline_app.py`, the floor. It prints the process CPU time per request, the minimum over
 several chunks, which filters out interference from other work on the machine, so it is the
 tool for checking whether a change in app/ pays off (a few percent shows); `rest_api.py`
-gives the throughput figures. What it leaves out is the same for both apps: uvicorn's HTTP
+gives the throughput figures. What it leaves out is the same for all apps: uvicorn's HTTP
 parsing, the network and PostgreSQL's own CPU.
 
 Environment (all optional): RAPPORT_BENCH_DATABASE_URL and RAPPORT_BENCH_MEETINGS as for
@@ -29,6 +32,8 @@ import rest_api as bench
 import uvloop
 from rest_fixture import request_paths, seed_through
 
+HEADER = ("endpoint", "rapport CPU/req", "layers CPU/req", "floor CPU/req", "cpu ratio",
+          "layers' cpu ratio")  # fmt: skip
 ENDPOINTS = {"get": 0, "list": 1}  # RAPPORT_BENCH_ONLY: index in request_paths()
 
 
@@ -42,26 +47,34 @@ async def get(client: h.AsgiClient, target: str) -> bytes:
 
 async def measure(
     scratch: h.Scratch, paths: dict[str, str], requests: int, chunks: int
-) -> dict[str, tuple[float, float]]:
-    """Each path on both apps: the same answer, then CPU per request, the apps taking turns."""
+) -> dict[str, list[float]]:
+    """Each path on the three apps: the same answer, then CPU per request, the apps taking
+    turns."""
     os.environ.update(BASELINE_DATABASE_URL=scratch.app_url, BASELINE_ORG_ID=scratch.org_id)
     rapport_app = h.rapport_app(scratch)
     import baseline_app
+    import layers_app
 
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, list[float]] = {}
     async with (
         h.in_process(rapport_app, scratch.key) as rapport,
+        h.in_process(layers_app.app, scratch.key) as layers,
         h.in_process(baseline_app.app, scratch.key) as baseline,
     ):
+        clients = (rapport, layers, baseline)
         for endpoint, target in paths.items():
-            answers = [await get(client, target) for client in (rapport, baseline)]
-            if answers[0] != answers[1]:
+            answers = [await get(client, target) for client in clients]
+            if len(set(answers)) != 1:
                 raise h.BenchError(f"{endpoint}: the apps disagree: {answers}")
-            steps = [partial(get, client, target) for client in (rapport, baseline)]
-            ours, theirs = await h.least_cpu_us(steps, requests, chunks)
-            results[endpoint] = ours, theirs
-            h.log(f"{endpoint}: rapport {ours:,.0f} us CPU/request")
+            steps = [partial(get, client, target) for client in clients]
+            results[endpoint] = await h.least_cpu_us(steps, requests, chunks)
+            h.log(f"{endpoint}: rapport {results[endpoint][0]:,.0f} us CPU/request")
     return results
+
+
+def _line(endpoint: str, ours: float, layers: float, floor: float) -> tuple[str, ...]:
+    ratios = (f"{floor / ours:.2f}", f"{floor / layers:.2f}")
+    return (endpoint, h.us(ours), h.us(layers), h.us(floor), *ratios)
 
 
 def main() -> int:
@@ -77,12 +90,8 @@ def main() -> int:
             label = list(paths)[ENDPOINTS[only]]
             paths = {label: paths[label]}
         results = uvloop.run(measure(scratch, paths, requests, chunks))
-    header = ("endpoint", "rapport CPU/req", "baseline CPU/req", "cpu ratio")
-    lines = [
-        (endpoint, h.us(ours), h.us(theirs), f"{theirs / ours:.2f}")
-        for endpoint, (ours, theirs) in results.items()
-    ]
-    print(f"\nas {h.serving_role()}; {h.machine_load()}\n\n{h.table(header, lines)}")
+    lines = [_line(endpoint, *cpu) for endpoint, cpu in results.items()]
+    print(f"\nas {h.serving_role()}; {h.machine_load()}\n\n{h.table(HEADER, lines)}")
     return 0
 
 

@@ -3,8 +3,10 @@ models first: it must be the same JSON as the validated models', byte for byte."
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import uuid4
+
+from asyncpg.pgproto import pgproto
 
 from app.api.rest.meeting_output import meeting_out, meeting_response, meetings_page
 from app.api.schemas.common import PageOut
@@ -92,3 +94,19 @@ def test_a_page_of_meetings_serializes_as_its_validated_model() -> None:
     views = _views()
     expected = PageOut[MeetingOut](data=[_validated(v) for v in views], next_cursor="abc")
     assert meetings_page(views, "abc").body == expected.model_dump_json().encode()
+
+
+def test_the_drivers_uuids_and_any_offset_serialize_as_the_validated_model() -> None:
+    """asyncpg hands out its own UUID subclass; an instant may carry another offset."""
+    meeting = _meeting(
+        id=pgproto.UUID(str(uuid4())),
+        pair_id=pgproto.UUID(str(uuid4())),
+        canceled_at=AT.astimezone(timezone(timedelta(hours=-5, minutes=-30))),
+        created_at=AT.replace(microsecond=0),
+        updated_at=AT.replace(microsecond=120000),
+    )
+    view = MeetingView(meeting, [_commitment(meeting, owner_id=pgproto.UUID(str(uuid4())))])
+    expected = _validated(view).model_dump_json().encode()
+    assert meeting_response(view).body == expected
+    page = PageOut[MeetingOut](data=[_validated(view)], next_cursor=None)
+    assert meetings_page([view], None).body == page.model_dump_json().encode()
