@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from app.domain.cadence import CadenceState
 from app.domain.metric_windows import Window
@@ -109,9 +110,9 @@ class PairCounts:
         return self.existing_microseconds < self.cadence_days * DAY_MICROSECONDS
 
 
-@dataclass(frozen=True, slots=True)
-class PairStanding:
-    """What the signals need besides the counts: the pair now and the policy's target."""
+class PairStanding(NamedTuple):
+    """What the signals need besides the counts: the pair now and the policy's target (a
+    named tuple: a rollup builds one per pair, at a tuple's cost; docs/decisions.md)."""
 
     active: bool
     cadence_state: CadenceState

@@ -8,8 +8,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from fractions import Fraction
+from itertools import chain
 from math import floor
 from operator import attrgetter
+from typing import NamedTuple
 
 from app.domain.cadence import CadenceState
 from app.domain.metric_figures import (
@@ -123,10 +125,9 @@ def distribution(scores: Iterable[int]) -> HealthDistribution:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PairFigures:
+class PairFigures(NamedTuple):
     """What a rollup needs of one pair: its counts, health score, the codes of the signals
-    it raises, and its cadence state now."""
+    it raises, and its cadence state now (a named tuple, built once per pair)."""
 
     counts: PairCounts
     health_score: int | None
@@ -155,26 +156,28 @@ class Rollup:
 
 
 def roll_up(pairs: Iterable[PairFigures]) -> Rollup:
-    states: Counter[str] = Counter()
-    signals: Counter[str] = Counter()
+    states: Counter[CadenceState] = Counter()
+    raised: list[Sequence[str]] = []
     counts: list[PairCounts] = []
     scores: list[int] = []
     expected = covered = booked = overdue_open = 0
     for figures in pairs:
         c = figures.counts
         counts.append(c)
-        states[figures.cadence_state.value] += 1
-        signals.update(figures.signals)
+        states[figures.cadence_state] += 1
+        raised.append(figures.signals)
         if figures.health_score is not None:
             scores.append(figures.health_score)
         if c.existing_microseconds > 0:  # a pair that did not exist is not expected to meet
-            expected += c.expected
-            covered += min(c.held, c.expected)
+            pair_expected = c.expected
+            expected += pair_expected
+            covered += min(c.held, pair_expected)
         booked += c.next_meeting_booked
         overdue_open += c.overdue_open
+    signals = Counter(chain.from_iterable(raised))  # counted at once, not pair by pair
     return Rollup(
         pairs=len(counts),
-        states={state.value: states[state.value] for state in CadenceState},
+        states={state.value: states[state] for state in CadenceState},
         totals=Totals.of(counts),
         expected=expected,
         covered=covered,

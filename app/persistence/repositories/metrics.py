@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import CTE, Integer, Row, Select, func, literal, or_, select, text
@@ -64,10 +64,10 @@ class PairCountsRow:
     next_at: datetime | None
 
 
-@dataclass(frozen=True, slots=True)
-class PairTally:
+class PairTally(NamedTuple):
     """What a rollup needs of one pair: its counts and the facts its cadence state now is
-    decided by (app.domain.cadence), without the rest of the pair."""
+    decided by (app.domain.cadence), without the rest of the pair (a named tuple, built
+    once per pair)."""
 
     pair_id: UUID
     status: PairStatus
