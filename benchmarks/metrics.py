@@ -8,8 +8,10 @@ Steps: create a scratch database (`rapport_bench_metrics_<random>`), migrate it,
 organization and a `metrics:read` key with the CLI, then bulk-load by COPY a reporting tree of
 people (spans of 5 to 10, seven levels below the chief executive at full size), one pair per
 reporting line (then skip-level pairs), and 100 weekly or fortnightly meetings per pair with
-agenda items, ratings and commitments; VACUUM ANALYZE. Then, over the default window (the 90
-days before now), time
+agenda items, ratings and commitments; the meetings and commitments rewritten in the order
+they were created, as a table filled over time holds them (`--pair-by-pair` leaves them one
+pair's history after another, as runs before this option measured); VACUUM ANALYZE. Then,
+over the default window (the 90 days before now), time
 
 - the floor: one hand-written SQL statement of every pair's counts from the raw rows (the
   agenda items and ratings themselves, not the meetings' counts of them), run with raw asyncpg;
@@ -78,6 +80,7 @@ class Options:
     jit: bool
     http: bool
     keep: bool
+    time_ordered: bool
 
 
 def parse_options(argv: Sequence[str]) -> Options:
@@ -100,6 +103,12 @@ def parse_options(argv: Sequence[str]) -> Options:
     )
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument(
+        "--pair-by-pair",
+        action="store_true",
+        help="leave the histories where they were copied, one pair's after another (the"
+        " layout of the runs before the tables were laid out in time order)",
+    )
     args = parser.parse_args(argv)
     people = args.people or max(20, round(FULL_PEOPLE * args.scale))
     return Options(
@@ -112,6 +121,7 @@ def parse_options(argv: Sequence[str]) -> Options:
         jit=not args.no_jit,
         http=not args.no_http,
         keep=args.keep,
+        time_ordered=not args.pair_by_pair,
     )
 
 
@@ -127,14 +137,18 @@ def timing_table(timings: Sequence[Timing], floor: Timing) -> str:
     return table(header, lines)
 
 
-def organization_lines(organization: Organization, loaded: Loaded, team_pairs: int) -> list[str]:
+def organization_lines(
+    organization: Organization, loaded: Loaded, team_pairs: int, time_ordered: bool
+) -> list[str]:
     depth = max(person.depth for person in organization.people)
     rows = loaded.rows
     return [
         f"Organization: {rows['people']:,} people ({depth} levels below the chief executive),"
         f" {rows['pairs']:,} pairs, {rows['meetings']:,} meetings, {rows['agenda_items']:,}"
         f" agenda items, {rows['ratings']:,} ratings, {rows['commitments']:,} commitments",
-        f"Loaded by COPY in {loaded.seconds:.1f} s, then VACUUM ANALYZE in"
+        f"Loaded by COPY in {loaded.seconds:.1f} s"
+        + (" (meetings and commitments then laid out in time order)" if time_ordered else "")
+        + f", then VACUUM ANALYZE in"
         f" {loaded.vacuum_seconds:.1f} s",
         f"Window: the 90 days before now. Team: a manager with {organization.team.people:,}"
         f" people (themself included), {team_pairs:,} pairs",
@@ -202,7 +216,13 @@ def run(options: Options) -> str:
             f" and {options.meetings:,} meetings"
         )
         loaded = asyncio.run(
-            bulk_load(scratch.db_url, organization, datetime.now(UTC), options.seed)
+            bulk_load(
+                scratch.db_url,
+                organization,
+                datetime.now(UTC),
+                options.seed,
+                time_ordered=options.time_ordered,
+            )
         )
         policy = asyncio.run(read_policy(scratch.db_url, org_id))
         now = datetime.now(UTC)
@@ -222,7 +242,7 @@ def run(options: Options) -> str:
     ]  # fmt: skip
     return "\n".join(
         [
-            *organization_lines(organization, loaded, database.team_pairs),
+            *organization_lines(organization, loaded, database.team_pairs, options.time_ordered),
             f"PostgreSQL's JIT: {database.jit} on the app's and the floor's connections,"
             f" {'as configured on the server' if options.jit else 'off'} on the others;"
             f" {os.cpu_count()} CPUs shared by this script, PostgreSQL and the server;"
