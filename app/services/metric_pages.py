@@ -1,7 +1,9 @@
 """Pages of `/metrics/pairs`: the cursor carries the window, the instant and the ordering key,
 so every page of a list is measured alike; health-ordered lists keep their order per process.
 
-A list in health order needs every selected pair's figures before its first row. The order
+A list in health order needs every selected pair's health score (and signal codes, for a
+signal filter) before its first row: they come from the tallies a rollup reads (one
+statement, no pair entities), and only the page's pairs are then computed in full. The order
 (pair ids and health scores only, no figures and no content) is kept in a small
 least-recently-used table keyed by everything that decides it: organization, window,
 instant, filters (which include the caller's visibility: `viewer_id` for people who are not

@@ -197,27 +197,38 @@ async def reports(
             return
 
 
-def _health_key(order: PairOrder) -> Callable[[PairReport], HealthKey]:
-    """Pairs without a health score come last in either direction; ties by pair id."""
-    sign = -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
-
-    def key(found: PairReport) -> HealthKey:
-        score = found.metrics.health_score
-        return (score is None, sign * (score or 0), found.pair.id)
-
-    return key
-
-
 def _sign(order: PairOrder) -> int:
     return -1 if order is PairOrder.HEALTH_SCORE_DESCENDING else 1
 
 
-async def sorted_reports(
+def _place(score: int | None, pair_id: UUID, sign: int) -> HealthKey:
+    """Pairs without a health score come last in either direction; ties by pair id."""
+    return (score is None, sign * (score or 0), pair_id)
+
+
+def _health_key(order: PairOrder) -> Callable[[PairReport], HealthKey]:
+    sign = _sign(order)
+
+    def key(found: PairReport) -> HealthKey:
+        return _place(found.metrics.health_score, found.pair.id, sign)
+
+    return key
+
+
+async def _health_order(
     ctx: ServiceContext, measured: MetricsBasis, request: PairListRequest
-) -> list[PairReport]:
-    """Every selected pair in health order (sorting needs them all at hand)."""
-    found = [item async for item in reports(ctx, measured, request)]
-    return sorted(found, key=_health_key(request.order))
+) -> HealthOrder:
+    """Every selected pair's place in health order, from the tallies a rollup reads (one
+    statement, no pair entity and no published figures per pair): the same health score and
+    signal codes a pair's report has (`figures` and `report` decide them alike)."""
+    terms = measured.counting_terms(ctx.org_id)
+    sign = _sign(request.order)
+    keys: list[HealthKey] = []
+    for tally in await ctx.uow.metrics.pair_tallies(terms, request.filters):
+        placed = figures(tally, measured)
+        if request.signal is None or request.signal in placed.signals:
+            keys.append(_place(placed.health_score, tally.pair_id, sign))
+    return HealthOrder(tuple(sorted(keys)))
 
 
 Placed = tuple[HealthKey, PairReport]
@@ -247,9 +258,9 @@ async def _by_health(
     last: HealthKey | None,
     wanted: int,
 ) -> list[Placed]:
-    """The page after `last` in health order: from the order this process keeps for the
-    list (app.services.metric_pages) computing only the page's pairs, or, without one,
-    computing every pair and keeping their order."""
+    """The page after `last` in health order, computing only the page's pairs: from the
+    order this process keeps for the list (app.services.metric_pages), or, without one,
+    from every selected pair's tally, whose order is then kept."""
     order_key = OrderKey(
         ctx.org_id,
         measured.window,
@@ -260,12 +271,8 @@ async def _by_health(
     )
     kept = KEPT.get(order_key)
     if kept is None:
-        health = _health_key(request.order)
-        everything = [
-            (health(found), found) for found in await sorted_reports(ctx, measured, request)
-        ]
-        KEPT.keep(order_key, HealthOrder(tuple(key for key, _ in everything)))
-        return [placed for placed in everything if last is None or placed[0] > last][:wanted]
+        kept = await _health_order(ctx, measured, request)
+        KEPT.keep(order_key, kept)
     places = kept.after(last, wanted)
     if not places:
         return []
@@ -308,8 +315,7 @@ async def pairs_page(
     else:
         last = None
         if cursor is not None:
-            null = cursor.score is None
-            last = (null, 0 if null else _sign(request.order) * (cursor.score or 0), cursor.last_id)
+            last = _place(cursor.score, cursor.last_id, _sign(request.order))
         rows = await _by_health(ctx, measured, request, last, wanted)
     items = rows[: paging.limit]
     following = None

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.persistence.repositories.metrics import MetricsRepository, PairCountsRow
+from app.persistence.repositories.metrics import MetricsRepository, PairCountsRow, PairTally
 from tests.conftest import Live
 from tests.support.tenants import Tenant
 
@@ -30,24 +30,34 @@ def _pairs(live: Live, tenant: Tenant, count: int) -> str:
     return str(lead["id"])
 
 
+Computed = list[tuple[str, int]]  # each metrics statement: which, and how many pairs it read
+
+
 @pytest.fixture
-def computed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """How many pairs each metrics statement computed."""
-    counts: list[int] = []
-    original = MetricsRepository.pair_counts
+def computed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Computed]:
+    """How many pairs each metrics statement computed: the full counts of `pair_counts`, or
+    the tallies of `pair_tallies` that an order is made from."""
+    counts: Computed = []
+    full, tallied = MetricsRepository.pair_counts, MetricsRepository.pair_tallies
 
     async def counting(self: MetricsRepository, *args: Any, **kwargs: Any) -> list[PairCountsRow]:
-        rows = await original(self, *args, **kwargs)
-        counts.append(len(rows))
+        rows = await full(self, *args, **kwargs)
+        counts.append(("counts", len(rows)))
+        return rows
+
+    async def tallying(self: MetricsRepository, *args: Any, **kwargs: Any) -> list[PairTally]:
+        rows = await tallied(self, *args, **kwargs)
+        counts.append(("tallies", len(rows)))
         return rows
 
     monkeypatch.setattr(MetricsRepository, "pair_counts", counting)
+    monkeypatch.setattr(MetricsRepository, "pair_tallies", tallying)
     yield counts
 
 
 def _walk(
-    live: Live, tenant: Tenant, params: dict[str, Any], computed: list[int]
-) -> list[tuple[dict[str, Any], list[int]]]:
+    live: Live, tenant: Tenant, params: dict[str, Any], computed: Computed
+) -> list[tuple[dict[str, Any], Computed]]:
     """Every page (the body, and the pairs each statement computed for it), an hour apart."""
     pages = []
     while True:
@@ -64,7 +74,7 @@ def _walk(
 
 @pytest.mark.parametrize("sort", ["health_score", "-health_score"])
 def test_health_pages_give_every_pair_once_in_order_computing_only_the_page(
-    live: Live, tenant: Tenant, computed: list[int], sort: str
+    live: Live, tenant: Tenant, computed: Computed, sort: str
 ) -> None:
     lead = _pairs(live, tenant, 7)
     pages = _walk(live, tenant, {"lead_id": lead, "sort": sort, "limit": 2}, computed)
@@ -76,13 +86,18 @@ def test_health_pages_give_every_pair_once_in_order_computing_only_the_page(
         for row in rows
     ]
     assert keys == sorted(keys) and len({row["health_score"] for row in rows}) > 1
-    assert pages[0][1] == [7]  # the first page orders every pair
-    assert all(statements == [min(3, 7 - 2 * n)] for n, (_, statements) in enumerate(pages[1:], 1))
+    # The first page orders every pair from its tally, then computes its own three in full;
+    # each later page computes only its own.
+    assert pages[0][1] == [("tallies", 7), ("counts", 3)]
+    assert all(
+        statements == [("counts", min(3, 7 - 2 * n))]
+        for n, (_, statements) in enumerate(pages[1:], 1)
+    )
     assert all(body["window"] == pages[0][0]["window"] for body, _ in pages)
 
 
 def test_id_pages_keep_the_window_of_the_first(
-    live: Live, tenant: Tenant, computed: list[int]
+    live: Live, tenant: Tenant, computed: Computed
 ) -> None:
     lead = _pairs(live, tenant, 5)
     pages = _walk(live, tenant, {"lead_id": lead, "limit": 2}, computed)

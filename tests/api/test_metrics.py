@@ -234,6 +234,9 @@ def test_health_order_pages_through_every_pair_once(live: Live, tenant: Tenant) 
     signal = {"lead_id": lead["id"], "signal": SignalCode.INFREQUENT_CADENCE.value}
     flagged = tenant.call("GET", "/v1/metrics/pairs", params=signal).json()["data"]
     assert [row["cadence_days"] for row in flagged] == [21]
+    # In health order the signal is read from the tallies the order is made of: the same pair.
+    by_health = {**signal, "sort": "health_score"}
+    assert tenant.call("GET", "/v1/metrics/pairs", params=by_health).json()["data"] == flagged
 
 
 @pytest.mark.parametrize(
