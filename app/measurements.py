@@ -35,6 +35,14 @@ RATE_LIMITED = Counter(
     ["budget"],
 )
 
+GRAPHQL_QUERIES = Counter(
+    "rapport_graphql_queries",
+    "GraphQL queries executed, by how: by_level (app.api.graphql.levels), or graphql_core"
+    " when a query needed graphql-core's own answer (an error, introspection, an abstract"
+    " type) after the attempt by level.",
+    ["execution"],
+)
+
 
 def observe(operation: str, method: str, status: int, seconds: float, statements: int) -> None:
     """One answered request."""

@@ -18,15 +18,25 @@ break the request's transaction:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from inspect import isawaitable
 from typing import Any
 
-from graphql import GraphQLFieldResolver, GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    GraphQLFieldResolver,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    OperationType,
+)
+from graphql.execution.collect_fields import DeferUsage, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue
 from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from app.api.graphql.context import GraphContext
+from app.api.graphql.levels import NotAnsweredHere, execute_by_level
+from app.measurements import GRAPHQL_QUERIES
 
 
 def keep_time_budget(schema: GraphQLSchema) -> None:
@@ -49,13 +59,42 @@ def _in_time(resolve: GraphQLFieldResolver) -> Callable[..., AwaitableOrValue[An
 
 
 class SettlingExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, whose work left in the background the request can await."""
+    """Strawberry's executor, whose work left in the background the request can await; a
+    query is executed level by level first (app.api.graphql.levels)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         context = self.context_value
         if isinstance(context, GraphContext):
             context.background_work = self.background_futures
+
+    def execute_collected_root_fields(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: GroupedFieldSet,
+        serially: bool,
+        new_defer_usages: Sequence[DeferUsage],
+    ) -> AwaitableOrValue[dict[str, Any]]:
+        if self.operation.operation != OperationType.QUERY or serially or new_defer_usages:
+            return super().execute_collected_root_fields(
+                root_type, root_value, grouped_field_set, serially, new_defer_usages
+            )
+        return self._by_level(root_type, root_value, grouped_field_set)
+
+    async def _by_level(
+        self, root_type: GraphQLObjectType, root_value: Any, grouped_field_set: GroupedFieldSet
+    ) -> dict[str, Any]:
+        try:
+            answer_by_level = await execute_by_level(self, root_type, root_value, grouped_field_set)
+        except NotAnsweredHere:
+            GRAPHQL_QUERIES.labels("graphql_core").inc()
+            answer = super().execute_collected_root_fields(
+                root_type, root_value, grouped_field_set, False, ()
+            )
+            return await answer if isawaitable(answer) else answer
+        GRAPHQL_QUERIES.labels("by_level").inc()
+        return answer_by_level
 
 
 async def settle(context: GraphContext) -> None:
