@@ -104,6 +104,8 @@ async def execute_by_level(
             groups: Iterable[_Objects] = level.below.values()
             level = _Level()
             for group in groups:
+                if not group.sources:
+                    continue  # every parent's value was null or an empty list
                 grouped, deferred, _ = executor.collect_subfields(group.object_type, group.details)
                 if deferred:
                     raise NotAnsweredHere("deferred fields")
