@@ -85,7 +85,7 @@ def test_requests_are_counted_by_operation_and_status(
     assert after[("rapport_request_statements_sum", frozenset({("operation", "people-list")}))]
     assert ("rapport_database_connections_in_use", frozenset()) in after
     labels = {label for name, labels in after if name.startswith("rapport_") for label, _ in labels}
-    assert labels <= {"operation", "method", "status", "budget", "outcome", "le"}  # no ids
+    assert labels <= {"operation", "method", "status", "budget", "outcome", "execution", "le"}
 
 
 def test_the_example_dashboard_reads_metrics_that_exist(

@@ -13,7 +13,7 @@ from app.domain.pairs import PairKind
 from app.persistence.unit_of_work import unit_of_work
 from app.services import agenda, commitments, meetings, notes, pairs, people
 from app.services.context import Caller, ServiceContext
-from tests.support.tenants import Tenant
+from tests.support.tenants import Tenant, World
 
 MEETINGS_PER_PAIR = 6
 
@@ -54,3 +54,16 @@ def seed_pairs(tenant: Tenant, pair_count: int) -> None:
     """`pair_count` pairs sharing one lead, each with six meetings (an agenda item and a
     shared note on each) and an open commitment."""
     tenant.portal.call(_seed, tenant.engine, tenant.org_id, pair_count, tenant.clock())
+
+
+def private_note(world: World, token: str, body: str) -> str:
+    """A private note on the world's meeting, written by the person of `token`."""
+    response = world.tenant.call(
+        "POST",
+        f"/v1/meetings/{world.meeting['id']}/notes",
+        key=token,
+        json={"body": body, "visibility": "private"},
+    )
+    assert response.status_code == 201, response.text
+    note_id: str = response.json()["id"]
+    return note_id

@@ -16,7 +16,7 @@ from app.domain.paging import MAX_CURSOR_LENGTH, MAX_LIMIT, Cursor, PageRequest
 from app.services import agenda, commitments, meetings, notes, ratings
 from tests.conftest import Live
 from tests.graphql.client import data, graphql
-from tests.graphql.seeding import seed_pairs
+from tests.graphql.seeding import private_note, seed_pairs
 from tests.support.tenants import Tenant, World
 
 NOTES = """query($id: UUID!, $after: String) { meeting(id: $id) {
@@ -38,18 +38,6 @@ def _rest_pages(tenant: Tenant, path: str, key: str) -> list[tuple[str | None, l
             return pages
 
 
-def _private_note(world: World, token: str, body: str) -> str:
-    response = world.tenant.call(
-        "POST",
-        f"/v1/meetings/{world.meeting['id']}/notes",
-        key=token,
-        json={"body": body, "visibility": "private"},
-    )
-    assert response.status_code == 201, response.text
-    note_id: str = response.json()["id"]
-    return note_id
-
-
 def test_later_pages_of_notes_are_rests_pages_and_hide_others_private_notes(
     world: World,
 ) -> None:
@@ -61,8 +49,8 @@ def test_later_pages_of_notes_are_rests_pages_and_hide_others_private_notes(
             {"author_id": world.lead["id"], "body": f"Shared {number}"},
         )
     private = {
-        lead: {_private_note(world, lead, f"Lead's own {n}") for n in range(2)},
-        member: {_private_note(world, member, f"Member's own {n}") for n in range(2)},
+        lead: {private_note(world, lead, f"Lead's own {n}") for n in range(2)},
+        member: {private_note(world, member, f"Member's own {n}") for n in range(2)},
         tenant.admin_key: set(),
     }
     for reader, own in private.items():
