@@ -206,7 +206,9 @@ def _direct_call(
     call = resolver.wrapped_func
     if not callable(call):
         return None
-    strawberry_info: Info[Any, Any] = Info(_raw_info=info, _field=definition)
+    strawberry_info: Info[Any, Any] = strawberry_schema.config.info_class(
+        _raw_info=info, _field=definition
+    )
     kwargs = convert_arguments(
         arguments,
         definition.arguments,
