@@ -10,6 +10,7 @@ from typing import Any
 from app.domain.access import Scope
 from tests.conftest import Live
 from tests.graphql.client import data
+from tests.support.events_feed import listed
 from tests.support.live import read_audit_written
 from tests.support.tenants import World
 
@@ -95,9 +96,8 @@ def test_the_events_feed_is_a_content_read_when_it_returns_content(
         (without, ""),
         (people_only, "person.created"),
     ):
-        params = {"limit": 200, **({"types": types} if types else {})}
-        response = world.tenant.call("GET", "/v1/events", key=secret, params=params)
-        assert response.status_code == 200 and response.json()["data"], response.text
+        params: dict[str, Any] = {"limit": 200, **({"types": types} if types else {})}
+        listed(world.tenant, bool, secret, **params)
     read_audit_written(live.app)
     assert _operations(world, with_content) == ["events-list"]
     assert _operations(world, without) == []

@@ -7,7 +7,6 @@ version, exactly one writes."""
 from __future__ import annotations
 
 import re
-import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any
@@ -17,6 +16,7 @@ import pytest
 
 from app.domain.access import Scope
 from tests.conftest import Live
+from tests.support.events_feed import events_page, listed, with_id
 from tests.support.tenants import Tenant, World, snapshot
 
 STRONG_TAG = re.compile(r'"[1-9][0-9]*"')
@@ -243,37 +243,22 @@ def test_a_refused_write_makes_no_event_and_a_conditional_one_its_event(tenant: 
     )
     person = f"/v1/people/{pair['member_id']}"
 
-    def events_after(cursor: str | None) -> dict[str, Any]:
-        params = {"limit": 200} if cursor is None else {"limit": 200, "after": cursor}
-        page: dict[str, Any] = tenant.call("GET", "/v1/events", key=reader, params=params).json()
-        return page
-
-    # On PostgreSQL an event is listed once every transaction that began before it has
-    # ended (other work on the server's cluster may hold one open for a moment): the cursor
-    # is taken once the set-up's last event is listed, so that nothing before it comes later.
-    deadline = time.monotonic() + 30
-    while True:
-        page = events_after(None)
-        listed = any(event["data"].get("id") == note["id"] for event in page["data"])
-        if listed or time.monotonic() > deadline:
-            break
-        time.sleep(0.05)
-    cursor = page["next_cursor"]
+    # The cursor is taken once the set-up's last event is listed, so that nothing before it
+    # comes later.
+    cursor = listed(tenant, with_id(note["id"]), reader, limit=200)["next_cursor"]
     stale = {"If-Match": '"999999"'}
     refused = [
         tenant.call("PATCH", person, json={"name": "Renamed"}, headers=stale),
         tenant.call("DELETE", f"/v1/notes/{note['id']}", headers=stale),
     ]
     assert [r.status_code for r in refused] == [412, 412], [r.text for r in refused]
-    assert events_after(cursor)["data"] == []
+    assert events_page(tenant, reader, after=cursor)["data"] == []
 
     renamed = tenant.call("PATCH", person, json={"name": "Renamed"}, headers={"If-Match": '"1"'})
     assert renamed.status_code == 200, renamed.text
     deleted = tenant.call("DELETE", f"/v1/notes/{note['id']}", headers={"If-Match": '"1"'})
     assert deleted.status_code == 204, deleted.text
-    deadline = time.monotonic() + 30
-    while len(made := events_after(cursor)["data"]) < 2 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    made = listed(tenant, lambda events: len(events) >= 2, reader, after=cursor)["data"]
     assert [(e["type"], e["data"]["id"]) for e in made] == [
         ("person.updated", pair["member_id"]),
         ("note.deleted", note["id"]),

@@ -2,43 +2,31 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from app.domain.access import Scope
+from tests.support.events_feed import events_page, listed
 from tests.support.receiver import Receiver
 from tests.support.tenants import Tenant
 
 
-def feed(tenant: Tenant, key: str, **params: Any) -> dict[str, Any]:
-    response = tenant.call("GET", "/v1/events", key=key, params=params)
-    assert response.status_code == 200, response.text
-    page: dict[str, Any] = response.json()
-    return page
-
-
 def visible(tenant: Tenant, key: str, count: int, **params: Any) -> None:
-    """Wait until the feed shows `count` events: on PostgreSQL an event is listed once every
-    transaction that began before it has ended, and other work on the server's cluster may
-    hold one open for a moment."""
-    deadline = time.monotonic() + 30
-    while len(feed(tenant, key, limit=200, **params)["data"]) < count:
-        assert time.monotonic() < deadline, "the feed never showed the committed events"
-        time.sleep(0.05)
+    """Wait until the feed shows `count` events."""
+    listed(tenant, lambda events: len(events) >= count, key, limit=200, **params)
 
 
 def test_the_feed_pages_oldest_first_and_never_ends(tenant: Tenant) -> None:
     key = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     made = [tenant.person()["id"] for _ in range(3)]
     visible(tenant, key, 3, types="person.created")
-    first = feed(tenant, key, types="person.created", limit=2)
-    second = feed(tenant, key, types="person.created", limit=2, after=first["next_cursor"])
+    first = events_page(tenant, key, types="person.created", limit=2)
+    second = events_page(tenant, key, types="person.created", limit=2, after=first["next_cursor"])
     assert [e["data"]["id"] for e in first["data"] + second["data"]] == made
-    polled = feed(tenant, key, types="person.created", after=second["next_cursor"])
+    polled = events_page(tenant, key, types="person.created", after=second["next_cursor"])
     assert polled == {"data": [], "next_cursor": second["next_cursor"]}
     later = tenant.person()["id"]
     visible(tenant, key, 1, types="person.created", after=polled["next_cursor"])
-    (event,) = feed(tenant, key, types="person.created", after=polled["next_cursor"])["data"]
+    (event,) = events_page(tenant, key, types="person.created", after=polled["next_cursor"])["data"]
     assert (event["type"], event["data"]["id"]) == ("person.created", later)
 
 
@@ -47,8 +35,9 @@ def test_a_key_reads_only_events_of_records_it_may_read(tenant: Tenant) -> None:
     people_only = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     nothing = tenant.key(Scope.WEBHOOKS)
     visible(tenant, people_only, 1)
-    assert {e["type"] for e in feed(tenant, people_only, limit=200)["data"]} == {"person.created"}
-    assert feed(tenant, nothing)["data"] == []
+    listed_types = {e["type"] for e in events_page(tenant, people_only, limit=200)["data"]}
+    assert listed_types == {"person.created"}
+    assert events_page(tenant, nothing)["data"] == []
 
 
 def test_the_feed_item_is_the_webhook_body(tenant: Tenant, receiver: Receiver) -> None:
@@ -63,5 +52,5 @@ def test_the_feed_item_is_the_webhook_body(tenant: Tenant, receiver: Receiver) -
     assert created.status_code == 201, created.text
     tenant.person()
     (got,) = receiver.wait_for(path, lambda r: len(r) >= 1)
-    (item,) = feed(tenant, key, types="person.created")["data"]
+    (item,) = events_page(tenant, key, types="person.created")["data"]
     assert item == got.event

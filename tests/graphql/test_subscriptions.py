@@ -3,9 +3,7 @@ delivers, to whom, and what it refuses."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 import pytest
@@ -22,6 +20,7 @@ from app.services.live import TopicKind
 from app.services.outbox import publish
 from app.services.scheduler import Scheduler
 from tests.conftest import Live
+from tests.support.events_feed import listed, with_id
 from tests.support.live_changes import (
     MEETING_CHANGED,
     MY_MEETINGS,
@@ -62,12 +61,8 @@ def test_the_event_id_is_the_feeds(live: Live, world: World) -> None:
         subscribed(live.app, TopicKind.MEETING, world.meeting["id"])
         item_id = add_item(world, "Budget")
         change = change_of(socket, "a")
-    # The feed shows an event once every older transaction has ended (docs/events.md).
-    deadline = time.monotonic() + 10
-    found: list[dict[str, Any]] = []
-    while not found and time.monotonic() < deadline:
-        feed = world.tenant.call("GET", "/v1/events", key=key, params={"limit": 200}).json()
-        found = [e for e in feed["data"] if e["data"].get("id") == item_id]
+    page = listed(world.tenant, with_id(item_id), key, limit=200)
+    found = [e for e in page["data"] if e["data"].get("id") == item_id]
     (event,) = found
     assert change["eventId"] == event["id"] and change["eventType"] == event["type"]
 

@@ -62,18 +62,29 @@ def _admin_key(owner_url: str) -> str:
     return asyncio.run(made())
 
 
-def _listeners_killed(owner_url: str) -> int:
-    """Terminate every LISTENing connection of the database's processes."""
+def _listeners_killed(owner_url: str, expected: int) -> int:
+    """Terminate every LISTENing connection of the database's processes, once `expected` of
+    them are connected (a delivery process may still be starting its listener on a busy
+    machine), or after 30 seconds with those there are."""
 
     async def killed() -> int:
         engine = create_engine(owner_url, pool_size=1)
+        of_this_database = (
+            " FROM pg_stat_activity WHERE application_name = :name AND datname = current_database()"
+        )
         try:
             async with engine.connect() as connection:
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    listening = await connection.scalar(
+                        text("SELECT count(*)" + of_this_database), {"name": APPLICATION_NAME}
+                    )
+                    await connection.rollback()  # pg_stat_activity is read once per transaction
+                    if listening >= expected:
+                        break
+                    await asyncio.sleep(0.1)
                 rows = await connection.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE application_name = :name AND datname = current_database()"
-                    ),
+                    text("SELECT pg_terminate_backend(pid)" + of_this_database),
                     {"name": APPLICATION_NAME},
                 )
                 return len(rows.all())
@@ -176,7 +187,7 @@ def test_a_change_through_one_process_reaches_a_subscriber_of_the_other(
             )
 
             # Each replica listens from its serving process and from its delivery process.
-            assert _listeners_killed(database) == 4
+            assert _listeners_killed(database, expected=4) == 4
             resync = socket.next_of("live")["payload"]["data"]["meetingChanged"]
             assert resync == {"eventType": None, "resync": True, "agendaItem": None}
             add("after the gap")
