@@ -257,8 +257,8 @@ class Settings(BaseSettings):
     live_idle_seconds: float = Field(
         default=60.0,
         gt=0,
-        description="A WebSocket connection that holds no subscription for this long is"
-        " closed (code 4000).",
+        description="A WebSocket connection that holds no subscription for this long after"
+        " its connection_init was acknowledged is closed (code 4000).",
     )
     live_connection_init_seconds: float = Field(
         default=10.0,

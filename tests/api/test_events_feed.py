@@ -2,30 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.domain.access import Scope
-from tests.support.events_feed import events_page, listed
+from tests.support.events_feed import at_least, events_page, listed
 from tests.support.receiver import Receiver
 from tests.support.tenants import Tenant
-
-
-def visible(tenant: Tenant, key: str, count: int, **params: Any) -> None:
-    """Wait until the feed shows `count` events."""
-    listed(tenant, lambda events: len(events) >= count, key, limit=200, **params)
 
 
 def test_the_feed_pages_oldest_first_and_never_ends(tenant: Tenant) -> None:
     key = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     made = [tenant.person()["id"] for _ in range(3)]
-    visible(tenant, key, 3, types="person.created")
+    listed(tenant, at_least(3), key, limit=200, types="person.created")
     first = events_page(tenant, key, types="person.created", limit=2)
     second = events_page(tenant, key, types="person.created", limit=2, after=first["next_cursor"])
     assert [e["data"]["id"] for e in first["data"] + second["data"]] == made
     polled = events_page(tenant, key, types="person.created", after=second["next_cursor"])
     assert polled == {"data": [], "next_cursor": second["next_cursor"]}
     later = tenant.person()["id"]
-    visible(tenant, key, 1, types="person.created", after=polled["next_cursor"])
+    listed(tenant, at_least(1), key, limit=200, types="person.created", after=polled["next_cursor"])
     (event,) = events_page(tenant, key, types="person.created", after=polled["next_cursor"])["data"]
     assert (event["type"], event["data"]["id"]) == ("person.created", later)
 
@@ -34,7 +27,7 @@ def test_a_key_reads_only_events_of_records_it_may_read(tenant: Tenant) -> None:
     tenant.person()
     people_only = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
     nothing = tenant.key(Scope.WEBHOOKS)
-    visible(tenant, people_only, 1)
+    listed(tenant, at_least(1), people_only, limit=200)
     listed_types = {e["type"] for e in events_page(tenant, people_only, limit=200)["data"]}
     assert listed_types == {"person.created"}
     assert events_page(tenant, nothing)["data"] == []

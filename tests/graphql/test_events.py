@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.domain.access import Scope
-from tests.api.test_events_feed import feed, visible
 from tests.graphql.client import data
+from tests.support.events_feed import at_least, events_page, listed
 from tests.support.tenants import Tenant
 
 CREATE = """mutation($a: String!, $b: String!) {
@@ -17,22 +17,24 @@ CREATE = """mutation($a: String!, $b: String!) {
 
 
 def _created(tenant: Tenant, key: str, cursor: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = feed(tenant, key, types="person.created", after=cursor)["data"]
+    events: list[dict[str, Any]] = events_page(tenant, key, types="person.created", after=cursor)[
+        "data"
+    ]
     return events
 
 
 def test_a_mutation_makes_its_event_and_a_refused_one_none(tenant: Tenant) -> None:
     key = tenant.key(Scope.WEBHOOKS, Scope.PEOPLE_READ)
-    cursor = feed(tenant, key)["next_cursor"]
+    cursor = events_page(tenant, key)["next_cursor"]
     taken = tenant.person()
-    visible(tenant, key, 1, types="person.created", after=cursor)
-    cursor = feed(tenant, key, after=cursor)["next_cursor"]
+    listed(tenant, at_least(1), key, limit=200, types="person.created", after=cursor)
+    cursor = events_page(tenant, key, after=cursor)["next_cursor"]
 
     answered = data(tenant, CREATE, {"a": "made-by-graphql@example.com", "b": taken["email"]})
     assert answered == {
         "first": {"__typename": "PersonSuccess"},
         "twin": {"__typename": "StateConflictProblem"},
     }
-    visible(tenant, key, 1, types="person.created", after=cursor)
+    listed(tenant, at_least(1), key, limit=200, types="person.created", after=cursor)
     (event,) = _created(tenant, key, cursor)
     assert event["data"]["email"] == "made-by-graphql@example.com"

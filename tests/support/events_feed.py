@@ -43,3 +43,8 @@ def listed(
 def with_id(record_id: str) -> Callable[[Events], bool]:
     """`done` for listed(): an event of this record is among them."""
     return lambda events: any(event["data"].get("id") == record_id for event in events)
+
+
+def at_least(count: int) -> Callable[[Events], bool]:
+    """`done` for listed(): `count` events or more."""
+    return lambda events: len(events) >= count

@@ -1,6 +1,7 @@
 """GraphQL over WebSocket (graphql-transport-ws, docs/realtime.md): the connection's
 context, its authentication in `connection_init`, and what the transport adds to
-Strawberry's: a connection that holds no subscription for `live_idle_seconds` is closed.
+Strawberry's: a connection that holds no subscription for `live_idle_seconds` after its
+`connection_init` was acknowledged is closed.
 
 Every subscription of a connection shares its context, but each runs in its own task and
 executes each delivery in a read transaction of its own: what a resolver reads from the
@@ -160,10 +161,11 @@ class LiveTransport(BaseGraphQLTransportWSHandler[SocketContext, None]):
             await super().handle_connection_init(message)
         except TryLater as later:
             await self.websocket.close(TRY_AGAIN_LATER_CODE, str(later))
-
-    def on_request_accepted(self) -> None:
-        super().on_request_accepted()
-        self._idle = asyncio.create_task(self._close_when_idle())
+            return
+        # Idle counts from the acknowledgement: before it, the connection_init timeout rules
+        # (a slow sign-in is not idleness).
+        if self.connection_acknowledged and self._idle is None:
+            self._idle = asyncio.create_task(self._close_when_idle())
 
     async def shutdown(self) -> None:
         if self._idle is not None:
