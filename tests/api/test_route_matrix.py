@@ -1,23 +1,20 @@
 """Every operation of the route table: success, bad input, missing credential, missing
 scope and another organization's ids. A new operation without a case fails the suite.
-Success and bad input get a world of their own; the refusals are asked of two worlds that
+Success gets a world of its own; bad input and the refusals are asked of two worlds that
 the module's tests share (they fail the module if a refusal changed them)."""
 
 from __future__ import annotations
 
-import time
-from typing import Any
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import Table, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.api.access import Access
 from app.api.pipeline import Callers
 from app.domain.access import Scope
-from app.persistence.tables import metadata
+from tests.conftest import Live
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
+from tests.support.organization_rows import settled_organization_rows
 from tests.support.tenants import World
 
 PARAMS = ("operation", "method", "template", "access")
@@ -26,54 +23,6 @@ PARAMS = ("operation", "method", "template", "access")
 def _caller_key(world: World, access: Access) -> str | None:
     """Operations for people are called with the member's token; others with the admin key."""
     return world.token(world.member) if access.callers is Callers.PEOPLE else None
-
-
-def _of_organization(table: Table, org_id: UUID) -> Any:
-    """The table's rows that belong to the organization (a table of no organization: all)."""
-    query = select(table).order_by(*table.primary_key.columns)
-    if "org_id" in table.c:
-        return query.where(table.c.org_id == org_id)
-    if table.name == "organizations":
-        return query.where(table.c.id == org_id)
-    return query
-
-
-async def _rows(engine: AsyncEngine, org_id: UUID) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table read in one snapshot of the database (the delivery worker may record an
-    attempt between two tables' reads otherwise); SQLite's reads are one snapshot anyway."""
-    async with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            await connection.execution_options(isolation_level="REPEATABLE READ")
-        return {
-            table.name: list(map(tuple, await connection.execute(_of_organization(table, org_id))))
-            for table in metadata.sorted_tables
-        }
-
-
-def snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the models that the world's organization could have
-    changed, read from the database as its owner (past row-level security)."""
-    tenant = world.tenant
-    rows: dict[str, list[tuple[Any, ...]]] = tenant.portal.call(_rows, tenant.engine, tenant.org_id)
-    return rows
-
-
-def settled_snapshot(world: World) -> dict[str, list[tuple[Any, ...]]]:
-    """The snapshot once the worker has attempted the world's webhook delivery (to a port
-    nobody listens on) and holds none of its deliveries, which it does in the background
-    just after the world is built; the retry never comes due while the world's clock stands
-    still, and the deliveries queued behind it wait for it."""
-    deadline = time.monotonic() + 30
-    while not _settled(rows := snapshot(world)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return rows
-
-
-def _settled(rows: dict[str, list[tuple[Any, ...]]]) -> bool:
-    leased = list(metadata.tables["webhook_deliveries"].c.keys()).index("leased_until")
-    return bool(rows["webhook_attempts"]) and all(
-        row[leased] is None for row in rows["webhook_deliveries"]
-    )
 
 
 def test_every_operation_has_a_case() -> None:
@@ -98,13 +47,14 @@ def test_success(world: World, operation: str, method: str, template: str, acces
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)
 def test_bad_input(
-    world: World, operation: str, method: str, template: str, access: Access
+    live: Live, unchanged_world: World, operation: str, method: str, template: str, access: Access
 ) -> None:
+    world = unchanged_world
     call = CASES[operation].bad
     if call is None:
         pytest.skip("the operation takes no input")
     key = _caller_key(world, access)  # minting the token is audited: before the snapshot
-    before = settled_snapshot(world)
+    before = settled_organization_rows(world, live.app)
     request = request_of(world, template, call, world.ids())
     response = world.tenant.call(method, request.pop("path"), key=key, **request)
     assert response.status_code == call.status, response.text
@@ -114,7 +64,8 @@ def test_bad_input(
         assert problem["code"] == call.code
         assert problem["status"] == call.status
         assert problem["detail"]
-    assert snapshot(world) == before, "bad input changed something"
+    after = settled_organization_rows(world, live.app)
+    assert after == before, "bad input changed something"
 
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)

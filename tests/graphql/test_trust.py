@@ -33,8 +33,9 @@ STRANGER_DOCUMENTS = {
 @pytest.mark.parametrize("document", STRANGER_DOCUMENTS.values(), ids=STRANGER_DOCUMENTS.keys())
 @pytest.mark.parametrize("credential", [None, "rpt_unknown", "not.a.token"])
 def test_strangers_learn_nothing_of_the_schema(
-    world: World, document: str, credential: str | None
+    unchanged_world: World, document: str, credential: str | None
 ) -> None:
+    world = unchanged_world
     headers = {} if credential is None else {"Authorization": f"Bearer {credential}"}
     response = world.tenant.http.post("/graphql", json={"query": document}, headers=headers)
     assert response.status_code == 401, response.text
@@ -49,7 +50,8 @@ def test_strangers_learn_nothing_of_the_schema(
     assert "__schema" not in text and "Syntax Error" not in text
 
 
-def test_callers_with_a_credential_still_get_suggestions(world: World) -> None:
+def test_callers_with_a_credential_still_get_suggestions(unchanged_world: World) -> None:
+    world = unchanged_world
     body = graphql(world.tenant, "{ meetng { id } }")
     assert "Did you mean 'meeting'" in body["errors"][0]["message"]
 
@@ -104,8 +106,9 @@ NOT_GRAPHQL_REQUESTS: dict[str, tuple[bytes, str, int]] = {
     ids=NOT_GRAPHQL_REQUESTS.keys(),
 )
 def test_requests_that_are_not_graphql_requests_answer_json(
-    world: World, body: bytes, content_type: str, status: int
+    unchanged_world: World, body: bytes, content_type: str, status: int
 ) -> None:
+    world = unchanged_world
     before = snapshot(world)
     response = world.tenant.call(
         "POST", "/graphql", content=body, headers={"Content-Type": content_type}
@@ -126,7 +129,8 @@ def test_requests_that_are_not_graphql_requests_answer_json(
     [{}, {"query": "{ me { kind } }"}, {"query": "{ me { kind } }", "variables": "{"}],
     ids=["no query", "query", "bad variables"],
 )
-def test_get_is_not_a_way_to_run_operations(world: World, params: dict[str, str]) -> None:
+def test_get_is_not_a_way_to_run_operations(unchanged_world: World, params: dict[str, str]) -> None:
+    world = unchanged_world
     response = world.tenant.call(
         "GET", "/graphql", params=params, headers={"Accept": "application/json"}
     )
@@ -151,7 +155,8 @@ FRAGMENT_BYPASS = [
 
 
 @pytest.mark.parametrize("document", FRAGMENT_BYPASS, ids=["named", "inline", "other operation"])
-def test_fragments_do_not_escape_the_cost_budget(world: World, document: str) -> None:
+def test_fragments_do_not_escape_the_cost_budget(unchanged_world: World, document: str) -> None:
+    world = unchanged_world
     before = snapshot(world)
     name = "Small" if "query Small" in document else None
     response = world.tenant.call(
