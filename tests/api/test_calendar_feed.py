@@ -15,7 +15,7 @@ from icalendar import Calendar
 from app.domain.access import Scope
 from app.services import calendar as calendar_service
 from tests.conftest import Live
-from tests.support.live import read_audit_written
+from tests.support.live import SHARED_TLS, read_audit_written
 from tests.support.log_privacy import private_marker
 from tests.support.tenants import Tenant
 
@@ -31,7 +31,7 @@ def _mint(tenant: Tenant, person_id: str, key: str | None = None) -> dict[str, A
 
 def _feed(url: str, **headers: str) -> httpx.Response:
     """As a calendar application asks: a plain GET of the URL, no credential."""
-    return httpx.get(url, headers=headers, timeout=30)
+    return httpx.get(url, headers=headers, timeout=30, verify=SHARED_TLS)
 
 
 def _events(response: httpx.Response) -> dict[str, Any]:

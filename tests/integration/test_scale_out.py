@@ -24,7 +24,7 @@ from app.domain.access import Scope
 from app.persistence.database import create_engine
 from app.persistence.migrate import upgrade_to_head
 from tests.integration.test_shared_rate_limits import redis_server
-from tests.support.live import free_port
+from tests.support.live import SHARED_TLS, free_port
 from tests.support.pgbouncer import pgbouncer
 from tests.support.postgres import ensure_app_role, scratch_database
 from tests.support.processes import ServedProcess, rapport_serve
@@ -73,6 +73,7 @@ def _call(
         served.base_url + path,
         headers={"Authorization": f"Bearer {key}"},
         timeout=30,
+        verify=SHARED_TLS,
         **kwargs,  # type: ignore[arg-type]
     )
 

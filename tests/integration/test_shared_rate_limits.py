@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.live import free_port
+from tests.support.live import SHARED_TLS, free_port
 from tests.support.processes import RAPPORT, ServedProcess, rapport_env, rapport_serve
 
 pytestmark = pytest.mark.slow
@@ -79,6 +79,7 @@ def _statuses(served: list[ServedProcess], key: str, rounds: int) -> list[int]:
                 f"{each.base_url}/v1/people",
                 headers={"Authorization": f"Bearer {key}"},
                 timeout=30,
+                verify=SHARED_TLS,
             )
             statuses.append(answer.status_code)
     return statuses

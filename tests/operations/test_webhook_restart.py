@@ -12,6 +12,7 @@ import pytest
 
 from app.persistence.migrate import upgrade_to_head
 from tests.support.commands import environment, rapport, serving
+from tests.support.live import SHARED_TLS
 from tests.support.postgres import scratch_database
 from tests.support.receiver import Receiver, webhook_receiver
 
@@ -27,7 +28,9 @@ def env(postgres_admin_url: str) -> Iterator[dict[str, str]]:
 
 def _call(base_url: str, key: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
     headers = {"Authorization": f"Bearer {key}"}
-    return httpx.request(method, base_url + path, headers=headers, timeout=30, **kwargs)
+    return httpx.request(
+        method, base_url + path, headers=headers, timeout=30, verify=SHARED_TLS, **kwargs
+    )
 
 
 def test_a_delivery_in_flight_at_shutdown_is_delivered_after_restart(

@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playw
 
 from tests.operations.test_docs_in_browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support.commands import RAPPORT, environment, serving
+from tests.support.live import SHARED_TLS
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PHONE = {"width": 375, "height": 740}
@@ -35,7 +36,12 @@ class DevServer:
     def api(self, method: str, path: str, **options: Any) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.admin_key}", **options.pop("headers", {})}
         return httpx.request(
-            method, f"{self.base_url}{path}", headers=headers, timeout=30, **options
+            method,
+            f"{self.base_url}{path}",
+            headers=headers,
+            timeout=30,
+            verify=SHARED_TLS,
+            **options,
         )
 
     def people(self) -> list[dict[str, Any]]:

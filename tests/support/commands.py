@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import SUITE_BUDGET_ENVIRONMENT, free_port
+from tests.support.live import SHARED_TLS, SUITE_BUDGET_ENVIRONMENT, free_port
 
 RAPPORT = Path(sys.executable).parent / "rapport"
 
@@ -111,7 +111,7 @@ class Server:
                 while True:
                     self.next_line(timeout=10)  # fails with the output at its end
             try:
-                if httpx.get(self.base_url + path, timeout=2).status_code == 200:
+                if httpx.get(self.base_url + path, timeout=2, verify=SHARED_TLS).status_code == 200:
                     return
             except httpx.TransportError:
                 pass

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import SUITE_BUDGET_ENVIRONMENT
+from tests.support.live import SHARED_TLS, SUITE_BUDGET_ENVIRONMENT
 
 RAPPORT = Path(sys.executable).parent / "rapport"
 
@@ -71,7 +71,8 @@ def _wait_until_up(served: ServedProcess, process: subprocess.Popen[bytes]) -> N
         if process.poll() is not None:
             raise RuntimeError(f"rapport serve exited:\n{served.log_text()}")
         try:
-            if httpx.get(f"{served.base_url}/healthz", timeout=2).status_code == 200:
+            health = httpx.get(f"{served.base_url}/healthz", timeout=2, verify=SHARED_TLS)
+            if health.status_code == 200:
                 return
         except httpx.TransportError:
             pass

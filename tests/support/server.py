@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import SUITE_BUDGET_ENVIRONMENT, free_port
+from tests.support.live import SHARED_TLS, SUITE_BUDGET_ENVIRONMENT, free_port
 
 TCP_ESTABLISHED = 1
 
@@ -52,7 +52,7 @@ def _wait_until_up(process: subprocess.Popen[bytes], base_url: str) -> None:
         if process.poll() is not None:
             raise RuntimeError(f"rapport serve exited with {process.returncode}")
         try:
-            return httpx.get(f"{base_url}/healthz", timeout=2).status_code == 200
+            return httpx.get(f"{base_url}/healthz", timeout=2, verify=SHARED_TLS).status_code == 200
         except httpx.TransportError:
             return False
 

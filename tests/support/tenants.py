@@ -18,7 +18,7 @@ from app.persistence.unit_of_work import unit_of_work
 from app.services.context import Caller, ServiceContext
 from app.services.organizations import create_organization
 from app.services.settings_admin import create_service_key
-from tests.support.live import TestClock
+from tests.support.live import SHARED_TLS, TestClock
 
 _serial = itertools.count(1)
 
@@ -110,7 +110,7 @@ def new_tenant(
 ) -> Tenant:
     org_id = portal.call(create_org, engine, f"Org {next(_serial)}")
     admin_key = portal.call(create_key, engine, org_id, frozenset({Scope.ADMIN}))
-    http = httpx.Client(base_url=base_url, timeout=30)
+    http = httpx.Client(base_url=base_url, timeout=30, verify=SHARED_TLS)
     return Tenant(org_id, admin_key, http, portal, engine, clock)
 
 
