@@ -170,6 +170,14 @@ def unchanged_world(unchanged_worlds: tuple[World, World]) -> World:
     return unchanged_worlds[0].enter()
 
 
+def world_for(request: pytest.FixtureRequest, method: str) -> World:
+    """The world for a request of this HTTP method: a read (GET) is asked of the module's
+    shared world, which it must leave unchanged; a change gets a world of its own. The test
+    takes `live` too, so that it runs on each database."""
+    world: World = request.getfixturevalue("unchanged_world" if method == "GET" else "world")
+    return world
+
+
 @pytest.fixture
 def another_unchanged_world(unchanged_worlds: tuple[World, World], unchanged_world: World) -> World:
     """A second organization's world, under the same terms as `unchanged_world` (the clock

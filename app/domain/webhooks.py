@@ -129,6 +129,11 @@ def outcome_of(status_code: int | None, attempts_made: int) -> Outcome:
     return Outcome.EXHAUSTED if attempts_made >= MAX_ATTEMPTS else Outcome.RETRY
 
 
+# Jitter draws from a generator of its own: nothing that seeds or draws from the global one
+# (a library, a test framework) makes the service's retries move in step or is disturbed.
+_JITTER_SOURCE = random.Random()
+
+
 def next_attempt_at(
     now: datetime,
     attempts_made: int,
@@ -138,7 +143,7 @@ def next_attempt_at(
     """When to try again after `attempts_made` failed attempts: the schedule's delay with
     up to 10% jitter, or the receiver's `Retry-After` when it asks for longer."""
     delay = RETRY_DELAYS[min(attempts_made, MAX_ATTEMPTS - 1) - 1]
-    jittered = delay * (1 + (rng or random).random() * JITTER)
+    jittered = delay * (1 + (rng or _JITTER_SOURCE).random() * JITTER)
     if retry_after is not None and delay < retry_after <= MAX_RETRY_AFTER:
         jittered = retry_after
     return now + jittered

@@ -32,6 +32,7 @@ from app.services.ports.live import GapHandler, LiveSignal, SignalHandler
 logger = logging.getLogger("rapport.live")
 
 APPLICATION_NAME = "rapport-live"  # the listener's connection, in pg_stat_activity
+_JITTER_SOURCE = random.Random()  # reconnection jitter, apart from the global generator
 
 
 async def events_of(engine: AsyncEngine, signal: LiveSignal) -> Sequence[Event]:
@@ -146,7 +147,7 @@ class PostgresListener:
                 failures += 1
                 outage.cannot_connect(error)
                 delay = min(self._cap, self._backoff * 2 ** min(failures, 20))
-                await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+                await asyncio.sleep(delay * _JITTER_SOURCE.uniform(0.5, 1.0))
                 continue
             failures = 0
             try:
@@ -157,7 +158,7 @@ class PostgresListener:
                 connection.terminate()
             first = False
             outage.lost()
-            await asyncio.sleep(self._backoff * random.uniform(0.5, 1.0))
+            await asyncio.sleep(self._backoff * _JITTER_SOURCE.uniform(0.5, 1.0))
 
     async def _listen(
         self,

@@ -18,6 +18,7 @@ from hypothesis_graphql import from_schema
 
 from app.api.app import api_routes
 from app.api.graphql.schema import build_schema
+from tests.conftest import Live, world_for
 from tests.support.matrix import CASES
 from tests.support.organization_rows import (
     Rows,
@@ -196,8 +197,14 @@ def _takes_no_body(method: str, route: Any) -> bool:
     ids=[f"{op}" for op, *_ in OPERATIONS],
 )
 def test_generated_input_never_faults_and_refusals_change_nothing(
-    world: World, operation: str, method: str, template: str, route: Any
+    live: Live,
+    request: pytest.FixtureRequest,
+    operation: str,
+    method: str,
+    template: str,
+    route: Any,
 ) -> None:
+    world = world_for(request, method)
     path = _path(world, template)
 
     def changeable() -> Rows:

@@ -1,7 +1,7 @@
 """Every operation of the route table: success, bad input, missing credential, missing
 scope and another organization's ids. A new operation without a case fails the suite.
-Success gets a world of its own; bad input and the refusals are asked of two worlds that
-the module's tests share (they fail the module if a refusal changed them)."""
+A successful change gets a world of its own; reads, bad input and the refusals are asked of
+two worlds that the module's tests share (they fail the module if a test changed them)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from app.api.access import Access
 from app.api.pipeline import Callers
 from app.domain.access import Scope
-from tests.conftest import Live
+from tests.conftest import Live, world_for
 from tests.support.matrix import CASES, OPERATIONS, as_person, request_of
 from tests.support.organization_rows import settled_organization_rows
 from tests.support.tenants import World
@@ -33,13 +33,21 @@ def test_every_operation_has_a_case() -> None:
 
 
 @pytest.mark.parametrize(PARAMS, OPERATIONS)
-def test_success(world: World, operation: str, method: str, template: str, access: Access) -> None:
+def test_success(
+    live: Live,
+    request: pytest.FixtureRequest,
+    operation: str,
+    method: str,
+    template: str,
+    access: Access,
+) -> None:
+    world = world_for(request, method)
     call = CASES[operation].success
-    request = request_of(world, template, call, world.ids())
+    sent = request_of(world, template, call, world.ids())
     key = _caller_key(world, access)
     if key is not None:
-        request["json"] = as_person(request["json"])
-    response = world.tenant.call(method, request.pop("path"), key=key, **request)
+        sent["json"] = as_person(sent["json"])
+    response = world.tenant.call(method, sent.pop("path"), key=key, **sent)
     assert response.status_code == call.status, response.text
     if call.status == 201:
         assert response.headers["location"].startswith("/v1/")
