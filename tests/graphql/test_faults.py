@@ -14,6 +14,7 @@ from app.api.graphql.error_shaping import FAULT_MESSAGE
 from app.domain.errors import InvalidInput
 from app.domain.meetings import Meeting
 from app.domain.paging import Cursor
+from app.persistence.availability import DatabaseUnavailable
 from app.services import agenda, batch_reads, visible_records
 from tests.graphql.client import graphql
 from tests.support.tenants import World
@@ -65,6 +66,36 @@ def test_a_fault_in_a_query_hides_its_text(world: World, monkeypatch: pytest.Mon
     assert body["data"] == {"meeting": None}
     assert body["errors"][0]["message"] == FAULT_MESSAGE
     assert "secret" not in str(body)
+
+
+def test_a_database_lost_during_a_query_answers_503_without_a_second_pass(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query meets the database gone: the request is answered 503 as a whole. It is not executed again: a second pass would meet a transaction the loss has
+    left unusable (here: a fault on the second call)."""
+    calls: list[int] = []
+
+    async def lost(*_args: object, **_kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise DatabaseUnavailable()
+        raise RuntimeError("Can't reconnect until invalid transaction is rolled back")
+
+    monkeypatch.setattr(visible_records, "meeting", lost)
+    response = world.tenant.call(
+        "POST",
+        "/graphql",
+        json={
+            "query": "query($id: UUID!) { meeting(id: $id) { id } }",
+            "variables": {"id": world.meeting["id"]},
+        },
+    )
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"]
+    body = response.json()
+    assert body["data"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["database_unavailable"]
+    assert calls == [1]
 
 
 def test_a_refused_field_does_not_break_its_siblings_work(world: World) -> None:

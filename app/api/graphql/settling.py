@@ -28,15 +28,17 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLSchema,
     OperationType,
+    located_error,
 )
 from graphql.execution.collect_fields import DeferUsage, GroupedFieldSet
 from graphql.pyutils import AwaitableOrValue
 from strawberry.resolvers import is_default_resolver
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from app.api.graphql.context import GraphContext
+from app.api.graphql.context import GraphContext, TimeBudgetExceeded
 from app.api.graphql.levels import NotAnsweredHere, execute_by_level
 from app.measurements import GRAPHQL_QUERIES
+from app.persistence.availability import DatabaseUnavailable
 
 
 def keep_time_budget(schema: GraphQLSchema) -> None:
@@ -87,7 +89,13 @@ class SettlingExecutor(StrawberryGraphQLCoreExecutionContext):
     ) -> dict[str, Any]:
         try:
             answer_by_level = await execute_by_level(self, root_type, root_value, grouped_field_set)
-        except NotAnsweredHere:
+        except NotAnsweredHere as unanswered:
+            failure = unanswered.__cause__
+            if isinstance(failure, DatabaseUnavailable | TimeBudgetExceeded):
+                # The request fails as a whole (app.api.graphql.session), and a second pass
+                # would only meet what the failure left: a transaction that cannot go on.
+                GRAPHQL_QUERIES.labels("by_level").inc()
+                raise located_error(failure) from None
             GRAPHQL_QUERIES.labels("graphql_core").inc()
             answer = super().execute_collected_root_fields(
                 root_type, root_value, grouped_field_set, False, ()
