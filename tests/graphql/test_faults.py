@@ -71,8 +71,9 @@ def test_a_fault_in_a_query_hides_its_text(world: World, monkeypatch: pytest.Mon
 def test_a_database_lost_during_a_query_answers_503_without_a_second_pass(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A query meets the database gone: the request is answered 503 as a whole. It is not executed again: a second pass would meet a transaction the loss has
-    left unusable (here: a fault on the second call)."""
+    """A query meets the database gone: the request is answered 503 as a whole. It is not
+    executed again: a second pass would meet a transaction the loss has left unusable (here:
+    a fault on the second call)."""
     calls: list[int] = []
 
     async def lost(*_args: object, **_kwargs: object) -> None:
