@@ -8,7 +8,9 @@ chain with their SQLSTATE or errno, and the frames it passed through — never a
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import os
 import re
 import traceback
 from collections.abc import Iterator, Mapping
@@ -25,6 +27,7 @@ _QUIET_LOGGERS = {
     "sqlalchemy.pool": logging.WARNING,
     "aiosqlite": logging.WARNING,
     "asyncpg": logging.WARNING,
+    "websockets": logging.WARNING,  # its wire trace (below), when it logs under its own name
     "asgi_correlation_id": logging.ERROR,
 }
 
@@ -108,13 +111,49 @@ def loggable_path(target: str) -> str:
 
 class PathWithoutQuery(logging.Filter):
     """Access log lines name the path, not the query string (list filters carry emails,
-    `/v1/people?email=…`, and external ids) nor a calendar feed's token."""
+    `/v1/people?email=…`, and external ids) nor a calendar feed's token, and not the
+    client's address."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], loggable_path(args[2]), *args[3:])
+            record.args = (_NO_ADDRESS, args[1], loggable_path(args[2]), *args[3:])
         return True
+
+
+class SocketLinesWithoutContent(logging.Filter):
+    """What uvicorn's WebSocket protocol logs on `uvicorn.error`. Its handshake lines
+    (`'%s - "WebSocket %s" …'`) name the path only, not the query string (a browser cannot
+    set a WebSocket's headers, so clients put credentials there) nor the client's address.
+    The websockets library's wire trace at DEBUG (the request line, every header,
+    Authorization included, and every frame with its payload) is not logged at all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.INFO and record.pathname.startswith(_WEBSOCKETS_PACKAGE):
+            return False
+        args = record.args
+        if (
+            isinstance(record.msg, str)
+            and _SOCKET_LINE in record.msg
+            and isinstance(args, tuple)
+            and len(args) >= 2
+            and isinstance(args[1], str)
+        ):
+            record.args = (_NO_ADDRESS, loggable_path(args[1]), *args[2:])
+        return True
+
+
+def _package_folder(name: str) -> str:
+    """Where a package's modules are (records name their file), without importing it."""
+    spec = importlib.util.find_spec(name)
+    folders = spec.submodule_search_locations if spec is not None else None
+    return os.path.join(folders[0], "") if folders else "\0"  # none: matches no file
+
+
+_WEBSOCKETS_PACKAGE = _package_folder("websockets")
+_NO_ADDRESS = "client"  # in place of its address, which is personal data
+_SOCKET_LINE = '"WebSocket %s"'
+_FILTERS = {"uvicorn.access": PathWithoutQuery, "uvicorn.error": SocketLinesWithoutContent}
 
 
 def install() -> None:
@@ -124,9 +163,10 @@ def install() -> None:
         logger = logging.getLogger(name)
         if logger.level < level:
             logger.setLevel(level)
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(each, PathWithoutQuery) for each in access.filters):
-        access.addFilter(PathWithoutQuery())
+    for name, kind in _FILTERS.items():
+        logger = logging.getLogger(name)
+        if not any(isinstance(each, kind) for each in logger.filters):
+            logger.addFilter(kind())
     previous = logging.getLogRecordFactory()
     if getattr(previous, _INSTALLED, False):
         return

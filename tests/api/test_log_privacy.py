@@ -15,9 +15,12 @@ from uuid import uuid4
 import httpx
 import pytest
 from sqlalchemy import text
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.sync.client import connect
 
 from app.api.rest.routers.calendar import FEED_OPERATION
 from tests.conftest import Live
+from tests.support.live_socket import PROTOCOL, WAIT, socket_url
 from tests.support.log_privacy import private_marker, record_text
 from tests.support.postgres import as_app_role
 from tests.support.processes import rapport_serve
@@ -128,6 +131,16 @@ def test_a_database_error_during_a_private_note_write_logs_nothing_of_it(
     assert notes == []  # nothing half-written
 
 
+def _open_sockets(url: str) -> None:
+    """A handshake accepted (graphql-transport-ws), then one refused (graphql-ws)."""
+    with connect(url, subprotocols=[PROTOCOL]) as accepted:  # type: ignore[list-item]
+        accepted.send(json.dumps({"type": "connection_init", "payload": {}}))
+        with pytest.raises(ConnectionClosed):  # no credential in connection_init: closed
+            accepted.recv(timeout=WAIT)
+    with pytest.raises(InvalidStatus):
+        connect(url, subprotocols=["graphql-ws"]).close()  # type: ignore[list-item]
+
+
 def test_the_log_of_a_real_server_holds_nothing_of_the_note(
     live: Live, tenant: Tenant, faulty_notes: None, tmp_path: Path
 ) -> None:
@@ -160,9 +173,15 @@ def test_the_log_of_a_real_server_holds_nothing_of_the_note(
             headers={"Authorization": f"Bearer {tenant.admin_key}"},
         ).json()
         assert http.get(f"/v1/calendar/{calendar['token']}.ics").status_code == 200
+        # A browser cannot set a WebSocket's headers: clients put credentials in its URL.
+        person_token = minted.json()["token"]
+        _open_sockets(f"{socket_url(served.base_url)}?access_token={person_token}&e={email}")
     log = served.log_text()
-    for secret in (marker, email, "about leaving", calendar["token"]):
+    for secret in (marker, email, "about leaving", calendar["token"], person_token):
         assert secret not in log, secret
+    handshakes = [json.loads(line)["event"] for line in log.splitlines() if "WebSocket" in line]
+    assert len(handshakes) == 2, log  # accepted, then refused; no client address
+    assert all(line.startswith('client - "WebSocket /graphql" ') for line in handshakes), handshakes
     assert FAULT_ANSWER[live.dialect][2] in log, log
     requests = [json.loads(line) for line in log.splitlines() if '"event":"request"' in line]
     answered = [{"operation": line["operation"], "status": line["status"]} for line in requests]
