@@ -69,12 +69,18 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except ValidationError as error:
-        first = Error.from_validation_error(error.errors()[0])
-        detail = first.detail or "The payload does not follow the schema."
-        raise ScimRefused(first.status or 400, first.scim_type or "invalidValue", detail) from error
+        raise _refused(error) from error
     except SCIMException as error:
+        if isinstance(error.__cause__, ValidationError):  # a patched value (pydantic's text)
+            raise _refused(error.__cause__) from error
         found = error.to_error()
         raise ScimRefused(found.status or 400, found.scim_type, found.detail or "") from error
+
+
+def _refused(error: ValidationError) -> ScimRefused:
+    first = Error.from_validation_error(error.errors()[0])
+    detail = first.detail or "The payload does not follow the schema."
+    return ScimRefused(first.status or 400, first.scim_type or "invalidValue", detail)
 
 
 def error_response(error: Exception) -> Response | None:

@@ -10,7 +10,6 @@ from fastapi.responses import Response
 from scim2_models import Context
 
 from app.api.access import ScimRead, ScimWrite
-from app.api.scim.errors import ScimRefused
 from app.api.scim.http import (
     base_url,
     body_of,
@@ -25,6 +24,7 @@ from app.api.scim.http import (
 )
 from app.api.scim.mapping import group_of, group_query, version_of
 from app.api.scim.models import Group
+from app.api.scim.values import checked
 from app.domain.errors import InvalidInput
 from app.services import groups as service
 from app.services.context import ServiceContext
@@ -47,10 +47,12 @@ def _members(group: Any) -> list[UUID]:
 
 
 def _name(group: Any) -> str:
-    name = (group.display_name or "").strip()
-    if not name or len(name) > 200:
-        raise ScimRefused(400, "invalidValue", "displayName holds 1 to 200 characters.")
-    return name
+    return checked("displayName", group.display_name or "")
+
+
+def _external_id(group: Any) -> str | None:
+    sent: str | None = group.external_id
+    return checked("externalId", sent)
 
 
 def _answer(
@@ -63,7 +65,7 @@ def _answer(
 @router.post("/Groups", operation_id="scim-groups-create")
 async def create_group(request: Request, ctx: ScimWrite) -> Response:
     group = parsed(Group, await body_of(request), Context.RESOURCE_CREATION_REQUEST)
-    created = await service.create_group(ctx, _name(group), group.external_id, _members(group))
+    created = await service.create_group(ctx, _name(group), _external_id(group), _members(group))
     return _answer(request, created, Context.RESOURCE_CREATION_RESPONSE, created=True)
 
 
@@ -104,7 +106,7 @@ async def replace_group(request: Request, group_id: str, ctx: ScimWrite) -> Resp
     current = await _current(request, ctx, group_id)
     group = parsed(Group, await body_of(request), Context.RESOURCE_REPLACEMENT_REQUEST)
     replaced = await service.replace_group(
-        ctx, current.group.id, _name(group), group.external_id, _members(group)
+        ctx, current.group.id, _name(group), _external_id(group), _members(group)
     )
     return _answer(request, replaced, Context.RESOURCE_REPLACEMENT_RESPONSE)
 
@@ -116,7 +118,7 @@ async def patch_group(request: Request, group_id: str, ctx: ScimWrite) -> Respon
     group = group_of(current.group, current.member_ids, base_url(request))
     if patched(Group, await body_of(request), group):
         current = await service.replace_group(
-            ctx, current.group.id, _name(group), group.external_id, _members(group)
+            ctx, current.group.id, _name(group), _external_id(group), _members(group)
         )
     return _answer(request, current, Context.RESOURCE_PATCH_RESPONSE)
 

@@ -19,6 +19,8 @@ from app.domain.errors import NotFound
 
 PREFIX = "/scim/v2"
 DEFAULT_COUNT = 100
+# Past any directory's end (an empty page), and an offset every engine's integers hold.
+MAX_START_INDEX = 2**31 - 1
 
 
 def scim_router() -> APIRouter:
@@ -79,13 +81,15 @@ async def search_of(request: Request, model: Any) -> Search:
             if name in query
         }
     wanted = payload.pop("filter", None)
+    if wanted is not None and not isinstance(wanted, str):
+        raise ScimRefused(400, "invalidSyntax", "filter is a string in SCIM's filter syntax.")
     with refusals():
         search = SearchRequest[model].model_validate(payload)
     start = search.start_index if search.start_index is not None else 1
     count = search.count if search.count is not None else DEFAULT_COUNT
     return Search(
-        None if wanted is None else str(wanted),
-        max(start, 1),
+        wanted,
+        min(max(start, 1), MAX_START_INDEX),
         min(max(count, 0), MAX_RESULTS),
         search,
     )

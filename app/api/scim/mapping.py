@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from scim2_models import Meta, ScimFilter
+from scim2_models import Meta, SCIMException, ScimFilter
 from scim2_models.path import (
     AttrPath,
     CompareOperator,
@@ -24,6 +24,7 @@ from scim2_models.path import (
 
 from app.api.scim.errors import ScimRefused
 from app.api.scim.models import EnterpriseUser, FullUser, Group, GroupMember, Manager, UserName
+from app.api.scim.values import checked, filter_value
 from app.domain.errors import InvalidInput
 from app.domain.groups import Group as DomainGroup
 from app.domain.people import Person
@@ -76,32 +77,27 @@ def _email(user: Any) -> str | None:
 
 
 def provided(user: Any) -> ProvidedPerson:
-    """What a provider states about a person, whole (what it omits is cleared)."""
+    """What a provider states about a person, whole (what it omits is cleared), each value
+    held to the rules of REST's fields (app.api.scim.values)."""
     if not user.user_name or not user.user_name.strip():
         raise InvalidInput("userName is required.", code="missing_field", field="userName")
     name = user.name
-    given = name.given_name if name else None
-    family = name.family_name if name else None
+    given = checked("name.givenName", name.given_name if name else None)
+    family = checked("name.familyName", name.family_name if name else None)
     parts = " ".join(part for part in (given, family) if part)
     extension = user[EnterpriseUser]
     manager = extension.manager.value if extension and extension.manager else None
     return ProvidedPerson(
-        username=user.user_name.strip(),
-        name=_limited((user.display_name or parts or user.user_name).strip(), "displayName"),
+        username=checked("userName", user.user_name),
+        name=checked("displayName", (user.display_name or "").strip() or parts or user.user_name),
         given_name=given,
         family_name=family,
-        email=_email(user),
-        external_id=user.external_id,
-        timezone=user.timezone,
-        manager=manager,
+        email=checked("emails.value", _email(user)),
+        external_id=checked("externalId", user.external_id),
+        timezone=checked("timezone", user.timezone),
+        manager=checked("manager.value", manager),
         active=True if user.active is None else user.active,
     )
-
-
-def _limited(text: str, field: str) -> str:
-    if len(text) > 200:
-        raise InvalidInput(f"{field} is longer than 200 characters.", code="too_long")
-    return text
 
 
 def group_of(group: DomainGroup, member_ids: list[Any], base: str) -> Group:
@@ -122,11 +118,13 @@ def _equalities(node: FilterNode) -> list[tuple[str, str]]:
     if isinstance(node, LogicalExpr) and node.op is LogicalOperator.and_:
         return [pair for term in node.terms for pair in _equalities(term)]
     if isinstance(node, Comparison) and node.op is CompareOperator.eq:
-        return [(_name(node.attr_path), str(node.value))]
+        name = _name(node.attr_path)
+        return [(name, filter_value(name, str(node.value)))]
     if isinstance(node, ValuePath) and _name(node.attr_path) == "emails":
         terms = _equalities(node.val_filter)
-        if ("type", "work") in [(n.lower(), v.lower()) for n, v in terms]:
-            return [("emails.value", v) for n, v in terms if n.lower() == "value"]
+        values = [("emails.value", v) for n, v in terms if n.lower() == "value"]
+        if values and ("type", "work") in [(n.lower(), v.lower()) for n, v in terms]:
+            return values
     raise ScimRefused(400, "invalidFilter", f"Unsupported filter: {node}.")
 
 
@@ -141,8 +139,11 @@ def parse_filter(text: str | None) -> list[tuple[str, str]]:
         return []
     try:
         node = ScimFilter(text).ast
-    except ValueError as error:
-        raise ScimRefused(400, "invalidFilter", f"The filter cannot be read: {error}") from error
+    except (ValueError, SCIMException) as error:  # scim2-models' own refusal is a SCIMException
+        raise ScimRefused(
+            400, "invalidFilter", "The filter does not follow SCIM's filter syntax (RFC 7644,"
+            " section 3.4.2.2)."
+        ) from error  # fmt: skip
     return _equalities(node)
 
 
