@@ -32,7 +32,7 @@ def encode_cursor(position: Position) -> str:
 def decode_cursor(token: str) -> Position:
     try:
         tx, seq = json.loads(base64.urlsafe_b64decode((token + "=" * (-len(token) % 4)).encode()))
-        if not all(isinstance(n, int) and 0 <= n < 2**63 for n in (tx, seq)):
+        if not all(type(n) is int and 0 <= n < 2**63 for n in (tx, seq)):  # a bool is no int
             raise TypeError("positions are non-negative integers")
     except (ValueError, TypeError, UnicodeDecodeError) as error:
         raise InvalidInput(

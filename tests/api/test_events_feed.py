@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from app.domain.access import Scope
 from tests.support.events_feed import at_least, events_page, listed
 from tests.support.receiver import Receiver
@@ -47,3 +49,15 @@ def test_the_feed_item_is_the_webhook_body(tenant: Tenant, receiver: Receiver) -
     (got,) = receiver.wait_for(path, lambda r: len(r) >= 1)
     (item,) = events_page(tenant, key, types="person.created")["data"]
     assert item == got.event
+
+
+def test_a_cursor_the_feed_did_not_issue_is_refused(tenant: Tenant) -> None:
+    """Positions are two non-negative integers: booleans, floats, negatives, text and
+    anything that is not base64 of a JSON pair are 422 `invalid_cursor`, never a fault."""
+    key = tenant.key(Scope.WEBHOOKS)
+    for positions in (b"[true, false]", b"[1.5, 2]", b"[-1, 0]", b'["1", "2"]', b"[1]", b"{}"):
+        cursor = base64.urlsafe_b64encode(positions).decode().rstrip("=")
+        for after in (cursor, "not base64!", ""):
+            answer = tenant.call("GET", "/v1/events", key=key, params={"after": after})
+            assert answer.status_code == 422, (positions, after, answer.text)
+            assert answer.json()["code"] == "invalid_cursor", answer.text
