@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.api.graphql.limits import document_cost
+from app.domain.paging import DEFAULT_LIMIT
 
 # Names with the cost rules' meanings: connections (a page argument), their items, plain
 # fields, and fields with a cost of their own.
@@ -129,6 +130,19 @@ def test_aliases_count_each_time_and_variables_set_the_page() -> None:
         {"n": 7},
     )
     assert (once, twice) == (15, 30)
+
+
+def test_a_page_size_is_read_as_execution_reads_it() -> None:
+    """A variable left out takes its default, and `200.0` is the Int 200: either way the
+    page costs what it will return (a caller cannot shrink the cost by how it sends it)."""
+    document = parse("query($n: Int = 200) { pairs(first: $n) { nodes { id } } }")
+    sent = parse("query($n: Int) { pairs(first: $n) { nodes { id } } }")
+    full = 1 + 200 * 2
+    assert document_cost(document, {}) == full
+    assert document_cost(sent, {"n": 200.0}) == full
+    assert document_cost(document, {"n": 7}) == 15  # a value sent wins over the default
+    for unreadable in (None, 7.5, "200", True):  # null or refused: the default page
+        assert document_cost(sent, {"n": unreadable}) == 1 + DEFAULT_LIMIT * 2
 
 
 def test_fragments_spread_twice_over_at_every_level_are_costed_once_each() -> None:

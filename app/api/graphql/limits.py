@@ -130,12 +130,22 @@ def document_cost(document: DocumentNode, variables: Mapping[str, Any]) -> int:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
-    cost = _Cost(fragments, variables)
-    return sum(
-        cost.of(operation.selection_set, 1)
-        for operation in document.definitions
-        if isinstance(operation, OperationDefinitionNode)
-    )
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    cost = _Cost(fragments, {**_defaults(operations), **variables})
+    return sum(cost.of(operation.selection_set, 1) for operation in operations)
+
+
+def _defaults(operations: list[OperationDefinitionNode]) -> dict[str, int]:
+    """The whole-number defaults of the operations' variables (the larger where two
+    operations name one variable alike): a variable left out of the request takes them."""
+    found: dict[str, int] = {}
+    for operation in operations:
+        for definition in operation.variable_definitions or ():
+            value = definition.default_value
+            if isinstance(value, IntValueNode):
+                name = definition.variable.name.value
+                found[name] = max(found.get(name, 0), int(value.value))
+    return found
 
 
 class _Cost:
@@ -189,11 +199,23 @@ class _Cost:
             if isinstance(value, IntValueNode):
                 return max(1, int(value.value))
             if isinstance(value, VariableNode):
-                given = self.variables.get(value.name.value)
-                if isinstance(given, int) and not isinstance(given, bool):
+                given = _whole_number(self.variables.get(value.name.value))
+                if given is not None:
                     return max(1, given)
             return DEFAULT_LIMIT
         return DEFAULT_LIMIT if field.selection_set is not None else 1
+
+
+def _whole_number(value: object) -> int | None:
+    """A variable's value as an Int reads it: an integer, or a float with no fraction
+    (`200.0` is 200)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def _cacheable(context: ExecutionContext) -> bool:
