@@ -25,6 +25,20 @@ def per_second(item: RateLimitItem) -> float:
     return item.amount / item.get_expiry()
 
 
+LONGEST_WINDOW_SECONDS = 86_400  # a counter's window (and its keys' lifetime) of a day at most
+
+
+def lowers(item: RateLimitItem, ceiling: RateLimitItem) -> bool:
+    """`item` lets through no more than `ceiling` over any span of time: no more requests
+    at once (a longer window would gather a larger burst at the same average rate), none
+    more per second on average, and over a window of a day at most."""
+    return (
+        item.amount <= ceiling.amount
+        and per_second(item) <= per_second(ceiling)
+        and item.get_expiry() <= LONGEST_WINDOW_SECONDS
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Budgets:
     """The budgets in force for one organization."""
@@ -33,11 +47,15 @@ class Budgets:
     per_organization: RateLimitItem
 
     def within(self, setting: RateLimitSetting) -> Budgets:
-        """These budgets, each replaced by the organization's own where it set one."""
-        return Budgets(
-            budget(setting.per_key) if setting.per_key else self.per_key,
-            budget(setting.per_organization) if setting.per_organization else self.per_organization,
-        )
+        """These budgets, each replaced by the organization's own where it set one that
+        still lowers it (the service's budgets may have been lowered since)."""
+        per_key = _own(setting.per_key, self.per_key)
+        return Budgets(per_key, _own(setting.per_organization, self.per_organization))
+
+
+def _own(text: str | None, ceiling: RateLimitItem) -> RateLimitItem:
+    item = budget(text) if text else ceiling
+    return item if lowers(item, ceiling) else ceiling
 
 
 async def rate_limits(ctx: ServiceContext) -> RateLimitSetting:
@@ -55,10 +73,11 @@ def _checked(field: str, text: str | None, ceiling: RateLimitItem) -> str | None
             code="invalid_rate_limit",
             field=field,
         ) from None
-    if per_second(item) > per_second(ceiling):
+    if not lowers(item, ceiling):
         raise InvalidInput(
-            f"{field} may lower the service's budget ({ceiling}), not raise it; ask the"
-            " service's operator for more.",
+            f"{field} may lower the service's budget ({ceiling}), not raise it: at most"
+            f" {ceiling.amount} requests in a window, at most as many per second, over a"
+            " window of a day at most. Ask the service's operator for more.",
             code="invalid_rate_limit",
             field=field,
         )

@@ -132,3 +132,36 @@ def test_an_organization_lowers_its_own_budgets(limited: Limited, tenant: Tenant
     statuses = [limited.get("/v1/people", key).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert limited.get("/v1/rate-limits", tenant.admin_key).json()["per_key"] == "2/minute"
+
+
+def test_an_organization_budget_lowers_the_service_budget_over_any_span(
+    limited: Limited, tenant: Tenant
+) -> None:
+    """The same average over a longer window (a larger burst), more requests in a shorter
+    one, and a window past a day are all refused."""
+    for looser in ("5760/day", f"{PER_KEY + 1}/minute", "3 per 99999999999999999999 year"):
+        refused = limited.send(
+            "PUT",
+            "/v1/rate-limits",
+            tenant.admin_key,
+            json={"per_key": looser, "per_organization": None},
+        )
+        assert refused.status_code == 422, (looser, refused.text)
+        assert refused.json()["code"] == "invalid_rate_limit"
+    assert limited.get("/v1/rate-limits", tenant.admin_key).json()["per_key"] is None
+
+
+def test_a_stored_budget_gives_way_to_lowered_service_budgets(
+    limited: Limited, tenant: Tenant
+) -> None:
+    """Set through the suite's app, whose service budgets are far larger than `limited`'s:
+    `limited` counts the service's own budget instead."""
+    stored = tenant.call(
+        "PUT", "/v1/rate-limits", json={"per_key": "50/minute", "per_organization": None}
+    )
+    assert stored.status_code == 200, stored.text
+    key = tenant.key(Scope.PEOPLE_READ)
+    statuses = [limited.get("/v1/people", key).status_code for _ in range(PER_KEY + 1)]
+    assert statuses == [200] * PER_KEY + [429]
+    shown = limited.get("/v1/rate-limits", tenant.admin_key).json()
+    assert shown["effective_per_key"] == f"{PER_KEY} per 1 minute"

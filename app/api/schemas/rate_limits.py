@@ -20,11 +20,11 @@ Budget = Annotated[
 class RateLimitsIn(Input):
     per_key: Budget | None = Field(
         description="Each credential's budget (a service key, or a person); null: the"
-        " service's default. At most the default."
+        " service's default. At most the default, over any span of time (docs/limits.md)."
     )
     per_organization: Budget | None = Field(
         description="The budget of all the organization's credentials together; null: the"
-        " service's default. At most the default."
+        " service's default. At most the default, over any span of time (docs/limits.md)."
     )
 
 
