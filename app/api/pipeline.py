@@ -117,9 +117,9 @@ async def authenticate(
     else:
         async with unit_of_work(runtime.engine, write=False) as own:
             caller = await _caller(runtime, credential, now, own)
-            await _admit(runtime, caller, own)
+            await admit(runtime, caller, own)
         return caller
-    await _admit(runtime, caller, uow)
+    await admit(runtime, caller, uow)
     return caller
 
 
@@ -255,10 +255,11 @@ async def _person(runtime: Runtime, uow: UnitOfWork, token: str, now: datetime) 
     return Caller(org_id=person.org_id, person=person, person_token_key_id=signed_in.minting_key_id)
 
 
-async def _admit(runtime: Runtime, caller: Caller, uow: UnitOfWork | None) -> None:
+async def admit(runtime: Runtime, caller: Caller, uow: UnitOfWork | None = None) -> None:
     """Once the caller is known: the request's log line learns who calls, and the rate
-    limits count the request (app.api.rate_limiting). The organization's own budgets are
-    read in the request's transaction, or in one of their own."""
+    limits count the request, or a subscription over a WebSocket (app.api.rate_limiting;
+    429 `rate_limited`). The organization's own budgets are read in the request's
+    transaction, or in one of their own."""
 
     async def setting_of(org_id: UUID) -> RateLimitSetting:
         if uow is not None:

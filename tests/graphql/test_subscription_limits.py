@@ -25,7 +25,7 @@ from tests.support.tenants import World
 
 PER_CONNECTION = 2
 PER_PERSON = 3
-BUDGET = 4  # requests (connections) per credential and minute
+BUDGET = 10  # requests (connections and subscriptions) per credential and minute
 MEETING_CHANGED = """
 subscription Changed($id: UUID!) { meetingChanged(meetingId: $id) { eventType resync } }
 """
@@ -112,6 +112,28 @@ def test_a_rate_limited_connection_init_is_told_to_try_later(
                 return
             assert acknowledged["type"] == "connection_ack", acknowledged
     raise AssertionError("the rate limit never refused a connection_init")
+
+
+def test_subscriptions_count_against_the_rate_limits(limited: Limited, world: World) -> None:
+    """Each subscription costs a request: churning subscribe and complete on one connection
+    spends the credential's budget; the refused one ends with `rate_limited`, and the
+    connection stays open."""
+    unknown = {"id": str(uuid4())}  # answered at once (not_found): nothing left running
+    with initialised(limited.base_url, world.token(world.lead)) as socket:
+        # The budget's window may roll over once in the middle: at most twice the budget pass.
+        for attempt in range(2 * BUDGET + 1):
+            socket.subscribe(f"s{attempt}", MEETING_CHANGED, unknown)
+            answer = socket.next_of(f"s{attempt}")
+            errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+            if errors[0]["extensions"]["code"] == "rate_limited":
+                assert answer["type"] == "error", answer
+                assert errors[0]["extensions"]["retry_after"] >= 1, errors
+                break
+            assert errors[0]["extensions"]["code"] == "not_found", answer
+        else:
+            raise AssertionError("the rate limit never refused a subscription")
+        socket.send({"type": "ping"})
+        assert socket.receive()["type"] == "pong"  # the connection is still served
 
 
 def test_a_subscriber_that_falls_a_queue_behind_is_told_to_resync() -> None:

@@ -23,12 +23,17 @@ from strawberry.extensions import SchemaExtension
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    ErrorMessage,
+    SubscribeMessage,
+)
 from strawberry.types.graphql import OperationType
 
 from app.api.graphql.context import GraphContext
 from app.api.graphql.loaders import Loaders
-from app.api.pipeline import authenticate
+from app.api.graphql.transport import problem_extensions, unavailable
+from app.api.pipeline import admit, authenticate
 from app.api.problems import ApiProblem
 from app.api.runtime import Runtime
 from app.domain.access import key_digest
@@ -138,6 +143,18 @@ class SocketContext(GraphContext):
         self.credential = credential
         self.caller = caller
 
+    async def admitted(self) -> GraphQLError | None:
+        """A subscription counts against the rate limits as a request does: None, or the
+        refusal it ends with (`rate_limited`; the database lost: `database_unavailable`)."""
+        assert self.caller is not None, "set in connection_init"
+        try:
+            await admit(self.runtime, self.caller)
+        except ApiProblem as refused:
+            return _refusal(refused)
+        except DatabaseUnavailable as lost:
+            return _refusal(unavailable(lost))
+        return None
+
 
 class TryLater(Exception):
     """`connection_init` cannot be answered now (the rate limits, the database, the identity
@@ -151,10 +168,22 @@ TRANSIENT_PROBLEMS = frozenset(
 
 
 class LiveTransport(BaseGraphQLTransportWSHandler[SocketContext, None]):
-    """Strawberry's graphql-transport-ws handler, closing connections left idle, and
-    closing with 1013 a `connection_init` that cannot be answered now."""
+    """Strawberry's graphql-transport-ws handler, closing connections left idle, closing
+    with 1013 a `connection_init` that cannot be answered now, and counting each
+    subscription against the rate limits."""
 
     _idle: asyncio.Task[None] | None = None
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and message["id"] not in self.operations:
+            refused = await self.context.admitted()
+            if refused is not None:  # the connection stays; this subscription ends
+                error: ErrorMessage = {
+                    "id": message["id"], "type": "error", "payload": [refused.formatted]
+                }  # fmt: skip
+                await self.send_message(error)
+                return
+        await super().handle_subscribe(message)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -215,6 +244,16 @@ class SocketOperations(SchemaExtension):
                 "subscriptions_over_websocket",
             )
         yield
+
+
+def _refusal(refused: ApiProblem) -> GraphQLError:
+    """A subscription refused as its request would be; a WebSocket has no headers, so the
+    seconds of a `Retry-After` are told in `retry_after`."""
+    extensions = problem_extensions(refused)
+    retry_after = (refused.headers or {}).get("Retry-After")
+    if retry_after is not None and retry_after.isdigit():
+        extensions["retry_after"] = int(retry_after)
+    return GraphQLError(refused.detail, extensions=extensions)
 
 
 def _refused(message: str, code: str) -> ExecutionResult:

@@ -28,11 +28,7 @@ _CLASSIFICATIONS = {401: "UNAUTHENTICATED", 415: "BAD_REQUEST", 503: "UNAVAILABL
 
 def refusal(problem: ApiProblem) -> Response:
     """The whole request refused before any document was read."""
-    extensions = {
-        "code": problem.kind.code,
-        "classification": _CLASSIFICATIONS.get(problem.kind.status, "BAD_REQUEST"),
-        **problem.extra,
-    }
+    extensions = problem_extensions(problem)
     body = {"data": None, "errors": [{"message": problem.detail, "extensions": extensions}]}
     return Response(
         orjson.dumps(body),
@@ -40,6 +36,15 @@ def refusal(problem: ApiProblem) -> Response:
         media_type=GRAPHQL_MEDIA_TYPE,
         headers=problem.headers,
     )
+
+
+def problem_extensions(problem: ApiProblem) -> dict[str, Any]:
+    """A refusal's GraphQL error extensions: REST's problem code and a classification."""
+    return {
+        "code": problem.kind.code,
+        "classification": _CLASSIFICATIONS.get(problem.kind.status, "BAD_REQUEST"),
+        **problem.extra,
+    }
 
 
 def unavailable(lost: DatabaseUnavailable) -> ApiProblem:
