@@ -14,7 +14,10 @@ each meeting's agenda items and notes, and each pair's open commitments (1,100 r
   GET /v1/commitments?pair_id&status=open, then per meeting its agenda items and notes:
   601 requests in three waves, at most 6 at a time per user (a browser's connections).
 
-And one meeting by id with its follow-up, on Rapport's GraphQL and on PostGraphile.
+And one meeting by id with its follow-up, on Rapport's GraphQL, on PostGraphile and on the
+layers Rapport's GraphQL stands on alone (graphql_layers_app.py: Strawberry, graphql-core
+and SQLAlchemy Core in a transaction entering the organization, nothing of Rapport's own):
+what it spends beyond PostGraphile no change inside Rapport can remove.
 
 Steps: create a scratch database (harness/), migrate it, create an organization and an
 admin key with the CLI, serve Rapport and PostGraphile (installed from npm into .bench/ on
@@ -37,6 +40,7 @@ Environment (all optional):
     RAPPORT_BENCH_CONNECTIONS    connections loading one meeting by id (32)
     RAPPORT_BENCH_WORKERS        worker processes of each server (2)
     RAPPORT_BENCH_REST           0: leave out the REST way (the slowest: first round only)
+    RAPPORT_BENCH_LAYERS         0: leave out the layers alone (one meeting by id)
     RAPPORT_BENCH_KEEP           1: keep the scratch database and print its URL
     RAPPORT_BENCH_JSON           a path to also write the results to, as JSON
 """
@@ -68,6 +72,7 @@ class Config:
     connections: int
     workers: int
     rest: bool
+    layers: bool
     keep: bool
     json_path: str | None
 
@@ -81,6 +86,7 @@ class Config:
             connections=int(h.setting("CONNECTIONS", "32")),
             workers=int(h.setting("WORKERS", "2")),
             rest=h.setting("REST", "1") != "0",
+            layers=h.setting("LAYERS", "1") != "0",
             keep=h.setting("KEEP", "") == "1",
             json_path=h.setting("JSON", "") or None,
         )
@@ -94,13 +100,19 @@ class Result:
     load: h.Load  # per screen (one GraphQL request, or the REST calls of one screen)
 
 
+LAYERS = "GraphQL layers alone"  # graphql_layers_app.py: one meeting by id only
+# Its pool beside Rapport's and PostGraphile's, which keep theirs open: within the 100
+# connections of PostgreSQL's default max_connections.
+LAYERS_POOL = {"RAPPORT_DB_POOL_SIZE": "10"}
+
+
 # --- checks ------------------------------------------------------------------------------------
 
 
 def same_records(ways: Sequence[GraphqlWay], rapport: h.Server, key: str) -> tuple[str, int]:
     """Every way shows the same records; returns a meeting's id and the REST calls a screen
     takes."""
-    screens = {way.name: way.shown(key) for way in ways}
+    screens = {way.name: way.shown(key) for way in ways if way.screen}
 
     async def by_rest() -> tuple[Screen, int]:
         async with gs.browser(rapport.url, key) as client:
@@ -186,6 +198,8 @@ def measure(
     steps: list[tuple[str, str, int, Callable[[], h.Load]]] = []
     for step in ("screen", "meeting by id"):
         for way in ways:
+            if step == "screen" and not way.screen:
+                continue
             steps.append((step, way.name, 1, partial(bench.graphql, way, step)))
         if step == "screen" and config.rest:
             steps.append((step, "Rapport REST", rest_calls, partial(bench.rest, rapport)))
@@ -252,6 +266,17 @@ def ratios(results: Sequence[Result]) -> list[str]:
             f" {cpu_ratio(ours, theirs, with_database=False)} (servers),"
             f" {cpu_ratio(ours, theirs, with_database=True)} (servers and database)"
         )
+    if ("meeting by id", LAYERS) in found:
+        ours, layers = found["meeting by id", "Rapport GraphQL"], found["meeting by id", LAYERS]
+        peer = found["meeting by id", "PostGraphile"]
+        of_peer = layers.requests_per_second / peer.requests_per_second
+        of_layers = ours.requests_per_second / layers.requests_per_second
+        lines.append(
+            f"meeting by id: the layers alone/PostGraphile {of_peer:.2f}x the throughput,"
+            f" Rapport/the layers alone {of_layers:.2f}x"
+            f"; CPU ratio of the layers alone {cpu_ratio(layers, peer, with_database=False)}"
+            f" (servers), {cpu_ratio(layers, peer, with_database=True)} (servers and database)"
+        )
     if ("screen", "Rapport REST") in found:
         graphql, rest = found["screen", "Rapport GraphQL"], found["screen", "Rapport REST"]
         faster = graphql.requests_per_second / rest.requests_per_second
@@ -278,6 +303,11 @@ def run(config: Config) -> list[Result]:
             GraphqlWay("Rapport GraphQL", rapport, gs.SCREEN, gs.MEETING, gs.RAPPORT_FIELDS),
             GraphqlWay("PostGraphile", postgraphile, peer.SCREEN, peer.MEETING, gs.PEER_FIELDS),
         ]
+        if config.layers:
+            layers = stack.enter_context(
+                h.serve_baseline(scratch, config.workers, "graphql_layers_app", LAYERS_POOL)
+            )
+            ways.append(GraphqlWay(LAYERS, layers, "", gs.MEETING, gs.RAPPORT_FIELDS))
         meeting_id, rest_calls = same_records(ways, rapport, scratch.key)
         h.log(
             f"{config.users} screens or {config.connections} meetings at once, {config.rounds}"

@@ -124,7 +124,7 @@ class GraphqlWay:
 
     name: str
     server: h.Server
-    screen: str
+    screen: str  # empty: the server answers one meeting by id only
     meeting: str
     fields: dict[str, str]
 

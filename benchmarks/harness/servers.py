@@ -115,15 +115,19 @@ def serve_rapport(
 
 
 @contextmanager
-def serve_baseline(scratch: Scratch, workers: int) -> Iterator[Server]:
-    """The REST floor (baseline_app.py) on the same database, as the same role."""
+def serve_baseline(
+    scratch: Scratch, workers: int, module: str = "baseline_app", env: dict[str, str] | None = None
+) -> Iterator[Server]:
+    """The REST floor (baseline_app.py), or another app of benchmarks/ that reads the floor's
+    settings (graphql_layers_app.py), on the same database, as the same role (`env` added
+    to its environment)."""
     env = {**scratch.app_env, "BASELINE_DATABASE_URL": scratch.app_url,
-           "BASELINE_ORG_ID": scratch.org_id}  # fmt: skip
+           "BASELINE_ORG_ID": scratch.org_id, **(env or {})}  # fmt: skip
     command = [
-        sys.executable, "-m", "uvicorn", "baseline_app:app", "--app-dir", str(BENCH_DIR),
+        sys.executable, "-m", "uvicorn", f"{module}:app", "--app-dir", str(BENCH_DIR),
         "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
-    with serve("baseline", command, env, scratch.logs) as server:
+    with serve(module.removesuffix("_app"), command, env, scratch.logs) as server:
         yield server
 
 
