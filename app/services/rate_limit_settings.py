@@ -21,7 +21,7 @@ def budget(text: str) -> RateLimitItem:
     return items[0]
 
 
-def per_second(item: RateLimitItem) -> float:
+def _per_second(item: RateLimitItem) -> float:
     return item.amount / item.get_expiry()
 
 
@@ -34,7 +34,7 @@ def lowers(item: RateLimitItem, ceiling: RateLimitItem) -> bool:
     more per second on average, and over a window of a day at most."""
     return (
         item.amount <= ceiling.amount
-        and per_second(item) <= per_second(ceiling)
+        and _per_second(item) <= _per_second(ceiling)
         and item.get_expiry() <= LONGEST_WINDOW_SECONDS
     )
 

@@ -14,7 +14,8 @@ generator's ignorance of the organization's records. Each rule names what it sta
   by another one the policy allows;
 - a PATCH of the policy keeps min ≤ target ≤ max with the stored values (`invalid_policy`);
   the stored policy is restored after each change;
-- an organization's budgets only lower the service's (`invalid_rate_limit`);
+- an organization's budgets only lower the service's, over any span of time
+  (`invalid_rate_limit`);
 - URLs name public hosts that resolve (`webhook_url_refused`, `unsafe_provider_url`): a
   fixed public https URL stands in for the generated one;
 - cursors are values the API issued (`invalid_cursor`): a generated one is left out;
@@ -48,7 +49,7 @@ from schemathesis import GenerationMode
 
 from app.api.schemas.common import Instant
 from app.api.schemas.settings import PolicyUpdate
-from app.services.rate_limit_settings import budget, per_second
+from app.services.rate_limit_settings import budget, lowers
 from tests.conftest import Live
 from tests.contract.calls import restore_optional_if_match
 from tests.support.live import SUITE_BUDGETS
@@ -182,7 +183,7 @@ class ContractWorld:
         if path == "/v1/rate-limits":
             for name, setting in BUDGET_SETTINGS.items():
                 ceiling = SUITE_BUDGETS[setting]
-                if body.get(name) and per_second(budget(body[name])) > per_second(budget(ceiling)):
+                if body.get(name) and not lowers(budget(body[name]), budget(ceiling)):
                     body[name] = ceiling
         if path == "/v1/directory/sync":
             self._directory(body)
