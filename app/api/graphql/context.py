@@ -72,6 +72,13 @@ class GraphContext(BaseContext):
         self._loaders = Loaders(service_context)
         self.deadline = time.monotonic() + self.runtime.settings.graphql_time_budget_seconds
 
+    def end(self) -> None:
+        """The execution is over: its loaders, and every record they hold, are freed now.
+        graphql-core's executor, which refers to this context, is itself a reference cycle
+        that only the cycle collector frees; the records must not wait for it (on a screen
+        of a thousand records, collecting them was a quarter of the request's CPU)."""
+        self._loaders = None
+
     def check_time(self) -> None:
         """A field about to start past the deadline is refused (one already running
         finishes: its statement is never cut off)."""

@@ -7,7 +7,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Generic, TypeVar
 from uuid import UUID
 
@@ -116,7 +116,10 @@ class Loaders:
     caller may already see (a meeting's pair, a commitment's meeting): the privacy check
     happened on that record (batch_reads' `…_named_by_visible_records`). Every page of a
     nested list, the first and those after a cursor, goes through a ChildrenLoader. Each
-    loader is made when a field first asks for it: most documents need one or two."""
+    loader is made when a field first asks for it: most documents need one or two. No
+    loader's function refers back to this object (each holds the use case and the records it
+    needs), so a request's loaders and every record they hold are freed when the request
+    ends instead of waiting, as a reference cycle would, for the cycle collector."""
 
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -125,37 +128,45 @@ class Loaders:
 
     @cached_property
     def people(self) -> DataLoader[UUID, Person | None]:
+        ctx = self.ctx
+
         async def people(ids: list[UUID]) -> list[Person | None]:
-            found = await batch_reads.people_named_by_visible_records(self.ctx, ids)
+            found = await batch_reads.people_named_by_visible_records(ctx, ids)
             return _in_order(ids, {person.id: person for person in found})
 
         return DataLoader(load_fn=people)
 
     @cached_property
     def pairs(self) -> DataLoader[UUID, Pair | None]:
+        ctx = self.ctx
+
         async def pairs(ids: list[UUID]) -> list[Pair | None]:
-            found = await batch_reads.pairs_named_by_visible_records(self.ctx, ids)
+            found = await batch_reads.pairs_named_by_visible_records(ctx, ids)
             return _in_order(ids, {pair.id: pair for pair in found})
 
         return DataLoader(load_fn=pairs)
 
     @cached_property
     def meetings(self) -> DataLoader[UUID, Meeting | None]:
+        ctx = self.ctx
+
         async def meetings(ids: list[UUID]) -> list[Meeting | None]:
-            found = await batch_reads.meetings_named_by_visible_records(self.ctx, ids)
+            found = await batch_reads.meetings_named_by_visible_records(ctx, ids)
             return _in_order(ids, {meeting.id: meeting for meeting in found})
 
         return DataLoader(load_fn=meetings)
 
     @cached_property
     def _meetings_of_pair(self) -> ChildrenLoader[list[Meeting] | None]:
+        ctx, known_pairs = self.ctx, self._pairs
+
         async def meetings(
             ids: Sequence[UUID], shape: ChildrenPage
         ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
-                self.ctx,
-                [self._pairs[i] for i in ids],
+                ctx,
+                [known_pairs[i] for i in ids],
                 limit=shape.limit,
                 after=shape.after,
                 newest_first=shape.newest_first,
@@ -166,55 +177,63 @@ class Loaders:
 
     @cached_property
     def _commitments_of_pair(self) -> ChildrenLoader[list[Commitment] | None]:
+        ctx, known_pairs = self.ctx, self._pairs
+
         async def commitments(
             ids: Sequence[UUID], shape: ChildrenPage
         ) -> dict[UUID, list[Commitment] | None]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
-            pairs = [self._pairs[i] for i in ids]
+            pairs = [known_pairs[i] for i in ids]
             return await batch_reads.commitments_of_pairs(
-                self.ctx, pairs, limit=shape.limit, after=shape.after, status=status
+                ctx, pairs, limit=shape.limit, after=shape.after, status=status
             )
 
         return ChildrenLoader(commitments)
 
     @cached_property
     def agenda_of_meeting(self) -> ChildrenLoader[list[AgendaItem]]:
+        ctx = self.ctx
+
         async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
             return await batch_reads.agenda_items_of_meetings(
-                self.ctx, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         return ChildrenLoader(agenda)
 
     @cached_property
     def notes_of_meeting(self) -> ChildrenLoader[list[Note]]:
+        ctx = self.ctx
+
         async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
             return await batch_reads.notes_of_meetings(
-                self.ctx, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         return ChildrenLoader(notes)
 
     @cached_property
     def ratings_of_meeting(self) -> ChildrenLoader[list[Rating]]:
+        ctx = self.ctx
+
         async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
             return await batch_reads.ratings_of_meetings(
-                self.ctx, ids, limit=shape.limit, after=shape.after
+                ctx, ids, limit=shape.limit, after=shape.after
             )
 
         return ChildrenLoader(ratings)
 
     @cached_property
     def metrics_of_pair(self) -> DataLoader[MetricsOfPair, MeasuredPair]:
-        return DataLoader(load_fn=self._load_metrics)
+        return DataLoader(load_fn=partial(_load_metrics, self.ctx))
 
     @cached_property
     def _cadence(self) -> DataLoader[UUID, PairCadence | None]:
-        return DataLoader(load_fn=self._load_cadence)
+        return DataLoader(load_fn=partial(_load_cadence, self.ctx, self._pairs))
 
     @cached_property
     def _follow_up(self) -> DataLoader[UUID, list[Commitment]]:
-        return DataLoader(load_fn=self._load_follow_up)
+        return DataLoader(load_fn=partial(_load_follow_up, self.ctx, self._meetings))
 
     async def meetings_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Meeting] | None:
         """A page of the pair's meetings, or None when the caller may not see its content."""
@@ -233,35 +252,40 @@ class Loaders:
         self._meetings[meeting.id] = meeting
         return await self._follow_up.load(meeting.id)
 
-    async def _load_follow_up(self, ids: list[UUID]) -> list[list[Commitment]]:
-        views = await with_follow_up(self.ctx, [self._meetings[i] for i in ids])
-        return [view.follow_up for view in views]
-
     async def cadence(self, pair: Pair) -> PairCadence | None:
         """The cadence of a pair the caller sees, for every pair of the request at once."""
         self._pairs[pair.id] = pair
         return await self._cadence.load(pair.id)
 
-    async def _load_cadence(self, ids: list[UUID]) -> list[PairCadence | None]:
-        found = await cadences_of(self.ctx, [self._pairs[i] for i in ids])
-        return _in_order(ids, found)
-
-    async def _load_metrics(self, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
-        """Every pair asking for the same window is measured in one statement."""
-        windows: dict[Window, list[UUID]] = defaultdict(list)
-        for key in keys:
-            windows[key.window].append(key.pair_id)
-        found: dict[MetricsOfPair, MeasuredPair] = {}
-        for window, pair_ids in windows.items():
-            measured, reports = await metrics_of_pairs(self.ctx, pair_ids, window)
-            for pair_id in pair_ids:
-                report = reports.get(pair_id)
-                found[MetricsOfPair(pair_id, window)] = (
-                    None if report is None else (measured, report)
-                )
-        return [found[key] for key in keys]
-
 
 def _in_order(ids: list[UUID], found: dict[UUID, T]) -> list[T | None]:
     """A batch's records in the order of the keys asked for (None where none was found)."""
     return [found.get(i) for i in ids]
+
+
+async def _load_follow_up(
+    ctx: ServiceContext, meetings: dict[UUID, Meeting], ids: list[UUID]
+) -> list[list[Commitment]]:
+    views = await with_follow_up(ctx, [meetings[i] for i in ids])
+    return [view.follow_up for view in views]
+
+
+async def _load_cadence(
+    ctx: ServiceContext, pairs: dict[UUID, Pair], ids: list[UUID]
+) -> list[PairCadence | None]:
+    found = await cadences_of(ctx, [pairs[i] for i in ids])
+    return _in_order(ids, found)
+
+
+async def _load_metrics(ctx: ServiceContext, keys: list[MetricsOfPair]) -> list[MeasuredPair]:
+    """Every pair asking for the same window is measured in one statement."""
+    windows: dict[Window, list[UUID]] = defaultdict(list)
+    for key in keys:
+        windows[key.window].append(key.pair_id)
+    found: dict[MetricsOfPair, MeasuredPair] = {}
+    for window, pair_ids in windows.items():
+        measured, reports = await metrics_of_pairs(ctx, pair_ids, window)
+        for pair_id in pair_ids:
+            report = reports.get(pair_id)
+            found[MetricsOfPair(pair_id, window)] = None if report is None else (measured, report)
+    return [found[key] for key in keys]

@@ -74,6 +74,8 @@ class RequestTransaction(SchemaExtension):
             await self._finish(context, transaction, writes)
         except DatabaseUnavailable as lost:
             self._answer_unavailable(context, lost)
+        finally:
+            context.end()
 
     async def _finish(
         self, context: GraphContext, transaction: AsyncGenerator[ServiceContext], writes: bool
