@@ -36,10 +36,15 @@ def _query_parameters(route: APIRoute) -> frozenset[str]:
     return frozenset(names)
 
 
+def media_type(content_type: str) -> str:
+    """A Content-Type's media type, in lower case, without its parameters."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def _is_json(content_type: str) -> bool:
-    media_type = content_type.split(";", 1)[0].strip().lower()
-    return media_type in JSON_MEDIA_TYPES or (
-        media_type.startswith("application/") and media_type.endswith("+json")
+    media = media_type(content_type)
+    return media in JSON_MEDIA_TYPES or (
+        media.startswith("application/") and media.endswith("+json")
     )
 
 

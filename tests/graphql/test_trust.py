@@ -125,6 +125,23 @@ def test_requests_that_are_not_graphql_requests_answer_json(
 
 
 @pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "Application/JSON", "application/json ;charset=UTF-8"],
+)
+def test_the_json_media_type_is_read_in_any_case_and_with_parameters(
+    unchanged_world: World, content_type: str
+) -> None:
+    response = unchanged_world.tenant.call(
+        "POST",
+        "/graphql",
+        content=b'{"query": "{ me { kind } }"}',
+        headers={"Content-Type": content_type},
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"data": {"me": {"kind": "service_key"}}}
+
+
+@pytest.mark.parametrize(
     "params",
     [{}, {"query": "{ me { kind } }"}, {"query": "{ me { kind } }", "variables": "{"}],
     ids=["no query", "query", "bad variables"],

@@ -19,7 +19,6 @@ from fastapi.responses import HTMLResponse
 from starlette.requests import HTTPConnection
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -31,6 +30,7 @@ from app.api.graphql.transport import refusal, request_data, transport_problem, 
 from app.api.pipeline import identify
 from app.api.problems import ApiProblem
 from app.api.runtime import runtime_of
+from app.api.strict_inputs import media_type
 from app.persistence.availability import DatabaseUnavailable
 from app.settings import Settings
 
@@ -107,8 +107,7 @@ class _RapportGraphQLRouter(GraphQLRouter[GraphContext, None]):
             raise HTTPException(
                 400, "Send GraphQL operations by POST with a JSON body; GET serves GraphiQL."
             )
-        content_type, _ = parse_content_type(request.content_type or "")
-        if content_type != "application/json":
+        if media_type(request.content_type or "") != "application/json":
             raise HTTPException(415, "The body must be application/json.")
         return request_data(self.parse_json(await request.get_body()))
 
