@@ -4,12 +4,15 @@ query that needs graphql-core's own answer gets it."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 import pytest
 from prometheus_client import REGISTRY
 
-from app.api.graphql import settling
+from app.api.graphql import loaders, schema, settling
+from app.api.graphql.decorators import RESOLVED_FOR_ALL_PARENTS
 from app.api.graphql.levels import NotAnsweredHere
 from app.domain.access import Scope
 from tests.conftest import Live
@@ -200,3 +203,42 @@ def test_a_level_costs_one_statement_per_kind_of_record(live: Live) -> None:
     assert _executed("by_level") == before + 1
     nested = counter.count - (1 if live.dialect == "postgresql" else 0)
     assert nested <= 7, counter.statements
+
+
+def test_a_level_resolves_each_nested_list_once_for_all_its_parents(
+    live: Live, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every nested field of the screen has a form for many parents: its loader receives
+    the keys of all the field's parents at once (one call for meetings, commitments,
+    follow-up, agenda items and notes each), not a coroutine, a task and a load per
+    parent."""
+    tenant = live.tenant()
+    seed_pairs(tenant, 4)
+    batches: list[list[Any]] = []
+    load_many = loaders.DataLoader.load_many
+
+    def counted(self: loaders.DataLoader[Any, Any], keys: Iterable[Any]) -> Awaitable[list[Any]]:
+        batches.append(list(keys))
+        return load_many(self, batches[-1])
+
+    monkeypatch.setattr(loaders.DataLoader, "load_many", counted)
+    before = _executed("by_level")
+    answer = graphql(tenant, SCREEN)
+    pairs = answer["data"]["pairs"]["nodes"]
+    assert "errors" not in answer and len(pairs) == 4
+    assert _executed("by_level") == before + 1
+    meetings = sum(len(pair["meetings"]["nodes"]) for pair in pairs)
+    assert sorted(len(keys) for keys in batches) == [4, 4, meetings, meetings, meetings]
+
+
+def test_a_fields_form_for_many_parents_takes_the_methods_arguments() -> None:
+    """The level executor calls the form for many parents with the arguments it would give
+    the method: the same names, kinds and defaults after the parent(s)."""
+    schema.build_schema()  # every type declared, its resolvers registered
+    assert len(RESOLVED_FOR_ALL_PARENTS) >= 15
+    for method, for_all_parents in RESOLVED_FOR_ALL_PARENTS.items():
+        assert callable(method)
+        _, *per_parent = inspect.signature(method).parameters.values()
+        _, *together = inspect.signature(for_all_parents).parameters.values()
+        described = [(p.name, p.kind, p.default) for p in per_parent]
+        assert described == [(p.name, p.kind, p.default) for p in together], method

@@ -9,7 +9,9 @@ more than everything else Rapport does for the screen (benchmarks/README.md). He
 field's arguments are coerced and converted once per level, a plain attribute is read with
 one `getattr`, a resolver is called as its class declares it, and each level's resolvers
 are awaited together, so the DataLoaders still batch one statement per level and kind of
-record.
+record. A field whose resolver has a form for many parents (`resolves(...,
+for_all_parents=...)`) is resolved by one call for all the parents of its level, not by
+a coroutine, a task and a load per parent.
 
 The same resolvers run: the scopes, the privacy rules and the loaders are theirs, not this
 module's; the time budget is checked before each level's fields start. What this module
@@ -50,9 +52,11 @@ from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
 from app.api.graphql.context import GraphContext
+from app.api.graphql.decorators import RESOLVED_FOR_ALL_PARENTS
 
 Answer = dict[str, Any]
 Completion = Callable[[Any], Any]
+ValuesOf = Callable[[list[Any]], Awaitable[Any]]
 
 
 class NotAnsweredHere(Exception):
@@ -73,17 +77,23 @@ class _Objects:
 
 @dataclass(slots=True)
 class _Level:
-    """The resolvers a level waits for, and the objects of the level below it."""
+    """The resolvers a level waits for (for one parent, or for all the parents of a field),
+    and the objects of the level below it."""
 
     pending: list[tuple[Awaitable[Any], str, Completion, Answer]] = field(default_factory=list)
+    pending_for_all: list[tuple[Awaitable[Any], str, Completion, list[Answer]]] = field(
+        default_factory=list
+    )
     below: dict[tuple[str, int], _Objects] = field(default_factory=dict)
 
 
 class _Field(NamedTuple):
-    """A field of one level: how to get its value from a parent, and how to complete it."""
+    """A field of one level: how to get its value from a parent, or the values of all the
+    parents at once (`values_of`, then `value_of` is None); and how to complete a value."""
 
     key: str  # the response name
-    value_of: Callable[[Any], Any]
+    value_of: Callable[[Any], Any] | None
+    values_of: ValuesOf | None
     complete: Completion
 
 
@@ -113,7 +123,7 @@ async def execute_by_level(
                 _resolve(fields, group.sources, group.answers, level)
             await _settle(level)
     except Exception as failed:
-        for awaitable, *_ in level.pending:
+        for awaitable, *_ in [*level.pending, *level.pending_for_all]:
             if isinstance(awaitable, Coroutine):
                 awaitable.close()  # a resolver that never started: nothing of it ran
         if isinstance(failed, NotAnsweredHere):
@@ -156,9 +166,13 @@ def _fields(
         info = executor.build_resolve_info(
             field_def, to_nodes(details), parent_type, Path(None, key, parent_type.name)
         )
-        value_of = _value_of(executor, field_def, info, arguments)
         complete = _completion(field_def.type, info, details, level)
-        fields.append(_Field(key, value_of, complete))
+        values_of = _values_of(executor, field_def, info, arguments)
+        if values_of is not None:
+            fields.append(_Field(key, None, values_of, complete))
+        else:
+            value_of = _value_of(executor, field_def, info, arguments)
+            fields.append(_Field(key, value_of, None, complete))
     return fields
 
 
@@ -180,8 +194,33 @@ def _value_of(
         else:
             direct = _direct_call(executor, definition, info, arguments)
             if direct is not None:
-                return direct
+                call, kwargs = direct
+                if definition.base_resolver.self_parameter is not None:
+                    return lambda source: call(source, **kwargs)
+                return lambda source: call(**kwargs)
     return lambda source: resolve(source, info, **arguments)
+
+
+def _values_of(
+    executor: Executor[Any],
+    field_def: GraphQLField,
+    info: GraphQLResolveInfo[Any],
+    arguments: dict[str, Any],
+) -> ValuesOf | None:
+    """How the values of all the parents of a level are had at once, for a method resolver
+    that has a form for many parents and that Strawberry would call directly; else None."""
+    definition = field_def.extensions.get("strawberry-definition")
+    if not isinstance(definition, StrawberryField) or definition.extensions:
+        return None
+    resolver = definition.base_resolver
+    if resolver is None or resolver.self_parameter is None:
+        return None
+    for_all_parents = RESOLVED_FOR_ALL_PARENTS.get(resolver.wrapped_func)
+    direct = _direct_call(executor, definition, info, arguments)
+    if for_all_parents is None or direct is None:
+        return None
+    _, kwargs = direct
+    return lambda sources: for_all_parents(sources, **kwargs)
 
 
 def _direct_call(
@@ -189,10 +228,11 @@ def _direct_call(
     definition: StrawberryField,
     info: GraphQLResolveInfo[Any],
     arguments: dict[str, Any],
-) -> Callable[[Any], Any] | None:
+) -> tuple[Callable[..., Any], dict[str, Any]] | None:
     """A resolver called as Strawberry would call it when it has nothing to add (no field
-    extensions, no exception handlers): its arguments converted once for the level, `info`
-    given where it asks for it, the parent as `self` for a method; None for any other."""
+    extensions, no exception handlers): the function and its arguments, converted once for
+    the level, with `info` where it asks for it (the parent goes first for a method); None
+    for any other."""
     resolver = definition.base_resolver
     strawberry_schema = getattr(executor.schema, "_strawberry_schema", None)
     if (
@@ -218,9 +258,7 @@ def _direct_call(
     )
     if resolver.info_parameter is not None:
         kwargs[resolver.info_parameter.name] = strawberry_info
-    if resolver.self_parameter is not None:
-        return lambda source: call(source, **kwargs)
-    return lambda source: call(**kwargs)
+    return call, kwargs
 
 
 def _completion(
@@ -292,24 +330,40 @@ def _resolve(
 ) -> None:
     pending = level.pending.append
     for source, answer in zip(sources, answers, strict=True):
-        for key, value_of, complete in fields:
+        for key, value_of, _, complete in fields:
+            if value_of is None:
+                answer[key] = None  # its place, in the order of the selection
+                continue
             value = value_of(source)
             if isawaitable(value):
-                answer[key] = None  # its place, in the order of the selection
+                answer[key] = None
                 pending((value, key, complete, answer))
             else:
                 answer[key] = complete(value)
+    for key, _, values_of, complete in fields:
+        if values_of is not None:
+            level.pending_for_all.append((values_of(sources), key, complete, answers))
 
 
 async def _settle(level: _Level) -> None:
     """Await the level's resolvers together (the loaders batch them), every one to its end
     even when another fails, then complete their values."""
-    pending = level.pending
-    if not pending:
+    pending, pending_for_all = level.pending, level.pending_for_all
+    if not pending and not pending_for_all:
         return
-    results = await asyncio.gather(*(each[0] for each in pending), return_exceptions=True)
-    level.pending = []
-    for result, (_, key, complete, answer) in zip(results, pending, strict=True):
+    awaited = [each[0] for each in pending] + [each[0] for each in pending_for_all]
+    results = await asyncio.gather(*awaited, return_exceptions=True)
+    level.pending, level.pending_for_all = [], []
+    for result, (_, key, complete, answer) in zip(results, pending, strict=False):
         if isinstance(result, BaseException):
             raise NotAnsweredHere("a field failed") from result
         answer[key] = complete(result)
+    for values, (_, key, complete, answers) in zip(
+        results[len(pending) :], pending_for_all, strict=True
+    ):
+        if isinstance(values, BaseException):
+            raise NotAnsweredHere("a field failed") from values
+        if not isinstance(values, list) or len(values) != len(answers):
+            raise NotAnsweredHere("a field's values do not match its parents")
+        for answer, value in zip(answers, values, strict=True):
+            answer[key] = complete(value)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 from uuid import UUID
 
 from strawberry import dataloader
@@ -42,13 +42,18 @@ class DataLoader(dataloader.DataLoader[K, T]):
     def load(self, key: K) -> Awaitable[T]:
         return asyncio.shield(super().load(key))
 
+    def load_many(self, keys: Iterable[K]) -> Awaitable[list[T]]:
+        """The values of many keys, batched as their loads one by one would be, behind one
+        shield for all of them (a field resolved for a whole level awaits them together)."""
+        load = super().load
+        return asyncio.shield(asyncio.gather(*map(load, keys)))
 
-@dataclass(frozen=True, slots=True)
-class ChildrenPage:
-    """A page of one parent's children in a list's order and filter: `limit` of them after
-    the cursor `after` (from the first when none), every page of a nested list alike."""
 
-    parent_id: UUID
+class PageShape(NamedTuple):
+    """The page a nested list asks of each parent: `limit` children after the cursor
+    `after` (from the first when none) in the list's order and filter. Every parent of a
+    level asks for the same shape, so one statement reads the page of all of them."""
+
     limit: int
     after: Cursor | None = None
     newest_first: bool = False
@@ -57,18 +62,20 @@ class ChildrenPage:
     @classmethod
     def probing(
         cls,
-        parent_id: UUID,
         request: PageRequest,
         *,
         newest_first: bool = False,
         status: MeetingStatus | CommitmentStatus | None = None,
-    ) -> ChildrenPage:
+    ) -> PageShape:
         """The page a connection asks for, with one row more, which tells whether more
         follow."""
-        return cls(parent_id, request.limit + 1, request.cursor, newest_first, status)
+        return cls(request.limit + 1, request.cursor, newest_first, status)
 
 
-BatchRead = Callable[[Sequence[UUID], ChildrenPage], Awaitable[dict[UUID, V]]]
+ChildrenPage = tuple[UUID, PageShape]
+"""One parent's page: the key of a ChildrenLoader."""
+
+BatchRead = Callable[[Sequence[UUID], PageShape], Awaitable[dict[UUID, V]]]
 
 
 class ChildrenLoader(DataLoader[ChildrenPage, V], Generic[V]):
@@ -78,24 +85,25 @@ class ChildrenLoader(DataLoader[ChildrenPage, V], Generic[V]):
 
     def __init__(self, read: BatchRead[V]) -> None:
         async def load_groups(keys: list[ChildrenPage]) -> list[V | BaseException]:
-            groups: dict[ChildrenPage, list[ChildrenPage]] = defaultdict(list)
-            for key in keys:
-                groups[replace(key, parent_id=_ANY_PARENT)].append(key)
+            groups: dict[PageShape, list[UUID]] = defaultdict(list)
+            for parent_id, shape in keys:
+                groups[shape].append(parent_id)
             found: dict[ChildrenPage, V | BaseException] = {}
-            for shape, members in groups.items():
+            for shape, parent_ids in groups.items():
                 try:
-                    children = await read([member.parent_id for member in members], shape)
+                    children = await read(parent_ids, shape)
                 except InvalidInput as refused:
-                    found.update(dict.fromkeys(members, refused))
+                    found.update(dict.fromkeys(((p, shape) for p in parent_ids), refused))
                     continue
-                for member in members:
-                    found[member] = children[member.parent_id]
+                for parent_id in parent_ids:
+                    found[parent_id, shape] = children[parent_id]
             return [found[key] for key in keys]
 
         super().__init__(load_fn=load_groups)
 
-
-_ANY_PARENT = UUID(int=0)
+    def pages(self, parent_ids: Iterable[UUID], shape: PageShape) -> Awaitable[list[V]]:
+        """The page of `shape` of each parent, in the order of `parent_ids`."""
+        return self.load_many([(parent_id, shape) for parent_id in parent_ids])
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +169,7 @@ class Loaders:
         ctx, known_pairs = self.ctx, self._pairs
 
         async def meetings(
-            ids: Sequence[UUID], shape: ChildrenPage
+            ids: Sequence[UUID], shape: PageShape
         ) -> dict[UUID, list[Meeting] | None]:
             status = shape.status if isinstance(shape.status, MeetingStatus) else None
             return await batch_reads.meetings_of_pairs(
@@ -180,7 +188,7 @@ class Loaders:
         ctx, known_pairs = self.ctx, self._pairs
 
         async def commitments(
-            ids: Sequence[UUID], shape: ChildrenPage
+            ids: Sequence[UUID], shape: PageShape
         ) -> dict[UUID, list[Commitment] | None]:
             status = shape.status if isinstance(shape.status, CommitmentStatus) else None
             pairs = [known_pairs[i] for i in ids]
@@ -194,7 +202,7 @@ class Loaders:
     def agenda_of_meeting(self) -> ChildrenLoader[list[AgendaItem]]:
         ctx = self.ctx
 
-        async def agenda(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[AgendaItem]]:
+        async def agenda(ids: Sequence[UUID], shape: PageShape) -> dict[UUID, list[AgendaItem]]:
             return await batch_reads.agenda_items_of_meetings(
                 ctx, ids, limit=shape.limit, after=shape.after
             )
@@ -205,7 +213,7 @@ class Loaders:
     def notes_of_meeting(self) -> ChildrenLoader[list[Note]]:
         ctx = self.ctx
 
-        async def notes(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Note]]:
+        async def notes(ids: Sequence[UUID], shape: PageShape) -> dict[UUID, list[Note]]:
             return await batch_reads.notes_of_meetings(
                 ctx, ids, limit=shape.limit, after=shape.after
             )
@@ -216,7 +224,7 @@ class Loaders:
     def ratings_of_meeting(self) -> ChildrenLoader[list[Rating]]:
         ctx = self.ctx
 
-        async def ratings(ids: Sequence[UUID], shape: ChildrenPage) -> dict[UUID, list[Rating]]:
+        async def ratings(ids: Sequence[UUID], shape: PageShape) -> dict[UUID, list[Rating]]:
             return await batch_reads.ratings_of_meetings(
                 ctx, ids, limit=shape.limit, after=shape.after
             )
@@ -235,27 +243,37 @@ class Loaders:
     def _follow_up(self) -> DataLoader[UUID, list[Commitment]]:
         return DataLoader(load_fn=partial(_load_follow_up, self.ctx, self._meetings))
 
-    async def meetings_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Meeting] | None:
-        """A page of the pair's meetings, or None when the caller may not see its content."""
-        self._pairs[pair.id] = pair
-        return await self._meetings_of_pair.load(page)
+    def meetings_of_pairs(
+        self, pairs: Sequence[Pair], shape: PageShape
+    ) -> Awaitable[list[list[Meeting] | None]]:
+        """A page of each pair's meetings, or None for a pair whose content the caller may
+        not see."""
+        return self._meetings_of_pair.pages(self._known_pairs(pairs), shape)
 
-    async def commitments_of_pair(self, pair: Pair, page: ChildrenPage) -> list[Commitment] | None:
-        """A page of the pair's commitments, or None when the caller may not see its
-        content."""
-        self._pairs[pair.id] = pair
-        return await self._commitments_of_pair.load(page)
+    def commitments_of_pairs(
+        self, pairs: Sequence[Pair], shape: PageShape
+    ) -> Awaitable[list[list[Commitment] | None]]:
+        """A page of each pair's commitments, or None for a pair whose content the caller
+        may not see."""
+        return self._commitments_of_pair.pages(self._known_pairs(pairs), shape)
 
-    async def follow_up(self, meeting: Meeting) -> list[Commitment]:
-        """The meeting's open commitments to follow up on, from the same service as REST,
+    def follow_up(self, meetings: Sequence[Meeting]) -> Awaitable[list[list[Commitment]]]:
+        """Each meeting's open commitments to follow up on, from the same service as REST,
         for every meeting of the request at once."""
-        self._meetings[meeting.id] = meeting
-        return await self._follow_up.load(meeting.id)
+        known = self._meetings
+        for meeting in meetings:
+            known[meeting.id] = meeting
+        return self._follow_up.load_many([meeting.id for meeting in meetings])
 
-    async def cadence(self, pair: Pair) -> PairCadence | None:
-        """The cadence of a pair the caller sees, for every pair of the request at once."""
-        self._pairs[pair.id] = pair
-        return await self._cadence.load(pair.id)
+    def cadences(self, pairs: Sequence[Pair]) -> Awaitable[list[PairCadence | None]]:
+        """The cadence of each pair the caller sees, for every pair of the request at once."""
+        return self._cadence.load_many(self._known_pairs(pairs))
+
+    def _known_pairs(self, pairs: Sequence[Pair]) -> list[UUID]:
+        known = self._pairs
+        for pair in pairs:
+            known[pair.id] = pair
+        return [pair.id for pair in pairs]
 
 
 def _in_order(ids: list[UUID], found: dict[UUID, T]) -> list[T | None]:

@@ -53,8 +53,17 @@ def sort_value_of(column: Column[Any], cursor: Cursor) -> object:
 def beyond(
     sort_column: Any, id_column: Any, cursor: Cursor, *, descending: bool
 ) -> ColumnElement[bool]:
-    """The rows after the cursor in (sort, id) order: the keyset condition of every page."""
-    after, last_id = sort_value_of(sort_column, cursor), cursor.last_id
+    """The rows after the cursor in (sort, id) order."""
+    return keyset_after(
+        sort_column, id_column, sort_value_of(sort_column, cursor), cursor.last_id, descending
+    )
+
+
+def keyset_after(
+    sort_column: Any, id_column: Any, after: Any, last_id: Any, descending: bool
+) -> ColumnElement[bool]:
+    """The rows after (`after`, `last_id`) in (sort, id) order, values or bound parameters:
+    the keyset condition of every page."""
     if descending:
         return or_(sort_column < after, and_(sort_column == after, id_column < last_id))
     return or_(sort_column > after, and_(sort_column == after, id_column > last_id))
@@ -67,6 +76,53 @@ def among(column: Column[Any], name: str, dialect: str) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
+
+
+Filter = Callable[[Table], ColumnElement[bool]]
+"""A condition on a table's rows, written with bound parameters whose values are given at
+execution: part of a statement built once (a filter is named by its function)."""
+
+
+def status_is(table: Table) -> ColumnElement[bool]:
+    """Rows whose status is the bound `status`."""
+    return table.c.status == bindparam("status")
+
+
+@cache
+def _first_of_each_statement(
+    table: Table,
+    parent: str,
+    sort: str,
+    descending: bool,
+    after: bool,
+    where: Filter | None,
+    dialect: str,
+) -> Select[Any]:
+    """Per parent, its first `limit` rows after the cursor (when `after`) in (sort, id)
+    order, every value a bound parameter: built once per table, list and dialect."""
+    sort_column, id_column = table.c[sort], table.c.id
+    conditions = [
+        table.c.org_id == bindparam("org_id"),
+        among(table.c[parent], "parent_ids", dialect),
+    ]
+    if after:
+        after_sort = bindparam("after_sort", type_=sort_column.type)
+        after_id = bindparam("after_id", type_=id_column.type)
+        conditions.append(keyset_after(sort_column, id_column, after_sort, after_id, descending))
+    if where is not None:
+        conditions.append(where(table))
+    order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+    rank = func.row_number().over(partition_by=table.c[parent], order_by=order).label("rank")
+    ranked = select(table).where(*conditions).add_columns(rank).subquery()
+    inner_sort: Any = ranked.c[sort]
+    inner_order = (
+        (inner_sort.desc(), ranked.c.id.desc()) if descending else (inner_sort, ranked.c.id)
+    )
+    return (
+        select(ranked)
+        .where(ranked.c.rank <= bindparam("limit", type_=Integer))
+        .order_by(*inner_order)
+    )
 
 
 @cache
@@ -164,37 +220,43 @@ class TableRepository(Generic[E]):
         limit: int,
         after: Cursor | None = None,
         descending: bool = False,
-        where: Sequence[ColumnElement[bool]] = (),
+        where: Filter | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> dict[UUID, list[E]]:
         """Per parent (each one asked about), its first `limit` children after the cursor in
         (sort, id) order — the order, tie break and keyset of the pages — for many parents
-        in one statement."""
+        in one statement, built once per list (`where`'s parameters bound to `values`)."""
         if not parent_ids:
             return {}
         table = self.table
-        sort_column, id_column = table.c[sort], table.c.id
-        order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+        statement = _first_of_each_statement(
+            table,
+            parent,
+            sort,
+            descending,
+            after is not None,
+            where,
+            self.connection.dialect.name,
+        )
+        parameters = {
+            "org_id": org_id,
+            "parent_ids": list(dict.fromkeys(parent_ids)),
+            "limit": limit,
+            **(values or {}),
+        }
         if after is not None:
-            where = [*where, beyond(sort_column, id_column, after, descending=descending)]
-        rank = func.row_number().over(partition_by=table.c[parent], order_by=order).label("rank")
-        ranked = (
-            self.select_in_org(org_id)
-            .where(table.c[parent].in_(sorted(set(parent_ids), key=str)), *where)
-            .add_columns(rank)
-            .subquery()
-        )
-        inner_sort: Any = ranked.c[sort]
-        inner_order = (
-            (inner_sort.desc(), ranked.c.id.desc()) if descending else (inner_sort, ranked.c.id)
-        )
-        statement = select(ranked).where(ranked.c.rank <= limit).order_by(*inner_order)
+            parameters["after_sort"] = sort_value_of(table.c[sort], after)
+            parameters["after_id"] = after.last_id
         children: dict[UUID, list[E]] = {parent_id: [] for parent_id in parent_ids}
-        for child in await self.fetch_all(statement):
+        for child in await self.fetch_all(statement, parameters):
             children[getattr(child, parent)].append(child)
         return children
 
-    async def fetch_all(self, statement: Select[Any]) -> list[E]:
-        return self.entities_of((await self.connection.execute(statement)).mappings().all())
+    async def fetch_all(
+        self, statement: Select[Any], parameters: Mapping[str, Any] | None = None
+    ) -> list[E]:
+        result = await self.connection.execute(statement, parameters)
+        return self.entities_of(result.mappings().all())
 
     def entities_of(self, rows: Sequence[Mapping[str, Any]]) -> list[E]:
         """The entities of rows read, noted as read."""

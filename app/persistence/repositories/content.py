@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
@@ -18,7 +18,7 @@ from app.domain.meetings import MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import CommitmentFilter
-from app.persistence.repositories.base import among, batches
+from app.persistence.repositories.base import among, batches, status_is
 from app.persistence.repositories.meetings import pair_ids_of
 from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
@@ -138,10 +138,7 @@ class NoteRepository(VersionedRepository[Note]):
         )
 
     def _readable(self, private_of: UUID | None) -> ColumnElement[bool]:
-        """Shared notes, and the private notes of `private_of` (their author) if given."""
-        c = self.table.c
-        visible = c.visibility == NoteVisibility.SHARED.value
-        return visible if private_of is None else or_(visible, c.author_id == private_of)
+        return _readable(self.table, private_of)
 
     async def list_for_meeting(
         self, org_id: UUID, meeting_id: UUID, request: PageRequest, *, private_of: UUID | None
@@ -169,8 +166,26 @@ class NoteRepository(VersionedRepository[Note]):
             sort="created_at",
             limit=limit,
             after=after,
-            where=[self._readable(private_of)],
+            where=_shared if private_of is None else _shared_or_own,
+            values=None if private_of is None else {"private_of": private_of},
         )
+
+
+def _readable(table: Table, private_of: Any) -> ColumnElement[bool]:
+    """Shared notes, and the private notes of `private_of` (their author, a value or a bound
+    parameter) if given."""
+    c = table.c
+    visible = c.visibility == NoteVisibility.SHARED.value
+    return visible if private_of is None else or_(visible, c.author_id == private_of)
+
+
+def _shared(table: Table) -> ColumnElement[bool]:
+    return _readable(table, None)
+
+
+def _shared_or_own(table: Table) -> ColumnElement[bool]:
+    """Shared notes and those of the author bound to `private_of`."""
+    return _readable(table, bindparam("private_of", type_=table.c.author_id.type))
 
 
 COMMITMENTS = CommitmentRow.__table__  # type: ignore[attr-defined]
@@ -245,7 +260,6 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         status: CommitmentStatus | None,
     ) -> dict[UUID, list[Commitment]]:
         """A page of each pair's commitments, for many pairs at once."""
-        where = [] if status is None else [self.table.c.status == status.value]
         return await self.first_of_each(
             org_id,
             parent="pair_id",
@@ -253,7 +267,8 @@ class CommitmentRepository(VersionedRepository[Commitment]):
             sort="created_at",
             limit=limit,
             after=after,
-            where=where,
+            where=None if status is None else status_is,
+            values=None if status is None else {"status": status.value},
         )
 
     async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]:

@@ -19,7 +19,7 @@ from app.domain.meetings import (
 )
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import MeetingFilter
-from app.persistence.repositories.base import TableRepository
+from app.persistence.repositories.base import TableRepository, status_is
 from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import MEETING_KEPT_COLUMNS, MeetingEventRow, MeetingRow, PairRow
 
@@ -145,7 +145,6 @@ class MeetingRepository(VersionedRepository[Meeting]):
         status: MeetingStatus | None,
     ) -> dict[UUID, list[Meeting]]:
         """A page of each pair's meetings, for many pairs at once."""
-        where = [] if status is None else [self.table.c.status == status.value]
         return await self.first_of_each(
             org_id,
             parent="pair_id",
@@ -154,7 +153,8 @@ class MeetingRepository(VersionedRepository[Meeting]):
             limit=limit,
             after=after,
             descending=newest_first,
-            where=where,
+            where=None if status is None else status_is,
+            values=None if status is None else {"status": status.value},
         )
 
     async def list_page(

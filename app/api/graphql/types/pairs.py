@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from app.api.graphql.connections import (
 )
 from app.api.graphql.context import GraphInfo
 from app.api.graphql.decorators import resolves
-from app.api.graphql.loaders import ChildrenPage, MetricsOfPair
+from app.api.graphql.loaders import MetricsOfPair, PageShape
 from app.api.graphql.nodes import PAIRS
 from app.api.graphql.shared_models import graph
 from app.api.graphql.types.commitments import Commitment, commitment_node
@@ -26,7 +26,7 @@ from app.api.graphql.types.meetings import Meeting, meeting_node
 from app.api.graphql.types.metrics import From as MetricsFrom
 from app.api.graphql.types.metrics import PairMetrics, pair_metrics_of
 from app.api.graphql.types.metrics import To as MetricsTo
-from app.api.graphql.types.people import Person, load_person
+from app.api.graphql.types.people import Person, load_person, people_named_by
 from app.api.schemas.pairs import CadenceOut, PairOut
 from app.domain.access import Scope
 from app.domain.commitments import CommitmentStatus
@@ -47,6 +47,71 @@ class Cadence:
     pass
 
 
+async def cadences_of(pairs: Sequence[Pair], info: GraphInfo) -> list[Cadence | None]:
+    """Each pair's cadence state now (pairs:read)."""
+    info.context.require(Scope.PAIRS_READ)
+    found = await info.context.loaders.cadences([pair.record for pair in pairs])
+    return [
+        None if cadence is None else graph(Cadence, CadenceOut.of(cadence)) for cadence in found
+    ]
+
+
+async def metrics_of(
+    pairs: Sequence[Pair], info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
+) -> list[PairMetrics | None]:
+    """Each pair's meeting-health metrics over [start, end) (metrics:read)."""
+    info.context.require(Scope.METRICS_READ)
+    window = metrics_window(start, end, info.context.service_context.now)
+    keys = [MetricsOfPair(pair.id, window) for pair in pairs]
+    found = await info.context.loaders.metrics_of_pair.load_many(keys)
+    return [None if measured is None else pair_metrics_of(*measured) for measured in found]
+
+
+async def meetings_of(
+    pairs: Sequence[Pair],
+    info: GraphInfo,
+    first: int = DEFAULT_LIMIT,
+    after: str | None = None,
+    status: MeetingStatus | None = None,
+    newest_first: bool = False,
+) -> list[Connection[Meeting] | None]:
+    """A page of each pair's meetings (meetings:read); None for a pair whose content the
+    caller may not see."""
+    context = info.context
+    context.require(Scope.MEETINGS_READ)
+    request = page_request(first, after)
+    shape = PageShape.probing(request, newest_first=newest_first, status=status)
+    pages = await context.loaders.meetings_of_pairs([pair.record for pair in pairs], shape)
+    return [
+        None
+        if meetings is None
+        else from_children(meetings, request, after, lambda m: m.starts_at, meeting_node)
+        for meetings in pages
+    ]
+
+
+async def commitments_of(
+    pairs: Sequence[Pair],
+    info: GraphInfo,
+    first: int = DEFAULT_LIMIT,
+    after: str | None = None,
+    status: CommitmentStatus | None = None,
+) -> list[Connection[Commitment] | None]:
+    """A page of each pair's commitments (content:read); None for a pair whose content the
+    caller may not see."""
+    context = info.context
+    context.require(Scope.CONTENT_READ)
+    request = page_request(first, after)
+    shape = PageShape.probing(request, status=status)
+    pages = await context.loaders.commitments_of_pairs([pair.record for pair in pairs], shape)
+    return [
+        None
+        if found is None
+        else from_children(found, request, after, lambda c: c.created_at, commitment_node)
+        for found in pages
+    ]
+
+
 @derived_type(
     PairOut,
     description="Two people who hold 1:1s. Managers above the lead see the pair,"
@@ -59,35 +124,32 @@ class Pair:
     version: int = version_field()
     record: strawberry.Private[DomainPair]
 
-    @resolves("The lead (people:read for a key).")
+    @resolves("The lead (people:read for a key).", for_all_parents=people_named_by("lead_id"))
     async def lead(self, info: GraphInfo) -> Person | None:
         return await load_person(info, self.lead_id)
 
-    @resolves("The member (people:read for a key).")
+    @resolves("The member (people:read for a key).", for_all_parents=people_named_by("member_id"))
     async def member(self, info: GraphInfo) -> Person | None:
         return await load_person(info, self.member_id)
 
-    @resolves("The cadence state now (pairs:read).")
+    @resolves("The cadence state now (pairs:read).", for_all_parents=cadences_of)
     async def cadence(self, info: GraphInfo) -> Cadence | None:
-        info.context.require(Scope.PAIRS_READ)
-        found = await info.context.loaders.cadence(self.record)
-        return None if found is None else graph(Cadence, CadenceOut.of(found))
+        return (await cadences_of([self], info))[0]
 
     @resolves(
         "The pair's meeting-health metrics over [from, to) (metrics:read); for the pair's"
-        " people, managers above the lead, admins and keys. No content."
+        " people, managers above the lead, admins and keys. No content.",
+        for_all_parents=metrics_of,
     )
     async def metrics(
         self, info: GraphInfo, start: MetricsFrom = None, end: MetricsTo = None
     ) -> PairMetrics | None:
-        info.context.require(Scope.METRICS_READ)
-        window = metrics_window(start, end, info.context.service_context.now)
-        measured = await info.context.loaders.metrics_of_pair.load(MetricsOfPair(self.id, window))
-        return None if measured is None else pair_metrics_of(*measured)
+        return (await metrics_of([self], info, start, end))[0]
 
     @resolves(
         "The pair's meetings in start order, or newest first"
-        " (meetings:read); null for callers who may not see the pair's content."
+        " (meetings:read); null for callers who may not see the pair's content.",
+        for_all_parents=meetings_of,
     )
     async def meetings(
         self,
@@ -97,18 +159,12 @@ class Pair:
         status: MeetingStatus | None = None,
         newest_first: bool = False,
     ) -> Connection[Meeting] | None:
-        context = info.context
-        context.require(Scope.MEETINGS_READ)
-        request = page_request(first, after)
-        shape = ChildrenPage.probing(self.id, request, newest_first=newest_first, status=status)
-        meetings = await context.loaders.meetings_of_pair(self.record, shape)
-        if meetings is None:
-            return None
-        return from_children(meetings, request, after, lambda m: m.starts_at, meeting_node)
+        return (await meetings_of([self], info, first, after, status, newest_first))[0]
 
     @resolves(
         "The pair's commitments, oldest first (content:read); null"
-        " for callers who may not see the pair's content."
+        " for callers who may not see the pair's content.",
+        for_all_parents=commitments_of,
     )
     async def commitments(
         self,
@@ -117,14 +173,7 @@ class Pair:
         after: str | None = None,
         status: CommitmentStatus | None = None,
     ) -> Connection[Commitment] | None:
-        context = info.context
-        context.require(Scope.CONTENT_READ)
-        request = page_request(first, after)
-        shape = ChildrenPage.probing(self.id, request, status=status)
-        found = await context.loaders.commitments_of_pair(self.record, shape)
-        if found is None:
-            return None
-        return from_children(found, request, after, lambda c: c.created_at, commitment_node)
+        return (await commitments_of([self], info, first, after, status))[0]
 
 
 pair_node: Callable[[DomainPair], Pair] = PAIRS.registers(node_maker(Pair))
