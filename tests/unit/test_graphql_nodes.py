@@ -30,6 +30,10 @@ class Plain:
     size: int = 0
     record: strawberry.Private[object] = None
 
+    @strawberry.field
+    def doubled(self) -> int:
+        return self.size * 2
+
 
 @strawberry.type
 class Checked:

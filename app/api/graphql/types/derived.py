@@ -71,15 +71,14 @@ def node_maker(cls: type[N]) -> Callable[[Any], N]:
     same name, and the record itself in the private `record` field when the type has one.
     The node's attributes are set as its dataclass `__init__` would set them, without the
     call (keyword arguments cost twice as much, 1,100 times a screen); a type whose
-    `__init__` would do more (a field it leaves out, a `__post_init__`) is made through
-    it."""
+    `__init__` would do more is made through it."""
     every = dataclasses.fields(cls)  # type: ignore[arg-type]
     fields = [field for field in every if field.init]
     names = tuple(field.name for field in fields if field.name != "record")
     getter = attrgetter(*names)  # one name: the value itself, not a tuple of one
     read: Callable[[Any], Any] = getter if len(names) > 1 else lambda record: (getter(record),)
     has_record = len(names) < len(fields)
-    if len(fields) < len(every) or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
+    if _init_does_more(cls, every):
         make: Callable[..., N] = cls
         if has_record:
             return lambda record: make(**dict(zip(names, read(record), strict=True)), record=record)
@@ -95,3 +94,18 @@ def node_maker(cls: type[N]) -> Callable[[Any], N]:
         return made
 
     return node
+
+
+def _init_does_more(cls: type, every: tuple[dataclasses.Field[Any], ...]) -> bool:
+    """Whether the dataclass `__init__` of `cls` does more than set its arguments: a
+    default it sets on a field it takes no argument for (a resolved field has none), a
+    `__post_init__`, slots."""
+    defaulted = any(
+        not field.init
+        and (
+            field.default is not dataclasses.MISSING
+            or field.default_factory is not dataclasses.MISSING
+        )
+        for field in every
+    )
+    return defaulted or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__")
