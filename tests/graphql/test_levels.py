@@ -5,7 +5,7 @@ query that needs graphql-core's own answer gets it."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Iterable
+from collections.abc import Awaitable, Sequence
 from typing import Any
 
 import pytest
@@ -215,13 +215,13 @@ def test_a_level_resolves_each_nested_list_once_for_all_its_parents(
     tenant = live.tenant()
     seed_pairs(tenant, 4)
     batches: list[list[Any]] = []
-    load_many = loaders.DataLoader.load_many
+    load_together = loaders.DataLoader.load_together
 
-    def counted(self: loaders.DataLoader[Any, Any], keys: Iterable[Any]) -> Awaitable[list[Any]]:
+    def counted(self: loaders.DataLoader[Any, Any], keys: Sequence[Any]) -> Awaitable[list[Any]]:
         batches.append(list(keys))
-        return load_many(self, batches[-1])
+        return load_together(self, keys)
 
-    monkeypatch.setattr(loaders.DataLoader, "load_many", counted)
+    monkeypatch.setattr(loaders.DataLoader, "load_together", counted)
     before = _executed("by_level")
     answer = graphql(tenant, SCREEN)
     pairs = answer["data"]["pairs"]["nodes"]

@@ -48,6 +48,22 @@ class DataLoader(dataloader.DataLoader[K, T]):
         load = super().load
         return asyncio.shield(asyncio.gather(*map(load, keys)))
 
+    async def load_together(self, keys: Sequence[K]) -> list[T]:
+        """The values of the keys one field asks for all the parents of its level: one call
+        of the batch function, without the future, cache entry and batch entry of each key
+        (3.5 µs a key, 850 keys a screen). Only another field asking the same list of the
+        same parents could have shared the batch. A single key (a field asked by
+        graphql-core for one parent at a time) goes through `load`, where the other parents'
+        calls meet it."""
+        if len(keys) == 1:
+            return [await self.load(keys[0])]
+        found: list[T] = []
+        for value in await self.load_fn(list(keys)):
+            if isinstance(value, BaseException):
+                raise value
+            found.append(value)
+        return found
+
 
 class PageShape(NamedTuple):
     """The page a nested list asks of each parent: `limit` children after the cursor
@@ -103,7 +119,7 @@ class ChildrenLoader(DataLoader[ChildrenPage, V], Generic[V]):
 
     def pages(self, parent_ids: Iterable[UUID], shape: PageShape) -> Awaitable[list[V]]:
         """The page of `shape` of each parent, in the order of `parent_ids`."""
-        return self.load_many([(parent_id, shape) for parent_id in parent_ids])
+        return self.load_together([(parent_id, shape) for parent_id in parent_ids])
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,11 +279,11 @@ class Loaders:
         known = self._meetings
         for meeting in meetings:
             known[meeting.id] = meeting
-        return self._follow_up.load_many([meeting.id for meeting in meetings])
+        return self._follow_up.load_together([meeting.id for meeting in meetings])
 
     def cadences(self, pairs: Sequence[Pair]) -> Awaitable[list[PairCadence | None]]:
         """The cadence of each pair the caller sees, for every pair of the request at once."""
-        return self._cadence.load_many(self._known_pairs(pairs))
+        return self._cadence.load_together(self._known_pairs(pairs))
 
     def _known_pairs(self, pairs: Sequence[Pair]) -> list[UUID]:
         known = self._pairs
