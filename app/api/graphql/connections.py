@@ -107,7 +107,7 @@ def from_children(
     sort_value: Callable[[E], object],
     node: Callable[[E], N],
 ) -> Connection[N]:
-    """A page of a nested list read with one row more than asked (ChildrenPage.probing),
+    """A page of a nested list read with one row more than asked (PageShape.probing),
     which tells whether more follow."""
     return connection(
         children[: request.limit],

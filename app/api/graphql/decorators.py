@@ -1,5 +1,6 @@
 """`strawberry.field` with a description, typed for mypy --strict (Strawberry types its
-keyword-only form as Any). Mutations are made by `mutations.running.mutation`."""
+keyword-only form as Any), and the registry of the resolvers that have a form for many
+parents. Mutations are made by `mutations.running.mutation`."""
 
 from __future__ import annotations
 

@@ -11,15 +11,18 @@ one `getattr`, a resolver is called as its class declares it, and each level's r
 are awaited together, so the DataLoaders still batch one statement per level and kind of
 record. A field whose resolver has a form for many parents (`resolves(...,
 for_all_parents=...)`) is resolved by one call for all the parents of its level, not by
-a coroutine, a task and a load per parent.
+a coroutine, a task and a load per parent; a nested list so resolved is one statement for
+the parents of the field (two groups of parents of one level asking for the same list
+are two statements).
 
 The same resolvers run: the scopes, the privacy rules and the loaders are theirs, not this
 module's; the time budget is checked before each level's fields start. What this module
 would not answer exactly as graphql-core does, it does not answer at all: deferred fields,
 introspection, an abstract type, a value of the wrong shape, a null where the schema
 promises a value, or a field that raises. Then graphql-core executes the query from the
-start (a query changes nothing, and the loaders keep what this pass read), so errors,
-partial answers and their paths are graphql-core's own."""
+start (a query changes nothing, and the loaders keep the records this pass loaded by key;
+the nested lists are read again), so errors, partial answers and their paths are
+graphql-core's own."""
 
 from __future__ import annotations
 
@@ -216,8 +219,10 @@ def _values_of(
     if resolver is None or resolver.self_parameter is None:
         return None
     for_all_parents = RESOLVED_FOR_ALL_PARENTS.get(resolver.wrapped_func)
+    if for_all_parents is None:
+        return None
     direct = _direct_call(executor, definition, info, arguments)
-    if for_all_parents is None or direct is None:
+    if direct is None:
         return None
     _, kwargs = direct
     return lambda sources: for_all_parents(sources, **kwargs)

@@ -137,15 +137,12 @@ class NoteRepository(VersionedRepository[Note]):
             version=row["version"],
         )
 
-    def _readable(self, private_of: UUID | None) -> ColumnElement[bool]:
-        return _readable(self.table, private_of)
-
     async def list_for_meeting(
         self, org_id: UUID, meeting_id: UUID, request: PageRequest, *, private_of: UUID | None
     ) -> Page[Note]:
         c = self.table.c
         statement = self.select_in_org(org_id).where(
-            c.meeting_id == meeting_id, self._readable(private_of)
+            c.meeting_id == meeting_id, _readable(self.table, private_of)
         )
         return await self.page(statement, request, c.created_at, lambda n: n.created_at)
 

@@ -47,7 +47,7 @@ class Cadence:
     pass
 
 
-async def cadences_of(pairs: Sequence[Pair], info: GraphInfo) -> list[Cadence | None]:
+async def cadence_now_of(pairs: Sequence[Pair], info: GraphInfo) -> list[Cadence | None]:
     """Each pair's cadence state now (pairs:read)."""
     info.context.require(Scope.PAIRS_READ)
     found = await info.context.loaders.cadences([pair.record for pair in pairs])
@@ -132,9 +132,9 @@ class Pair:
     async def member(self, info: GraphInfo) -> Person | None:
         return await load_person(info, self.member_id)
 
-    @resolves("The cadence state now (pairs:read).", for_all_parents=cadences_of)
+    @resolves("The cadence state now (pairs:read).", for_all_parents=cadence_now_of)
     async def cadence(self, info: GraphInfo) -> Cadence | None:
-        return (await cadences_of([self], info))[0]
+        return (await cadence_now_of([self], info))[0]
 
     @resolves(
         "The pair's meeting-health metrics over [from, to) (metrics:read); for the pair's"
