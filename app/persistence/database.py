@@ -36,7 +36,12 @@ def create_engine(
     sustained load it would open and close a connection per request beyond the pool, each
     a new server process to fork and statements to prepare again, and a connection that
     takes longer than `connect_timeout` to open on a saturated machine fails its request;
-    queueing for a kept connection answers them all (docs/decisions.md).
+    queueing for a kept connection answers them all (docs/decisions.md). The pool hands out
+    the connection returned last: after a burst, a steady trickle of requests keeps reusing
+    the few connections it needs, with their statements prepared, instead of going round
+    all of them and finding each idle long enough to be pinged first
+    (app.persistence.availability): a round trip more per request, which made the GraphQL
+    screen's CPU a quarter higher after a burst (benchmarks/README.md).
 
     SQL parameters are content (note bodies, emails): they never reach an exception's text
     or a log line (`hide_parameters`)."""
@@ -55,6 +60,7 @@ def create_engine(
         pool_size=pool_size,
         max_overflow=pool_size if overflow is None else overflow,
         pool_timeout=pool_wait,
+        pool_use_lifo=True,
         pool_pre_ping=False,  # see app.persistence.availability: a cheaper check
         hide_parameters=True,
         connect_args={
