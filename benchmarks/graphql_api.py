@@ -26,8 +26,8 @@ the screen's records through REST, check that every way returns the same records
 each in alternating rounds at the same concurrency (wrk for the two GraphQL servers,
 simulated browsers for REST) and print screens (requests) per second, p50 and p99, the CPU
 per screen of the server's processes and of the PostgreSQL backends serving it, and the
-ratios. Medians over the rounds, and each round's throughput ratio beside them. The servers are stopped and the database dropped whatever
-happens.
+ratios. Medians over the rounds, and each round's throughput ratio beside them. The servers
+are stopped and the database dropped whatever happens.
 
 Environment (all optional):
 
