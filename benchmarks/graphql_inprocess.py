@@ -11,7 +11,10 @@ is for REST (`graphql_api.py` gives the throughput against PostGraphile). What i
 uvicorn's HTTP parsing, the network and PostgreSQL's own CPU. For the screen it also
 measures the framework alone (`graphql_framework.py`: Strawberry and graphql-core over
 objects in memory, nested lists resolved by coroutines as Rapport's are), first, in a
-process holding nothing else.
+process holding nothing else. For one meeting by id it also measures the reads alone: the
+request's transaction and its two statements through Rapport's persistence layer, and the
+same statements on asyncpg alone, so that the share the database layers take of a small
+request is measured.
 
 Environment (all optional): RAPPORT_BENCH_DATABASE_URL as for `graphql_api.py`;
 RAPPORT_BENCH_REQUESTS screens per chunk (10; ten times as many meetings by id);
@@ -26,12 +29,17 @@ import json
 import sys
 from contextlib import ExitStack
 from functools import partial
+from uuid import UUID
 
 import graphql_framework as framework
 import graphql_screen as gs
 import harness as h
 import httpx
 import uvloop
+from baseline_app import GET_MEETING, OPEN, SELECT_OPEN_COMMITMENTS
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from app.persistence.unit_of_work import unit_of_work
 
 
 async def post(client: h.AsgiClient, body: bytes) -> bytes:
@@ -43,7 +51,8 @@ async def post(client: h.AsgiClient, body: bytes) -> bytes:
 
 
 async def measure(scratch: h.Scratch, requests: int, chunks: int, only: str) -> dict[str, float]:
-    async with h.in_process(h.rapport_app(scratch), scratch.key) as client:
+    app = h.rapport_app(scratch)
+    async with h.in_process(app, scratch.key) as client:
         screen = json.dumps({"query": gs.SCREEN}).encode()
         pairs = json.loads(await post(client, screen))["data"]["pairs"]["nodes"]
         meeting_id = pairs[0]["meetings"]["nodes"][0]["id"]
@@ -54,9 +63,49 @@ async def measure(scratch: h.Scratch, requests: int, chunks: int, only: str) -> 
             if only in ("", step):
                 run = partial(post, client, body)
                 results[step] = (await h.least_cpu_us([run], times, chunks))[0]
+        if only in ("", "meeting by id"):
+            engine = app.state.runtime.engine
+            results |= await reads_alone(engine, scratch, UUID(meeting_id), 10 * requests, chunks)
     for step, us in results.items():
         h.log(f"{step}: {us:,.0f} us CPU/request")
     return results
+
+
+async def reads_alone(
+    engine: AsyncEngine, scratch: h.Scratch, meeting_id: UUID, calls: int, chunks: int
+) -> dict[str, float]:
+    """What one meeting by id asks of the database, without the request around it: its
+    transaction entering the organization, the meeting, and its pair's open commitments.
+    Through Rapport's persistence layer (the app's engine and pool, SQLAlchemy Core, the
+    repositories and their entities), and as the same statements on one asyncpg connection
+    alone (the REST floor's statements, with BEGIN and the organization in one simple
+    query, as Rapport sends them), taking turns."""
+    org_id = UUID(scratch.org_id)
+    begin = f"BEGIN; SELECT set_config('rapport.org_id', '{org_id}', true)"
+    async with h.connected(scratch.app_url) as connection:
+
+        async def through_persistence() -> None:
+            async with unit_of_work(engine, write=False) as uow:
+                await uow.enter_organization(org_id)
+                meeting = await uow.meetings.get(org_id, meeting_id)
+                if meeting is None:
+                    raise h.BenchError("the persistence layer did not find the meeting")
+                await uow.commitments.open_of_pairs(org_id, [meeting.pair_id])
+
+        async def on_asyncpg() -> None:
+            await connection.execute(begin)
+            row = await connection.fetchrow(GET_MEETING, org_id, meeting_id)
+            if row is None:
+                raise h.BenchError("asyncpg did not find the meeting")
+            await connection.fetch(SELECT_OPEN_COMMITMENTS, org_id, [row["pair_id"]], OPEN)
+            await connection.execute("COMMIT")
+
+        steps = [through_persistence, on_asyncpg]
+        engine_us, asyncpg_us = await h.least_cpu_us(steps, calls, chunks)
+    return {
+        "meeting by id: its reads through the persistence layer": engine_us,
+        "meeting by id: the same reads on asyncpg alone": asyncpg_us,
+    }
 
 
 async def measure_framework(requests: int, chunks: int) -> dict[str, float]:
