@@ -73,6 +73,14 @@ async def content_pair(ctx: ServiceContext, pair_id: UUID, resource: str, identi
 
 async def meeting(ctx: ServiceContext, meeting_id: UUID, *, for_update: bool = False) -> Meeting:
     found = await ctx.uow.meetings.get(ctx.org_id, meeting_id, for_update=for_update)
+    return await meeting_if_visible(ctx, meeting_id, found)
+
+
+async def meeting_if_visible(
+    ctx: ServiceContext, meeting_id: UUID, found: Meeting | None
+) -> Meeting:
+    """The meeting read by id, if the caller may see it: only its pair's people may (or
+    keys)."""
     if found is None:
         raise NotFound("meeting", meeting_id)
     if ctx.caller.person is not None:

@@ -272,6 +272,10 @@ class MemoryAgendaItems(MemoryVersionedStore[AgendaItem]):
 
 
 class MemoryCommitments(MemoryVersionedStore[Commitment]):
+    def __init__(self, rows: dict[UUID, Commitment], meetings: dict[UUID, Meeting]) -> None:
+        super().__init__(rows)
+        self.meetings = meetings
+
     async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]:
         pairs = set(pair_ids)
         found = [
@@ -280,6 +284,14 @@ class MemoryCommitments(MemoryVersionedStore[Commitment]):
             if c.pair_id in pairs and c.status is CommitmentStatus.OPEN
         ]
         return sorted(found, key=lambda c: (c.created_at, str(c.id)))
+
+    async def meeting_with_open_of_its_pair(
+        self, org_id: UUID, meeting_id: UUID
+    ) -> tuple[Meeting, list[Commitment]] | None:
+        meeting = self.meetings.get(meeting_id)
+        if meeting is None or meeting.org_id != org_id:
+            return None
+        return deepcopy(meeting), await self.open_of_pairs(org_id, [meeting.pair_id])
 
     async def move_open_of_owners(
         self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]], at: datetime

@@ -132,7 +132,7 @@ class MemoryUnitOfWork:
 
     @property
     def commitments(self) -> MemoryCommitments:
-        return MemoryCommitments(self.tables.commitments)
+        return MemoryCommitments(self.tables.commitments, self.tables.meetings)
 
     @property
     def policies(self) -> MemoryPolicies:

@@ -97,5 +97,5 @@ def test_a_cached_key_s_read_sends_no_statement_of_its_own_for_the_organization(
         response = world.tenant.call("GET", target)
     assert response.status_code == 200, response.text
     assert not [s for s in counter.statements if "set_config" in s], counter.statements
-    # The meeting and its follow-up: the floor's two round trips, besides BEGIN and COMMIT.
-    assert len(counter.statements) == 2, counter.statements
+    # The meeting with its follow-up, one statement besides BEGIN and COMMIT.
+    assert len(counter.statements) == 1, counter.statements

@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from app.api.graphql.loaders import Loaders
 from app.api.pipeline import AuditLine, Identity
@@ -141,6 +142,22 @@ def audited_operation(field_name: str) -> str:
     """The audit trail's name of a GraphQL field, in the shape of REST's operation ids:
     `scheduleMeeting` is `graphql-schedule-meeting`."""
     return "graphql-" + re.sub(r"(?<!^)(?=[A-Z])", "-", field_name).lower()
+
+
+def asks_for(info: GraphInfo, field_name: str) -> bool:
+    """Whether the resolved field's selection asks for `field_name`, fragments included,
+    with no directive on the way (`@skip` or `@include` leave it to the execution)."""
+    pending: list[Selection] = [s for field in info.selected_fields for s in field.selections]
+    while pending:
+        selection = pending.pop()
+        if selection.directives:
+            continue
+        if isinstance(selection, SelectedField):
+            if selection.name == field_name:
+                return True
+        else:
+            pending.extend(selection.selections)
+    return False
 
 
 async def or_none(lookup: Awaitable[T]) -> T | None:

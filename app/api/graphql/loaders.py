@@ -281,6 +281,12 @@ class Loaders:
             known[meeting.id] = meeting
         return self._follow_up.load_together([meeting.id for meeting in meetings])
 
+    def prime_follow_up(self, meeting: Meeting, follow_up: list[Commitment]) -> None:
+        """A meeting's follow-up read together with the meeting (one meeting by id): its
+        field then loads nothing."""
+        self._meetings[meeting.id] = meeting
+        self._follow_up.prime(meeting.id, follow_up)
+
     def cadences(self, pairs: Sequence[Pair]) -> Awaitable[list[PairCadence | None]]:
         """The cadence of each pair the caller sees, for every pair of the request at once."""
         return self._cadence.load_together(self._known_pairs(pairs))

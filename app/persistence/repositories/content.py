@@ -9,17 +9,17 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Select, Table, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, func, or_, select, update
 
 from app.domain.agenda import AgendaItem, AgendaItemKind, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
 from app.domain.events import Resource
-from app.domain.meetings import MeetingStatus
+from app.domain.meetings import Meeting, MeetingStatus
 from app.domain.notes import Note, NoteVisibility
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import CommitmentFilter
 from app.persistence.repositories.base import among, batches, status_is
-from app.persistence.repositories.meetings import pair_ids_of
+from app.persistence.repositories.meetings import MeetingRepository, pair_ids_of
 from app.persistence.repositories.versioned import VersionedRepository
 from app.persistence.tables import AgendaItemRow, CommitmentRow, MeetingRow, NoteRow
 
@@ -203,6 +203,26 @@ def _open_of_pairs_statement(dialect: str) -> Select[Any]:
     )
 
 
+OPEN_COMMITMENT_PREFIX = "open_commitment_"
+
+
+@cache
+def _meeting_with_open_of_its_pair_statement() -> Select[Any]:
+    """A meeting's row, joined to each open commitment of its pair (oldest first), whose
+    columns are named with OPEN_COMMITMENT_PREFIX; one row with them null when the pair has
+    none. Built once."""
+    m, c = MEETINGS.c, COMMITMENTS.c
+    open_of_its_pair = and_(
+        c.org_id == m.org_id, c.pair_id == m.pair_id, c.status == CommitmentStatus.OPEN.value
+    )
+    return (
+        select(MEETINGS, *(column.label(OPEN_COMMITMENT_PREFIX + column.name) for column in c))
+        .select_from(MEETINGS.outerjoin(COMMITMENTS, open_of_its_pair))
+        .where(m.org_id == bindparam("org_id"), m.id == bindparam("id"))
+        .order_by(c.created_at, c.id)
+    )
+
+
 class CommitmentRepository(VersionedRepository[Commitment]):
     resource = Resource.COMMITMENT
     table = CommitmentRow.__table__  # type: ignore[attr-defined]
@@ -275,6 +295,25 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         statement = _open_of_pairs_statement(self.connection.dialect.name)
         rows = await self.connection.execute(statement, {"org_id": org_id, "pair_ids": pair_ids})
         return self.entities_of(rows.mappings().all())
+
+    async def meeting_with_open_of_its_pair(
+        self, org_id: UUID, meeting_id: UUID
+    ) -> tuple[Meeting, list[Commitment]] | None:
+        """What `meetings.get` and `open_of_pairs` read for one meeting, in one statement."""
+        statement = _meeting_with_open_of_its_pair_statement()
+        found = await self.connection.execute(statement, {"org_id": org_id, "id": meeting_id})
+        rows = found.mappings().all()
+        if not rows:
+            return None
+        (meeting,) = MeetingRepository(self.connection, self.changes).entities_of(rows[:1])
+        prefix = OPEN_COMMITMENT_PREFIX
+        names = [(prefix + column.name, column.name) for column in COMMITMENTS.columns]
+        open_rows = [
+            {name: row[labelled] for labelled, name in names}
+            for row in rows
+            if row[prefix + "id"] is not None
+        ]
+        return meeting, self.entities_of(open_rows)
 
     async def move_open_of_owners(
         self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]], at: datetime

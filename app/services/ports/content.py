@@ -9,6 +9,7 @@ from uuid import UUID
 
 from app.domain.agenda import AgendaItem, AgendaItemState
 from app.domain.commitments import Commitment, CommitmentStatus
+from app.domain.meetings import Meeting
 from app.domain.notes import Note
 from app.domain.paging import Cursor, Page, PageRequest
 from app.domain.queries import CommitmentFilter
@@ -73,6 +74,13 @@ class CommitmentStore(VersionedStore[Commitment], Protocol):
     ) -> dict[UUID, list[Commitment]]: ...
 
     async def open_of_pairs(self, org_id: UUID, pair_ids: list[UUID]) -> list[Commitment]: ...
+
+    async def meeting_with_open_of_its_pair(
+        self, org_id: UUID, meeting_id: UUID
+    ) -> tuple[Meeting, list[Commitment]] | None:
+        """A meeting and its pair's open commitments, oldest first, in one statement (None
+        when there is no such meeting)."""
+        ...
 
     async def move_open_of_owners(
         self, org_id: UUID, moves: Sequence[tuple[UUID, UUID, UUID]], at: datetime

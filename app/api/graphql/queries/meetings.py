@@ -8,7 +8,7 @@ from uuid import UUID
 import strawberry
 
 from app.api.graphql.connections import Connection, from_page, page_request
-from app.api.graphql.context import GraphInfo, or_none
+from app.api.graphql.context import GraphInfo, asks_for, or_none
 from app.api.graphql.decorators import resolves
 from app.api.graphql.types.meetings import First, Meeting, meeting_node
 from app.domain.access import Scope
@@ -17,6 +17,7 @@ from app.domain.paging import DEFAULT_LIMIT
 from app.domain.queries import MeetingFilter
 from app.services import meetings as service
 from app.services import visible_records
+from app.services.meeting_views import visible_view
 
 
 @strawberry.type
@@ -25,7 +26,14 @@ class MeetingsQuery:
     async def meeting(self, info: GraphInfo, id: UUID) -> Meeting | None:
         info.context.require(Scope.MEETINGS_READ)
         info.context.address(info, meeting_id=id)
-        found = await or_none(visible_records.meeting(info.context.service_context, id))
+        ctx = info.context.service_context
+        if asks_for(info, "followUp"):  # read with the meeting, as REST's GET does
+            view = await or_none(visible_view(ctx, id))
+            if view is None:
+                return None
+            info.context.loaders.prime_follow_up(view.meeting, view.follow_up)
+            return meeting_node(view.meeting)
+        found = await or_none(visible_records.meeting(ctx, id))
         return None if found is None else meeting_node(found)
 
     @resolves(

@@ -31,7 +31,7 @@ from app.domain.queries import MeetingFilter
 from app.services import meeting_lifecycle as lifecycle
 from app.services import meetings as service
 from app.services import ratings, visible_records
-from app.services.meeting_views import view, with_follow_up
+from app.services.meeting_views import view, visible_view, with_follow_up
 
 router = APIRouter(prefix="/v1/meetings", tags=["meetings"])
 
@@ -105,6 +105,10 @@ async def get_meeting(
     meeting_id: UUID, ctx: MeetingsRead, if_none_match: IfNoneMatch = None
 ) -> Response:
     """One meeting, with the pair's open commitments to follow up on."""
+    # Read together; with If-None-Match, the meeting first and the follow-up only for an
+    # answer that is not 304.
+    if if_none_match is None:
+        return meeting_response(await visible_view(ctx, meeting_id))
     meeting = await visible_records.meeting(ctx, meeting_id)
     return not_modified(if_none_match, meeting.version) or meeting_response(
         await view(ctx, meeting)
