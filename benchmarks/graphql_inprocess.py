@@ -12,9 +12,9 @@ uvicorn's HTTP parsing, the network and PostgreSQL's own CPU. For the screen it 
 measures the framework alone (`graphql_framework.py`: Strawberry and graphql-core over
 objects in memory, nested lists resolved by coroutines as Rapport's are), first, in a
 process holding nothing else. For one meeting by id it also measures the reads alone: the
-request's transaction and its two statements through Rapport's persistence layer, and the
-same statements on asyncpg alone, so that the share the database layers take of a small
-request is measured.
+request's transaction and its statement (the meeting with its follow-up) through Rapport's
+persistence layer, and the same on asyncpg alone, so that the share the database layers
+take of a small request is measured.
 
 Environment (all optional): RAPPORT_BENCH_DATABASE_URL as for `graphql_api.py`;
 RAPPORT_BENCH_REQUESTS screens per chunk (10; ten times as many meetings by id);
@@ -36,9 +36,10 @@ import graphql_screen as gs
 import harness as h
 import httpx
 import uvloop
-from baseline_app import GET_MEETING, OPEN, SELECT_OPEN_COMMITMENTS
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.persistence.repositories.content import meeting_with_open_of_its_pair_statement
 from app.persistence.unit_of_work import unit_of_work
 
 
@@ -75,29 +76,29 @@ async def reads_alone(
     engine: AsyncEngine, scratch: h.Scratch, meeting_id: UUID, calls: int, chunks: int
 ) -> dict[str, float]:
     """What one meeting by id asks of the database, without the request around it: its
-    transaction entering the organization, the meeting, and its pair's open commitments.
-    Through Rapport's persistence layer (the app's engine and pool, SQLAlchemy Core, the
-    repositories and their entities), and as the same statements on one asyncpg connection
-    alone (the REST floor's statements, with BEGIN and the organization in one simple
-    query, as Rapport sends them), taking turns."""
+    transaction entering the organization and the meeting with its pair's open commitments
+    (one statement). Through Rapport's persistence layer (the app's engine and pool,
+    SQLAlchemy Core, the repositories and their entities), and as the same statement on one
+    asyncpg connection alone (with BEGIN and the organization in one simple query, as
+    Rapport sends them), taking turns."""
     org_id = UUID(scratch.org_id)
     begin = f"BEGIN; SELECT set_config('rapport.org_id', '{org_id}', true)"
+    statement = meeting_with_open_of_its_pair_statement()
+    compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    bound = compiled.construct_params({"org_id": org_id, "id": meeting_id})
+    arguments = [bound[name] for name in compiled.positiontup or ()]
     async with h.connected(scratch.app_url) as connection:
 
         async def through_persistence() -> None:
             async with unit_of_work(engine, write=False) as uow:
                 await uow.enter_organization(org_id)
-                meeting = await uow.meetings.get(org_id, meeting_id)
-                if meeting is None:
+                if await uow.commitments.meeting_with_open_of_its_pair(org_id, meeting_id) is None:
                     raise h.BenchError("the persistence layer did not find the meeting")
-                await uow.commitments.open_of_pairs(org_id, [meeting.pair_id])
 
         async def on_asyncpg() -> None:
             await connection.execute(begin)
-            row = await connection.fetchrow(GET_MEETING, org_id, meeting_id)
-            if row is None:
+            if not await connection.fetch(str(compiled), *arguments):
                 raise h.BenchError("asyncpg did not find the meeting")
-            await connection.fetch(SELECT_OPEN_COMMITMENTS, org_id, [row["pair_id"]], OPEN)
             await connection.execute("COMMIT")
 
         steps = [through_persistence, on_asyncpg]

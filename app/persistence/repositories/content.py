@@ -207,7 +207,7 @@ OPEN_COMMITMENT_PREFIX = "open_commitment_"
 
 
 @cache
-def _meeting_with_open_of_its_pair_statement() -> Select[Any]:
+def meeting_with_open_of_its_pair_statement() -> Select[Any]:
     """A meeting's row, joined to each open commitment of its pair (oldest first), whose
     columns are named with OPEN_COMMITMENT_PREFIX; one row with them null when the pair has
     none. Built once."""
@@ -300,7 +300,7 @@ class CommitmentRepository(VersionedRepository[Commitment]):
         self, org_id: UUID, meeting_id: UUID
     ) -> tuple[Meeting, list[Commitment]] | None:
         """What `meetings.get` and `open_of_pairs` read for one meeting, in one statement."""
-        statement = _meeting_with_open_of_its_pair_statement()
+        statement = meeting_with_open_of_its_pair_statement()
         found = await self.connection.execute(statement, {"org_id": org_id, "id": meeting_id})
         rows = found.mappings().all()
         if not rows:
