@@ -11,10 +11,11 @@ is for REST (`graphql_api.py` gives the throughput against PostGraphile). What i
 uvicorn's HTTP parsing, the network and PostgreSQL's own CPU. For the screen it also
 measures the framework alone (`graphql_framework.py`: Strawberry and graphql-core over
 objects in memory, nested lists resolved by coroutines as Rapport's are), first, in a
-process holding nothing else. For one meeting by id it also measures the reads alone: the
-request's transaction and its statement (the meeting with its follow-up) through Rapport's
-persistence layer, and the same on asyncpg alone, so that the share the database layers
-take of a small request is measured.
+process holding nothing else. For each request it prints the time the garbage collector
+took of it, the mean over every call (`gc.callbacks`). For one meeting by id it also
+measures the reads alone: the request's transaction and its statement (the meeting with
+its follow-up) through Rapport's persistence layer, and the same on asyncpg alone, so that
+the share the database layers take of a small request is measured.
 
 Environment (all optional): RAPPORT_BENCH_DATABASE_URL as for `graphql_api.py`;
 RAPPORT_BENCH_REQUESTS screens per chunk (10; ten times as many meetings by id);
@@ -24,7 +25,6 @@ under `py-spy record -o screen.svg -- .venv/bin/python benchmarks/graphql_inproc
 
 from __future__ import annotations
 
-import gc
 import json
 import sys
 from contextlib import ExitStack
@@ -39,6 +39,7 @@ import uvloop
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.garbage_collection import prepare_garbage_collection
 from app.persistence.repositories.content import meeting_with_open_of_its_pair_statement
 from app.persistence.unit_of_work import unit_of_work
 
@@ -63,7 +64,12 @@ async def measure(scratch: h.Scratch, requests: int, chunks: int, only: str) -> 
         for step, (body, times) in steps.items():
             if only in ("", step):
                 run = partial(post, client, body)
-                results[step] = (await h.least_cpu_us([run], times, chunks))[0]
+                with h.collections_timed() as collecting:
+                    results[step] = (await h.least_cpu_us([run], times, chunks))[0]
+                requests_sent = times * (chunks + 1)
+                results[f"{step}: in garbage collections (mean)"] = (
+                    collecting.seconds * 1e6 / requests_sent
+                )
         if only in ("", "meeting by id"):
             engine = app.state.runtime.engine
             results |= await reads_alone(engine, scratch, UUID(meeting_id), 10 * requests, chunks)
@@ -111,8 +117,7 @@ async def reads_alone(
 
 async def measure_framework(requests: int, chunks: int) -> dict[str, float]:
     """The screen executed by the framework alone, in a process holding nothing else."""
-    gc.collect()
-    gc.freeze()  # as a served worker does once it is built
+    prepare_garbage_collection()  # as a served worker does once it is built
     return {
         "screen, the framework alone": (await h.least_cpu_us([framework.screen], requests, chunks))[
             0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -189,17 +188,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock = system_clock)
     app.state.api_routes = api_routes()
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
-
-
-def keep_start_up_out_of_collections() -> None:
-    """Takes what a built app holds for its whole life (modules, the schema, the routes: some
-    270,000 objects) out of the garbage collector's generations. A request that allocates
-    much (an organization's metrics summary, a GraphQL screen) would otherwise set off full
-    collections that walk all of it again: about 130 ms of CPU per summary at 10,000 pairs,
-    a third of a screen's CPU (benchmarks/README.md). The start-up's own garbage is
-    collected first, so that none of it is kept for good."""
-    gc.collect()
-    gc.freeze()
 
 
 def serving_engine(settings: Settings) -> AsyncEngine:

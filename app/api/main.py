@@ -2,7 +2,8 @@
 the server's log configured in each worker."""
 
 from app import logs
-from app.api.app import create_app, keep_start_up_out_of_collections
+from app.api.app import create_app
+from app.garbage_collection import prepare_garbage_collection
 from app.settings import SettingsRefused, get_settings
 
 try:
@@ -11,4 +12,4 @@ try:
 except SettingsRefused as error:  # one clear line, not a traceback, for whoever starts it
     raise SystemExit(f"rapport: {error}") from None
 
-keep_start_up_out_of_collections()
+prepare_garbage_collection()

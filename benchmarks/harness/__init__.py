@@ -43,6 +43,7 @@ from harness.databases import (
 )
 from harness.inprocess import (
     AsgiClient,
+    collections_timed,
     in_process,
     least_cpu_us,
     rapport_app,
@@ -107,6 +108,7 @@ __all__ = [
     "backend_cpu",
     "cli",
     "closed_loop",
+    "collections_timed",
     "connected",
     "cpu_seconds",
     "create",

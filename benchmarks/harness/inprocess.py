@@ -3,10 +3,12 @@ the process CPU a call costs, the least over chunks (low noise on a busy machine
 
 from __future__ import annotations
 
+import gc
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -62,12 +64,13 @@ class AsgiClient:
 
 def rapport_app(scratch: Scratch) -> Any:
     """Rapport's ASGI app on the scratch database, as the servers run it (the serving role,
-    the benchmarks' rate-limit budgets, the start-up kept out of garbage collections)."""
+    the benchmarks' rate-limit budgets, the garbage collection prepared as a worker's)."""
     os.environ.update(scratch.app_env)
-    from app.api.app import create_app, keep_start_up_out_of_collections
+    from app.api.app import create_app
+    from app.garbage_collection import prepare_garbage_collection
 
     app = create_app()
-    keep_start_up_out_of_collections()
+    prepare_garbage_collection()
     return app
 
 
@@ -76,6 +79,33 @@ async def in_process(app: Any, key: str) -> AsyncIterator[AsgiClient]:
     """A client of `app` while its lifespan runs (pools opened, then closed)."""
     async with app.router.lifespan_context(app) as state:
         yield AsgiClient(app, dict(state or {}), key)
+
+
+@dataclass(slots=True)
+class CollectionTime:
+    """Seconds the garbage collector ran while it was current, and how many collections."""
+
+    seconds: float = 0.0
+    collections: int = 0
+    _started: float = field(default=0.0, repr=False)
+
+    def __call__(self, phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._started
+            self.collections += 1
+
+
+@contextmanager
+def collections_timed() -> Iterator[CollectionTime]:
+    """The time the garbage collector runs within the block (`gc.callbacks`)."""
+    timed = CollectionTime()
+    gc.callbacks.append(timed)
+    try:
+        yield timed
+    finally:
+        gc.callbacks.remove(timed)
 
 
 async def least_cpu_us(
