@@ -88,7 +88,7 @@ async def reads_alone(
     asyncpg connection alone (with BEGIN and the organization in one simple query, as
     Rapport sends them), taking turns."""
     org_id = UUID(scratch.org_id)
-    begin = f"BEGIN; SELECT set_config('rapport.org_id', '{org_id}', true)"
+    begin = f"BEGIN; SET LOCAL rapport.org_id = '{org_id}'"
     statement = meeting_with_open_of_its_pair_statement()
     compiled = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
     bound = compiled.construct_params({"org_id": org_id, "id": meeting_id})
