@@ -9,6 +9,8 @@ from collections.abc import Callable
 from functools import _CacheInfo
 from typing import Any
 
+from graphql import parse
+
 from app.api.graphql.limits import (
     CACHED_DOCUMENT_CHARS,
     CACHED_DOCUMENTS,
@@ -16,7 +18,8 @@ from app.api.graphql.limits import (
     MAX_ALIASES,
     MAX_DEPTH,
     PARSED,
-    VALIDATED,
+    ParsedDocument,
+    verdict_of,
 )
 from tests.graphql.client import data, graphql
 from tests.graphql.test_limits import _deep
@@ -37,7 +40,7 @@ def parsed() -> _CacheInfo:
 
 
 def validated() -> _CacheInfo:
-    return _info(VALIDATED)
+    return _info(verdict_of)
 
 
 def _codes(body: dict[str, Any]) -> list[str | None]:
@@ -97,3 +100,11 @@ def test_a_strangers_document_is_never_parsed(world: World) -> None:
     response = world.tenant.http.post("/graphql", json={"query": "{ me { kind } }"})
     assert response.status_code == 401
     assert (parsed(), validated()) == before
+
+
+def test_a_verdict_is_kept_for_the_very_document_the_parser_cache_handed_out() -> None:
+    first, again = parse("{ me { kind } }"), parse("{ me { kind } }")
+    assert first == again  # graphql-core compares nodes by value, walking all of them
+    assert ParsedDocument(first) == ParsedDocument(first)
+    assert hash(ParsedDocument(first)) == hash(ParsedDocument(first))
+    assert ParsedDocument(first) != ParsedDocument(again)
