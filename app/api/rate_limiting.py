@@ -1,5 +1,6 @@
-"""Rate limits per credential and per organization, with the `limits` package: counted in
-memory by each process, or in Redis by every replica together (RAPPORT_RATE_LIMIT_STORAGE).
+"""Rate limits per credential and per organization, as the `limits` package's sliding window
+counters: counted in memory by each process (app.api.rate_counts), or in Redis by every
+replica together, with `limits` (RAPPORT_RATE_LIMIT_STORAGE).
 
 Every authenticated request costs one from two budgets — its credential's (a service key,
 or a person) and its organization's — and is told where it stands in `RateLimit-Policy` and
@@ -19,13 +20,14 @@ from typing import Any
 from uuid import UUID
 
 from limits import RateLimitItem
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import RedisStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
 from app.api.problems import ApiProblem
+from app.api.rate_counts import SlidingWindowCounts
 from app.api.request_log import add_response_header
 from app.domain.privacy import Caller
 from app.domain.rate_limits import RateLimitSetting
@@ -56,7 +58,7 @@ class RateLimiter:
         self.defaults = Budgets(
             budget(settings.rate_limit_key), budget(settings.rate_limit_organization)
         )
-        self._local = SlidingWindowCounterRateLimiter(MemoryStorage())
+        self._local = SlidingWindowCounts()
         self._shared: SlidingWindowCounterRateLimiter | None = None
         if settings.rate_limit_storage:
             # No retries inside one request: a lost Redis is noticed at once, and tried
@@ -121,13 +123,13 @@ class RateLimiter:
         shared = self._usable_shared()
         if shared is not None:
             try:
-                standings = await _count_with(shared, asked, over_network=True)
+                standings = await _count_shared(shared, asked)
             except StorageError:
                 self._lose_shared()
             else:
                 self._regain_shared()
                 return standings
-        return await _count_with(self._local, asked, over_network=False)
+        return _count_local(self._local, asked)
 
     def _usable_shared(self) -> SlidingWindowCounterRateLimiter | None:
         lost = self._shared_lost_at
@@ -146,29 +148,41 @@ class RateLimiter:
             self._shared_lost_at = None
 
 
-async def _count_with(
+async def _count_shared(
     limiter: SlidingWindowCounterRateLimiter,
     asked: tuple[tuple[str, RateLimitItem, tuple[str, ...]], ...],
-    *,
-    over_network: bool,
 ) -> list[_Standing]:
     """Spend one from each budget in turn, up to the first that is spent (a request the
     credential's budget refuses costs its organization nothing), then read where each
-    stands."""
+    stands: in Redis, the reads at once."""
     allowed: list[bool] = []
     refused = False
     for _, item, ids in asked:
         fits = refused or await limiter.hit(item, *ids)  # not counted once refused
         refused = refused or not fits
         allowed.append(fits)
-    if over_network:  # Redis: both reads at once
-        stats = await asyncio.gather(
-            *(limiter.get_window_stats(item, *ids) for _, item, ids in asked)
-        )
-    else:  # in memory: no task per read
-        stats = [await limiter.get_window_stats(item, *ids) for _, item, ids in asked]
+    stats = await asyncio.gather(*(limiter.get_window_stats(item, *ids) for _, item, ids in asked))
     now = time.time()
     return [
         _Standing(name, item, ok, max(0, stat.remaining), max(1, math.ceil(stat.reset_time - now)))
         for (name, item, _), ok, stat in zip(asked, allowed, stats, strict=True)
     ]
+
+
+def _count_local(
+    counts: SlidingWindowCounts, asked: tuple[tuple[str, RateLimitItem, tuple[str, ...]], ...]
+) -> list[_Standing]:
+    """The same in this process's memory."""
+    now = time.time()
+    allowed: list[bool] = []
+    refused = False
+    for _, item, ids in asked:
+        fits = refused or counts.hit(item, ids, now)
+        refused = refused or not fits
+        allowed.append(fits)
+    standings = []
+    for (name, item, ids), ok in zip(asked, allowed, strict=True):
+        standing = counts.standing(item, ids, now)
+        reset = max(1, math.ceil(standing.reset_seconds))
+        standings.append(_Standing(name, item, ok, standing.remaining, reset))
+    return standings
