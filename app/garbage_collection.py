@@ -7,9 +7,10 @@ import gc
 # Net allocations of container objects between two collections of the young generation
 # (Python's default: 700). A GraphQL screen builds some 10,000 to 15,000 objects that live
 # until its answer is sent; at 700 each screen set off about 16 young, 1.5 middle and 0.14
-# full collections walking them, 3 to 4 ms of its 25 to 35 ms of CPU. At 20,000 it sets
-# off 0.02, 0.1 to 0.2 ms (benchmarks/README.md); a small request's cost is unchanged
-# within the noise, and the young generation holds at most this many objects more.
+# full collections walking them, 3 to 4 ms of its 20 to 35 ms of CPU. At 20,000 a screen
+# sets off 0.02 young collections, 0.1 to 0.2 ms (benchmarks/README.md); a small request
+# pays what it did within the measurements' spread, and the young generation holds at
+# most this many objects more.
 YOUNG_COLLECTION_THRESHOLD = 20_000
 
 
